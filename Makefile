@@ -1,0 +1,53 @@
+# Two commands on a fresh machine: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install frontend lint typecheck pytest bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+.stamp-install: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: .stamp-install
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+	touch $@
+
+frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run build
+
+run: install frontend
+	$(BIN)/rencontre migrate
+	$(BIN)/rencontre demo
+	$(BIN)/rencontre serve --host $(HOST) --port $(PORT) --no-migrate
+
+lint: install
+	$(BIN)/ruff check backend tests bench migrations
+	$(BIN)/ruff format --check backend tests bench migrations
+	$(BIN)/hadolint Dockerfile
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install frontend
+	$(BIN)/pytest
+
+test: lint typecheck frontend
+	cd frontend && npm run check
+	$(BIN)/pytest
+
+bench: install frontend
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) .stamp-install frontend/node_modules frontend/dist

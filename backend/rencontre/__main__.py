@@ -1,0 +1,3 @@
+from rencontre.cli import main
+
+main()

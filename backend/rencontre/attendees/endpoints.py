@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+import json
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
+
+from rencontre.attendees import service
+from rencontre.attendees.schemas import (
+    Attendee,
+    AttendeeCreate,
+    AttendeePage,
+    AttendeeUpdate,
+    ImportReport,
+    JoinLink,
+)
+from rencontre.auth import service as auth_service
+from rencontre.dependencies import SessionDep, SettingsDep
+from rencontre.errors import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    NotFound,
+    PayloadTooLarge,
+    Unauthorized,
+    Unprocessable,
+    responses,
+)
+from rencontre.events.dependencies import OrganiserEvent
+from rencontre.models import InviteState
+
+router = APIRouter(
+    prefix="/api/events/{event_id}",
+    tags=["attendees"],
+    responses=responses(Unauthorized, Forbidden, NotFound),
+)
+
+
+@router.get("/attendees", summary="Attendees of an event", responses=responses(BadRequest))
+async def list_attendees(
+    event: OrganiserEvent,
+    session: SessionDep,
+    q: Annotated[str | None, Query(max_length=100, description="Name, e-mail or company")] = None,
+    cursor: Annotated[str | None, Query(max_length=500)] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> AttendeePage:
+    rows, next_cursor, total = await service.list_attendees(
+        session, event, query=q, cursor=cursor, limit=limit
+    )
+    return AttendeePage(
+        items=[Attendee.model_validate(a) for a in rows], next_cursor=next_cursor, total=total
+    )
+
+
+@router.post(
+    "/attendees",
+    status_code=status.HTTP_201_CREATED,
+    summary="Add an attendee",
+    responses=responses(Conflict, Unprocessable),
+)
+async def add_attendee(body: AttendeeCreate, event: OrganiserEvent, session: SessionDep) -> Attendee:
+    return Attendee.model_validate(await service.add_attendee(session, event, body))
+
+
+@router.get("/attendees/{attendee_id}", summary="One attendee")
+async def get_attendee(attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep) -> Attendee:
+    return Attendee.model_validate(await service.get_attendee(session, event, attendee_id))
+
+
+@router.patch(
+    "/attendees/{attendee_id}",
+    summary="Update an attendee",
+    responses=responses(Conflict, Unprocessable),
+)
+async def update_attendee(
+    attendee_id: uuid.UUID, body: AttendeeUpdate, event: OrganiserEvent, session: SessionDep
+) -> Attendee:
+    return Attendee.model_validate(await service.update_attendee(session, event, attendee_id, body))
+
+
+@router.delete(
+    "/attendees/{attendee_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Remove an attendee and everything they recorded",
+)
+async def remove_attendee(attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep) -> Response:
+    await service.remove_attendee(session, event, attendee_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/attendees/import",
+    summary="Import attendees from a CSV file (dry run first)",
+    responses=responses(BadRequest, PayloadTooLarge, Unprocessable),
+)
+async def import_attendees(
+    event: OrganiserEvent,
+    session: SessionDep,
+    settings: SettingsDep,
+    file: Annotated[UploadFile, File(description="CSV, UTF-8, comma or semicolon separated")],
+    mapping: Annotated[
+        str | None,
+        Form(max_length=2000, description='Optional JSON {"field": "column header"}'),
+    ] = None,
+    dry_run: Annotated[bool, Query(description="Report without writing anything")] = True,
+) -> ImportReport:
+    column_mapping: dict[str, str] | None = None
+    if mapping:
+        try:
+            column_mapping = json.loads(mapping)
+        except ValueError as exc:
+            raise BadRequest("The column mapping is not valid JSON.") from exc
+        if not isinstance(column_mapping, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in column_mapping.items()
+        ):
+            raise BadRequest('The column mapping must be a JSON object {"field": "column"}.')
+    data = await file.read(settings.max_csv_bytes + 1)
+    return await service.import_csv(
+        session,
+        event,
+        data,
+        dry_run=dry_run,
+        mapping=column_mapping,
+        max_bytes=settings.max_csv_bytes,
+        max_rows=settings.max_csv_rows,
+    )
+
+
+@router.post(
+    "/attendees/{attendee_id}/badge/reissue",
+    summary="Re-issue a badge: the old QR code stops working",
+    responses=responses(Conflict),
+)
+async def reissue_badge(attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep) -> Attendee:
+    return Attendee.model_validate(await service.reissue_badge(session, event, attendee_id))
+
+
+@router.post(
+    "/attendees/{attendee_id}/access/reissue",
+    summary="Re-issue access (lost phone): old sessions and join links stop working",
+)
+async def reissue_access(
+    attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep, settings: SettingsDep
+) -> JoinLink:
+    attendee = await service.reissue_access(session, event, attendee_id)
+    return JoinLink(join_link=auth_service.invite_link(settings, attendee))
+
+
+@router.get("/attendees/{attendee_id}/invite", summary="An attendee's personal join link")
+async def invite(
+    attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep, settings: SettingsDep
+) -> JoinLink:
+    attendee = await service.get_attendee(session, event, attendee_id)
+    if attendee.invite_state is InviteState.pending:
+        attendee.invite_state = InviteState.sent
+    return JoinLink(join_link=auth_service.invite_link(settings, attendee))

@@ -1,0 +1,162 @@
+"""Attendee rules for organisers: one e-mail per event, badges and access re-issued."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rencontre.attendees import repository
+from rencontre.attendees.csv_import import CsvRejected, parse_attendees
+from rencontre.attendees.schemas import AttendeeCreate, AttendeeUpdate, ImportReport, ImportRowError
+from rencontre.auth import service as auth_service
+from rencontre.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
+from rencontre.kit.pagination import decode_cursor, encode_cursor
+from rencontre.kit.time import utcnow
+from rencontre.models import Attendee, Event
+
+MAX_BADGE_VERSION = 255
+
+
+class AttendeeNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such attendee in this event.")
+
+
+class DuplicateEmail(Conflict):
+    def __init__(self, email: str) -> None:
+        super().__init__(f"An attendee with the e-mail {email} is already registered for this event.")
+
+
+async def get_attendee(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> Attendee:
+    attendee = await repository.get(session, event.id, attendee_id)
+    if attendee is None:
+        raise AttendeeNotFound()
+    return attendee
+
+
+async def list_attendees(
+    session: AsyncSession, event: Event, *, query: str | None, cursor: str | None, limit: int
+) -> tuple[list[Attendee], str | None, int]:
+    after = None
+    if cursor:
+        values = decode_cursor(cursor, ("name", "id"))
+        try:
+            after = (str(values["name"]), uuid.UUID(str(values["id"])))
+        except ValueError as exc:
+            raise BadRequest("The cursor is malformed; start again without it.") from exc
+    rows, total = await repository.page(session, event.id, query=query, after=after, limit=limit + 1)
+    next_cursor = None
+    if len(rows) > limit:
+        rows = rows[:limit]
+        next_cursor = encode_cursor({"name": rows[-1].name, "id": str(rows[-1].id)})
+    return rows, next_cursor, total
+
+
+async def new_badge_codes(session: AsyncSession, count: int) -> list[str]:
+    codes: list[str] = []
+    while len(codes) < count:
+        batch = [secrets.token_hex(6) for _ in range(count - len(codes))]
+        taken = await repository.badge_codes_taken(session, batch)
+        codes.extend(c for c in dict.fromkeys(batch) if c not in taken and c not in codes)
+    return codes
+
+
+async def add_attendee(session: AsyncSession, event: Event, data: AttendeeCreate) -> Attendee:
+    if await repository.email_taken(session, event.id, data.email):
+        raise DuplicateEmail(data.email)
+    [code] = await new_badge_codes(session, 1)
+    attendee = Attendee(event_id=event.id, badge_code=code, **data.model_dump())
+    session.add(attendee)
+    await session.flush()
+    return attendee
+
+
+async def update_attendee(
+    session: AsyncSession, event: Event, attendee_id: uuid.UUID, data: AttendeeUpdate
+) -> Attendee:
+    attendee = await get_attendee(session, event, attendee_id)
+    changes = data.model_dump(exclude_unset=True)
+    if ("name" in changes and changes["name"] is None) or ("email" in changes and changes["email"] is None):
+        raise Unprocessable("The name and the e-mail cannot be emptied.")
+    if changes.get("email") and await repository.email_taken(
+        session, event.id, changes["email"], besides=attendee.id
+    ):
+        raise DuplicateEmail(changes["email"])
+    for field, value in changes.items():
+        if value is not None:
+            setattr(attendee, field, value)
+    await session.flush()
+    return attendee
+
+
+async def remove_attendee(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> None:
+    attendee = await get_attendee(session, event, attendee_id)
+    await session.delete(attendee)
+    await session.flush()
+
+
+async def reissue_badge(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> Attendee:
+    attendee = await get_attendee(session, event, attendee_id)
+    if attendee.badge_version >= MAX_BADGE_VERSION:
+        raise Conflict("This badge has been re-issued too many times; add the attendee again.")
+    attendee.badge_version += 1
+    await session.flush()
+    return attendee
+
+
+async def reissue_access(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> Attendee:
+    attendee = await get_attendee(session, event, attendee_id)
+    await auth_service.revoke_attendee_access(session, attendee)
+    return attendee
+
+
+async def import_csv(
+    session: AsyncSession,
+    event: Event,
+    data: bytes,
+    *,
+    dry_run: bool,
+    mapping: dict[str, str] | None,
+    max_bytes: int,
+    max_rows: int,
+) -> ImportReport:
+    if len(data) > max_bytes:
+        raise PayloadTooLarge(f"The file is larger than {max_bytes // 1024} KiB; split it.")
+    try:
+        parsed = parse_attendees(data, max_rows=max_rows, mapping=mapping)
+    except CsvRejected as exc:
+        raise Unprocessable(str(exc)) from exc
+    errors = list(parsed.errors)
+    existing = await repository.existing_emails(session, event.id)
+    valid = []
+    for row in parsed.valid:
+        if row.attendee.email.lower() in existing:
+            errors.append((row.line, f"e-mail {row.attendee.email} is already registered"))
+        else:
+            valid.append(row)
+    errors.sort()
+    if errors and not dry_run:
+        raise Unprocessable(
+            f"{len(errors)} row(s) are not valid, so nothing was imported; fix them and retry.",
+            errors=[{"line": line, "reason": reason} for line, reason in errors],
+        )
+    created = 0
+    if not dry_run:
+        codes = await new_badge_codes(session, len(valid))
+        now = utcnow()
+        session.add_all(
+            Attendee(event_id=event.id, badge_code=code, created_at=now, **row.attendee.model_dump())
+            for code, row in zip(codes, valid, strict=True)
+        )
+        await session.flush()
+        created = len(valid)
+    return ImportReport(
+        dry_run=dry_run,
+        rows=parsed.rows,
+        valid=len(valid),
+        created=created,
+        errors=[ImportRowError(line=line, reason=reason) for line, reason in errors],
+        columns=parsed.columns,
+    )

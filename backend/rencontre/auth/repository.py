@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rencontre.models import Attendee, Event, Organiser
+
+
+async def organiser_by_email(session: AsyncSession, email: str) -> Organiser | None:
+    result = await session.execute(
+        select(Organiser).where(func.lower(Organiser.email) == email.strip().lower())
+    )
+    return result.scalar_one_or_none()
+
+
+async def organiser_by_id(session: AsyncSession, organiser_id: uuid.UUID) -> Organiser | None:
+    return await session.get(Organiser, organiser_id)
+
+
+async def attendee_by_id(session: AsyncSession, attendee_id: uuid.UUID) -> Attendee | None:
+    return await session.get(Attendee, attendee_id)
+
+
+async def event_by_id(session: AsyncSession, event_id: uuid.UUID) -> Event | None:
+    return await session.get(Event, event_id)

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import uuid
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field
+
+
+class LoginRequest(BaseModel):
+    email: EmailStr
+    password: str = Field(min_length=1, max_length=256)
+
+
+class JoinRequest(BaseModel):
+    token: str = Field(min_length=10, max_length=2048, description="The token of a join link.")
+
+
+class OrganiserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    name: str
+
+
+class OrganiserSession(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+    organiser: OrganiserOut
+
+
+class AttendeeSession(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+    attendee_id: uuid.UUID
+    event_id: uuid.UUID

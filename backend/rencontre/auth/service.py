@@ -1,0 +1,120 @@
+"""Sign-in rules: organiser passwords, attendee invite links, token revocation."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rencontre.auth import repository
+from rencontre.auth.passwords import verify_password
+from rencontre.auth.tokens import InvalidToken, Role, TokenClaims, TokenType, issue, verify
+from rencontre.config import Settings
+from rencontre.errors import Unauthorized
+from rencontre.kit.time import utcnow
+from rencontre.models import Attendee, Event, InviteState, Organiser
+
+
+class InvalidCredentials(Unauthorized):
+    pass
+
+
+def verify_access(settings: Settings, token: str) -> TokenClaims:
+    try:
+        return verify(settings.jwt_keyring(), token, expected=TokenType.access)
+    except InvalidToken as exc:
+        raise Unauthorized(f"Your session is not valid: {exc}. Please sign in again.") from exc
+
+
+def organiser_token(settings: Settings, organiser: Organiser) -> str:
+    return issue(
+        settings.jwt_keyring(),
+        type=TokenType.access,
+        role=Role.organiser,
+        subject=organiser.id,
+        version=organiser.token_version,
+        lifetime=timedelta(minutes=settings.organiser_token_minutes),
+    )
+
+
+def attendee_token(settings: Settings, attendee: Attendee) -> str:
+    return issue(
+        settings.jwt_keyring(),
+        type=TokenType.access,
+        role=Role.attendee,
+        subject=attendee.id,
+        version=attendee.access_version,
+        event_id=attendee.event_id,
+        lifetime=timedelta(minutes=settings.access_token_minutes),
+    )
+
+
+def invite_token(settings: Settings, attendee: Attendee) -> str:
+    return issue(
+        settings.jwt_keyring(),
+        type=TokenType.invite,
+        role=Role.attendee,
+        subject=attendee.id,
+        version=attendee.access_version,
+        event_id=attendee.event_id,
+        lifetime=timedelta(days=settings.invite_token_days),
+    )
+
+
+def invite_link(settings: Settings, attendee: Attendee) -> str:
+    return f"{settings.public_base_url}/join#{invite_token(settings, attendee)}"
+
+
+async def login_organiser(session: AsyncSession, email: str, password: str) -> Organiser:
+    organiser = await repository.organiser_by_email(session, email)
+    if not verify_password(organiser.password_hash if organiser else None, password):
+        raise InvalidCredentials("The e-mail or the password is wrong.")
+    assert organiser is not None
+    return organiser
+
+
+async def join_with_invite(session: AsyncSession, settings: Settings, token: str) -> tuple[Attendee, Event]:
+    try:
+        claims = verify(settings.jwt_keyring(), token, expected=TokenType.invite)
+    except InvalidToken as exc:
+        raise Unauthorized(f"This join link does not work: {exc}. Ask the organisers for a new one.") from exc
+    attendee = await _attendee_for(session, claims, what="join link")
+    if attendee.invite_state is not InviteState.joined:
+        attendee.invite_state = InviteState.joined
+        attendee.joined_at = utcnow()
+    attendee.last_seen_at = utcnow()
+    await session.flush()
+    event = await repository.event_by_id(session, attendee.event_id)
+    assert event is not None
+    return attendee, event
+
+
+async def load_organiser(session: AsyncSession, claims: TokenClaims) -> Organiser:
+    organiser = await repository.organiser_by_id(session, claims.subject)
+    if organiser is None or organiser.token_version != claims.version:
+        raise Unauthorized("Your session has been revoked. Please sign in again.")
+    return organiser
+
+
+async def load_attendee(session: AsyncSession, claims: TokenClaims) -> Attendee:
+    return await _attendee_for(session, claims, what="session")
+
+
+async def _attendee_for(session: AsyncSession, claims: TokenClaims, *, what: str) -> Attendee:
+    attendee = await repository.attendee_by_id(session, claims.subject)
+    if (
+        attendee is None
+        or attendee.deleted_at is not None
+        or attendee.event_id != claims.event_id
+        or attendee.access_version != claims.version
+    ):
+        raise Unauthorized(
+            f"This {what} has been revoked or replaced. Ask the organisers for a new join link."
+        )
+    return attendee
+
+
+async def revoke_attendee_access(session: AsyncSession, attendee: Attendee) -> None:
+    """Lost phone: every token and join link issued so far stops working."""
+    attendee.access_version += 1
+    await session.flush()

@@ -1,0 +1,99 @@
+"""The ``rencontre`` command."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Annotated
+
+import typer
+
+from rencontre.config import get_settings
+
+app = typer.Typer(help="Rencontre: badge scanning for networking events.", no_args_is_help=True)
+organiser_app = typer.Typer(help="Manage organiser accounts.", no_args_is_help=True)
+app.add_typer(organiser_app, name="organiser")
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date (alembic upgrade head)."""
+    from rencontre import migrate as migrations
+
+    settings = get_settings()
+    migrations.upgrade(settings)
+    typer.echo(f"Database schema is up to date ({_safe_url(settings.resolved_database_url)}).")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
+    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+) -> None:
+    """Serve the API, the PWA and the console."""
+    import uvicorn
+
+    settings = get_settings()
+    if workers > 1 and settings.is_sqlite:
+        raise typer.BadParameter("several workers need PostgreSQL (RENCONTRE_DATABASE_URL)")
+    if migrate_first:
+        migrate()
+    settings.jwt_keyring()  # generate the keys once, before workers race for them
+    uvicorn.run(
+        "rencontre.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        proxy_headers=True,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=10,
+    )
+
+
+@organiser_app.command("create")
+def create_organiser(
+    email: Annotated[str, typer.Option(prompt=True, help="Sign-in e-mail.")],
+    name: Annotated[str, typer.Option(prompt=True, help="Display name.")],
+) -> None:
+    """Create an organiser account (password from RENCONTRE_ORGANISER_PASSWORD or a prompt)."""
+    from rencontre.demo import create_organiser_account
+
+    password = os.environ.get("RENCONTRE_ORGANISER_PASSWORD") or typer.prompt(
+        "Password", hide_input=True, confirmation_prompt=True
+    )
+    if len(password) < 8:
+        raise typer.BadParameter("the password needs at least 8 characters")
+    try:
+        asyncio.run(create_organiser_account(get_settings(), email, name, password))
+    except ValueError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    typer.echo(f"Organiser {email} created.")
+
+
+@app.command()
+def demo() -> None:
+    """Fill an empty database with a demo event, and print how to sign in."""
+    from rencontre.demo import seed_demo
+
+    lines = asyncio.run(seed_demo(get_settings()))
+    for line in lines:
+        typer.echo(line)
+
+
+def _safe_url(url: str) -> str:
+    if "@" in url:
+        scheme, rest = url.split("://", 1)
+        return f"{scheme}://…@{rest.split('@', 1)[1]}"
+    return url
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,98 @@
+"""Engine, session factory and the per-request session.
+
+One ``AsyncSession`` per request: committed when the endpoint returns, rolled back
+when it raises. Services only ``flush()``. Callbacks registered with
+:func:`after_commit` (feed notifications) run once the commit succeeded and are
+dropped on rollback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from rencontre.config import Settings
+
+AfterCommit = Callable[[], Awaitable[None]]
+_AFTER_COMMIT_KEY = "rencontre_after_commit"
+
+
+def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
+    url = url or settings.resolved_database_url
+    if url.startswith("sqlite"):
+        if ":memory:" not in url:
+            db_path = url.split(":///", 1)[1]
+            from pathlib import Path
+
+            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_async_engine(url, connect_args={"timeout": 30})
+        _install_sqlite_pragmas(engine.sync_engine)
+        return engine
+    return create_async_engine(
+        url,
+        pool_size=settings.db_pool_size,
+        max_overflow=settings.db_pool_size,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        connect_args={"timeout": 5, "command_timeout": 30},
+    )
+
+
+def _install_sqlite_pragmas(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # WAL + FULL: an acknowledged write survives kill -9 and power loss;
+        # foreign keys are off by default in SQLite.
+        # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin,
+        # so that SAVEPOINTs and transactional DDL behave.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN")
+
+
+def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
+    """Run ``callback`` after this session's transaction commits; never on rollback."""
+    session.info.setdefault(_AFTER_COMMIT_KEY, []).append(callback)
+
+
+async def run_after_commit(session: AsyncSession) -> None:
+    callbacks: list[AfterCommit] = session.info.pop(_AFTER_COMMIT_KEY, [])
+    for callback in callbacks:
+        await callback()
+
+
+async def session_scope(
+    factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    """Yield a session; commit on success, roll back on error, then fire after-commit hooks."""
+    async with factory() as session:
+        try:
+            yield session
+            await session.commit()
+        except BaseException:
+            session.info.pop(_AFTER_COMMIT_KEY, None)
+            await session.rollback()
+            raise
+        await run_after_commit(session)

@@ -1,0 +1,71 @@
+"""Typed request dependencies: the settings, the session and who is calling.
+
+Authorization is decided here, once per role: an endpoint that takes
+``CurrentOrganiser`` or ``CurrentAttendee`` cannot be reached without one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from rencontre.auth import service as auth_service
+from rencontre.auth.tokens import Role
+from rencontre.config import Settings
+from rencontre.db import session_scope
+from rencontre.errors import Forbidden, Unauthorized
+from rencontre.models import Attendee, Organiser
+
+
+def get_settings_dep(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
+    factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
+    async for session in session_scope(factory):
+        yield session
+
+
+# scope="function": the transaction commits before the response is sent, so a
+# client is never told "saved" about something that is not durable yet.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+_bearer = HTTPBearer(auto_error=False, description="An access token from /api/auth.")
+BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+
+
+def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
+    if credentials is None or not credentials.credentials:
+        raise Unauthorized("Sign in first: this request needs an access token (Bearer).")
+    return credentials.credentials
+
+
+async def get_current_organiser(
+    session: SessionDep, settings: SettingsDep, credentials: BearerDep
+) -> Organiser:
+    claims = auth_service.verify_access(settings, _bearer_token(credentials))
+    if claims.role is not Role.organiser:
+        raise Forbidden("This action is reserved for the event's organisers.")
+    return await auth_service.load_organiser(session, claims)
+
+
+async def get_current_attendee(
+    session: SessionDep, settings: SettingsDep, credentials: BearerDep
+) -> Attendee:
+    claims = auth_service.verify_access(settings, _bearer_token(credentials))
+    if claims.role is not Role.attendee:
+        raise Forbidden("This action is reserved for attendees.")
+    return await auth_service.load_attendee(session, claims)
+
+
+CurrentOrganiser = Annotated[Organiser, Depends(get_current_organiser)]
+CurrentAttendee = Annotated[Attendee, Depends(get_current_attendee)]

@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Self
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+
+from rencontre.kit.text import clean_line
+
+
+def _time_zone(value: str) -> str:
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError(f"'{value}' is not a known time zone (e.g. Europe/Paris)") from exc
+    return value
+
+
+def _non_blank(value: str) -> str:
+    value = clean_line(value)
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
+TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_time_zone)]
+EventName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_non_blank)]
+Venue = Annotated[str, Field(max_length=200), AfterValidator(clean_line)]
+
+
+class EventBase(BaseModel):
+    name: EventName
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    timezone: TimeZone = "Europe/Paris"
+    venue: Venue = ""
+    feed_shows_names: bool = Field(
+        default=False,
+        description="Whether live-feed frames name the two people who just met.",
+    )
+
+
+class EventCreate(EventBase):
+    model_config = ConfigDict(extra="forbid")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Self:
+        if self.ends_at <= self.starts_at:
+            raise ValueError("ends_at must be after starts_at")
+        return self
+
+
+class EventUpdate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: EventName | None = None
+    starts_at: AwareDatetime | None = None
+    ends_at: AwareDatetime | None = None
+    timezone: TimeZone | None = None
+    venue: Venue | None = None
+    feed_shows_names: bool | None = None
+
+
+class Event(EventBase):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    slug: str
+    created_at: datetime
+    attendee_count: int = 0

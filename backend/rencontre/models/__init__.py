@@ -1,0 +1,20 @@
+"""Every table, re-exported for Alembic's autogenerate."""
+
+from rencontre.models.attendee import Attendee, InviteState
+from rencontre.models.base import Base
+from rencontre.models.encounter import Encounter, FollowUpState, Scan
+from rencontre.models.event import Event
+from rencontre.models.feed_ticket import FeedTicket
+from rencontre.models.organiser import Organiser
+
+__all__ = [
+    "Attendee",
+    "Base",
+    "Encounter",
+    "Event",
+    "FeedTicket",
+    "FollowUpState",
+    "InviteState",
+    "Organiser",
+    "Scan",
+]

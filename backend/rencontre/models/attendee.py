@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rencontre.models.base import Base, CreatedAtMixin, IdMixin
+
+
+class InviteState(enum.StrEnum):
+    pending = "pending"
+    sent = "sent"
+    joined = "joined"
+
+
+class Attendee(IdMixin, CreatedAtMixin, Base):
+    __tablename__ = "attendee"
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        Index("ix_attendee_event_id_name", "event_id", "name"),
+    )
+
+    event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    # Random, public, stable: what a badge token names instead of the primary key.
+    badge_code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    company: Mapped[str] = mapped_column(String(120), default="")
+    job_title: Mapped[str] = mapped_column(String(120), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    website: Mapped[str] = mapped_column(String(200), default="")
+    linkedin: Mapped[str] = mapped_column(String(200), default="")
+    pitch: Mapped[str] = mapped_column(String(280), default="")
+    objective: Mapped[str] = mapped_column(String(40), default="")
+    interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Which contact details a scanner receives (subset of email, phone, website, linkedin).
+    shared_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language: Mapped[str] = mapped_column(String(5), default="")
+    # Incremented when the badge is re-issued: older QR codes stop working.
+    badge_version: Mapped[int] = mapped_column(default=1)
+    # Incremented when access is re-issued (lost phone): older tokens and invite links stop.
+    access_version: Mapped[int] = mapped_column(default=1)
+    invite_state: Mapped[InviteState] = mapped_column(
+        Enum(InviteState, native_enum=False, length=16, validate_strings=True),
+        default=InviteState.pending,
+    )
+    joined_at: Mapped[datetime | None]
+    last_seen_at: Mapped[datetime | None]
+    # Set when the attendee deleted their account; the row stays as a tombstone.
+    deleted_at: Mapped[datetime | None]

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from rencontre.models.base import Base, CreatedAtMixin, IdMixin
+
+
+class Event(IdMixin, CreatedAtMixin, Base):
+    __tablename__ = "event"
+
+    organiser_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("organiser.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    timezone: Mapped[str] = mapped_column(String(64))
+    venue: Mapped[str] = mapped_column(String(200), default="")
+    # Short random code carried by every badge token of the event.
+    badge_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # Whether live-feed frames may name the two people who just met.
+    feed_shows_names: Mapped[bool] = mapped_column(default=False)
+    # Sequence of the live feed: the number of connections recorded so far.
+    feed_seq: Mapped[int] = mapped_column(default=0)
