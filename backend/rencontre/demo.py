@@ -69,7 +69,7 @@ def _email(name: str, company: str) -> str:
 async def create_organiser_account(settings: Settings, email: str, name: str, password: str) -> None:
     engine = create_engine(settings)
     try:
-        async for session in session_scope(create_session_factory(engine)):
+        async with session_scope(create_session_factory(engine)) as session:
             taken = await session.scalar(
                 select(Organiser.id).where(func.lower(Organiser.email) == email.lower())
             )
@@ -83,7 +83,7 @@ async def create_organiser_account(settings: Settings, email: str, name: str, pa
 async def seed_demo(settings: Settings) -> list[str]:
     engine = create_engine(settings)
     try:
-        async for session in session_scope(create_session_factory(engine)):
+        async with session_scope(create_session_factory(engine)) as session:
             if await session.scalar(select(func.count()).select_from(Organiser)):
                 return ["The database already has data; the demo was not added."]
             password = secrets.token_urlsafe(9)
@@ -123,4 +123,3 @@ async def seed_demo(settings: Settings) -> list[str]:
             return lines
     finally:
         await engine.dispose()
-    return []

@@ -31,7 +31,7 @@ SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
-    async for session in session_scope(factory):
+    async with session_scope(factory) as session:
         yield session
 
 

@@ -12,7 +12,11 @@ from starlette.staticfiles import StaticFiles
 from rencontre.config import Settings
 from rencontre.errors import problem_response
 
-FRONTEND_DIST = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+
+def frontend_dist() -> Path:
+    """The built PWA: beside the sources in a checkout, else under the working directory."""
+    checkout = Path(__file__).resolve().parents[2] / "frontend" / "dist"
+    return checkout if checkout.is_dir() else Path.cwd() / "frontend" / "dist"
 
 
 def install_web_middleware(app: FastAPI, settings: Settings) -> None:
@@ -39,7 +43,7 @@ def install_web_middleware(app: FastAPI, settings: Settings) -> None:
 
 
 def install_static(app: FastAPI, settings: Settings) -> None:
-    dist = FRONTEND_DIST
+    dist = frontend_dist()
     if not (dist / "index.html").exists():
         return
     if (dist / "assets").is_dir():

@@ -40,4 +40,4 @@ async def attendee_counts(session: AsyncSession, event_ids: list[uuid.UUID]) -> 
         .where(Attendee.event_id.in_(event_ids), Attendee.deleted_at.is_(None))
         .group_by(Attendee.event_id)
     )
-    return {event_id: count for event_id, count in rows.tuples()}
+    return {event_id: count for event_id, count in rows.all()}

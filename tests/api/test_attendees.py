@@ -1,0 +1,231 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi import FastAPI
+
+from rencontre.models import Event, Organiser
+from tests.support import Factory
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+async def _setup(factory: Factory) -> tuple[Organiser, Event, dict[str, str]]:
+    organiser = await factory.organiser()
+    event = await factory.event(organiser)
+    return organiser, event, factory.organiser_headers(organiser)
+
+
+class TestAttendeeLifecycle:
+    async def test_add_list_update_remove(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        base = f"/api/events/{event.id}/attendees"
+        created = await client.post(
+            base,
+            json={"name": "Zoé Lefèvre", "email": "zoe@example.org", "company": "Atelier"},
+            headers=headers,
+        )
+        assert created.status_code == 201
+        attendee = created.json()
+        assert attendee["invite_state"] == "pending"
+        assert attendee["badge_version"] == 1
+        updated = await client.patch(
+            f"{base}/{attendee['id']}", json={"job_title": "Directrice"}, headers=headers
+        )
+        assert updated.json()["job_title"] == "Directrice"
+        assert (await client.get(base, headers=headers)).json()["total"] == 1
+        removed = await client.delete(f"{base}/{attendee['id']}", headers=headers)
+        assert removed.status_code == 204
+        assert (await client.get(f"{base}/{attendee['id']}", headers=headers)).status_code == 404
+
+    async def test_duplicate_email_in_event_is_a_conflict(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        _, event, headers = await _setup(factory)
+        await factory.attendee(event, email="zoe@example.org")
+        response = await client.post(
+            f"/api/events/{event.id}/attendees",
+            json={"name": "Zoé Bis", "email": "ZOE@example.org"},
+            headers=headers,
+        )
+        assert response.status_code == 409
+        assert "zoe@example.org".upper() in response.json()["detail"].upper()
+        assert (await client.get(f"/api/events/{event.id}/attendees", headers=headers)).json()["total"] == 1
+
+    async def test_same_email_in_another_event_is_fine(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        organiser, event, headers = await _setup(factory)
+        other = await factory.event(organiser)
+        await factory.attendee(other, email="zoe@example.org")
+        response = await client.post(
+            f"/api/events/{event.id}/attendees",
+            json={"name": "Zoé", "email": "zoe@example.org"},
+            headers=headers,
+        )
+        assert response.status_code == 201
+
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {"name": "x" * 121, "email": "a@example.org"},
+            {"name": "Ada", "email": "nope"},
+            {"name": "", "email": "a@example.org"},
+            {"name": "Ada", "email": "a@example.org", "phone": "call me maybe"},
+            {"name": "Ada", "email": "a@example.org", "badge_version": 9},
+        ],
+    )
+    async def test_bad_attendee_is_refused(
+        self, client: httpx.AsyncClient, factory: Factory, body: dict[str, object]
+    ) -> None:
+        _, event, headers = await _setup(factory)
+        response = await client.post(f"/api/events/{event.id}/attendees", json=body, headers=headers)
+        assert response.status_code == 422
+        assert response.json()["errors"]
+
+    async def test_search_and_cursor_pagination(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        for i in range(5):
+            await factory.attendee(event, name=f"Person {i}", company="Acme" if i % 2 else "Other")
+        base = f"/api/events/{event.id}/attendees"
+        first = (await client.get(base, params={"limit": 2}, headers=headers)).json()
+        assert [a["name"] for a in first["items"]] == ["Person 0", "Person 1"]
+        second = (
+            await client.get(base, params={"limit": 2, "cursor": first["next_cursor"]}, headers=headers)
+        ).json()
+        assert [a["name"] for a in second["items"]] == ["Person 2", "Person 3"]
+        acme = (await client.get(base, params={"q": "acme"}, headers=headers)).json()
+        assert acme["total"] == 2
+
+    @pytest.mark.parametrize("cursor", ["garbage", "eyJ4IjoxfQ", "%%%"])
+    async def test_malformed_cursor(self, client: httpx.AsyncClient, factory: Factory, cursor: str) -> None:
+        _, event, headers = await _setup(factory)
+        response = await client.get(
+            f"/api/events/{event.id}/attendees", params={"cursor": cursor}, headers=headers
+        )
+        assert response.status_code == 400
+        assert "cursor" in response.json()["detail"]
+
+    async def test_reissue_badge_bumps_version(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        attendee = await factory.attendee(event)
+        response = await client.post(
+            f"/api/events/{event.id}/attendees/{attendee.id}/badge/reissue", headers=headers
+        )
+        assert response.json()["badge_version"] == 2
+
+    async def test_attendee_of_another_organiser_is_out_of_reach(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        _, event, _ = await _setup(factory)
+        attendee = await factory.attendee(event)
+        _, _, intruder = await _setup(factory)
+        base = f"/api/events/{event.id}/attendees/{attendee.id}"
+        for method, path in [
+            ("GET", base),
+            ("PATCH", base),
+            ("DELETE", base),
+            ("POST", f"{base}/badge/reissue"),
+            ("POST", f"{base}/access/reissue"),
+            ("GET", f"{base}/invite"),
+        ]:
+            response = await client.request(method, path, headers=intruder, json={"name": "Hacked"})
+            assert response.status_code == 404, (method, path)
+        await factory.session.refresh(attendee)
+        assert attendee.name == "Zoé Lefèvre"
+        assert attendee.badge_version == 1
+
+
+class TestCsvImport:
+    async def _import(
+        self,
+        client: httpx.AsyncClient,
+        event: Event,
+        headers: dict[str, str],
+        data: bytes,
+        *,
+        dry_run: bool,
+        mapping: str | None = None,
+    ) -> httpx.Response:
+        form = {"mapping": mapping} if mapping else None
+        return await client.post(
+            f"/api/events/{event.id}/attendees/import",
+            params={"dry_run": str(dry_run).lower()},
+            files={"file": ("attendees.csv", data, "text/csv")},
+            data=form,
+            headers=headers,
+        )
+
+    async def test_preview_then_import_the_sample(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        data = (DATA / "attendees_sample.csv").read_bytes()
+        preview = await self._import(client, event, headers, data, dry_run=True)
+        assert preview.status_code == 200
+        assert preview.json()["valid"] == 10
+        assert preview.json()["created"] == 0
+        listing = f"/api/events/{event.id}/attendees"
+        assert (await client.get(listing, headers=headers)).json()["total"] == 0
+        imported = await self._import(client, event, headers, data, dry_run=False)
+        assert imported.json()["created"] == 10
+        names = {
+            a["name"]
+            for a in (await client.get(listing, headers=headers, params={"limit": 50})).json()["items"]
+        }
+        assert "Zoé Lefèvre" in names
+        assert "Ἀλέξανδρος Παπαδόπουλος" in names
+        again = await self._import(client, event, headers, data, dry_run=True)
+        assert len(again.json()["errors"]) == 10
+        assert "already registered" in again.json()["errors"][0]["reason"]
+
+    async def test_bad_rows_reject_the_whole_file(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        data = (DATA / "attendees_bad_rows.csv").read_bytes()
+        preview = await self._import(client, event, headers, data, dry_run=True)
+        assert [e["line"] for e in preview.json()["errors"]] == [3, 4, 5]
+        refused = await self._import(client, event, headers, data, dry_run=False)
+        assert refused.status_code == 422
+        assert "nothing was imported" in refused.json()["detail"]
+        assert [e["line"] for e in refused.json()["errors"]] == [3, 4, 5]
+        listing = await client.get(f"/api/events/{event.id}/attendees", headers=headers)
+        assert listing.json()["total"] == 0
+
+    async def test_explicit_mapping(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        response = await self._import(
+            client,
+            event,
+            headers,
+            b"Who;Where\nAda;ada@example.org\n",
+            dry_run=False,
+            mapping='{"name": "Who", "email": "Where"}',
+        )
+        assert response.json()["created"] == 1
+
+    @pytest.mark.parametrize("mapping", ["{not json", '["name"]', '{"name": 3}'])
+    async def test_malformed_mapping(self, client: httpx.AsyncClient, factory: Factory, mapping: str) -> None:
+        _, event, headers = await _setup(factory)
+        response = await self._import(client, event, headers, b"a,b\n1,2\n", dry_run=True, mapping=mapping)
+        assert response.status_code == 400
+
+    async def test_malformed_csv(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        response = await self._import(client, event, headers, b"\x00\xff\xfe garbage", dry_run=True)
+        assert response.status_code == 422
+        assert "column" in response.json()["detail"] or "text" in response.json()["detail"]
+
+    async def test_oversize_csv(self, client: httpx.AsyncClient, factory: Factory, app: FastAPI) -> None:
+        _, event, headers = await _setup(factory)
+        app.state.settings.max_csv_bytes = 1000
+        data = b"name,email\n" + b"Ada,ada@example.org\n" * 100
+        response = await self._import(client, event, headers, data, dry_run=True)
+        assert response.status_code == 413
+
+    async def test_missing_file(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        response = await client.post(
+            f"/api/events/{event.id}/attendees/import", headers=headers, data={"x": "1"}
+        )
+        assert response.status_code == 422
+        assert "file" in response.json()["detail"]

@@ -1,0 +1,84 @@
+"""The ``rencontre`` command, run as a newcomer would, on a fresh data directory."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        **os.environ,
+        "RENCONTRE_DATA_DIR": str(tmp_path),
+        "RENCONTRE_DATABASE_URL": "",
+        **env,
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "rencontre", *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        stdin=subprocess.DEVNULL,
+    )
+
+
+class TestCommandLine:
+    def test_migrate_demo_and_organiser(self, tmp_path: Path) -> None:
+        migrated = _run(tmp_path, "migrate")
+        assert migrated.returncode == 0, migrated.stderr
+        assert (tmp_path / "rencontre.db").exists()
+
+        demo = _run(tmp_path, "demo")
+        assert demo.returncode == 0, demo.stderr
+        assert "organiser@rencontre.demo" in demo.stdout
+        assert demo.stdout.count("/join#") == 4
+
+        again = _run(tmp_path, "demo")
+        assert "already has data" in again.stdout
+
+        created = _run(
+            tmp_path,
+            "organiser",
+            "create",
+            "--email",
+            "lea@example.org",
+            "--name",
+            "Léa",
+            RENCONTRE_ORGANISER_PASSWORD="a long passphrase",
+        )
+        assert created.returncode == 0, created.stderr
+        duplicate = _run(
+            tmp_path,
+            "organiser",
+            "create",
+            "--email",
+            "LEA@example.org",
+            "--name",
+            "Léa",
+            RENCONTRE_ORGANISER_PASSWORD="a long passphrase",
+        )
+        assert duplicate.returncode == 1
+        assert "already exists" in duplicate.stderr
+
+    def test_short_password_is_refused(self, tmp_path: Path) -> None:
+        assert _run(tmp_path, "migrate").returncode == 0
+        result = _run(
+            tmp_path,
+            "organiser",
+            "create",
+            "--email",
+            "a@example.org",
+            "--name",
+            "A",
+            RENCONTRE_ORGANISER_PASSWORD="short",
+        )
+        assert result.returncode != 0
+        assert "8 characters" in result.stderr
+
+    def test_keys_are_generated_into_the_data_directory(self, tmp_path: Path) -> None:
+        assert _run(tmp_path, "migrate").returncode == 0
+        assert _run(tmp_path, "demo").returncode == 0
+        assert (tmp_path / "secrets.json").stat().st_mode & 0o077 == 0
