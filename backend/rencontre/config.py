@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     invite_token_days: int = 60
     ws_ticket_seconds: int = 30
 
-    max_body_bytes: int = 2 * 1024 * 1024
+    max_body_bytes: int = 3 * 1024 * 1024
     max_csv_bytes: int = 2 * 1024 * 1024
     max_csv_rows: int = 20_000
     max_batch_items: int = 500

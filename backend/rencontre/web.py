@@ -1,16 +1,24 @@
-"""Serving the PWA and the console, and the HTTP hygiene every response gets."""
+"""Serving the PWA and the console, and the HTTP hygiene every response gets.
+
+The middlewares are plain ASGI (no per-request task or buffering), because they sit
+on the scan path too.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import FileResponse, Response
+from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
 from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rencontre.config import Settings
-from rencontre.errors import problem_response
+from rencontre.errors import PROBLEM_JSON, problem_response
 
 
 def frontend_dist() -> Path:
@@ -19,8 +27,137 @@ def frontend_dist() -> Path:
     return checkout if checkout.is_dir() else Path.cwd() / "frontend" / "dist"
 
 
+def content_security_policy(settings: Settings) -> str:
+    origin = urlsplit(settings.public_base_url)
+    ws_scheme = "wss" if origin.scheme == "https" else "ws"
+    # WebKit does not count ws(s): as 'self', so the websocket origin is named.
+    connect = f"'self' {ws_scheme}://{origin.netloc}"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            # zxing's decoder is WebAssembly: compiling it needs 'wasm-unsafe-eval', not 'unsafe-eval'.
+            "script-src 'self' 'wasm-unsafe-eval'",
+            "style-src 'self'",
+            "img-src 'self' data: blob:",
+            "font-src 'self'",
+            f"connect-src {connect}",
+            "media-src 'self' blob:",
+            "worker-src 'self'",
+            "manifest-src 'self'",
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+            "form-action 'self'",
+        ]
+    )
+
+
+class SecurityHeadersMiddleware:
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        headers = [
+            (b"content-security-policy", content_security_policy(settings).encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"permissions-policy", b"camera=(self), microphone=(), geolocation=(), payment=()"),
+            (b"x-frame-options", b"DENY"),
+            (b"cross-origin-opener-policy", b"same-origin"),
+        ]
+        if settings.uses_https:
+            headers.append((b"strict-transport-security", b"max-age=31536000; includeSubDomains"))
+        self.headers = headers
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        is_api = scope["path"].startswith("/api/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(self.headers)
+                # API answers may carry private notes: never stored by any cache.
+                if is_api and not any(name == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BodyLimitMiddleware:
+    """413 for a body over the limit, whether announced (Content-Length) or streamed."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length" and (not value.isdigit() or int(value) > self.max_bytes):
+                await self._too_large(send)
+                return
+        received = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    raise _BodyTooLarge(self.max_bytes)
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not response_started:
+                await self._too_large(send)
+
+    async def _too_large(self, send: Send) -> None:
+        body = json.dumps(
+            {
+                "type": "about:blank",
+                "title": "Payload too large",
+                "status": 413,
+                "detail": f"The request body is larger than {self.max_bytes} bytes.",
+            }
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [
+                    (b"content-type", PROBLEM_JSON.encode()),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _BodyTooLarge(HTTPException):
+    """Raised from ``receive``; an HTTPException so that body parsing lets it through."""
+
+    def __init__(self, max_bytes: int) -> None:
+        super().__init__(413, f"The request body is larger than {max_bytes} bytes.")
+
+
 def install_web_middleware(app: FastAPI, settings: Settings) -> None:
     if settings.cors_origins:
+        if "*" in settings.cors_origins:
+            raise ValueError("CORS origins must be listed explicitly; '*' is not allowed")
         app.add_middleware(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
@@ -28,18 +165,8 @@ def install_web_middleware(app: FastAPI, settings: Settings) -> None:
             allow_methods=["GET", "POST", "PATCH", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
-
-    @app.middleware("http")
-    async def _body_limit(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > settings.max_body_bytes:
-            return problem_response(
-                413,
-                "Payload too large",
-                f"The request body is larger than {settings.max_body_bytes} bytes.",
-            )
-        response: Response = await call_next(request)
-        return response
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, settings=settings)
 
 
 def install_static(app: FastAPI, settings: Settings) -> None:
@@ -51,6 +178,7 @@ def install_static(app: FastAPI, settings: Settings) -> None:
 
     index = dist / "index.html"
     console = dist / "console.html"
+    no_cache = {"Cache-Control": "no-cache"}
 
     @app.get("/{path:path}", include_in_schema=False)
     async def _spa(path: str) -> Response:
@@ -58,8 +186,7 @@ def install_static(app: FastAPI, settings: Settings) -> None:
             return problem_response(404, "Not found", f"There is no API endpoint at /{path}.")
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist):
-            headers = {"Cache-Control": "no-cache"} if path == "sw.js" else None
-            return FileResponse(candidate, headers=headers)
+            return FileResponse(candidate, headers=no_cache if path == "sw.js" else None)
         if (path == "console" or path.startswith("console/")) and console.exists():
-            return FileResponse(console, headers={"Cache-Control": "no-cache"})
-        return FileResponse(index, headers={"Cache-Control": "no-cache"})
+            return FileResponse(console, headers=no_cache)
+        return FileResponse(index, headers=no_cache)
