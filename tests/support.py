@@ -17,13 +17,14 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.auth import service as auth_service
 from rencontre.auth.passwords import hash_password
 from rencontre.config import Settings
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Event, Organiser
+from rencontre.models import Attendee, Encounter, Event, Organiser
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_ADMIN_URL = os.environ.get(
@@ -163,6 +164,22 @@ class Factory:
         self.session.add(attendee)
         await self.session.flush()
         return attendee
+
+    async def encounter(self, scanner: Attendee, scanned: Attendee, **fields: Any) -> Encounter:
+        """A contact of ``scanner`` with ``scanned``, as a scan would record it."""
+        if "seq" not in fields:
+            last = await self.session.scalar(
+                select(func.max(Encounter.seq)).where(Encounter.event_id == scanner.event_id)
+            )
+            fields["seq"] = (last or 0) + 1
+        values: dict[str, Any] = {"client_id": uuid.uuid4(), "note": "", "tags": []}
+        values.update(fields)
+        encounter = Encounter(
+            event_id=scanner.event_id, scanner_id=scanner.id, scanned_id=scanned.id, **values
+        )
+        self.session.add(encounter)
+        await self.session.flush()
+        return encounter
 
     def organiser_headers(self, organiser: Organiser) -> dict[str, str]:
         return {"Authorization": f"Bearer {auth_service.organiser_token(self.settings, organiser)}"}

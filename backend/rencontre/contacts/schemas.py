@@ -1,0 +1,122 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any, Literal, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from rencontre.kit.text import clean_line, clean_text, fold
+from rencontre.models import FollowUpState
+from rencontre.profile.schemas import Language, PublicCard
+
+MAX_NOTE_LENGTH = 5000
+MAX_TAGS = 10
+MAX_TAG_LENGTH = 30
+MAX_PAGE = 100
+
+
+def _tag(value: str) -> str:
+    value = clean_line(value)
+    if not value:
+        raise ValueError("a tag must not be blank")
+    return value
+
+
+def _distinct_tags(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    kept = []
+    for value in values:
+        if fold(value) not in seen:
+            seen.add(fold(value))
+            kept.append(value)
+    return kept
+
+
+Note = Annotated[str, Field(max_length=MAX_NOTE_LENGTH), AfterValidator(clean_text)]
+Tag = Annotated[str, Field(min_length=1, max_length=MAX_TAG_LENGTH), AfterValidator(_tag)]
+Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct_tags)]
+Rating = Annotated[int, Field(ge=1, le=5)]
+FollowUpKind = Literal["message", "coffee", "resource"]
+
+
+class ContactFilters(BaseModel):
+    """Query of GET /api/contacts; an unknown parameter is refused rather than ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    q: str | None = Field(
+        default=None,
+        max_length=100,
+        description="Words found in the name, company, job title, note or tags; accents and case ignored.",
+    )
+    tag: str | None = Field(default=None, min_length=1, max_length=MAX_TAG_LENGTH)
+    rating: Rating | None = None
+    mutual: bool | None = None
+    follow_up: FollowUpState | None = None
+    cursor: str | None = Field(default=None, max_length=500, description="next_cursor of the previous page")
+    limit: int = Field(default=50, ge=1, le=MAX_PAGE)
+
+
+class Contact(BaseModel):
+    """One of the attendee's own contacts; the note, tags and rating are theirs alone."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    person: PublicCard
+    note: str
+    tags: list[str]
+    rating: int | None
+    mutual: bool = Field(description="The other person scanned you too.")
+    met_at: datetime = Field(description="When you first scanned them (UTC).")
+    met_at_local: datetime = Field(description="The same moment in the event's time zone.")
+    last_scanned_at: datetime
+    scan_count: int
+    follow_up: FollowUpState
+    followed_up_at: datetime | None
+    follow_up_due_at: datetime = Field(description="End of the 48-hour follow-up window.")
+    follow_up_seconds_left: int = Field(ge=0, description="Seconds left in the window, 0 once over.")
+    updated_at: datetime
+
+
+class ContactPage(BaseModel):
+    items: list[Contact]
+    next_cursor: str | None = None
+
+
+class ContactUpdate(BaseModel):
+    """Fields left out stay as they are; ``rating: null`` removes the rating."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    note: Note | None = Field(
+        default=None, description=f"The whole note, at most {MAX_NOTE_LENGTH} characters."
+    )
+    tags: Tags | None = Field(
+        default=None, description=f"At most {MAX_TAGS} tags of {MAX_TAG_LENGTH} characters."
+    )
+    rating: Rating | None = None
+    follow_up: FollowUpState | None = None
+
+    @field_validator("note", "tags", "follow_up", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("cannot be null; send an empty value to clear it")
+        return value
+
+    @model_validator(mode="after")
+    def _something(self) -> Self:
+        if not self.model_fields_set:
+            raise ValueError("nothing to change: give note, tags, rating or follow_up")
+        return self
+
+
+class FollowUpDraft(BaseModel):
+    """A message for the attendee's own mail app; the server sends nothing."""
+
+    kind: FollowUpKind
+    language: Language
+    subject: str
+    body: str
+    mailto: str = Field(description="Addressed only if the person shares their e-mail.")

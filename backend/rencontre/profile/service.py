@@ -1,0 +1,78 @@
+"""The attendee's own profile and data rights: read, edit, export, delete."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rencontre.contacts import service as contact_service
+from rencontre.kit.time import utcnow
+from rencontre.models import Attendee, Event
+from rencontre.profile import cards, repository
+from rencontre.profile.export import MyData
+from rencontre.profile.schemas import EventInfo, Me, MeUpdate, PublicCard, ScanRecord
+
+MAX_BADGE_VERSION = 255
+
+
+def placeholder_email(attendee_id: uuid.UUID) -> str:
+    """Unique per attendee (the e-mail is unique per event) and deliverable nowhere."""
+    return f"deleted-{attendee_id.hex}@deleted.invalid"
+
+
+def _me(attendee: Attendee, event: Event) -> Me:
+    return Me.model_validate(
+        {
+            **{name: getattr(attendee, name) for name in Me.model_fields if name != "event"},
+            "event": EventInfo.model_validate(event),
+        }
+    )
+
+
+async def get_me(session: AsyncSession, attendee: Attendee) -> Me:
+    return _me(attendee, await repository.event(session, attendee.event_id))
+
+
+async def update_me(session: AsyncSession, attendee: Attendee, changes: MeUpdate) -> Me:
+    for field, value in changes.model_dump(exclude_unset=True, mode="json").items():
+        setattr(attendee, field, value)
+    await session.flush()
+    return await get_me(session, attendee)
+
+
+def my_card(attendee: Attendee) -> PublicCard:
+    return cards.public_card(attendee, language=cards.language_of(attendee))
+
+
+async def export_me(session: AsyncSession, attendee: Attendee) -> MyData:
+    event, contacts = await contact_service.all_contacts(session, attendee)
+    scans = [ScanRecord.model_validate(s) for s in await contact_service.scans_by(session, attendee)]
+    scanned_by = await contact_service.times_scanned(session, attendee)
+    return MyData(
+        exported_at=utcnow(),
+        profile=_me(attendee, event),
+        contacts=contacts,
+        scans=scans,
+        scanned_by_count=scanned_by,
+    )
+
+
+async def delete_me(session: AsyncSession, attendee: Attendee) -> None:
+    """Blank the profile, revoke every token and badge, and remove the own notes.
+
+    The row stays as a tombstone so that others' contacts still point somewhere:
+    they show a "deleted attendee" card carrying no data.
+    """
+    await contact_service.forget_author(session, attendee)
+    attendee.name = ""
+    attendee.email = placeholder_email(attendee.id)
+    for field in ("company", "job_title", "phone", "website", "linkedin", "pitch", "objective", "language"):
+        setattr(attendee, field, "")
+    attendee.interests = []
+    attendee.shared_fields = []
+    attendee.access_version += 1
+    attendee.badge_version = min(attendee.badge_version + 1, MAX_BADGE_VERSION)
+    attendee.last_seen_at = None
+    attendee.deleted_at = utcnow()
+    await session.flush()

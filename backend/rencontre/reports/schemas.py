@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class ReportTotals(BaseModel):
+    connections: int = Field(description="Contacts recorded: one per scanner and scanned person.")
+    unique_pairs: int = Field(description="Pairs of people who met, each pair counted once.")
+    mutual_connections: int = Field(description="Pairs in which both people scanned each other.")
+    attendees: int = Field(description="Registered attendees (deleted accounts excluded).")
+    attendees_who_scanned: int
+    joined: int = Field(description="Attendees who opened their join link.")
+
+
+class DistributionBucket(BaseModel):
+    label: str = Field(description='"0", "1", "2-5", "6-10" or "11+".')
+    min_connections: int
+    max_connections: int | None
+    attendees: int = Field(description="Attendees connected with that many distinct people.")
+
+
+class PeakPeriod(BaseModel):
+    starts_at: datetime = Field(description="Start of the 15-minute period (UTC).")
+    starts_at_local: datetime = Field(description="The same start in the event's time zone.")
+    ends_at_local: datetime
+    connections: int
+
+
+class EventReport(BaseModel):
+    """End-of-event aggregates: never a note, never who met whom."""
+
+    event_id: uuid.UUID
+    event_name: str
+    timezone: str
+    generated_at: datetime
+    totals: ReportTotals
+    distribution: list[DistributionBucket] = Field(
+        description="Connections of an attendee: distinct people they scanned or were scanned by."
+    )
+    peaks: list[PeakPeriod] = Field(description="The busiest 15-minute periods, busiest first (3 at most).")

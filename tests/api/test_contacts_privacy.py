@@ -1,0 +1,95 @@
+"""Invariant 1: a note (and its tags and rating) is readable by its author alone."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from rencontre.models import Attendee, Encounter, Event, Organiser
+from tests.support import Factory
+
+NOTE = "Note privée d'Anna : très bon contact"
+TAG = "anna-only-tag"
+
+
+async def _anna_noted_bruno(
+    factory: Factory,
+) -> tuple[Organiser, Event, Attendee, Attendee, Attendee, Encounter]:
+    organiser = await factory.organiser()
+    event = await factory.event(organiser)
+    anna = await factory.attendee(event, name="Anna")
+    bruno = await factory.attendee(event, name="Bruno", shared_fields=["email"])
+    chloe = await factory.attendee(event, name="Chloé")
+    contact = await factory.encounter(anna, bruno, note=NOTE, tags=[TAG], rating=5, mutual=True)
+    # Bruno scanned Anna back, without a note or a rating of his own.
+    await factory.encounter(bruno, anna, mutual=True)
+    await factory.encounter(chloe, bruno)
+    return organiser, event, anna, bruno, chloe, contact
+
+
+def _leaks(response: httpx.Response) -> bool:
+    text = response.content.decode("utf-8-sig")
+    return NOTE in text or TAG in text or json.dumps(NOTE)[1:-1] in text
+
+
+class TestNotesStayWithTheirAuthor:
+    async def test_the_author_reads_them(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, _, anna, _, _, contact = await _anna_noted_bruno(factory)
+        headers = factory.attendee_headers(anna)
+        for path in (
+            "/api/contacts",
+            f"/api/contacts/{contact.id}",
+            "/api/contacts/export.csv",
+            "/api/me/export",
+        ):
+            response = await client.get(path, headers=headers)
+            assert _leaks(response), path
+
+    async def test_the_scanned_person_and_others_cannot(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        _, _, _, bruno, chloe, contact = await _anna_noted_bruno(factory)
+        for reader in (bruno, chloe):
+            headers = factory.attendee_headers(reader)
+            for path in (
+                "/api/contacts",
+                f"/api/contacts?q={TAG}",
+                f"/api/contacts?tag={TAG}",
+                "/api/contacts/export.csv",
+                "/api/contacts/export.vcf",
+                "/api/me",
+                "/api/me/card",
+                "/api/me/export",
+            ):
+                response = await client.get(path, headers=headers)
+                assert response.status_code == 200, path
+                assert not _leaks(response), path
+            for path in (f"/api/contacts/{contact.id}", f"/api/contacts/{contact.id}/follow-up"):
+                response = await client.get(path, headers=headers)
+                assert response.status_code == 404, path
+                assert not _leaks(response), path
+        # Bruno's own contact of Anna carries his (empty) note and no rating, not hers.
+        bruno_contacts = (await client.get("/api/contacts", headers=factory.attendee_headers(bruno))).json()
+        assert [(c["note"], c["tags"], c["rating"]) for c in bruno_contacts["items"]] == [("", [], None)]
+
+    async def test_the_organiser_cannot(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        organiser, event, anna, _, _, contact = await _anna_noted_bruno(factory)
+        headers = factory.organiser_headers(organiser)
+        base = f"/api/events/{event.id}"
+        for path in (
+            "/api/events",
+            base,
+            f"{base}/attendees",
+            f"{base}/attendees/{anna.id}",
+            f"{base}/report",
+            f"{base}/report.csv",
+        ):
+            response = await client.get(path, headers=headers)
+            assert response.status_code == 200, path
+            assert not _leaks(response), path
+            assert '"rating"' not in response.text, path
+        for path in ("/api/contacts", f"/api/contacts/{contact.id}", "/api/contacts/export.csv"):
+            response = await client.get(path, headers=headers)
+            assert response.status_code == 403, path
+            assert not _leaks(response), path
