@@ -1,0 +1,141 @@
+// The typed API client. Works in the page and in the service worker (no DOM).
+import { ApiError, NetworkError, problemFrom } from "./errors";
+import type {
+  AttendeeSession,
+  BadgeInfo,
+  Contact,
+  ContactPage,
+  ContactUpdate,
+  FollowUpDraft,
+  FollowUpKind,
+  Me,
+  MeUpdate,
+  PublicCard,
+  ScanBatchResponse,
+  ScanRequest,
+  ScanResult,
+} from "./types";
+
+export interface ApiHooks {
+  token(): Promise<string | null> | string | null;
+  /** Called after every answered request (2xx): the network is back, flush the outbox. */
+  onSuccess?(): void;
+  /** Called on 401: the session is gone (revoked access, expired token). */
+  onUnauthorized?(error: ApiError): void;
+}
+
+// A venue's Wi-Fi can hang rather than fail: give up and queue instead.
+const REQUEST_TIMEOUT_MS = 20_000;
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function withQuery(path: string, query?: Query): string {
+  if (!query) return path;
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+export class Api {
+  constructor(private readonly hooks: ApiHooks) {}
+
+  private async send(method: string, path: string, body?: unknown, accept = "application/json"): Promise<Response> {
+    const headers = new Headers({ Accept: `${accept}, application/problem+json` });
+    const token = await this.hooks.token();
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    if (body !== undefined) headers.set("Content-Type", "application/json");
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        cache: "no-store",
+        credentials: "omit",
+        signal: AbortSignal.timeout?.(REQUEST_TIMEOUT_MS) ?? null,
+      });
+    } catch (cause) {
+      throw new NetworkError(cause);
+    }
+    if (!response.ok) {
+      const error = new ApiError(await problemFrom(response));
+      if (response.status === 401) this.hooks.onUnauthorized?.(error);
+      throw error;
+    }
+    this.hooks.onSuccess?.();
+    return response;
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body);
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  join(token: string): Promise<AttendeeSession> {
+    return this.json("POST", "/api/auth/join", { token });
+  }
+
+  me(): Promise<Me> {
+    return this.json("GET", "/api/me");
+  }
+
+  updateMe(update: MeUpdate): Promise<Me> {
+    return this.json("PATCH", "/api/me", update);
+  }
+
+  deleteMe(): Promise<void> {
+    return this.json("DELETE", "/api/me");
+  }
+
+  myCard(): Promise<PublicCard> {
+    return this.json("GET", "/api/me/card");
+  }
+
+  myBadge(): Promise<BadgeInfo> {
+    return this.json("GET", "/api/me/badge");
+  }
+
+  directory(): Promise<unknown> {
+    return this.json("GET", "/api/directory");
+  }
+
+  resolveBadge(token: string): Promise<PublicCard> {
+    return this.json("GET", `/api/badges/${encodeURIComponent(token)}`);
+  }
+
+  scan(request: ScanRequest): Promise<ScanResult> {
+    return this.json("POST", "/api/scans", request);
+  }
+
+  scanBatch(items: ScanRequest[]): Promise<ScanBatchResponse> {
+    return this.json("POST", "/api/scans/batch", { items });
+  }
+
+  contacts(query: Query = {}): Promise<ContactPage> {
+    return this.json("GET", withQuery("/api/contacts", query));
+  }
+
+  contact(id: string): Promise<Contact> {
+    return this.json("GET", `/api/contacts/${encodeURIComponent(id)}`);
+  }
+
+  updateContact(id: string, update: ContactUpdate): Promise<Contact> {
+    return this.json("PATCH", `/api/contacts/${encodeURIComponent(id)}`, update);
+  }
+
+  followUp(id: string, kind: FollowUpKind, lang: string): Promise<FollowUpDraft> {
+    return this.json("GET", withQuery(`/api/contacts/${encodeURIComponent(id)}/follow-up`, { kind, lang }));
+  }
+
+  /** A file download (exports) fetched with the bearer token, handed back as a Blob. */
+  async download(path: string): Promise<{ blob: Blob; filename: string | null }> {
+    const response = await this.send("GET", path, undefined, "*/*");
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
+    return { blob: await response.blob(), filename: match?.[1] ? decodeURIComponent(match[1]) : null };
+  }
+}

@@ -1,0 +1,52 @@
+import type { FieldError, Problem } from "./types";
+
+/** The server answered with an error: `detail` is a sentence meant for the user. */
+export class ApiError extends Error {
+  readonly status: number;
+  readonly detail: string;
+  readonly errors: FieldError[];
+
+  constructor(problem: Problem) {
+    super(problem.detail || problem.title);
+    this.name = "ApiError";
+    this.status = problem.status;
+    this.detail = problem.detail || problem.title;
+    this.errors = (problem.errors ?? []).map((error) => ({
+      field: String(error["field"] ?? ""),
+      message: String(error["message"] ?? ""),
+    }));
+  }
+
+  /** Worth retrying later: the server was there but could not take it now. */
+  get transient(): boolean {
+    return this.status >= 500 || this.status === 429 || this.status === 408;
+  }
+}
+
+/** The request never got an answer: offline, DNS, server down, aborted. */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super(cause instanceof Error ? cause.message : "network error");
+    this.name = "NetworkError";
+  }
+}
+
+export async function problemFrom(response: Response): Promise<Problem> {
+  const fallback: Problem = {
+    type: "about:blank",
+    title: response.statusText || "Error",
+    status: response.status,
+    detail: response.statusText || `The server answered ${response.status}.`,
+  };
+  const type = response.headers.get("content-type") ?? "";
+  if (!type.includes("json")) return fallback;
+  try {
+    const body = (await response.json()) as Partial<Problem> & { detail?: unknown };
+    if (typeof body.detail === "string" && body.detail) {
+      return { ...fallback, ...body, detail: body.detail, status: response.status };
+    }
+    return { ...fallback, title: body.title ?? fallback.title };
+  } catch {
+    return fallback;
+  }
+}

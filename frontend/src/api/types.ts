@@ -1,0 +1,64 @@
+// The API's types, from the generated OpenAPI types (openapi.d.ts, made by
+// `npm run api-types`); a few are loosened where one screen shows data from
+// several sources (a card from the directory, a badge, or a contact).
+import type { components } from "./openapi";
+
+type Schemas = components["schemas"];
+
+export type Problem = Schemas["Problem"];
+/** One invalid field of a 422 answer, as the backend's error handler lists them. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+export type AttendeeSession = Schemas["AttendeeSession"];
+export type EventInfo = Schemas["EventInfo"];
+export type Me = Schemas["Me"];
+export type MeUpdate = Schemas["MeUpdate"];
+export type BadgeInfo = Schemas["BadgeLink"];
+export type Contact = Schemas["Contact"];
+export type ContactUpdate = Schemas["ContactUpdate"];
+export type ContactPage = Schemas["ContactPage"];
+export type FollowUpDraft = Schemas["FollowUpDraft"];
+export type FollowUpKind = FollowUpDraft["kind"];
+export type ScanOut = Schemas["ScanOut"];
+export type ScanBatchItem = Schemas["ScanBatchItem"];
+export type ScanBatchResponse = Schemas["ScanBatchOut"];
+
+export type Objective = Exclude<NonNullable<MeUpdate["objective"]>, "">;
+export const OBJECTIVES: readonly Objective[] = [
+  "partnership",
+  "clients",
+  "inspiration",
+  "visibility",
+  "hiring",
+  "learning",
+  "other",
+];
+
+export type SharedField = Schemas["SharedField"];
+export const SHAREABLE_FIELDS: readonly SharedField[] = ["email", "phone", "website", "linkedin"];
+
+/** The details a person shares, as the known field names (the API types them as plain strings). */
+export function sharedFields(me: Pick<Me, "shared_fields">): SharedField[] {
+  return SHAREABLE_FIELDS.filter((field) => me.shared_fields.includes(field));
+}
+
+export function objectiveOf(value: string): Objective | "" {
+  return (OBJECTIVES as readonly string[]).includes(value) ? (value as Objective) : "";
+}
+
+/** A person as a scanner sees them: from the directory, a badge, a contact, or one's own preview. */
+export type PublicCard = Partial<Schemas["PublicCard"]> & { name: string };
+
+/** One item of the outbox as sent: POST /api/scans, or an item of POST /api/scans/batch. */
+export type ScanRequest = Pick<Schemas["ScanIn"], "client_id" | "qr"> &
+  Partial<Omit<Schemas["ScanIn"], "client_id" | "qr">>;
+
+/** The server's word on one scan: a ScanOut (live) or a batch item (outbox). */
+export type ScanResult = Omit<ScanBatchItem, "index" | "client_id" | "http_status" | "status"> & {
+  client_id: string | null;
+  index?: number;
+  http_status?: number;
+  status: ScanBatchItem["status"];
+};

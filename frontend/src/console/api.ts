@@ -1,0 +1,230 @@
+// The console's API client: the organiser's endpoints, with problem+json
+// errors turned into ApiError (shared with the PWA) and downloads as Blobs.
+import { ApiError, NetworkError, problemFrom } from "../api/errors";
+import type { Problem } from "../api/types";
+import type {
+  Attendee,
+  AttendeeFields,
+  AttendeePage,
+  BadgeLayout,
+  ConsoleEvent,
+  EventFields,
+  ImportReport,
+  ImportRowError,
+  JoinLink,
+  Organiser,
+  OrganiserSession,
+} from "./types";
+import type { Report } from "./report-types";
+
+export { ApiError, NetworkError };
+
+/** An error answer whose body carries more than the standard fields (e.g. import rows). */
+export class ProblemError extends ApiError {
+  constructor(readonly problem: Problem & Record<string, unknown>) {
+    super(problem);
+  }
+
+  /** The bad rows of a refused CSV import, if that is what this is. */
+  get rowErrors(): ImportRowError[] {
+    const rows = this.problem.errors as unknown;
+    if (!Array.isArray(rows)) return [];
+    return rows.filter(
+      (row): row is ImportRowError =>
+        typeof row === "object" && row !== null && typeof (row as ImportRowError).line === "number",
+    );
+  }
+
+  /** Validation messages by field name ("name", "ends_at"…). */
+  get fieldErrors(): Map<string, string> {
+    const found = new Map<string, string>();
+    const rows = this.problem.errors as unknown;
+    if (!Array.isArray(rows)) return found;
+    for (const row of rows) {
+      if (typeof row === "object" && row && typeof row.field === "string" && typeof row.message === "string") {
+        found.set(row.field, row.message);
+      }
+    }
+    return found;
+  }
+}
+
+export interface ConsoleApiHooks {
+  token(): string | null;
+  onUnauthorized(): void;
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function withQuery(path: string, query: Query = {}): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) {
+    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text ? `${path}?${text}` : path;
+}
+
+const id = encodeURIComponent;
+
+/** The server prints at most this many selected badges at once (badges.service.MAX_PRINT_IDS). */
+export const MAX_PRINT_SELECTION = 500;
+
+export class ConsoleApi {
+  constructor(private readonly hooks: ConsoleApiHooks) {}
+
+  private async send(
+    method: string,
+    path: string,
+    options: { json?: unknown; form?: FormData; accept?: string; signal?: AbortSignal } = {},
+  ): Promise<Response> {
+    const headers = new Headers({ Accept: `${options.accept ?? "application/json"}, application/problem+json` });
+    const token = this.hooks.token();
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    let body: BodyInit | null = null;
+    if (options.json !== undefined) {
+      headers.set("Content-Type", "application/json");
+      body = JSON.stringify(options.json);
+    } else if (options.form) {
+      body = options.form;
+    }
+    let response: Response;
+    try {
+      response = await fetch(path, {
+        method,
+        headers,
+        body,
+        cache: "no-store",
+        credentials: "omit",
+        signal: options.signal ?? null,
+      });
+    } catch (cause) {
+      if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+      throw new NetworkError(cause);
+    }
+    if (!response.ok) {
+      const error = new ProblemError((await problemFrom(response)) as Problem & Record<string, unknown>);
+      if (response.status === 401 && token) this.hooks.onUnauthorized();
+      throw error;
+    }
+    return response;
+  }
+
+  private async json<T>(method: string, path: string, json?: unknown, signal?: AbortSignal): Promise<T> {
+    const response = await this.send(method, path, json === undefined ? { signal } : { json, signal });
+    if (response.status === 204) return undefined as T;
+    return (await response.json()) as T;
+  }
+
+  login(email: string, password: string): Promise<OrganiserSession> {
+    return this.json("POST", "/api/auth/login", { email, password });
+  }
+
+  whoami(): Promise<Organiser> {
+    return this.json("GET", "/api/auth/organiser");
+  }
+
+  events(): Promise<ConsoleEvent[]> {
+    return this.json("GET", "/api/events");
+  }
+
+  event(eventId: string): Promise<ConsoleEvent> {
+    return this.json("GET", `/api/events/${id(eventId)}`);
+  }
+
+  createEvent(fields: EventFields): Promise<ConsoleEvent> {
+    return this.json("POST", "/api/events", fields);
+  }
+
+  updateEvent(eventId: string, changes: Partial<EventFields>): Promise<ConsoleEvent> {
+    return this.json("PATCH", `/api/events/${id(eventId)}`, changes);
+  }
+
+  attendees(eventId: string, query: { q?: string; cursor?: string | null; limit?: number }, signal?: AbortSignal): Promise<AttendeePage> {
+    return this.json("GET", withQuery(`/api/events/${id(eventId)}/attendees`, query), undefined, signal);
+  }
+
+  attendee(eventId: string, attendeeId: string): Promise<Attendee> {
+    return this.json("GET", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}`);
+  }
+
+  addAttendee(eventId: string, fields: Partial<AttendeeFields>): Promise<Attendee> {
+    return this.json("POST", `/api/events/${id(eventId)}/attendees`, fields);
+  }
+
+  updateAttendee(eventId: string, attendeeId: string, changes: Partial<AttendeeFields>): Promise<Attendee> {
+    return this.json("PATCH", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}`, changes);
+  }
+
+  removeAttendee(eventId: string, attendeeId: string): Promise<void> {
+    return this.json("DELETE", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}`);
+  }
+
+  async importCsv(eventId: string, file: File, dryRun: boolean): Promise<ImportReport> {
+    const form = new FormData();
+    form.set("file", file, file.name);
+    const response = await this.send(
+      "POST",
+      withQuery(`/api/events/${id(eventId)}/attendees/import`, { dry_run: dryRun }),
+      { form },
+    );
+    return (await response.json()) as ImportReport;
+  }
+
+  reissueBadge(eventId: string, attendeeId: string): Promise<Attendee> {
+    return this.json("POST", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/badge/reissue`);
+  }
+
+  reissueAccess(eventId: string, attendeeId: string): Promise<JoinLink> {
+    return this.json("POST", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/access/reissue`);
+  }
+
+  invite(eventId: string, attendeeId: string): Promise<JoinLink> {
+    return this.json("GET", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/invite`);
+  }
+
+  feedTicket(eventId: string): Promise<{ ticket: string }> {
+    return this.json("POST", `/api/events/${id(eventId)}/feed/ticket`);
+  }
+
+  report(eventId: string): Promise<Report> {
+    return this.json("GET", `/api/events/${id(eventId)}/report`);
+  }
+
+  badgeSvgPath(eventId: string, attendeeId: string): string {
+    return `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/badge.svg`;
+  }
+
+  /** Everyone, or only `ids` (repeated `ids=` parameters, at most MAX_PRINT_SELECTION). */
+  badgesPdfPath(eventId: string, layout: BadgeLayout, ids: string[] = []): string {
+    const params = new URLSearchParams({ layout });
+    for (const attendeeId of ids) params.append("ids", attendeeId);
+    return `/api/events/${id(eventId)}/badges.pdf?${params.toString()}`;
+  }
+
+  invitesCsvPath(eventId: string): string {
+    return `/api/events/${id(eventId)}/invites.csv`;
+  }
+
+  reportCsvPath(eventId: string): string {
+    return `/api/events/${id(eventId)}/report.csv`;
+  }
+
+  /** A file fetched with the bearer token (a plain link cannot send it), as a Blob. */
+  async download(path: string): Promise<{ blob: Blob; filename: string | null }> {
+    const response = await this.send("GET", path, { accept: "*/*" });
+    const disposition = response.headers.get("content-disposition") ?? "";
+    const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
+    const plain = /filename="?([^";]+)"?/i.exec(disposition);
+    const raw = star?.[1] ?? plain?.[1] ?? null;
+    let filename: string | null = null;
+    if (raw) {
+      try {
+        filename = decodeURIComponent(raw);
+      } catch {
+        filename = raw;
+      }
+    }
+    return { blob: await response.blob(), filename };
+  }
+}

@@ -1,0 +1,266 @@
+import { html, type PropertyValues } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+
+import { ProblemError } from "../api";
+import { api } from "../context";
+import { errorMessage } from "../errors";
+import { t, type ConsoleKey } from "../i18n";
+import { toast } from "../toast";
+import type { Attendee, AttendeeFields } from "../types";
+import "./badge-preview";
+import { confirmDialog } from "./confirm";
+import { ConsoleElement } from "./console-element";
+import "./join-link";
+
+const FIELDS: { name: keyof AttendeeFields; type: string; autocomplete: string; required?: boolean }[] = [
+  { name: "name", type: "text", autocomplete: "off", required: true },
+  { name: "email", type: "email", autocomplete: "off", required: true },
+  { name: "company", type: "text", autocomplete: "off" },
+  { name: "job_title", type: "text", autocomplete: "off" },
+  { name: "phone", type: "tel", autocomplete: "off" },
+  { name: "website", type: "url", autocomplete: "off" },
+  { name: "linkedin", type: "url", autocomplete: "off" },
+];
+
+/**
+ * One attendee in a side panel (a modal <dialog>): edit, badge, join link,
+ * re-issues and removal. With no attendee it adds a new one.
+ */
+@customElement("rc-attendee-panel")
+export class AttendeePanel extends ConsoleElement {
+  @property() eventId = "";
+  @property({ attribute: false }) attendee: Attendee | null = null;
+  /** Open on the join link (the help-desk shortcut from the list). */
+  @property({ type: Boolean }) showInvite = false;
+  @state() private link = "";
+  @state() private linkIsNew = false;
+  @state() private busy = false;
+  @state() private error = "";
+  @state() private fieldErrors = new Map<string, string>();
+
+  protected override firstUpdated(): void {
+    const dialog = this.querySelector("dialog");
+    dialog?.showModal();
+    if (this.showInvite) void this.loadInvite();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("attendee") && changed.get("attendee")?.id !== this.attendee?.id) {
+      this.link = "";
+      this.linkIsNew = false;
+      this.error = "";
+      this.fieldErrors = new Map();
+    }
+  }
+
+  private close(): void {
+    this.querySelector("dialog")?.close();
+  }
+
+  private async loadInvite(): Promise<void> {
+    if (!this.attendee) return;
+    try {
+      this.link = (await api.invite(this.eventId, this.attendee.id)).join_link;
+      this.linkIsNew = false;
+      if (this.attendee.invite_state === "pending") {
+        this.emit("attendee-changed", { ...this.attendee, invite_state: "sent" });
+      }
+    } catch (error) {
+      toast(errorMessage(error), "error");
+    }
+  }
+
+  private async save(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const data = new FormData(event.currentTarget as HTMLFormElement);
+    const values: Partial<AttendeeFields> = {};
+    for (const field of FIELDS) {
+      const value = String(data.get(field.name) ?? "").trim();
+      if (!this.attendee || this.attendee[field.name] !== value) values[field.name] = value;
+    }
+    this.error = "";
+    this.fieldErrors = new Map();
+    if (this.attendee && Object.keys(values).length === 0) {
+      toast(t("attendee.unchanged"));
+      return;
+    }
+    this.busy = true;
+    try {
+      if (this.attendee) {
+        const saved = await api.updateAttendee(this.eventId, this.attendee.id, values);
+        this.emit("attendee-changed", saved);
+        toast(t("attendee.saved", { name: saved.name }));
+      } else {
+        const created = await api.addAttendee(this.eventId, values);
+        this.emit("attendee-added", created);
+        toast(t("attendee.added", { name: created.name }));
+        this.close();
+      }
+    } catch (error) {
+      if (error instanceof ProblemError) this.fieldErrors = error.fieldErrors;
+      this.error = errorMessage(error);
+      await this.updateComplete;
+      this.querySelector<HTMLElement>("#attendee-error")?.focus();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async reissueBadge(): Promise<void> {
+    const attendee = this.attendee;
+    if (!attendee) return;
+    const ok = await confirmDialog({
+      title: t("attendee.reissueBadge.title"),
+      body: t("attendee.reissueBadge.body", { name: attendee.name }),
+      confirm: t("attendee.reissueBadge.confirm"),
+    });
+    if (!ok) return;
+    try {
+      const saved = await api.reissueBadge(this.eventId, attendee.id);
+      this.emit("attendee-changed", saved);
+      toast(t("attendee.reissueBadge.done", { name: saved.name }));
+    } catch (error) {
+      toast(errorMessage(error), "error");
+    }
+  }
+
+  private async reissueAccess(): Promise<void> {
+    const attendee = this.attendee;
+    if (!attendee) return;
+    const ok = await confirmDialog({
+      title: t("attendee.reissueAccess.title"),
+      body: t("attendee.reissueAccess.body", { name: attendee.name }),
+      confirm: t("attendee.reissueAccess.confirm"),
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      this.link = (await api.reissueAccess(this.eventId, attendee.id)).join_link;
+      this.linkIsNew = true;
+      toast(t("attendee.reissueAccess.done", { name: attendee.name }));
+      await this.updateComplete;
+      this.querySelector<HTMLElement>("#attendee-access")?.focus();
+    } catch (error) {
+      toast(errorMessage(error), "error");
+    }
+  }
+
+  private async removeAttendee(): Promise<void> {
+    const attendee = this.attendee;
+    if (!attendee) return;
+    const ok = await confirmDialog({
+      title: t("attendee.remove.title"),
+      body: t("attendee.remove.body", { name: attendee.name }),
+      confirm: t("attendee.remove.confirm"),
+      danger: true,
+    });
+    if (!ok) return;
+    try {
+      await api.removeAttendee(this.eventId, attendee.id);
+      this.emit("attendee-removed", attendee.id);
+      toast(t("attendee.remove.done", { name: attendee.name }));
+      this.close();
+    } catch (error) {
+      toast(errorMessage(error), "error");
+    }
+  }
+
+  private renderForm() {
+    const attendee = this.attendee;
+    return html`
+      <form class="form" @submit=${this.save} @input=${this.clearFieldError} novalidate>
+        ${this.error ? html`<p class="alert" id="attendee-error" role="alert" tabindex="-1">${this.error}</p>` : null}
+        <div class="form__grid">
+          ${FIELDS.map((field) => {
+            const id = `attendee-${field.name}`;
+            const problem = this.fieldErrors.get(field.name);
+            return html`<div class="field">
+              <label for=${id}>${t(`attendee.field.${field.name}` as ConsoleKey)}${field.required ? html` <span aria-hidden="true">*</span>` : null}</label>
+              <input
+                id=${id}
+                name=${field.name}
+                type=${field.type}
+                autocomplete=${field.autocomplete}
+                ?required=${field.required}
+                .value=${attendee?.[field.name] ?? ""}
+                aria-invalid=${problem ? "true" : "false"}
+                aria-describedby=${problem ? `${id}-error` : ""}
+              />
+              ${problem ? html`<p class="field__error" id="${id}-error">${problem}</p>` : null}
+            </div>`;
+          })}
+        </div>
+        <div class="form__actions">
+          <button class="button button--primary" type="submit" ?disabled=${this.busy}>
+            ${attendee ? t("attendee.save") : t("attendee.add")}
+          </button>
+        </div>
+      </form>
+    `;
+  }
+
+  private renderManage(attendee: Attendee) {
+    return html`
+      <section class="panel-section" aria-labelledby="attendee-access">
+        <h3 id="attendee-access" tabindex="-1">${t("attendee.access")}</h3>
+        ${this.linkIsNew ? html`<p class="notice" role="status">${t("attendee.reissueAccess.new")}</p>` : null}
+        ${this.link
+          ? html`<rc-join-link .link=${this.link} .name=${attendee.name}></rc-join-link>`
+          : html`<button type="button" class="button" @click=${this.loadInvite}>${t("invite.show")}</button>`}
+        <div class="panel-section__more">
+          <p class="field__hint">${t("attendee.reissueAccess.hint")}</p>
+          <button type="button" class="button button--danger-outline" @click=${this.reissueAccess}>
+            ${t("attendee.reissueAccess.action")}
+          </button>
+        </div>
+      </section>
+      <section class="panel-section" aria-labelledby="attendee-badge">
+        <h3 id="attendee-badge">${t("attendee.badge", { version: attendee.badge_version })}</h3>
+        <rc-badge-preview
+          .eventId=${this.eventId}
+          .attendeeId=${attendee.id}
+          .name=${attendee.name}
+          .version=${attendee.badge_version}
+        ></rc-badge-preview>
+        <p class="field__hint">${t("attendee.reissueBadge.hint")}</p>
+        <button type="button" class="button" @click=${this.reissueBadge}>${t("attendee.reissueBadge.action")}</button>
+      </section>
+      <section class="panel-section" aria-labelledby="attendee-details">
+        <h3 id="attendee-details">${t("attendee.details")}</h3>
+        ${this.renderForm()}
+      </section>
+      <section class="panel-section panel-section--danger" aria-labelledby="attendee-remove">
+        <h3 id="attendee-remove">${t("attendee.remove.heading")}</h3>
+        <p class="field__hint">${t("attendee.remove.hint")}</p>
+        <button type="button" class="button button--danger" @click=${this.removeAttendee}>${t("attendee.remove.action")}</button>
+      </section>
+    `;
+  }
+
+  /** A field's error goes as soon as the field is edited. */
+  private clearFieldError(event: Event): void {
+    const name = (event.target as HTMLInputElement).name;
+    if (!this.fieldErrors.has(name)) return;
+    const remaining = new Map(this.fieldErrors);
+    remaining.delete(name);
+    this.fieldErrors = remaining;
+  }
+
+  protected override render() {
+    const attendee = this.attendee;
+    return html`
+      <dialog class="dialog dialog--panel" aria-labelledby="attendee-panel-title" @close=${() => this.emit("closed")}>
+        <header class="dialog__head">
+          <div>
+            <h2 id="attendee-panel-title">${attendee ? attendee.name : t("attendee.new")}</h2>
+            ${attendee
+              ? html`<p class="muted">${[attendee.job_title, attendee.company].filter(Boolean).join(" · ") || attendee.email}</p>`
+              : null}
+          </div>
+          <button type="button" class="button button--ghost" @click=${this.close}>${t("common.close")}</button>
+        </header>
+        <div class="dialog__body">${attendee ? this.renderManage(attendee) : this.renderForm()}</div>
+      </dialog>
+    `;
+  }
+}

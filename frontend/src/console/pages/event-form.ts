@@ -1,0 +1,218 @@
+import { html } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+
+import { ProblemError } from "../api";
+import { ConsoleElement } from "../components/console-element";
+import { api } from "../context";
+import { errorMessage } from "../errors";
+import { t } from "../i18n";
+import { eventPath, navigate } from "../router";
+import { browserTimeZone, isoToZonedInput, timeZones, zonedInputToIso } from "../time";
+import { toast } from "../toast";
+import type { ConsoleEvent, EventFields } from "../types";
+
+const FIELD_NAMES = ["name", "starts_at", "ends_at", "timezone", "venue"] as const;
+
+function defaultStart(timeZone: string): string {
+  // Next week, 18:00 in the event's zone: a typical evening meetup.
+  const next = new Date(Date.now() + 7 * 86_400_000);
+  return `${isoToZonedInput(next.toISOString(), timeZone).slice(0, 10)}T18:00`;
+}
+
+/** Create an event (no `event`) or edit one. */
+@customElement("rc-event-form")
+export class EventForm extends ConsoleElement {
+  @property({ attribute: false }) event: ConsoleEvent | null = null;
+  @state() private busy = false;
+  @state() private error = "";
+  @state() private fieldErrors = new Map<string, string>();
+  @state() private timeZone = browserTimeZone();
+  private zones = timeZones();
+  private readonly suggestedStart = defaultStart(browserTimeZone());
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has("event") && this.event) this.timeZone = this.event.timezone;
+  }
+
+  private read(form: HTMLFormElement): { fields: EventFields | null; problems: Map<string, string> } {
+    const data = new FormData(form);
+    const problems = new Map<string, string>();
+    const name = String(data.get("name") ?? "").trim();
+    const timezone = String(data.get("timezone") ?? "");
+    const startsAt = zonedInputToIso(String(data.get("starts_at") ?? ""), timezone);
+    const endsAt = zonedInputToIso(String(data.get("ends_at") ?? ""), timezone);
+    if (!name) problems.set("name", t("event.error.name"));
+    if (!startsAt) problems.set("starts_at", t("event.error.date"));
+    if (!endsAt) problems.set("ends_at", t("event.error.date"));
+    if (startsAt && endsAt && endsAt <= startsAt) problems.set("ends_at", t("event.error.order"));
+    if (problems.size || !startsAt || !endsAt) return { fields: null, problems };
+    return {
+      fields: {
+        name,
+        starts_at: startsAt,
+        ends_at: endsAt,
+        timezone,
+        venue: String(data.get("venue") ?? "").trim(),
+        feed_shows_names: data.get("feed_shows_names") === "on",
+      },
+      problems,
+    };
+  }
+
+  private async submit(submitEvent: SubmitEvent): Promise<void> {
+    submitEvent.preventDefault();
+    const form = submitEvent.currentTarget as HTMLFormElement;
+    const { fields, problems } = this.read(form);
+    this.fieldErrors = problems;
+    this.error = "";
+    if (!fields) {
+      await this.updateComplete;
+      this.querySelector<HTMLElement>("[aria-invalid='true']")?.focus();
+      return;
+    }
+    this.busy = true;
+    try {
+      const saved = this.event ? await api.updateEvent(this.event.id, fields) : await api.createEvent(fields);
+      if (this.event) {
+        toast(t("event.saved"));
+        this.emit("event-changed", saved);
+      } else {
+        navigate(eventPath(saved.id));
+      }
+    } catch (error) {
+      if (error instanceof ProblemError && error.fieldErrors.size) {
+        this.fieldErrors = new Map([...error.fieldErrors].filter(([field]) => (FIELD_NAMES as readonly string[]).includes(field)));
+      }
+      this.error = errorMessage(error);
+      await this.updateComplete;
+      this.querySelector<HTMLElement>("#event-form-error")?.focus();
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private fieldError(name: string) {
+    const message = this.fieldErrors.get(name);
+    return message ? html`<p class="field__error" id="${name}-error">${message}</p>` : null;
+  }
+
+  private invalid(name: string): "true" | "false" {
+    return this.fieldErrors.has(name) ? "true" : "false";
+  }
+
+  private described(name: string, hint?: string): string {
+    return [hint, this.fieldErrors.has(name) ? `${name}-error` : ""].filter(Boolean).join(" ");
+  }
+
+  /** A field's error goes as soon as the field is edited. */
+  private clearFieldError(event: Event): void {
+    const name = (event.target as HTMLInputElement).name;
+    if (!this.fieldErrors.has(name)) return;
+    const remaining = new Map(this.fieldErrors);
+    remaining.delete(name);
+    this.fieldErrors = remaining;
+  }
+
+  protected override render() {
+    const event = this.event;
+    const zone = this.timeZone;
+    const startValue = event ? isoToZonedInput(event.starts_at, event.timezone) : this.suggestedStart;
+    const endValue = event
+      ? isoToZonedInput(event.ends_at, event.timezone)
+      : this.suggestedStart.replace(/T\d{2}:\d{2}$/, "T22:00");
+    return html`
+      <form class="card form event-form" @submit=${this.submit} @input=${this.clearFieldError} novalidate>
+        ${this.error ? html`<p class="alert" id="event-form-error" role="alert" tabindex="-1">${this.error}</p>` : null}
+        <div class="field">
+          <label for="event-name">${t("event.name")}</label>
+          <input
+            id="event-name"
+            name="name"
+            required
+            maxlength="200"
+            .value=${event?.name ?? ""}
+            aria-invalid=${this.invalid("name")}
+            aria-describedby=${this.described("name")}
+          />
+          ${this.fieldError("name")}
+        </div>
+        <div class="form__row">
+          <div class="field">
+            <label for="event-start">${t("event.starts")}</label>
+            <input
+              id="event-start"
+              name="starts_at"
+              type="datetime-local"
+              required
+              .value=${startValue}
+              aria-invalid=${this.invalid("starts_at")}
+              aria-describedby=${this.described("starts_at", "event-zone-hint")}
+            />
+            ${this.fieldError("starts_at")}
+          </div>
+          <div class="field">
+            <label for="event-end">${t("event.ends")}</label>
+            <input
+              id="event-end"
+              name="ends_at"
+              type="datetime-local"
+              required
+              .value=${endValue}
+              aria-invalid=${this.invalid("ends_at")}
+              aria-describedby=${this.described("ends_at", "event-zone-hint")}
+            />
+            ${this.fieldError("ends_at")}
+          </div>
+        </div>
+        <div class="field">
+          <label for="event-zone">${t("event.timezone")}</label>
+          <select
+            id="event-zone"
+            name="timezone"
+            aria-describedby="event-zone-hint"
+            @change=${(e: Event) => (this.timeZone = (e.target as HTMLSelectElement).value)}
+          >
+            ${this.zones.map((name) => html`<option value=${name} ?selected=${name === zone}>${name.replaceAll("_", " ")}</option>`)}
+          </select>
+          <p class="field__hint" id="event-zone-hint">${t("event.timezone.hint", { zone: zone.replaceAll("_", " ") })}</p>
+        </div>
+        <div class="field">
+          <label for="event-venue">${t("event.venue")}</label>
+          <input id="event-venue" name="venue" maxlength="200" .value=${event?.venue ?? ""} autocomplete="off" />
+          ${this.fieldError("venue")}
+        </div>
+        <div class="field field--check">
+          <input
+            id="event-feed-names"
+            name="feed_shows_names"
+            type="checkbox"
+            .checked=${event?.feed_shows_names ?? false}
+            aria-describedby="event-feed-names-hint"
+          />
+          <div>
+            <label for="event-feed-names">${t("event.feedNames")}</label>
+            <p class="field__hint" id="event-feed-names-hint">${t("event.feedNames.hint")}</p>
+          </div>
+        </div>
+        <div class="form__actions">
+          <button class="button button--primary" type="submit" ?disabled=${this.busy}>
+            ${event ? t("event.save") : t("event.create")}
+          </button>
+          ${event ? null : html`<a class="button" href="/console">${t("common.cancel")}</a>`}
+        </div>
+      </form>
+    `;
+  }
+}
+
+@customElement("rc-new-event-page")
+export class NewEventPage extends ConsoleElement {
+  protected override render() {
+    return html`
+      <p class="crumbs"><a href="/console">${t("events.title")}</a></p>
+      <h1 tabindex="-1">${t("event.new.title")}</h1>
+      <p class="muted">${t("event.new.lead")}</p>
+      <rc-event-form></rc-event-form>
+    `;
+  }
+}

@@ -1,0 +1,78 @@
+import { html } from "lit";
+import { customElement, property, state } from "lit/decorators.js";
+
+import { ConsoleElement } from "../components/console-element";
+import { api } from "../context";
+import { t, tn, type ConsoleKey } from "../i18n";
+import { eventPath, type EventSection } from "../router";
+import type { ConsoleEvent } from "../types";
+
+interface Step {
+  key: string;
+  section: EventSection;
+  done: boolean;
+}
+
+/** The event at a glance, and the organiser's path through it: before, during, after. */
+@customElement("rc-overview-page")
+export class OverviewPage extends ConsoleElement {
+  @property({ attribute: false }) event!: ConsoleEvent;
+  @state() private attendees: number | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // The event itself may not carry its head count: the attendee listing's total does.
+    api.attendees(this.event.id, { limit: 1 }).then(
+      (page) => (this.attendees = page.total),
+      () => (this.attendees = this.event.attendee_count),
+    );
+  }
+
+  protected override render() {
+    const event = this.event;
+    const attendees = this.attendees ?? event.attendee_count;
+    const hasAttendees = attendees > 0;
+    const now = Date.now();
+    const started = Date.parse(event.starts_at) <= now;
+    const ended = Date.parse(event.ends_at) <= now;
+    const steps: Step[] = [
+      { key: "import", section: "import", done: hasAttendees },
+      { key: "badges", section: "badges", done: false },
+      { key: "invites", section: "attendees", done: false },
+      { key: "live", section: "live", done: ended },
+      { key: "report", section: "report", done: false },
+    ];
+    return html`
+      <h2 class="visually-hidden" tabindex="-1">${t("nav.overview")}</h2>
+      <div class="overview">
+        <section class="card overview__facts" aria-labelledby="facts-title">
+          <h3 id="facts-title">${t("overview.facts")}</h3>
+          <dl class="facts">
+            <div><dt>${t("overview.attendees")}</dt><dd>${this.attendees === null ? t("common.loading") : tn("count.attendees", attendees)}</dd></div>
+            <div><dt>${t("event.timezone")}</dt><dd>${event.timezone.replaceAll("_", " ")}</dd></div>
+            <div><dt>${t("overview.phase")}</dt><dd>${t(ended ? "overview.phase.after" : started ? "overview.phase.during" : "overview.phase.before")}</dd></div>
+            <div><dt>${t("overview.feedNames")}</dt><dd>${event.feed_shows_names ? t("common.yes") : t("common.no")}</dd></div>
+          </dl>
+          <a href=${eventPath(event.id, "settings")}>${t("overview.edit")}</a>
+        </section>
+        <section class="overview__steps" aria-labelledby="steps-title">
+          <h3 id="steps-title">${t("overview.steps")}</h3>
+          <ol class="step-list">
+            ${steps.map(
+              (step) => html`<li class="step-card card ${step.done ? "step-card--done" : ""}">
+                <div>
+                  <h4>${t(`overview.step.${step.key}` as ConsoleKey)}
+                    ${step.done ? html`<span class="chip chip--joined">${t("overview.done")}</span>` : null}</h4>
+                  <p class="muted">${t(`overview.step.${step.key}.body` as ConsoleKey)}</p>
+                </div>
+                <a class="button ${step.done ? "" : "button--primary"}" href=${eventPath(event.id, step.section)}>
+                  ${t(`overview.step.${step.key}.action` as ConsoleKey)}
+                </a>
+              </li>`,
+            )}
+          </ol>
+        </section>
+      </div>
+    `;
+  }
+}

@@ -1,0 +1,34 @@
+// GET /api/events/{id}/report (backend/rencontre/reports/schemas.py): counts only.
+
+export interface ReportTotals {
+  connections: number;
+  unique_pairs: number;
+  mutual_connections: number;
+  attendees: number;
+  attendees_who_scanned: number;
+  joined: number;
+}
+
+export interface DistributionBucket {
+  label: string;
+  min_connections: number;
+  max_connections: number | null;
+  attendees: number;
+}
+
+export interface PeakPeriod {
+  starts_at: string;
+  starts_at_local: string;
+  ends_at_local: string;
+  connections: number;
+}
+
+export interface Report {
+  event_id: string;
+  event_name: string;
+  timezone: string;
+  generated_at: string;
+  totals: ReportTotals;
+  distribution: DistributionBucket[];
+  peaks: PeakPeriod[];
+}

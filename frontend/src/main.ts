@@ -1,0 +1,11 @@
+import "./styles/base.css";
+import "./styles/components.css";
+import "./app";
+import { installLinkInterception } from "./router";
+import { setState, start } from "./state";
+import { registerServiceWorker, whenUpdateReady } from "./sw-bridge";
+
+installLinkInterception();
+whenUpdateReady((apply) => setState({ updateReady: apply }));
+void start();
+void registerServiceWorker().catch((error: unknown) => console.warn("service worker not registered", error));

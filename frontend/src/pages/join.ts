@@ -1,0 +1,60 @@
+import { html, nothing } from "lit";
+
+import { ApiError, NetworkError } from "../api/errors";
+import { LightElement } from "../components/light-element";
+import { t } from "../i18n";
+import { navigate } from "../router";
+import { signIn } from "../state";
+
+/** /join#<token>: exchange the personal invite link for a session, then the profile step. */
+export class JoinPage extends LightElement {
+  static override properties = {
+    error: { state: true },
+    busy: { state: true },
+  };
+
+  error = "";
+  busy = false;
+  private token = "";
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.token = decodeURIComponent(location.hash.replace(/^#/, "")).trim();
+    // The token is a credential: keep it out of the history and of screenshots.
+    if (location.hash) history.replaceState(null, "", "/join");
+    void this.join();
+  }
+
+  private async join(): Promise<void> {
+    if (!this.token) {
+      this.error = t("join.missing");
+      return;
+    }
+    this.busy = true;
+    this.error = "";
+    try {
+      await signIn(this.token);
+      navigate("/profile?welcome", { replace: true });
+    } catch (error) {
+      this.error =
+        error instanceof ApiError ? error.detail : error instanceof NetworkError ? t("join.offline") : t("error.generic");
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  protected override render() {
+    return html`
+      <section class="centered-page">
+        <h1 tabindex="-1">${this.error ? t("join.failed") : t("join.title")}</h1>
+        ${this.busy ? html`<div class="spinner" role="status" aria-label=${t("join.title")}></div>` : nothing}
+        ${this.error
+          ? html`<p class="notice error" role="alert">${this.error}</p>
+              ${this.token ? html`<button type="button" class="button primary" @click=${() => void this.join()}>${t("join.retry")}</button>` : nothing}
+              <p class="muted">${t("welcome.lost")}</p>`
+          : nothing}
+      </section>
+    `;
+  }
+}
+customElements.define("page-join", JoinPage);

@@ -1,0 +1,218 @@
+// The page's state: who is signed in, their profile and event, the network,
+// and the outbox. Pages read it through StoreController and act through the
+// functions below.
+import type { ReactiveController, ReactiveControllerHost } from "lit";
+
+import { Api } from "./api/client";
+import { ApiError, NetworkError } from "./api/errors";
+import type { AttendeeSession, Contact, Me } from "./api/types";
+import { saveContacts, saveDirectory } from "./offline/cache";
+import { clearPersonalData, deleteValue, getValue, setValue, type RejectedItem } from "./offline/db";
+import { flush, OUTBOX_CHANNEL, queued, rejected, type OutboxMessage } from "./offline/outbox";
+import { requestBackgroundSync } from "./sw-bridge";
+
+export interface State {
+  ready: boolean;
+  session: AttendeeSession | null;
+  me: Me | null;
+  online: boolean;
+  pending: number;
+  rejected: RejectedItem[];
+  syncing: boolean;
+  sessionExpired: boolean;
+  updateReady: (() => void) | null;
+}
+
+const state: State = {
+  ready: false,
+  session: null,
+  me: null,
+  online: navigator.onLine,
+  pending: 0,
+  rejected: [],
+  syncing: false,
+  sessionExpired: false,
+  updateReady: null,
+};
+
+const listeners = new Set<() => void>();
+
+export function getState(): Readonly<State> {
+  return state;
+}
+
+export function setState(change: Partial<State>): void {
+  Object.assign(state, change);
+  for (const listener of listeners) listener();
+}
+
+export function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Re-renders a Lit element whenever the state changes. */
+export class StoreController implements ReactiveController {
+  private unsubscribe: (() => void) | null = null;
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+  hostConnected(): void {
+    this.unsubscribe = subscribe(() => this.host.requestUpdate());
+  }
+  hostDisconnected(): void {
+    this.unsubscribe?.();
+  }
+  get value(): Readonly<State> {
+    return state;
+  }
+}
+
+let flushSoon: ReturnType<typeof setTimeout> | null = null;
+
+export const api = new Api({
+  token: () => state.session?.access_token ?? null,
+  onSuccess: () => {
+    if (!state.online) setState({ online: true });
+    if (state.pending > 0 && !state.syncing && flushSoon === null) {
+      flushSoon = setTimeout(() => {
+        flushSoon = null;
+        void syncOutbox();
+      }, 300);
+    }
+  },
+  onUnauthorized: () => setState({ sessionExpired: true }),
+});
+
+export async function refreshOutboxCounts(): Promise<void> {
+  const attendeeId = state.session?.attendee_id;
+  const [items, refused] = await Promise.all([queued(attendeeId), rejected()]);
+  setState({ pending: items.length, rejected: refused });
+}
+
+export async function syncOutbox(): Promise<void> {
+  const session = state.session;
+  if (!session || state.syncing) return;
+  setState({ syncing: true });
+  try {
+    const report = await flush(api, session.attendee_id);
+    if (report.error) scheduleRetry();
+  } finally {
+    setState({ syncing: false });
+    await refreshOutboxCounts();
+  }
+}
+
+// `online` does not fire when the Wi-Fi is up but the server is not reachable:
+// keep trying now and then while something waits.
+let retryTimer: ReturnType<typeof setTimeout> | null = null;
+function scheduleRetry(): void {
+  if (retryTimer !== null) return;
+  retryTimer = setTimeout(() => {
+    retryTimer = null;
+    if (state.pending > 0) void syncOutbox();
+  }, 30_000);
+}
+
+export async function signIn(joinToken: string): Promise<AttendeeSession> {
+  const session = await api.join(joinToken);
+  const previous = await getValue("session");
+  if (previous && previous.attendee_id !== session.attendee_id) await clearPersonalData();
+  await setValue("session", session);
+  setState({ session, sessionExpired: false, me: null });
+  await Promise.allSettled([refreshMe(), refreshDirectory(), refreshContacts()]);
+  void syncOutbox();
+  return session;
+}
+
+export async function signOut(): Promise<void> {
+  await clearPersonalData();
+  await deleteValue("session");
+  setState({ session: null, me: null, pending: 0 });
+}
+
+export async function refreshMe(): Promise<Me | null> {
+  try {
+    const me = await api.me();
+    await setValue("me", me);
+    setState({ me });
+    return me;
+  } catch (error) {
+    if (error instanceof NetworkError || (error instanceof ApiError && error.transient)) return state.me;
+    throw error;
+  }
+}
+
+export async function refreshDirectory(): Promise<void> {
+  try {
+    await saveDirectory(await api.directory());
+  } catch {
+    // Offline or not yet available: the cached directory stays.
+  }
+}
+
+let contactsLoading: Promise<Contact[] | null> | null = null;
+
+export function refreshContacts(): Promise<Contact[] | null> {
+  contactsLoading ??= loadContacts().finally(() => {
+    contactsLoading = null;
+  });
+  return contactsLoading;
+}
+
+async function loadContacts(): Promise<Contact[] | null> {
+  try {
+    const contacts: Contact[] = [];
+    let cursor: string | null | undefined;
+    do {
+      const page = await api.contacts({ limit: 100, cursor });
+      contacts.push(...page.items);
+      cursor = page.next_cursor;
+    } while (cursor && contacts.length < 10_000);
+    await saveContacts(contacts);
+    notifyContactsChanged();
+    return contacts;
+  } catch {
+    return null;
+  }
+}
+
+/** Load what the phone knows, then bring it up to date, then send the queue. */
+export async function start(): Promise<void> {
+  const [session, me] = await Promise.all([getValue("session"), getValue("me")]);
+  setState({ session: session ?? null, me: me ?? null, ready: true });
+  await refreshOutboxCounts();
+
+  window.addEventListener("online", () => {
+    setState({ online: true });
+    void syncOutbox();
+  });
+  window.addEventListener("offline", () => setState({ online: false }));
+  if (typeof BroadcastChannel !== "undefined") {
+    new BroadcastChannel(OUTBOX_CHANNEL).addEventListener("message", (event: MessageEvent<OutboxMessage>) => {
+      void refreshOutboxCounts();
+      if (event.data.type === "acknowledged") void refreshContacts();
+      notifyContactsChanged();
+    });
+  }
+
+  if (state.session) {
+    void syncOutbox();
+    void Promise.allSettled([refreshMe(), refreshDirectory(), refreshContacts()]);
+  }
+}
+
+const contactListeners = new Set<() => void>();
+/** Pages showing contacts listen here: the outbox or the server changed them. */
+export function onContactsChanged(listener: () => void): () => void {
+  contactListeners.add(listener);
+  return () => contactListeners.delete(listener);
+}
+function notifyContactsChanged(): void {
+  for (const listener of contactListeners) listener();
+}
+
+export async function queuedForLater(): Promise<void> {
+  await refreshOutboxCounts();
+  await requestBackgroundSync();
+}

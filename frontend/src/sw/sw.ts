@@ -1,0 +1,53 @@
+// The service worker, written by us. Workbox only injects the precache list
+// (scripts/build-sw.mjs) and serves it. No API answer is ever cached here:
+// notes, contacts and exports stay out of the Cache Storage; the page keeps
+// what it needs offline in IndexedDB.
+import { clientsClaim } from "workbox-core";
+import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from "workbox-precaching";
+import { NavigationRoute, registerRoute } from "workbox-routing";
+
+import { Api } from "../api/client";
+import { getValue } from "../offline/db";
+import { flush, SYNC_TAG } from "../offline/outbox";
+
+declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
+
+interface SyncEvent extends ExtendableEvent {
+  readonly tag: string;
+}
+
+precacheAndRoute(self.__WB_MANIFEST);
+cleanupOutdatedCaches();
+
+// Every PWA path (/, /join, /b/{token}, /contacts/…) is the app shell; the
+// server's API, the organiser console and real files are not.
+registerRoute(
+  new NavigationRoute(createHandlerBoundToURL("/index.html"), {
+    denylist: [/^\/api(?:\/|$)/, /^\/console(?:\/|$)/, /\/[^/]+\.[a-z0-9]+$/i],
+  }),
+);
+
+// The first version takes the open pages at once, so the app works offline
+// from the first visit; later versions wait until the page agrees to reload.
+self.addEventListener("install", () => {
+  if (!self.registration.active) void self.skipWaiting();
+});
+clientsClaim();
+
+self.addEventListener("message", (event: ExtendableMessageEvent) => {
+  if ((event.data as { type?: string } | null)?.type === "SKIP_WAITING") void self.skipWaiting();
+});
+
+async function flushFromWorker(): Promise<void> {
+  const session = await getValue("session");
+  if (!session) return;
+  const api = new Api({ token: () => session.access_token });
+  const report = await flush(api, session.attendee_id);
+  // Throwing asks the browser to fire `sync` again later.
+  if (report.error) throw report.error instanceof Error ? report.error : new Error("sync failed");
+}
+
+self.addEventListener("sync", (event: Event) => {
+  const sync = event as SyncEvent;
+  if (sync.tag === SYNC_TAG) sync.waitUntil(flushFromWorker());
+});
