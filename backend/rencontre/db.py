@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -26,6 +26,7 @@ from rencontre.config import Settings
 
 AfterCommit = Callable[[], Awaitable[None]]
 _AFTER_COMMIT_KEY = "rencontre_after_commit"
+_SQLITE_BEGIN = "rencontre_sqlite_begin"
 
 
 def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
@@ -39,7 +40,7 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _install_sqlite_pragmas(engine.sync_engine)
         return engine
-    return create_async_engine(
+    engine = create_async_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
@@ -47,6 +48,32 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         pool_recycle=1800,
         connect_args={"timeout": 5, "command_timeout": 30},
     )
+    _install_disconnect_detection(engine.sync_engine)
+    return engine
+
+
+# SQLSTATE classes that mean "the server is going away or cannot take us now":
+# connection exception, too many connections, operator intervention (admin or crash
+# shutdown, "the database system is starting up").
+_UNREACHABLE_SQLSTATES = ("08", "53300", "57P")
+
+
+def _install_disconnect_detection(engine: Engine) -> None:
+    """Count a database that refuses us as a disconnect, as one that hung up on us already is.
+
+    asyncpg reports "database is not accepting connections", "starting up" and "too many
+    connections" as plain errors; marked as disconnects they invalidate the pool (no dead
+    connection is handed out after a restart) and the error handler answers 503.
+    """
+
+    @event.listens_for(engine, "handle_error")
+    def _on_error(context: ExceptionContext) -> None:
+        if context.is_disconnect:
+            return
+        sqlstate = getattr(context.original_exception, "sqlstate", None)
+        connecting = context.connection is None
+        if connecting or (isinstance(sqlstate, str) and sqlstate.startswith(_UNREACHABLE_SQLSTATES)):
+            context.is_disconnect = True
 
 
 def _install_sqlite_pragmas(engine: Engine) -> None:
@@ -66,11 +93,23 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql(connection.get_execution_options().get(_SQLITE_BEGIN, "BEGIN"))
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+async def begin_write(session: AsyncSession) -> None:
+    """Open the session's transaction as a writer, before anything reads.
+
+    On SQLite a deferred transaction that has read cannot write once another
+    connection has committed since ("database is locked", at once, whatever the busy
+    timeout); ``BEGIN IMMEDIATE`` takes the write lock up front and waits its turn.
+    Other databases ignore this.
+    """
+    if not session.in_transaction():
+        await session.connection(execution_options={_SQLITE_BEGIN: "BEGIN IMMEDIATE"})
 
 
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:

@@ -1,0 +1,1 @@
+"""Badges: signed QR tokens, badge images and print-ready PDFs."""

@@ -1,0 +1,217 @@
+"""Badge rules: who a QR code names, whether it still counts, and who may see what.
+
+A badge resolves only for an attendee of the same event: a badge of another
+event is refused without a word about its holder. A re-issued badge's old QR
+code is refused as such, and so is the badge of someone no longer registered.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from http import HTTPStatus
+from typing import ClassVar, Literal
+
+import anyio
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from rencontre.badges import repository, token
+from rencontre.badges.layout import BadgeText
+from rencontre.badges.pdf import BadgeSheets, PaperLayout
+from rencontre.badges.render import badge_png, badge_svg
+from rencontre.badges.repository import Holder
+from rencontre.badges.schemas import BadgeLink, DirectoryCard
+from rencontre.config import Settings
+from rencontre.errors import AppError, Forbidden, NotFound, Unprocessable
+from rencontre.models import Attendee, Event
+from rencontre.profile import cards
+from rencontre.profile.schemas import PublicCard
+
+MAX_PRINT_IDS = 500
+PRINT_PAGE_ROWS = 100
+
+
+class BadgeOfOtherEvent(Forbidden):
+    def __init__(self) -> None:
+        super().__init__("This badge belongs to another event: you can only scan badges of your own event.")
+
+
+class BadgeRevoked(AppError):
+    status_code: ClassVar[int] = HTTPStatus.GONE
+    title: ClassVar[str] = "Badge re-issued"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This badge was re-issued: the QR code you scanned no longer works. "
+            "Ask the person to show their new badge."
+        )
+
+
+class BadgeHolderGone(AppError):
+    status_code: ClassVar[int] = HTTPStatus.GONE
+    title: ClassVar[str] = "No longer registered"
+
+    def __init__(self) -> None:
+        super().__init__("The person this badge names is no longer registered for the event.")
+
+
+class AttendeeNotFound(NotFound):
+    def __init__(self) -> None:
+        super().__init__("No such attendee in this event.")
+
+
+def sign(key: bytes, event_code: str, attendee: Attendee | repository.PrintRow) -> str:
+    ref = token.BadgeRef(
+        event_code=event_code, attendee_code=attendee.badge_code, version=attendee.badge_version
+    )
+    return token.issue(key, ref)
+
+
+def link(settings: Settings, event_code: str, attendee: Attendee) -> BadgeLink:
+    signed = sign(settings.badge_key(), event_code, attendee)
+    return BadgeLink(
+        token=signed, url=token.badge_url(settings.public_base_url, signed), badge_code=attendee.badge_code
+    )
+
+
+async def my_badge(session: AsyncSession, settings: Settings, attendee: Attendee) -> BadgeLink:
+    event_code = await repository.event_code(session, attendee.event_id)
+    assert event_code is not None  # an attendee's event exists (foreign key)
+    return link(settings, event_code, attendee)
+
+
+def read(settings: Settings, scanned: str) -> tuple[str, token.BadgeRef]:
+    """The token in scanned text and the badge it names; 422 if it is not one we signed."""
+    return token.read(settings.badge_key(), scanned)
+
+
+async def resolve(session: AsyncSession, viewer: Attendee, ref: token.BadgeRef) -> Holder:
+    """The holder of a verified badge, if ``viewer`` may see them through it."""
+    found = await repository.holder(session, ref.attendee_code)
+    if found is None:
+        # Only the event code is left to tell "another event" from "removed from this one".
+        if ref.event_code != await repository.event_code(session, viewer.event_id):
+            raise BadgeOfOtherEvent()
+        raise BadgeHolderGone()
+    if found.attendee.event_id != viewer.event_id:
+        raise BadgeOfOtherEvent()
+    if found.event_code != ref.event_code:
+        raise token.InvalidBadgeToken("This QR code is not a valid badge of this event.")
+    if found.attendee.deleted_at is not None:
+        raise BadgeHolderGone()
+    if ref.version != found.attendee.badge_version:
+        if ref.version < found.attendee.badge_version:
+            raise BadgeRevoked()
+        raise token.InvalidBadgeToken("This QR code is not a valid badge of this event.")
+    return found
+
+
+def card_for(person: Attendee, viewer: Attendee) -> PublicCard:
+    """``person`` as ``viewer`` may see them: contact details only as ``person`` chose to share."""
+    return cards.public_card(person, language=cards.language_of(viewer))
+
+
+async def card(session: AsyncSession, settings: Settings, viewer: Attendee, scanned: str) -> PublicCard:
+    _, ref = read(settings, scanned)
+    found = await resolve(session, viewer, ref)
+    return card_for(found.attendee, viewer)
+
+
+async def directory(session: AsyncSession, viewer: Attendee) -> list[DirectoryCard]:
+    rows = await repository.directory(session, viewer.event_id)
+    return [
+        DirectoryCard(
+            badge_code=code,
+            name=name,
+            company=company,
+            job_title=job_title,
+            pitch=pitch,
+            objective=objective,
+            interests=list(interests or ()),
+        )
+        for code, name, company, job_title, pitch, objective, interests in rows
+    ]
+
+
+def badge_text(
+    settings: Settings, event: Event, attendee: Attendee | repository.PrintRow, *, key: bytes | None = None
+) -> BadgeText:
+    signed = sign(key or settings.badge_key(), event.badge_code, attendee)
+    return BadgeText(
+        event=event.name,
+        name=attendee.name,
+        company=attendee.company,
+        job_title=attendee.job_title,
+        url=token.badge_url(settings.public_base_url, signed),
+    )
+
+
+async def badge_image(
+    session: AsyncSession,
+    settings: Settings,
+    event: Event,
+    attendee_id: uuid.UUID,
+    *,
+    kind: Literal["svg", "png"],
+) -> bytes:
+    attendee = await repository.live_attendee(session, event.id, attendee_id)
+    if attendee is None:
+        raise AttendeeNotFound()
+    text = badge_text(settings, event, attendee)
+
+    def render() -> bytes:
+        return badge_svg(text).encode("utf-8") if kind == "svg" else badge_png(text)
+
+    # Rendering is CPU work (the QR encoder tries eight masks): off the event loop.
+    return await anyio.to_thread.run_sync(render)
+
+
+async def check_printable(session: AsyncSession, event: Event, ids: Sequence[uuid.UUID] | None) -> None:
+    """Refuse before the first byte is sent: once a PDF streams, its status is 200."""
+    if ids is not None:
+        if len(ids) > MAX_PRINT_IDS:
+            raise Unprocessable(
+                f"Select at most {MAX_PRINT_IDS} attendees, or leave the selection out to print everyone."
+            )
+        unique = set(ids)
+        missing = unique - await repository.live_ids(session, event.id, list(unique))
+        if missing:
+            example = sorted(map(str, missing))[0]
+            raise NotFound(f"{len(missing)} selected attendee(s) are not in this event (e.g. {example}).")
+        if not unique:
+            raise Unprocessable("The selection is empty.")
+    elif await repository.count_live(session, event.id) == 0:
+        raise Unprocessable("This event has no attendees yet: there is no badge to print.")
+
+
+async def stream_pdf(
+    factory: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    event: Event,
+    layout: PaperLayout,
+    ids: Sequence[uuid.UUID] | None,
+) -> AsyncIterator[bytes]:
+    """The PDF, a few pages at a time.
+
+    Each slice of attendees is read with a short session of its own (the request's
+    session is closed once streaming starts) and drawn in a worker thread; the bytes
+    of each slice are handed out before the next is read.
+    """
+    sheets = BadgeSheets(layout, title=f"{event.name} — badges")
+    key = settings.badge_key()
+    yield sheets.start()
+    selection = list(dict.fromkeys(ids)) if ids is not None else None
+    after: tuple[str, uuid.UUID] | None = None
+    while True:
+        async with factory() as session:
+            rows = await repository.print_page(
+                session, event.id, ids=selection, after=after, limit=PRINT_PAGE_ROWS
+            )
+        if not rows:
+            break
+        texts = [badge_text(settings, event, row, key=key) for row in rows]
+        chunk = await anyio.to_thread.run_sync(sheets.add, texts)
+        if chunk:
+            yield chunk
+        after = (rows[-1].name, rows[-1].id)
+    yield await anyio.to_thread.run_sync(sheets.finish)

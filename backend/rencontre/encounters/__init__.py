@@ -1,0 +1,1 @@
+"""Encounters: recording scans, one contact per pair, idempotent and offline-safe."""
