@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 from typing import Annotated
 
 import typer
@@ -82,6 +83,38 @@ def demo() -> None:
     lines = asyncio.run(seed_demo(get_settings()))
     for line in lines:
         typer.echo(line)
+
+
+@app.command()
+def watch(
+    event_id: Annotated[str, typer.Argument(help="The event's id (see the console's address bar).")],
+    email: Annotated[str, typer.Option(prompt=True, help="Organiser sign-in e-mail.")],
+    url: Annotated[str, typer.Option(help="The server's address.")] = "http://127.0.0.1:8000",
+    as_json: Annotated[bool, typer.Option("--json", help="Print every frame as JSON.")] = False,
+) -> None:
+    """Print an event's live counts (password from RENCONTRE_ORGANISER_PASSWORD or a prompt)."""
+    import uuid
+
+    from rencontre.feed.watch import WatchError
+    from rencontre.feed.watch import watch as watch_feed
+
+    try:
+        event = uuid.UUID(event_id)
+    except ValueError:
+        raise typer.BadParameter(f"{event_id!r} is not an event id") from None
+    password = os.environ.get("RENCONTRE_ORGANISER_PASSWORD") or typer.prompt("Password", hide_input=True)
+
+    def out(line: str) -> None:
+        typer.echo(line)
+        sys.stdout.flush()
+
+    try:
+        asyncio.run(watch_feed(url, event, email, password, out=out, as_json=as_json))
+    except WatchError as exc:
+        typer.echo(f"Error: {exc}", err=True)
+        raise typer.Exit(1) from exc
+    except KeyboardInterrupt:
+        pass
 
 
 def _safe_url(url: str) -> str:

@@ -1,0 +1,99 @@
+"""The live feed over HTTP and websocket: a ticket, then the socket (protocol in ``feed/__init__``)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+
+from fastapi import APIRouter, Depends, Request, WebSocket, status
+
+from rencontre.db import begin_write, session_scope
+from rencontre.dependencies import CurrentOrganiser, SessionDep, SettingsDep
+from rencontre.errors import Forbidden, NotFound, TooManyRequests, Unauthorized, responses
+from rencontre.events.dependencies import OrganiserEvent
+from rencontre.feed import service
+from rencontre.feed.dashboard import BadMessage, close_socket, read_message
+from rencontre.feed.hub import get_hub
+from rencontre.feed.schemas import AuthMessage, FeedClose, FeedTicketOut
+from rencontre.feed.service import FeedRefused
+from rencontre.kit.ratelimit import limit
+
+logger = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/api/events", tags=["feed"], responses=responses(Unauthorized, Forbidden))
+
+TICKET_RATE = "120/minute"
+
+
+async def _write_transaction(session: SessionDep) -> None:
+    # Before the sign-in check reads: on SQLite a transaction that read cannot write
+    # once another connection committed (a scan, say); this one writes the ticket.
+    await begin_write(session)
+
+
+@router.post(
+    "/{event_id}/feed/ticket",
+    status_code=status.HTTP_201_CREATED,
+    summary="A short-lived, single-use ticket to open the event's live feed",
+    responses=responses(NotFound, TooManyRequests),
+    dependencies=[Depends(_write_transaction)],
+)
+async def create_ticket(
+    event: OrganiserEvent,
+    organiser: CurrentOrganiser,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> FeedTicketOut:
+    limit(request, "feed-ticket", TICKET_RATE, key=str(organiser.id))
+    return await service.issue_ticket(session, settings, organiser, event)
+
+
+@router.websocket("/{event_id}/feed", name="live_feed")
+async def live_feed(websocket: WebSocket, event_id: uuid.UUID) -> None:
+    app = websocket.app
+    if not service.origin_allowed(websocket.headers.get("origin"), app.state.settings):
+        # Before accepting: the browser sees the handshake refused (HTTP 403).
+        await websocket.close(code=FeedClose.FORBIDDEN, reason="Origin not allowed.")
+        return
+    await websocket.accept()
+    hub = get_hub(app)
+    try:
+        hello = await _hello(websocket, hub.limits.auth_timeout_seconds)
+        async with session_scope(app.state.session_factory) as session:
+            organiser_id = await service.redeem_ticket(session, hello.ticket, event_id)
+    except FeedRefused as refused:
+        await close_socket(websocket, refused.code, refused.reason)
+        return
+    except _ClientLeft:
+        return
+    except Exception:
+        logger.warning("live feed: could not open a dashboard of event %s", event_id, exc_info=True)
+        await close_socket(websocket, FeedClose.TRY_AGAIN_LATER, "The live feed is unavailable; reconnect.")
+        return
+    await hub.serve(websocket, event_id=event_id, organiser_id=organiser_id, last_seq=hello.last_seq)
+
+
+class _ClientLeft(Exception):
+    pass
+
+
+async def _hello(websocket: WebSocket, within_seconds: float) -> AuthMessage:
+    """The first message, which must be ``{"type": "auth", "ticket": …, "last_seq": …}``."""
+    try:
+        async with asyncio.timeout(within_seconds):
+            message = await websocket.receive()
+    except TimeoutError:
+        raise FeedRefused(
+            FeedClose.AUTH_TIMEOUT, f"Send the auth message within {within_seconds:g} s."
+        ) from None
+    if message["type"] == "websocket.disconnect":
+        raise _ClientLeft()
+    try:
+        received = read_message(message)
+    except BadMessage as bad:
+        raise FeedRefused(FeedClose.BAD_HELLO, f"First send {{type: auth, ticket}}: {bad.detail}") from None
+    if not isinstance(received, AuthMessage):
+        raise FeedRefused(FeedClose.BAD_HELLO, "First send {type: auth, ticket, last_seq}.")
+    return received
