@@ -51,6 +51,8 @@ def serve(
         proxy_headers=True,
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
+        # The feed refuses client frames over 4 KiB; don't buffer 16 MiB first.
+        ws_max_size=64 * 1024,
     )
 
 
