@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from rencontre.auth import service as auth_service
 from rencontre.auth.tokens import Role
 from rencontre.config import Settings
-from rencontre.db import session_scope
+from rencontre.db import begin_write, session_scope
 from rencontre.errors import Forbidden, Unauthorized
 from rencontre.models import Attendee, Organiser
 
@@ -29,15 +29,30 @@ def get_settings_dep(request: Request) -> Settings:
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
+_READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
     async with session_scope(factory) as session:
+        if request.method not in _READ_ONLY_METHODS:
+            # A request that may write takes SQLite's write lock before its first
+            # read; see begin_write.
+            await begin_write(session)
         yield session
 
 
 # scope="function": the transaction commits before the response is sent, so a
 # client is never told "saved" about something that is not durable yet.
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
+
+
+async def _write_transaction(session: SessionDep) -> None:
+    await begin_write(session)
+
+
+# For the few GET endpoints that also record something (an invite marked as sent).
+WritesOnGet = Depends(_write_transaction)
 
 _bearer = HTTPBearer(auto_error=False, description="An access token from /api/auth.")
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]

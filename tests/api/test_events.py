@@ -25,6 +25,13 @@ class TestEventLifecycle:
         assert event["feed_shows_names"] is False
         listed = await client.get("/api/events", headers=headers)
         assert [e["id"] for e in listed.json()] == [event["id"]]
+        await client.post(
+            f"/api/events/{event['id']}/attendees",
+            json={"name": "Ada", "email": "ada@example.org"},
+            headers=headers,
+        )
+        read = await client.get(f"/api/events/{event['id']}", headers=headers)
+        assert read.json()["attendee_count"] == 1
         updated = await client.patch(
             f"/api/events/{event['id']}",
             json={"venue": "La Sucrière", "feed_shows_names": True},

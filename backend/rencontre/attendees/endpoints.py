@@ -16,7 +16,7 @@ from rencontre.attendees.schemas import (
     JoinLink,
 )
 from rencontre.auth import service as auth_service
-from rencontre.dependencies import SessionDep, SettingsDep
+from rencontre.dependencies import SessionDep, SettingsDep, WritesOnGet
 from rencontre.errors import (
     BadRequest,
     Conflict,
@@ -28,6 +28,8 @@ from rencontre.errors import (
     responses,
 )
 from rencontre.events.dependencies import OrganiserEvent
+from rencontre.kit.csvfile import MEDIA_TYPE as CSV_MEDIA_TYPE
+from rencontre.kit.text import slugify
 from rencontre.models import InviteState
 
 router = APIRouter(
@@ -147,7 +149,11 @@ async def reissue_access(
     return JoinLink(join_link=auth_service.invite_link(settings, attendee))
 
 
-@router.get("/attendees/{attendee_id}/invite", summary="An attendee's personal join link")
+@router.get(
+    "/attendees/{attendee_id}/invite",
+    summary="An attendee's personal join link",
+    dependencies=[WritesOnGet],
+)
 async def invite(
     attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep, settings: SettingsDep
 ) -> JoinLink:
@@ -155,3 +161,21 @@ async def invite(
     if attendee.invite_state is InviteState.pending:
         attendee.invite_state = InviteState.sent
     return JoinLink(join_link=auth_service.invite_link(settings, attendee))
+
+
+@router.get(
+    "/invites.csv",
+    summary="Every attendee's join link as CSV, for a mail-merge",
+    dependencies=[WritesOnGet],
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "name, email, company, join_link"}},
+)
+async def invites_csv(event: OrganiserEvent, session: SessionDep, settings: SettingsDep) -> Response:
+    return Response(
+        await service.invites_csv(session, settings, event),
+        media_type=CSV_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="join-links-{slugify(event.name)}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -11,10 +11,12 @@ from rencontre.attendees import repository
 from rencontre.attendees.csv_import import CsvRejected, parse_attendees
 from rencontre.attendees.schemas import AttendeeCreate, AttendeeUpdate, ImportReport, ImportRowError
 from rencontre.auth import service as auth_service
+from rencontre.config import Settings
 from rencontre.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
+from rencontre.kit.csvfile import csv_bytes
 from rencontre.kit.pagination import decode_cursor, encode_cursor
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Event
+from rencontre.models import Attendee, Event, InviteState
 
 MAX_BADGE_VERSION = 255
 
@@ -110,6 +112,22 @@ async def reissue_access(session: AsyncSession, event: Event, attendee_id: uuid.
     attendee = await get_attendee(session, event, attendee_id)
     await auth_service.revoke_attendee_access(session, attendee)
     return attendee
+
+
+INVITES_CSV_HEADER = ("name", "email", "company", "join_link")
+
+
+async def invites_csv(session: AsyncSession, settings: Settings, event: Event) -> bytes:
+    """Every attendee's personal join link, for a mail-merge; handing them out counts as sending."""
+    rows = []
+    for attendee in await repository.all_live(session, event.id):
+        if attendee.invite_state is InviteState.pending:
+            attendee.invite_state = InviteState.sent
+        rows.append(
+            (attendee.name, attendee.email, attendee.company, auth_service.invite_link(settings, attendee))
+        )
+    await session.flush()
+    return csv_bytes(INVITES_CSV_HEADER, rows)
 
 
 async def import_csv(

@@ -33,11 +33,13 @@ async def create_event(body: EventCreate, organiser: CurrentOrganiser, session: 
 
 @router.get("/{event_id}", summary="One of your events", responses=responses(NotFound))
 async def get_event(event_id: uuid.UUID, organiser: CurrentOrganiser, session: SessionDep) -> Event:
-    return _out(await service.get_event(session, organiser, event_id))
+    event = await service.get_event(session, organiser, event_id)
+    return _out(event, await service.attendee_count(session, event))
 
 
 @router.patch("/{event_id}", summary="Update an event", responses=responses(NotFound, Unprocessable))
 async def update_event(
     event_id: uuid.UUID, body: EventUpdate, organiser: CurrentOrganiser, session: SessionDep
 ) -> Event:
-    return _out(await service.update_event(session, organiser, event_id, body))
+    event = await service.update_event(session, organiser, event_id, body)
+    return _out(event, await service.attendee_count(session, event))

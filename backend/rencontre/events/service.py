@@ -25,6 +25,10 @@ async def list_events(session: AsyncSession, organiser: Organiser) -> list[tuple
     return [(event, counts.get(event.id, 0)) for event in events]
 
 
+async def attendee_count(session: AsyncSession, event: Event) -> int:
+    return (await repository.attendee_counts(session, [event.id])).get(event.id, 0)
+
+
 async def get_event(session: AsyncSession, organiser: Organiser, event_id: uuid.UUID) -> Event:
     event = await repository.get_for_organiser(session, organiser.id, event_id)
     if event is None:

@@ -6,9 +6,9 @@ import asyncio
 import logging
 import uuid
 
-from fastapi import APIRouter, Depends, Request, WebSocket, status
+from fastapi import APIRouter, Request, WebSocket, status
 
-from rencontre.db import begin_write, session_scope
+from rencontre.db import session_scope
 from rencontre.dependencies import CurrentOrganiser, SessionDep, SettingsDep
 from rencontre.errors import Forbidden, NotFound, TooManyRequests, Unauthorized, responses
 from rencontre.events.dependencies import OrganiserEvent
@@ -26,18 +26,11 @@ router = APIRouter(prefix="/api/events", tags=["feed"], responses=responses(Unau
 TICKET_RATE = "120/minute"
 
 
-async def _write_transaction(session: SessionDep) -> None:
-    # Before the sign-in check reads: on SQLite a transaction that read cannot write
-    # once another connection committed (a scan, say); this one writes the ticket.
-    await begin_write(session)
-
-
 @router.post(
     "/{event_id}/feed/ticket",
     status_code=status.HTTP_201_CREATED,
     summary="A short-lived, single-use ticket to open the event's live feed",
     responses=responses(NotFound, TooManyRequests),
-    dependencies=[Depends(_write_transaction)],
 )
 async def create_ticket(
     event: OrganiserEvent,

@@ -67,6 +67,12 @@ function withQuery(path: string, query: Query = {}): string {
 
 const id = encodeURIComponent;
 
+function retryAfterMs(response: Response): number | null {
+  if (response.status !== 503) return null;
+  const seconds = Number(response.headers.get("retry-after"));
+  return Number.isFinite(seconds) && seconds > 0 ? Math.min(seconds, 2) * 1000 : null;
+}
+
 /** The server prints at most this many selected badges at once (badges.service.MAX_PRINT_IDS). */
 export const MAX_PRINT_SELECTION = 500;
 
@@ -89,18 +95,24 @@ export class ConsoleApi {
       body = options.form;
     }
     let response: Response;
-    try {
-      response = await fetch(path, {
-        method,
-        headers,
-        body,
-        cache: "no-store",
-        credentials: "omit",
-        signal: options.signal ?? null,
-      });
-    } catch (cause) {
-      if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
-      throw new NetworkError(cause);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        response = await fetch(path, {
+          method,
+          headers,
+          body,
+          cache: "no-store",
+          credentials: "omit",
+          signal: options.signal ?? null,
+        });
+      } catch (cause) {
+        if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+        throw new NetworkError(cause);
+      }
+      // "Busy, retry shortly" (503 + Retry-After): a read is safe to ask again, once or twice.
+      const wait = retryAfterMs(response);
+      if (method !== "GET" || wait === null || attempt >= 2) break;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
     if (!response.ok) {
       const error = new ProblemError((await problemFrom(response)) as Problem & Record<string, unknown>);

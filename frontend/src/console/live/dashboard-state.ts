@@ -132,7 +132,9 @@ export function applyFrame(state: DashboardState, frame: unknown, now = Date.now
   }
   if (frame.type === "delta") {
     if (state.seq === null) return { state, resync: true };
-    if (seq <= state.seq) return unchanged;
+    // Counts are absolute, so a delta at our own seq (presence or isolation changed,
+    // or the answer to a resume that missed nothing) is applied, not skipped.
+    if (seq < state.seq) return unchanged;
     const from = typeof frame.from_seq === "number" ? frame.from_seq : seq;
     if (from > state.seq) return { state, resync: true };
     return {

@@ -62,6 +62,8 @@ export class TimelineChart extends ConsoleElement {
     return {
       width,
       height,
+      // Room on the right for the last time label.
+      padding: [12, this.large ? 36 : 24, 0, 0],
       legend: { show: false },
       cursor: { show: false },
       select: { show: false, left: 0, top: 0, width: 0, height: 0 },
