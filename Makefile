@@ -47,7 +47,7 @@ test: lint typecheck frontend
 	$(BIN)/pytest
 
 bench: install frontend
-	$(PY) -m bench
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .stamp-install frontend/node_modules frontend/dist

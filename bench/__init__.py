@@ -1,0 +1,1 @@
+"""``python -m bench``: Rencontre's benchmarks (scan ingest, offline sync, live feed, badges)."""

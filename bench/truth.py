@@ -1,0 +1,119 @@
+"""What the database says, read straight from it: the yardstick the feed's frames are held to."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import and_, func, insert, select
+from sqlalchemy.orm import aliased
+
+from rencontre.config import Settings
+from rencontre.db import create_engine
+from rencontre.kit.time import utcnow
+from rencontre.models import Encounter, Event, FeedTicket
+
+
+@dataclass(frozen=True)
+class FeedTruth:
+    seq: int
+    connections: int
+    unique_pairs: int
+    mutual: int
+
+    def matches(self, seq: int, counts: dict[str, int]) -> bool:
+        return (
+            seq == self.seq
+            and counts.get("connections") == self.connections
+            and counts.get("unique_pairs") == self.unique_pairs
+            and counts.get("mutual") == self.mutual
+        )
+
+
+def insert_tickets(settings: Settings, organiser_id: uuid.UUID, event_id: uuid.UUID, count: int) -> list[str]:
+    """Feed tickets as ``POST …/feed/ticket`` makes them (it allows 60 a minute; 1,000 are needed here)."""
+
+    async def run() -> list[str]:
+        now = utcnow()
+        rows = [
+            {
+                "id": uuid.uuid4(),
+                "organiser_id": organiser_id,
+                "event_id": event_id,
+                "expires_at": now + timedelta(minutes=10),
+                "used_at": None,
+                "created_at": now,
+            }
+            for _ in range(count)
+        ]
+        engine = create_engine(settings)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(insert(FeedTicket), rows)
+        finally:
+            await engine.dispose()
+        return [str(row["id"]) for row in rows]
+
+    return asyncio.run(run())
+
+
+def encounter_seqs(settings: Settings, event_id: uuid.UUID, client_ids: Iterable[str]) -> dict[str, int]:
+    """The feed number of the contact each scan (by client id) created."""
+    wanted = [uuid.UUID(c) for c in client_ids]
+
+    async def run() -> dict[str, int]:
+        found: dict[str, int] = {}
+        engine = create_engine(settings)
+        try:
+            async with engine.connect() as connection:
+                for start in range(0, len(wanted), 500):
+                    rows = await connection.execute(
+                        select(Encounter.client_id, Encounter.seq).where(
+                            Encounter.event_id == event_id,
+                            Encounter.client_id.in_(wanted[start : start + 500]),
+                        )
+                    )
+                    found.update((str(client_id), seq) for client_id, seq in rows)
+        finally:
+            await engine.dispose()
+        return found
+
+    return asyncio.run(run())
+
+
+def feed_truth(settings: Settings, event_id: uuid.UUID) -> FeedTruth:
+    async def run() -> FeedTruth:
+        engine = create_engine(settings)
+        back = aliased(Encounter)
+        try:
+            async with engine.connect() as connection:
+                seq = await connection.scalar(select(Event.feed_seq).where(Event.id == event_id))
+                connections = await connection.scalar(
+                    select(func.count()).select_from(Encounter).where(Encounter.event_id == event_id)
+                )
+                # A pair met both ways counts once among pairs, and once among mutual pairs.
+                both_ways = await connection.scalar(
+                    select(func.count())
+                    .select_from(Encounter)
+                    .join(
+                        back,
+                        and_(
+                            back.scanner_id == Encounter.scanned_id, back.scanned_id == Encounter.scanner_id
+                        ),
+                    )
+                    .where(Encounter.event_id == event_id)
+                )
+        finally:
+            await engine.dispose()
+        mutual = int(both_ways or 0) // 2
+        return FeedTruth(
+            seq=int(seq or 0),
+            connections=int(connections or 0),
+            unique_pairs=int(connections or 0) - mutual,
+            mutual=mutual,
+        )
+
+    return asyncio.run(run())
