@@ -63,6 +63,8 @@ class Settings(BaseSettings):
 
     feed_coalesce_ms: int = 250
     db_pool_size: int = 10
+    # A database host that does not answer costs each request this long before its 503.
+    db_connect_timeout: float = 5.0
     log_level: str = "info"
 
     @field_validator("public_base_url")
@@ -92,19 +94,31 @@ class Settings(BaseSettings):
     def uses_https(self) -> bool:
         return self.public_base_url.startswith("https://")
 
+    # Both are read on every request: built once per distinct configuration, not per call.
     def jwt_keyring(self) -> KeyRing:
-        if self.jwt_secret:
-            kid = self.jwt_key_id or "k1"
-            keys = {k: v.encode() for k, v in self.jwt_retired_keys.items()}
-            keys[kid] = self.jwt_secret.encode()
-            return KeyRing(current=kid, keys=keys)
-        stored = _stored_secrets(self.data_dir)
-        return KeyRing(current="k1", keys={"k1": stored["jwt"].encode()})
+        retired = tuple(sorted(self.jwt_retired_keys.items()))
+        return _keyring(self.jwt_secret, self.jwt_key_id, retired, self.data_dir)
 
     def badge_key(self) -> bytes:
-        if self.badge_secret:
-            return self.badge_secret.encode()
-        return _stored_secrets(self.data_dir)["badge"].encode()
+        return _badge_key(self.badge_secret, self.data_dir)
+
+
+@lru_cache(maxsize=64)
+def _keyring(secret: str, key_id: str, retired: tuple[tuple[str, str], ...], data_dir: Path) -> KeyRing:
+    if secret:
+        kid = key_id or "k1"
+        keys = {k: v.encode() for k, v in retired}
+        keys[kid] = secret.encode()
+        return KeyRing(current=kid, keys=keys)
+    stored = _stored_secrets(data_dir)
+    return KeyRing(current="k1", keys={"k1": stored["jwt"].encode()})
+
+
+@lru_cache(maxsize=64)
+def _badge_key(secret: str, data_dir: Path) -> bytes:
+    if secret:
+        return secret.encode()
+    return _stored_secrets(data_dir)["badge"].encode()
 
 
 def normalise_database_url(url: str) -> str:

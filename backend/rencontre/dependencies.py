@@ -21,7 +21,7 @@ from rencontre.errors import Forbidden, Unauthorized
 from rencontre.models import Attendee, Organiser
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
@@ -58,7 +58,7 @@ _bearer = HTTPBearer(auto_error=False, description="An access token from /api/au
 BearerDep = Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 
 
-def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
+def bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or not credentials.credentials:
         raise Unauthorized("Sign in first: this request needs an access token (Bearer).")
     return credentials.credentials
@@ -67,7 +67,7 @@ def _bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
 async def get_current_organiser(
     session: SessionDep, settings: SettingsDep, credentials: BearerDep
 ) -> Organiser:
-    claims = auth_service.verify_access(settings, _bearer_token(credentials))
+    claims = auth_service.verify_access(settings, bearer_token(credentials))
     if claims.role is not Role.organiser:
         raise Forbidden("This action is reserved for the event's organisers.")
     return await auth_service.load_organiser(session, claims)
@@ -76,7 +76,7 @@ async def get_current_organiser(
 async def get_current_attendee(
     session: SessionDep, settings: SettingsDep, credentials: BearerDep
 ) -> Attendee:
-    claims = auth_service.verify_access(settings, _bearer_token(credentials))
+    claims = auth_service.verify_access(settings, bearer_token(credentials))
     if claims.role is not Role.attendee:
         raise Forbidden("This action is reserved for attendees.")
     return await auth_service.load_attendee(session, claims)

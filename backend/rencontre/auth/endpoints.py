@@ -25,7 +25,7 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 async def login(
     body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> OrganiserSession:
-    limit(request, "login", settings.login_rate_limit, key=body.email.lower())
+    await limit(request, "login", settings.login_rate_limit, key=body.email.lower())
     organiser = await service.login_organiser(session, body.email, body.password)
     return OrganiserSession(
         access_token=service.organiser_token(settings, organiser),
@@ -41,7 +41,7 @@ async def login(
 async def join(
     body: JoinRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> AttendeeSession:
-    limit(request, "join", settings.login_rate_limit)
+    await limit(request, "join", settings.login_rate_limit)
     attendee, event = await service.join_with_invite(session, settings, body.token)
     return AttendeeSession(
         access_token=service.attendee_token(settings, attendee),

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rencontre.auth import repository
 from rencontre.auth.passwords import verify_password
@@ -19,11 +20,29 @@ class InvalidCredentials(Unauthorized):
     pass
 
 
+# An access token verified in the last few seconds is not verified again: a phone sends
+# the same one with every scan. Expiry and key retirement are seen this much later at
+# most (within the tokens' own leeway); revocation is checked on every request anyway.
+VERIFIED_SECONDS = 5.0
+_MAX_VERIFIED = 50_000
+_verified: dict[tuple[str, bytes], tuple[float, TokenClaims]] = {}
+
+
 def verify_access(settings: Settings, token: str) -> TokenClaims:
+    keyring = settings.jwt_keyring()
+    key = (token, keyring.signing_key)
+    now = time.monotonic()
+    known = _verified.get(key)
+    if known is not None and now - known[0] < VERIFIED_SECONDS:
+        return known[1]
     try:
-        return verify(settings.jwt_keyring(), token, expected=TokenType.access)
+        claims = verify(keyring, token, expected=TokenType.access)
     except InvalidToken as exc:
         raise Unauthorized(f"Your session is not valid: {exc}. Please sign in again.") from exc
+    if len(_verified) >= _MAX_VERIFIED:
+        _verified.clear()
+    _verified[key] = (now, claims)
+    return claims
 
 
 def organiser_token(settings: Settings, organiser: Organiser) -> str:
@@ -100,8 +119,18 @@ async def load_attendee(session: AsyncSession, claims: TokenClaims) -> Attendee:
     return await _attendee_for(session, claims, what="session")
 
 
+async def check_session(factory: async_sessionmaker[AsyncSession], claims: TokenClaims) -> None:
+    """Refuse a revoked attendee session, with a short session of its own."""
+    async with factory() as session:
+        await _attendee_for(session, claims, what="session")
+
+
 async def _attendee_for(session: AsyncSession, claims: TokenClaims, *, what: str) -> Attendee:
-    attendee = await repository.attendee_by_id(session, claims.subject)
+    return check_attendee(await repository.attendee_by_id(session, claims.subject), claims, what=what)
+
+
+def check_attendee(attendee: Attendee | None, claims: TokenClaims, *, what: str = "session") -> Attendee:
+    """The attendee a token names, if the token still stands for them."""
     if (
         attendee is None
         or attendee.deleted_at is not None

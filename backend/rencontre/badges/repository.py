@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import Row, and_, func, or_, select
@@ -19,18 +19,24 @@ class Holder:
     event_timezone: str
 
 
-async def holder(session: AsyncSession, attendee_code: str) -> Holder | None:
-    row = (
-        await session.execute(
-            select(Attendee, Event.badge_code, Event.timezone)
-            .join(Event, Event.id == Attendee.event_id)
-            .where(Attendee.badge_code == attendee_code)
-        )
-    ).one_or_none()
-    if row is None:
-        return None
-    attendee, event_code, timezone = row
-    return Holder(attendee=attendee, event_code=event_code, event_timezone=timezone)
+async def holders(session: AsyncSession, attendee_codes: Collection[str]) -> dict[str, Holder]:
+    """The attendees these badge codes name, by code; a code that names nobody is absent."""
+    if not attendee_codes:
+        return {}
+    rows = await session.execute(
+        select(Attendee, Event.badge_code, Event.timezone)
+        .join(Event, Event.id == Attendee.event_id)
+        .where(Attendee.badge_code.in_(attendee_codes))
+    )
+    return {
+        attendee.badge_code: Holder(attendee=attendee, event_code=event_code, event_timezone=timezone)
+        for attendee, event_code, timezone in rows
+    }
+
+
+async def event_codes(session: AsyncSession, event_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:
+    rows = await session.execute(select(Event.id, Event.badge_code).where(Event.id.in_(event_ids)))
+    return {event_id: code for event_id, code in rows}
 
 
 async def event_code(session: AsyncSession, event_id: uuid.UUID) -> str | None:

@@ -7,12 +7,14 @@ code is refused as such, and so is the badge of someone no longer registered.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from http import HTTPStatus
 from typing import ClassVar, Literal
 
 import anyio
+from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rencontre.badges import repository, token
@@ -87,13 +89,86 @@ def read(settings: Settings, scanned: str) -> tuple[str, token.BadgeRef]:
 
 async def resolve(session: AsyncSession, viewer: Attendee, ref: token.BadgeRef) -> Holder:
     """The holder of a verified badge, if ``viewer`` may see them through it."""
-    found = await repository.holder(session, ref.attendee_code)
+    [found] = await resolve_many(session, [(viewer.event_id, ref)])
+    if isinstance(found, AppError):
+        raise found
+    return found
+
+
+async def resolve_many(
+    session: AsyncSession, wanted: Sequence[tuple[uuid.UUID, token.BadgeRef]]
+) -> list[Holder | AppError]:
+    """For each (viewer's event, verified badge): its holder, or why the viewer may not see them.
+
+    Two queries whatever the count: the holders, then (only if some badge names nobody)
+    the viewers' event codes.
+    """
+    holders = await _holders(session, {ref.attendee_code for _, ref in wanted})
+    orphans = {event_id for event_id, ref in wanted if ref.attendee_code not in holders}
+    event_codes = await repository.event_codes(session, orphans) if orphans else {}
+    out: list[Holder | AppError] = []
+    for event_id, ref in wanted:
+        try:
+            out.append(_check(holders.get(ref.attendee_code), event_id, ref, event_codes.get(event_id)))
+        except AppError as exc:
+            out.append(exc)
+    return out
+
+
+# Badge holders recently read, by badge code: a burst of scans reads each person once.
+# A change made through the ORM in this process (badge re-issued, attendee deleted,
+# profile edited) drops the entry at once; one made by another process is seen within
+# HOLDER_SECONDS, so a re-issued badge's old QR code works there for at most that long.
+HOLDER_SECONDS = 3.0
+_MAX_HOLDERS = 50_000
+_recent_holders: dict[str, tuple[float, Holder]] = {}
+
+
+async def _holders(session: AsyncSession, codes: set[str]) -> dict[str, Holder]:
+    now = time.monotonic()
+    found: dict[str, Holder] = {}
+    for code in codes:
+        known = _recent_holders.get(code)
+        if known is not None and now - known[0] < HOLDER_SECONDS:
+            found[code] = known[1]
+    missing = codes - found.keys()
+    if missing:
+        # Attendees this session held already (the viewer, say) stay in it and are not kept here.
+        held = {key[1][0] for key in session.identity_map.keys() if key[0] is Attendee}  # noqa: SIM118 - no __iter__
+        loaded = await repository.holders(session, missing)
+        if len(_recent_holders) + len(loaded) > _MAX_HOLDERS:
+            _recent_holders.clear()
+        for code, holder in loaded.items():
+            if holder.attendee.id in held:
+                continue
+            # Out of the session: its rollback, which expires what it holds, cannot touch the copy kept here.
+            session.expunge(holder.attendee)
+            _recent_holders[code] = (now, holder)
+        found.update(loaded)
+    return found
+
+
+def forget_holder(badge_code: str) -> None:
+    _recent_holders.pop(badge_code, None)
+
+
+@event.listens_for(Attendee, "before_update")
+@event.listens_for(Attendee, "after_delete")
+def _on_attendee_change(_mapper: object, _connection: object, target: Attendee) -> None:
+    forget_holder(target.badge_code)
+    # Re-issuing gives the badge a new code, in some versions of the rules: the old code goes too.
+    history = inspect(target).attrs.badge_code.history
+    for code in history.deleted or ():
+        forget_holder(code)
+
+
+def _check(found: Holder | None, event_id: uuid.UUID, ref: token.BadgeRef, event_code: str | None) -> Holder:
     if found is None:
         # Only the event code is left to tell "another event" from "removed from this one".
-        if ref.event_code != await repository.event_code(session, viewer.event_id):
+        if ref.event_code != event_code:
             raise BadgeOfOtherEvent()
         raise BadgeHolderGone()
-    if found.attendee.event_id != viewer.event_id:
+    if found.attendee.event_id != event_id:
         raise BadgeOfOtherEvent()
     if found.event_code != ref.event_code:
         raise token.InvalidBadgeToken("This QR code is not a valid badge of this event.")

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Depends, Request, Response, status
 
+from rencontre.auth import service as auth_service
+from rencontre.auth.tokens import Role, TokenClaims
 from rencontre.badges import service as badge_service
 from rencontre.badges.token import InvalidBadgeToken
-from rencontre.db import begin_write
-from rencontre.dependencies import CurrentAttendee, SessionDep, SettingsDep
+from rencontre.config import Settings
+from rencontre.dependencies import BearerDep, bearer_token
 from rencontre.encounters import service
 from rencontre.encounters.schemas import ScanBatchIn, ScanBatchOut, ScanIn, ScanOut
+from rencontre.encounters.service import ScanRequest
+from rencontre.encounters.writer import ScanWriter
 from rencontre.errors import (
+    AppError,
     Conflict,
     Forbidden,
     PayloadTooLarge,
@@ -21,15 +28,42 @@ from rencontre.errors import (
 from rencontre.kit.ratelimit import limit
 
 
-async def _write_transaction(session: SessionDep) -> None:
-    # A router dependency runs before the endpoint's own, so before the sign-in check reads.
-    await begin_write(session)
+async def get_settings(request: Request) -> Settings:
+    # ``SettingsDep`` is a plain function, which FastAPI runs in its thread pool: a thread
+    # hop per request, which the scan path cannot afford under load.
+    settings: Settings = request.app.state.settings
+    return settings
 
+
+ScanSettings = Annotated[Settings, Depends(get_settings)]
+
+
+async def get_caller(settings: ScanSettings, credentials: BearerDep) -> TokenClaims:
+    """An attendee's verified access token. Whether their session still stands is checked
+    with the scan itself, in its group's transaction (see ``ScanRequest``)."""
+    claims = auth_service.verify_access(settings, bearer_token(credentials))
+    if claims.role is not Role.attendee:
+        raise Forbidden("This action is reserved for attendees.")
+    return claims
+
+
+CurrentCaller = Annotated[TokenClaims, Depends(get_caller)]
+
+
+async def scan_writer(request: Request) -> ScanWriter:
+    """This process's writer of scans, made on first use with the app's session factory and broker."""
+    state = request.app.state
+    writer: ScanWriter | None = getattr(state, "scan_writer", None)
+    if writer is None or writer.factory is not state.session_factory:
+        writer = state.scan_writer = ScanWriter(state.session_factory, state.settings, state.broker.publish)
+    return writer
+
+
+ScanWriterDep = Annotated[ScanWriter, Depends(scan_writer)]
 
 router = APIRouter(
     prefix="/api/scans",
     tags=["scans"],
-    dependencies=[Depends(_write_transaction)],
     responses=responses(Unauthorized, Forbidden, TooManyRequests, ServiceUnavailable),
 )
 
@@ -51,17 +85,17 @@ async def record_scan(
     body: ScanIn,
     request: Request,
     response: Response,
-    scanner: CurrentAttendee,
-    session: SessionDep,
-    settings: SettingsDep,
+    caller: CurrentCaller,
+    settings: ScanSettings,
+    writer: ScanWriterDep,
 ) -> ScanOut:
-    limit(request, "scan", settings.scan_rate_limit, key=str(scanner.id))
-    recorded = await service.record_scan(
-        session, settings, scanner, body, publish=request.app.state.broker.publish
-    )
-    if not recorded.created:
+    await limit(request, "scan", settings.scan_rate_limit, key=str(caller.subject))
+    [outcome] = await writer.record([ScanRequest(caller, body)])
+    if isinstance(outcome, AppError):
+        raise outcome
+    if not outcome.created:
         response.status_code = status.HTTP_200_OK
-    return recorded.out
+    return outcome.out
 
 
 @router.post(
@@ -72,12 +106,15 @@ async def record_scan(
 async def record_batch(
     body: ScanBatchIn,
     request: Request,
-    scanner: CurrentAttendee,
-    session: SessionDep,
-    settings: SettingsDep,
+    caller: CurrentCaller,
+    settings: ScanSettings,
+    writer: ScanWriterDep,
 ) -> ScanBatchOut:
-    limit(request, "scan", settings.scan_rate_limit, key=str(scanner.id))
-    results = await service.record_batch(
-        session, settings, scanner, body.items, publish=request.app.state.broker.publish
-    )
-    return ScanBatchOut(results=results)
+    await limit(request, "scan", settings.scan_rate_limit, key=str(caller.subject))
+    service.check_batch_size(settings, body.items)
+    parsed = service.parse_batch(caller, body.items)
+    requests = [item for item in parsed if isinstance(item, ScanRequest)]
+    if not requests:
+        await auth_service.check_session(request.app.state.session_factory, caller)
+    outcomes = await writer.record(requests)
+    return ScanBatchOut(results=service.batch_results(body.items, parsed, outcomes))

@@ -6,7 +6,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     AfterValidator,
-    AwareDatetime,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -15,6 +14,7 @@ from pydantic import (
 )
 
 from rencontre.errors import Problem
+from rencontre.kit.strict import JsonDatetime, StrictInt
 from rencontre.kit.text import clean_line, clean_text
 from rencontre.profile.schemas import PublicCard
 
@@ -71,8 +71,8 @@ class ScanIn(BaseModel):
     )
     note: Note = Field(default="", description=f"A private note, at most {MAX_NOTE} characters.")
     tags: Tags = Field(default_factory=list, description=f"At most {MAX_TAGS} tags of {MAX_TAG} characters.")
-    rating: Annotated[int | None, Field(ge=1, le=5)] = None
-    device_at: AwareDatetime | None = Field(
+    rating: Annotated[StrictInt | None, Field(ge=1, le=5)] = None
+    device_at: JsonDatetime | None = Field(
         default=None, description="The phone's clock at the scan, with its offset; kept as given."
     )
 

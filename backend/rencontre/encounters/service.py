@@ -1,23 +1,22 @@
 """Recording scans: one contact per pair, idempotent by the phone's client id.
 
-The hot path, for a first meeting: look the client id up, verify the badge and
-find its holder, then in one SAVEPOINT take the event's next feed number, mark
-the other side mutual if they scanned first, insert the contact and the scan;
-finally note that the scanner is active. A repeat meeting locks and updates the
-existing contact instead.
+Scans are recorded a group at a time (:func:`record_scans`): the scans of one offline
+batch, or the single scans that arrived together (group commit,
+:mod:`rencontre.encounters.writer`). A group costs the same handful of statements
+whatever its size: take the events' lock, read the client ids already used, the
+badges' holders and the contacts between the people involved; decide every scan in
+memory, in order, exactly as if they came one after the other (a repeat within the
+group appends to the contact made earlier in it, the second side of a pair made in
+the group is mutual); then number the new contacts in the feed with one
+``UPDATE event … RETURNING``, insert the contacts and the scans, write back the
+contacts met again, and note that the scanners are active.
 
-Concurrency. On PostgreSQL a new contact's ``UPDATE event … RETURNING`` holds the
-event row until commit, so new contacts of an event are written one after the
-other, and the mutual check that follows sees every contact committed before it:
-two people scanning each other at the same instant end up both mutual. A repeat
-meeting locks its contact row (``SELECT … FOR UPDATE``), so notes are appended,
-never lost. A batch of several scans takes the event row first, keeping one lock
-order (event, then contacts) so that no two requests wait on each other in a
-circle. Two
-requests racing on the same pair or client id meet a unique constraint: the
-loser's SAVEPOINT is rolled back and it reads again, finding the winner's row.
-On SQLite, writers take the database lock up front (``BEGIN IMMEDIATE``), so
-none of this can interleave.
+Concurrency. Every writer of an event's scans takes the event row first (PostgreSQL;
+on SQLite, ``BEGIN IMMEDIATE`` takes the whole database), so the reads of a group see
+every scan committed before it and nothing can be recorded between its reads and its
+writes: two people scanning each other at the same instant end up both mutual, notes
+appended from two phones are both kept, a client id sent twice at once is recorded
+once. Contacts read for update are also locked against the owner's own edits.
 """
 
 from __future__ import annotations
@@ -33,26 +32,33 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rencontre.auth import service as auth_service
+from rencontre.auth.tokens import TokenClaims
 from rencontre.badges import service as badge_service
 from rencontre.badges.repository import Holder
+from rencontre.badges.token import BadgeRef
 from rencontre.config import Settings
 from rencontre.db import after_commit
 from rencontre.encounters import repository
 from rencontre.encounters.schemas import MAX_TAGS, ScanBatchItem, ScanIn, ScanOut
-from rencontre.errors import AppError, Conflict, PayloadTooLarge, Problem, ServiceUnavailable, Unprocessable
+from rencontre.errors import (
+    AppError,
+    Conflict,
+    PayloadTooLarge,
+    Problem,
+    ServiceUnavailable,
+    Unauthorized,
+    Unprocessable,
+)
 from rencontre.feed.broker import FeedNotice
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Encounter, Scan
-from rencontre.profile.schemas import PublicCard
+from rencontre.models import Attendee, FollowUpState
 
 logger = logging.getLogger(__name__)
 
 Publish = Callable[[FeedNotice], Awaitable[None]]
-
-_ATTEMPTS = 3
 
 
 class SelfScan(Unprocessable):
@@ -90,168 +96,289 @@ class Recorded:
         return self.out.status == "created"
 
 
-async def record_scan(
-    session: AsyncSession, settings: Settings, scanner: Attendee, scan: ScanIn, *, publish: Publish
-) -> Recorded:
-    recorded = await _record(session, settings, scanner, scan, publish)
-    await repository.touch(session, scanner.id, utcnow())
-    return recorded
+@dataclass(frozen=True)
+class ScanRequest:
+    """One scan to record, and the (verified) access token of who sent it.
+
+    Whether that session still stands is checked with the group's other reads, in its
+    transaction: a revoked session records nothing, without a query of its own.
+    """
+
+    caller: TokenClaims
+    scan: ScanIn
+
+    @property
+    def event_id(self) -> uuid.UUID:
+        assert self.caller.event_id is not None  # an attendee token names its event
+        return self.caller.event_id
 
 
-async def record_batch(
-    session: AsyncSession,
-    settings: Settings,
-    scanner: Attendee,
-    items: Sequence[Any],
-    *,
-    publish: Publish,
-) -> list[ScanBatchItem]:
-    """Each item on its own: a SAVEPOINT per item, so one refusal leaves the others recorded."""
+Outcome = Recorded | AppError
+
+
+def check_batch_size(settings: Settings, items: Sequence[Any]) -> None:
     if len(items) > settings.max_batch_items:
         raise BatchTooLarge(len(items), settings.max_batch_items)
-    scanner_id = scanner.id
-    if len(items) > 1:
-        await repository.lock_event(session, scanner.event_id)
-    results: list[ScanBatchItem] = []
-    for index, raw in enumerate(items):
-        client_id = _client_id_of(raw)
+
+
+def parse_batch(caller: TokenClaims, items: Sequence[Any]) -> list[ScanRequest | AppError]:
+    """Each queued item on its own: one that is not a valid scan fails alone."""
+    parsed: list[ScanRequest | AppError] = []
+    for raw in items:
         try:
-            scan = ScanIn.model_validate(raw)
+            parsed.append(ScanRequest(caller, ScanIn.model_validate(raw)))
         except ValidationError as exc:
-            results.append(_failure(index, client_id, _invalid(exc)))
-            continue
-        try:
-            async with session.begin_nested():
-                recorded = await _record(session, settings, scanner, scan, publish)
-        except AppError as exc:
-            results.append(_failure(index, scan.client_id, exc))
-            continue
-        results.append(
-            ScanBatchItem(
-                index=index, http_status=201 if recorded.created else 200, **recorded.out.model_dump()
-            )
-        )
-    await repository.touch(session, scanner_id, utcnow())
+            parsed.append(_invalid(exc))
+    return parsed
+
+
+def batch_results(
+    items: Sequence[Any], parsed: Sequence[ScanRequest | AppError], outcomes: Sequence[Outcome]
+) -> list[ScanBatchItem]:
+    """Each item's answer, in the order sent; ``outcomes`` answer the items that parsed, in order.
+
+    A revoked session refuses the whole batch, as it would any request.
+    """
+    for outcome in outcomes:
+        if isinstance(outcome, Unauthorized):
+            raise outcome
+    answers = iter(outcomes)
+    results: list[ScanBatchItem] = []
+    for index, (raw, item) in enumerate(zip(items, parsed, strict=True)):
+        outcome = item if isinstance(item, AppError) else next(answers)
+        if isinstance(outcome, AppError):
+            client_id = item.scan.client_id if isinstance(item, ScanRequest) else _client_id_of(raw)
+            results.append(_failure(index, client_id, outcome))
+        else:
+            status = 201 if outcome.created else 200
+            results.append(ScanBatchItem(index=index, http_status=status, **outcome.out.model_dump()))
     return results
 
 
-async def _record(
-    session: AsyncSession, settings: Settings, scanner: Attendee, scan: ScanIn, publish: Publish
-) -> Recorded:
-    scanner_id = scanner.id
-    token, ref = badge_service.read(settings, scan.qr)
-    fingerprint = _fingerprint(token, scan)
-    for _ in range(_ATTEMPTS):
-        previous = await repository.scan(session, scanner_id, scan.client_id)
-        if previous is not None:
-            return await _replay(session, scanner, previous, fingerprint)
-        holder = await badge_service.resolve(session, scanner, ref)
-        if holder.attendee.id == scanner_id:
-            raise SelfScan()
+@dataclass
+class _Contact:
+    """A contact as the group of scans leaves it; ``new`` ones are inserted, ``dirty`` ones written back."""
+
+    row: dict[str, Any]
+    person: Attendee | None
+    new: bool = False
+    dirty: bool = False
+
+
+async def record_scans(
+    session: AsyncSession, settings: Settings, requests: Sequence[ScanRequest], *, publish: Publish
+) -> list[Outcome]:
+    """Record a group of scans, in order, as if one after the other, in a handful of statements.
+
+    Every rule is decided here, in memory, between the reads and the writes; an item the
+    rules refuse writes nothing and does not disturb the others, so no SAVEPOINT is needed.
+    """
+    outcomes: list[Outcome | None] = [None] * len(requests)
+    badges: dict[int, tuple[str, BadgeRef]] = {}
+    for i, request in enumerate(requests):
         try:
-            async with session.begin_nested():
-                recorded, seq = await _apply(session, scanner, holder, scan, fingerprint)
-        except IntegrityError:
-            # Another request recorded this pair or this client id first: read again, and join it.
-            logger.info("scan %s lost a race; reading again", scan.client_id)
-            continue
-        if seq is not None:
-            _publish_after_commit(session, publish, FeedNotice(event_id=holder.attendee.event_id, seq=seq))
-        return recorded
-    raise BusyRetry()
+            badges[i] = badge_service.read(settings, request.scan.qr)
+        except AppError as exc:
+            outcomes[i] = exc
+    if not badges:
+        return _all(outcomes)
 
-
-async def _apply(
-    session: AsyncSession, scanner: Attendee, holder: Holder, scan: ScanIn, fingerprint: str
-) -> tuple[Recorded, int | None]:
-    scanner_id, scanned = scanner.id, holder.attendee
-    now = utcnow()
-    encounter = await repository.encounter_for_update(session, scanner_id, scanned.id)
-    seq: int | None = None
-    if encounter is None:
-        seq = await repository.next_feed_seq(session, scanned.event_id)
-        mutual = await repository.mark_mutual(session, scanner_id, scanned.id)
-        encounter = Encounter(
-            id=uuid.uuid4(),
-            event_id=scanned.event_id,
-            scanner_id=scanner_id,
-            scanned_id=scanned.id,
-            seq=seq,
-            client_id=scan.client_id,
-            note=scan.note,
-            tags=list(scan.tags[:MAX_TAGS]),
-            rating=scan.rating,
-            device_at=scan.device_at,
-            met_at=now,
-            last_scanned_at=now,
-            scan_count=1,
-            mutual=mutual,
-            updated_at=now,
-        )
-        session.add(encounter)
-    else:
-        _meet_again(encounter, scan, now, holder.event_timezone)
-    # The contact is written first: the scan row refers to it.
-    await session.flush()
-    session.add(
-        Scan(
-            scanner_id=scanner_id,
-            client_id=scan.client_id,
-            encounter_id=encounter.id,
-            fingerprint=fingerprint,
-            created=seq is not None,
-            received_at=now,
+    # Reads, after the events' lock: what was recorded before this group is all committed.
+    await repository.lock_events(session, {requests[i].event_id for i in badges})
+    callers = await repository.people(session, {requests[i].caller.subject for i in badges})
+    scanners: dict[int, Attendee] = {}
+    for i in list(badges):
+        try:
+            scanners[i] = auth_service.check_attendee(
+                callers.get(requests[i].caller.subject), requests[i].caller
+            )
+        except Unauthorized as exc:
+            outcomes[i] = exc
+            del badges[i]
+    previous = await repository.scans(session, {(scanners[i].id, requests[i].scan.client_id) for i in badges})
+    holders = dict(
+        zip(
+            badges,
+            await badge_service.resolve_many(
+                session, [(scanners[i].event_id, ref) for i, (_, ref) in badges.items()]
+            ),
+            strict=True,
         )
     )
-    await session.flush()
-    card = badge_service.card_for(scanned, scanner)
-    return Recorded(_out(scan.client_id, encounter, card, created=seq is not None)), seq
+    pairs = {
+        pair
+        for i, holder in holders.items()
+        if isinstance(holder, Holder)
+        for pair in (
+            (scanners[i].id, holder.attendee.id),
+            (holder.attendee.id, scanners[i].id),
+        )
+    }
+    replayed = {row.encounter_id for row in previous.values()}
+    rows = await repository.encounters(session, pairs, replayed)
+    persons = await repository.people(session, {row.scanned_id for row in rows if row.id in replayed})
+    contacts: dict[tuple[uuid.UUID, uuid.UUID], _Contact] = {}
+    by_id: dict[uuid.UUID, _Contact] = {}
+    for row in rows:
+        contact = _Contact(row=dict(row._mapping), person=persons.get(row.scanned_id))
+        contacts[(row.scanner_id, row.scanned_id)] = contact
+        by_id[row.id] = contact
+
+    # The rules, one scan after the other.
+    now = utcnow()
+    fresh: list[tuple[_Contact, uuid.UUID]] = []  # new contacts and their event, in order
+    scans: dict[tuple[uuid.UUID, uuid.UUID], dict[str, Any]] = {}
+    for i, (token, _) in badges.items():
+        scanner, scan = scanners[i], requests[i].scan
+        key = (scanner.id, scan.client_id)
+        fingerprint = _fingerprint(token, scan)
+        done = scans.get(key) or (dict(previous[key]) if key in previous else None)
+        if done is not None:
+            # The same client id again: the same answer if it is the same scan, a conflict otherwise.
+            if done["fingerprint"] != fingerprint:
+                outcomes[i] = ClientIdReused()
+                continue
+            contact = by_id[done["encounter_id"]]
+            assert contact.person is not None
+            outcomes[i] = _recorded(scan.client_id, contact, contact.person, scanner, created=done["created"])
+            continue
+        holder = holders[i]
+        if isinstance(holder, AppError):
+            outcomes[i] = holder
+            continue
+        scanned = holder.attendee
+        if scanned.id == scanner.id:
+            outcomes[i] = SelfScan()
+            continue
+        known = contacts.get((scanner.id, scanned.id))
+        if known is None:
+            other_side = contacts.get((scanned.id, scanner.id))
+            if other_side is not None:
+                other_side.row["mutual"] = True
+                other_side.dirty = not other_side.new
+            contact = _Contact(
+                row=_first_meeting(scanner, scanned, scan, now, mutual=other_side is not None),
+                person=scanned,
+                new=True,
+            )
+            contacts[(scanner.id, scanned.id)] = by_id[contact.row["id"]] = contact
+            fresh.append((contact, scanned.event_id))
+        else:
+            contact = known
+            contact.person = scanned
+            contact.dirty = not contact.new
+            _meet_again(contact.row, scan, now, holder.event_timezone)
+        created = contact.new and contact.row["scan_count"] == 1
+        scans[key] = {
+            "scanner_id": scanner.id,
+            "client_id": scan.client_id,
+            "encounter_id": contact.row["id"],
+            "fingerprint": fingerprint,
+            "created": created,
+            "received_at": now,
+        }
+        outcomes[i] = _recorded(scan.client_id, contact, scanned, scanner, created=created)
+
+    # Writes: feed numbers for the new contacts, then the contacts, then the scans that refer to them.
+    notices = await _number(session, fresh)
+    await repository.add_encounters(session, [contact.row for contact, _ in fresh])
+    await repository.save(session, [c.row for c in contacts.values() if c.dirty])
+    await repository.add_scans(session, list(scans.values()))
+    active = {
+        requests[i].caller.subject for i, outcome in enumerate(outcomes) if isinstance(outcome, Recorded)
+    }
+    if active:
+        await repository.touch(session, active, now)
+    for notice in notices:
+        _publish_after_commit(session, publish, notice)
+    return _all(outcomes)
 
 
-def _meet_again(encounter: Encounter, scan: ScanIn, now: datetime, timezone: str) -> None:
+def _all(outcomes: list[Outcome | None]) -> list[Outcome]:
+    assert all(outcome is not None for outcome in outcomes)
+    return [outcome for outcome in outcomes if outcome is not None]
+
+
+async def _number(session: AsyncSession, fresh: Sequence[tuple[_Contact, uuid.UUID]]) -> list[FeedNotice]:
+    """Give each new contact its place in its event's feed, in the order they were met."""
+    counts: dict[uuid.UUID, int] = {}
+    for _, event_id in fresh:
+        counts[event_id] = counts.get(event_id, 0) + 1
+    following = {
+        event_id: await repository.take_feed_seqs(session, event_id, count)
+        for event_id, count in counts.items()
+    }
+    notices = []
+    for contact, event_id in fresh:
+        contact.row["seq"] = following[event_id]
+        following[event_id] += 1
+        notices.append(FeedNotice(event_id=event_id, seq=contact.row["seq"]))
+    return notices
+
+
+def _first_meeting(
+    scanner: Attendee, scanned: Attendee, scan: ScanIn, now: datetime, *, mutual: bool
+) -> dict[str, Any]:
+    return {
+        "id": uuid.uuid4(),
+        "event_id": scanned.event_id,
+        "scanner_id": scanner.id,
+        "scanned_id": scanned.id,
+        "seq": 0,  # numbered once the group knows how many new contacts it has
+        "client_id": scan.client_id,
+        "note": scan.note,
+        "tags": list(scan.tags[:MAX_TAGS]),
+        "rating": scan.rating,
+        "device_at": scan.device_at,
+        "met_at": now,
+        "last_scanned_at": now,
+        "scan_count": 1,
+        "mutual": mutual,
+        "follow_up": FollowUpState.todo,
+        "followed_up_at": None,
+        "updated_at": now,
+    }
+
+
+def _meet_again(contact: dict[str, Any], scan: ScanIn, now: datetime, timezone: str) -> None:
     """A repeat meeting adds to the contact: the note is appended, tags merged, nothing overwritten."""
     if scan.note:
-        if encounter.note:
+        if contact["note"]:
             stamp = now.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-            encounter.note = f"{encounter.note}\n\n[{stamp}] {scan.note}"
+            contact["note"] = f"{contact['note']}\n\n[{stamp}] {scan.note}"
         else:
-            encounter.note = scan.note
+            contact["note"] = scan.note
     if scan.tags:
-        known = {tag.casefold() for tag in encounter.tags}
-        merged = list(encounter.tags) + [tag for tag in scan.tags if tag.casefold() not in known]
-        encounter.tags = merged[: max(MAX_TAGS, len(encounter.tags))]
+        tags = list(contact["tags"] or ())
+        known = {tag.casefold() for tag in tags}
+        merged = tags + [tag for tag in scan.tags if tag.casefold() not in known]
+        contact["tags"] = merged[: max(MAX_TAGS, len(tags))]
     if scan.rating is not None:
-        encounter.rating = scan.rating
-    encounter.scan_count += 1
-    encounter.last_scanned_at = now
-    encounter.updated_at = now
+        contact["rating"] = scan.rating
+    contact["scan_count"] += 1
+    contact["last_scanned_at"] = now
+    contact["updated_at"] = now
 
 
-async def _replay(session: AsyncSession, scanner: Attendee, previous: Scan, fingerprint: str) -> Recorded:
-    """The same client id again: the same answer if it is the same scan, a conflict otherwise."""
-    if previous.fingerprint != fingerprint:
-        raise ClientIdReused()
-    found = await repository.encounter_with_person(session, previous.encounter_id)
-    assert found is not None  # the scan row refers to it (foreign key, cascading delete)
-    encounter, scanned = found
-    card = badge_service.card_for(scanned, scanner)
-    return Recorded(_out(previous.client_id, encounter, card, created=previous.created))
-
-
-def _out(client_id: uuid.UUID, encounter: Encounter, card: PublicCard, *, created: bool) -> ScanOut:
-    return ScanOut(
-        client_id=client_id,
-        status="created" if created else "updated",
-        contact_id=encounter.id,
-        already_met=not created,
-        mutual=encounter.mutual,
-        scan_count=encounter.scan_count,
-        met_at=encounter.met_at,
-        last_scanned_at=encounter.last_scanned_at,
-        note=encounter.note,
-        tags=list(encounter.tags),
-        rating=encounter.rating,
-        card=card,
+def _recorded(
+    client_id: uuid.UUID, contact: _Contact, person: Attendee, scanner: Attendee, *, created: bool
+) -> Recorded:
+    row = contact.row
+    return Recorded(
+        ScanOut(
+            client_id=client_id,
+            status="created" if created else "updated",
+            contact_id=row["id"],
+            already_met=not created,
+            mutual=row["mutual"],
+            scan_count=row["scan_count"],
+            met_at=row["met_at"],
+            last_scanned_at=row["last_scanned_at"],
+            note=row["note"],
+            tags=list(row["tags"] or ()),
+            rating=row["rating"],
+            card=badge_service.card_for(person, scanner),
+        )
     )
 
 

@@ -39,7 +39,7 @@ async def create_ticket(
     session: SessionDep,
     settings: SettingsDep,
 ) -> FeedTicketOut:
-    limit(request, "feed-ticket", TICKET_RATE, key=str(organiser.id))
+    await limit(request, "feed-ticket", TICKET_RATE, key=str(organiser.id))
     return await service.issue_ticket(session, settings, organiser, event)
 
 

@@ -1,0 +1,158 @@
+"""Group commit: the scans that arrive while a group is being written go together in the next one.
+
+Every scan request of this process hands its scans to one :class:`ScanWriter`. While
+a group is being written, new requests wait in line; when it is committed, all of
+them are written in the next group: one transaction, one commit (one fsync on
+SQLite, one round trip on PostgreSQL), a handful of statements however many scans
+(:func:`~rencontre.encounters.service.record_scans`). So requests never queue on
+the database's write lock, and the cost of a commit is shared.
+
+A scan is answered only once the commit of its group has succeeded. If the group
+cannot be written, no scan in it is acknowledged: each request is tried again on
+its own (so one bad request cannot fail the others) and, if the database is what
+failed, every request gets a 503 with Retry-After. Feed notices are published after
+the commit, as on any session (:func:`rencontre.db.after_commit`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import socket
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from rencontre.config import Settings
+from rencontre.db import begin_write, session_scope
+from rencontre.encounters import service
+from rencontre.encounters.service import Outcome, Publish, ScanRequest
+from rencontre.errors import ServiceUnavailable
+
+logger = logging.getLogger(__name__)
+
+_ATTEMPTS = 3
+
+
+class ScansNotSaved(ServiceUnavailable):
+    def __init__(self) -> None:
+        super().__init__(
+            "Your scans could not be saved just now; nothing was recorded. Please retry.", retry_after=1
+        )
+
+
+@dataclass
+class _Waiting:
+    requests: Sequence[ScanRequest]
+    answer: asyncio.Future[list[Outcome]] = field(
+        default_factory=lambda: asyncio.get_running_loop().create_future()
+    )
+
+
+class ScanWriter:
+    def __init__(
+        self, factory: async_sessionmaker[AsyncSession], settings: Settings, publish: Publish
+    ) -> None:
+        self.factory = factory
+        self.settings = settings
+        self.publish = publish
+        # A group holds at most a full offline batch, plus whatever single scans fit beside it.
+        self.max_group = max(settings.max_batch_items, 1)
+        self._line: list[_Waiting] = []
+        self._writing: asyncio.Task[None] | None = None
+
+    async def record(self, requests: Sequence[ScanRequest]) -> list[Outcome]:
+        """Each scan's outcome, once the group holding them is committed."""
+        if not requests:
+            return []
+        waiting = _Waiting(requests)
+        self._line.append(waiting)
+        if self._writing is None:
+            self._writing = asyncio.create_task(self._write_all())
+        # A request that goes away (client gone) leaves its scans to their group: they are
+        # committed or not as a whole, and the phone's retry finds them by client id.
+        return await asyncio.shield(waiting.answer)
+
+    async def _write_all(self) -> None:
+        try:
+            # Let the requests that arrived in the same turn of the loop join the first group.
+            await asyncio.sleep(0)
+            while self._line:
+                group = self._next_group()
+                try:
+                    await self._write(group)
+                except BaseException:
+                    for waiting in group:
+                        _settle(waiting, error=ScansNotSaved())
+                    raise
+        finally:
+            self._writing = None
+            # Only when cancelled (shutdown): whoever still waits is told, not left hanging.
+            while self._line:
+                _settle(self._line.pop(0), error=ScansNotSaved())
+
+    def _next_group(self) -> list[_Waiting]:
+        group = [self._line.pop(0)]
+        size = len(group[0].requests)
+        while self._line and size + len(self._line[0].requests) <= self.max_group:
+            size += len(self._line[0].requests)
+            group.append(self._line.pop(0))
+        return group
+
+    async def _write(self, group: list[_Waiting]) -> None:
+        try:
+            outcomes = await self._commit([request for waiting in group for request in waiting.requests])
+        except Exception as exc:
+            if len(group) > 1 and not _database_unavailable(exc):
+                logger.warning("a group of %d scan requests failed; writing them one by one", len(group))
+                for waiting in group:
+                    await self._write([waiting])
+                return
+            logger.warning("scans not saved", exc_info=True)
+            # An outage is answered as any request meeting it would be (the app's 503 for it).
+            error = exc if _database_unavailable(exc) else ScansNotSaved()
+            for waiting in group:
+                _settle(waiting, error=error)
+            return
+        start = 0
+        for waiting in group:
+            end = start + len(waiting.requests)
+            _settle(waiting, outcomes=outcomes[start:end])
+            start = end
+
+    async def _commit(self, requests: list[ScanRequest]) -> list[Outcome]:
+        for _ in range(_ATTEMPTS):
+            try:
+                async with session_scope(self.factory) as session:
+                    await begin_write(session)
+                    outcomes = await service.record_scans(
+                        session, self.settings, requests, publish=self.publish
+                    )
+                # Committed: the feed notices have been published too.
+                return outcomes
+            except IntegrityError:
+                # Only a writer that skipped the events' lock can get here; read again and retry.
+                logger.info("a group of %d scans lost a race; writing it again", len(requests))
+        raise service.BusyRetry()
+
+
+def _database_unavailable(exc: Exception) -> bool:
+    """The database is down, restarting or out of reach: retrying the group piecemeal won't help."""
+    if isinstance(exc, DBAPIError):
+        return exc.connection_invalidated or isinstance(exc, OperationalError)
+    return isinstance(exc, PoolTimeout | ConnectionError | TimeoutError | socket.gaierror)
+
+
+def _settle(
+    waiting: _Waiting, *, outcomes: list[Outcome] | None = None, error: Exception | None = None
+) -> None:
+    if waiting.answer.done():
+        return
+    if error is not None:
+        waiting.answer.set_exception(error)
+    else:
+        assert outcomes is not None
+        waiting.answer.set_result(outcomes)
