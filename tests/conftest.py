@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import httpx
+import hypothesis
 import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
@@ -19,6 +20,7 @@ from rencontre.db import create_engine
 from rencontre.feed.broker import InProcessBroker
 from rencontre.kit import ratelimit
 from tests.support import (
+    IN_CI,
     Factory,
     create_postgres_database,
     drop_postgres_database,
@@ -28,6 +30,19 @@ from tests.support import (
 )
 
 BACKENDS = ["sqlite", "postgresql"]
+
+# CI runs every property the same way each time: derandomised, no example database, no
+# deadline on a shared machine; the failing example is printed so it can be replayed.
+hypothesis.settings.register_profile(
+    "ci",
+    derandomize=True,
+    database=None,
+    deadline=None,
+    print_blob=True,
+    suppress_health_check=[hypothesis.HealthCheck.too_slow],
+)
+if IN_CI:
+    hypothesis.settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

@@ -178,6 +178,10 @@ class Factory:
             event_id=scanner.event_id, scanner_id=scanner.id, scanned_id=scanned.id, **values
         )
         self.session.add(encounter)
+        # Keep the event's feed sequence in step, as the scan path does.
+        event = await self.session.get(Event, scanner.event_id)
+        assert event is not None
+        event.feed_seq = max(event.feed_seq, encounter.seq)
         await self.session.flush()
         return encounter
 

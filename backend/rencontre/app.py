@@ -5,17 +5,25 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from fastapi import FastAPI
 from sqlalchemy import text
 
-from rencontre import __version__
+from rencontre import __version__, health
+from rencontre.attendees import endpoints as attendees_endpoints
+from rencontre.auth import endpoints as auth_endpoints
+from rencontre.badges import endpoints as badges_endpoints
 from rencontre.config import Settings, get_settings
+from rencontre.contacts import endpoints as contacts_endpoints
 from rencontre.db import create_engine, create_session_factory
+from rencontre.encounters import endpoints as encounters_endpoints
 from rencontre.errors import install_error_handlers
+from rencontre.events import endpoints as events_endpoints
+from rencontre.feed import endpoints as feed_endpoints
 from rencontre.feed.broker import create_broker
-from rencontre.web import install_static, install_web_middleware
+from rencontre.profile import endpoints as profile_endpoints
+from rencontre.reports import endpoints as reports_endpoints
+from rencontre.web import install_api_docs, install_static, install_web_middleware
 
 logger = logging.getLogger(__name__)
 
@@ -42,46 +50,32 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=__version__,
         summary="Badge scanning, private notes and live counts for networking events.",
         openapi_url="/api/openapi.json",
-        docs_url="/api/docs",
-        redoc_url="/api/redoc",
+        # Served by install_api_docs from bundled files: FastAPI's own pages load a CDN.
+        docs_url=None,
+        redoc_url=None,
         lifespan=lifespan,
     )
     app.state.settings = settings
     install_error_handlers(app)
     install_web_middleware(app, settings)
 
-    from rencontre.attendees.endpoints import router as attendees_router
-    from rencontre.auth.endpoints import router as auth_router
-    from rencontre.events.endpoints import router as events_router
-    from rencontre.health import router as health_router
-
-    for router in (health_router, auth_router, events_router, attendees_router):
+    for router in (
+        health.router,
+        auth_endpoints.router,
+        events_endpoints.router,
+        attendees_endpoints.router,
+        profile_endpoints.router,
+        badges_endpoints.router,
+        encounters_endpoints.router,
+        contacts_endpoints.router,
+        reports_endpoints.router,
+        feed_endpoints.router,
+    ):
         app.include_router(router)
-    _include_optional_routers(app)
 
+    install_api_docs(app)
     install_static(app, settings)
     return app
-
-
-def _include_optional_routers(app: FastAPI) -> None:
-    """Domains that mount their own router; each lands with its endpoints module."""
-    import importlib
-
-    for name in (
-        "rencontre.profile.endpoints",
-        "rencontre.badges.endpoints",
-        "rencontre.encounters.endpoints",
-        "rencontre.contacts.endpoints",
-        "rencontre.reports.endpoints",
-        "rencontre.feed.endpoints",
-    ):
-        try:
-            module: Any = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name is None or not name.startswith(exc.name):
-                raise
-            continue
-        app.include_router(module.router)
 
 
 async def database_ok(app: FastAPI) -> bool:

@@ -46,7 +46,7 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
-        connect_args={"timeout": 5, "command_timeout": 30},
+        connect_args={"timeout": settings.db_connect_timeout, "command_timeout": 30},
     )
     _install_disconnect_detection(engine.sync_engine)
     return engine

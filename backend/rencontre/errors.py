@@ -6,15 +6,19 @@ human ``detail``; anything else reaching the handler is a bug and a 500.
 
 from __future__ import annotations
 
+import json
 import logging
+import socket
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +127,33 @@ def responses(*errors: type[AppError]) -> dict[int | str, dict[str, Any]]:
 
 
 def _field_path(loc: tuple[Any, ...] | list[Any]) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    # Pydantic names the branch of a union it tried ("function-after[...]"): not a field.
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header") and "[" not in str(p)]
     return ".".join(parts) or str(loc[0] if loc else "request")
+
+
+def _validation_errors(exc: RequestValidationError) -> list[dict[str, str]]:
+    """One entry per field and message; "should be None" only when nothing better was said."""
+    found: dict[tuple[str, str], None] = {}
+    for error in exc.errors():
+        loc = tuple(error.get("loc", ()))
+        if error.get("type") == "none_required" and loc and loc[-1] == "none":
+            loc = loc[:-1]
+        found.setdefault((_field_path(loc), str(error.get("msg", "invalid"))), None)
+    reasons = [field for field, message in found if message != _NONE_BRANCH]
+
+    def explained(field: str) -> bool:
+        return any(other == field or other.startswith(f"{field}.") for other in reasons)
+
+    return [
+        {"field": field, "message": message}
+        for field, message in found
+        if not (message == _NONE_BRANCH and explained(field))
+    ]
+
+
+# What Pydantic says of the `None` branch of an optional field that was given a wrong value.
+_NONE_BRANCH = "Input should be None"
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -134,25 +163,52 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [
-            {"field": _field_path(err.get("loc", ())), "message": err.get("msg", "invalid")}
-            for err in exc.errors()
-        ]
+        errors = _validation_errors(exc)
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return problem_response(
             422, "Invalid request", f"The request is not valid — {summary}", errors=errors
         )
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         detail = exc.detail if isinstance(exc.detail, str) else "Request failed"
-        title = {404: "Not found", 405: "Method not allowed", 413: "Payload too large"}.get(
-            exc.status_code, "Error"
-        )
+        if exc.status_code == 405:
+            return method_not_allowed(request)
+        if exc.status_code == 400 and detail == _FASTAPI_UNREADABLE_BODY:
+            detail = UNREADABLE_BODY
+        title = _HTTP_TITLES.get(exc.status_code, "Error")
         return problem_response(exc.status_code, title, detail, headers=exc.headers)
 
     app.add_exception_handler(Exception, _unexpected_error)
     install_database_outage_handler(app)
+    document_common_errors(app)
+
+
+_HTTP_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Payload too large"}
+_FASTAPI_UNREADABLE_BODY = "There was an error parsing the body"
+UNREADABLE_BODY = "The request body could not be read: send JSON in UTF-8, or the form this endpoint takes."
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Every method the API answers at this path (Starlette names only the first route that matched)."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        if isinstance(route.original_route, APIRoute) and route.original_route.include_in_schema:
+            match, _ = route.matches(request.scope)
+            if match is not Match.NONE:
+                methods |= route.methods or set()
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+def method_not_allowed(request: Request) -> JSONResponse:
+    allowed = allowed_methods(request)
+    if not allowed:
+        # Only the PWA's catch-all took the path: there is no such API resource at all.
+        return problem_response(404, "Not found", f"There is no API endpoint at {request.url.path}.")
+    detail = f"{request.method} is not allowed here; this endpoint takes {', '.join(allowed)}."
+    return problem_response(405, "Method not allowed", detail, headers={"Allow": ", ".join(allowed)})
 
 
 def install_database_outage_handler(app: FastAPI) -> None:
@@ -179,10 +235,14 @@ def install_database_outage_handler(app: FastAPI) -> None:
     async def _pool_timeout(_request: Request, _exc: PoolTimeout) -> JSONResponse:
         return _unavailable()
 
-    @app.exception_handler(ConnectionError)
-    async def _connection_error(_request: Request, exc: ConnectionError) -> JSONResponse:
-        logger.warning("database connection failed: %s", exc)
+    # Raised as they are by the driver, before SQLAlchemy can wrap them: the database host
+    # refuses the connection, does not answer in time, or its name does not resolve.
+    async def _network_error(_request: Request, exc: Exception) -> JSONResponse:
+        logger.warning("database connection failed: %r", exc)
         return _unavailable()
+
+    for network_error in (ConnectionError, TimeoutError, socket.gaierror):
+        app.add_exception_handler(network_error, _network_error)
 
 
 async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
@@ -190,3 +250,75 @@ async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
     return problem_response(
         500, "Internal server error", "Something went wrong on our side; it has been logged."
     )
+
+
+_PROBLEM_REF = {"$ref": "#/components/schemas/Problem"}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again.",
+        "schema": {"type": "integer", "minimum": 0},
+    }
+}
+_WWW_AUTHENTICATE = {
+    "WWW-Authenticate": {"description": "How to authenticate: `Bearer`.", "schema": {"type": "string"}}
+}
+
+
+def document_common_errors(app: FastAPI) -> None:
+    """Document the failures shared machinery gives every operation, as it renders them.
+
+    Each endpoint declares its own expected failures (404, 409, 429…); the ones that
+    come from the layers every request crosses are declared here, once: validation
+    (422, a problem document, not FastAPI's default shape), an unreadable or oversized
+    body (400, 413), signing in and the caller's role (401, 403), and the database
+    being unavailable (503 with Retry-After).
+    """
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = build()
+        components = document.setdefault("components", {}).setdefault("schemas", {})
+        components.setdefault("Problem", Problem.model_json_schema())
+        for path_item in document.get("paths", {}).values():
+            for method, operation in path_item.items():
+                if method in {"get", "put", "post", "patch", "delete"}:
+                    _document_operation(operation)
+        for unused in ("HTTPValidationError", "ValidationError"):
+            if unused not in json.dumps(document["paths"]):
+                components.pop(unused, None)
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _document_operation(operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+
+    def problem(code: str, description: str, headers: dict[str, Any] | None = None) -> None:
+        response = responses.setdefault(code, {"description": description})
+        if _is_problem(response):
+            # What is sent: a problem document, never FastAPI's default validation shape.
+            response["content"] = {PROBLEM_JSON: {"schema": _PROBLEM_REF}}
+            if headers:
+                response.setdefault("headers", {}).update(headers)
+
+    for code in [code for code in responses if code.isdigit() and int(code) >= 400]:
+        problem(code, responses[code].get("description", ""))
+    if "requestBody" in operation:
+        problem("400", "The request body could not be read")
+        problem("413", "The request body is too large")
+    if operation.get("security"):
+        problem("401", "Sign in first: the access token is missing, expired or revoked", _WWW_AUTHENTICATE)
+        problem("403", "The caller's role may not do this")
+    if "429" in responses:
+        problem("429", "Too many requests", _RETRY_AFTER)
+    problem("503", "The database is unavailable for a moment", _RETRY_AFTER)
+
+
+def _is_problem(response: dict[str, Any]) -> bool:
+    """An error response documented without a body of its own (e.g. the health check's) is a problem."""
+    content = json.dumps(response.get("content", {}))
+    return "content" not in response or "Problem" in content or "HTTPValidationError" in content

@@ -33,4 +33,5 @@ async def health(request: Request) -> JSONResponse:
         database="ok" if ok else "unavailable",
         database_backend="sqlite" if request.app.state.settings.is_sqlite else "postgresql",
     )
-    return JSONResponse(body.model_dump(), status_code=200 if ok else 503)
+    headers = None if ok else {"Retry-After": "5"}
+    return JSONResponse(body.model_dump(), status_code=200 if ok else 503, headers=headers)

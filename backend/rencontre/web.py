@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, Response
 from starlette.exceptions import HTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -18,7 +18,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rencontre.config import Settings
-from rencontre.errors import PROBLEM_JSON, problem_response
+from rencontre.errors import PROBLEM_JSON, allowed_methods, method_not_allowed, problem_response
 
 
 def frontend_dist() -> Path:
@@ -181,8 +181,11 @@ def install_static(app: FastAPI, settings: Settings) -> None:
     no_cache = {"Cache-Control": "no-cache"}
 
     @app.get("/{path:path}", include_in_schema=False)
-    async def _spa(path: str) -> Response:
+    async def _spa(path: str, request: Request) -> Response:
         if path.startswith("api/") or path == "api":
+            # Registered last, this route sees a GET to an API path only if no API route takes GET there.
+            if allowed_methods(request):
+                return method_not_allowed(request)
             return problem_response(404, "Not found", f"There is no API endpoint at /{path}.")
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist):
@@ -190,3 +193,35 @@ def install_static(app: FastAPI, settings: Settings) -> None:
         if (path == "console" or path.startswith("console/")) and console.exists():
             return FileResponse(console, headers=no_cache)
         return FileResponse(index, headers=no_cache)
+
+
+_API_DOCS_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Rencontre API</title>
+<link rel="stylesheet" href="/api-docs/swagger-ui.css">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/api-docs/swagger-ui-bundle.js"></script>
+<script src="/api-docs/init.js"></script>
+</body>
+</html>
+"""
+
+
+def install_api_docs(app: FastAPI) -> None:
+    """Interactive API docs from files the app serves (Swagger UI, bundled by npm)."""
+
+    @app.get("/api/docs", include_in_schema=False)
+    async def _docs() -> Response:
+        if not (frontend_dist() / "api-docs" / "swagger-ui-bundle.js").exists():
+            return problem_response(
+                503,
+                "Service unavailable",
+                "The API docs are part of the frontend build; run `make frontend`. "
+                "The OpenAPI document is at /api/openapi.json.",
+            )
+        return Response(_API_DOCS_PAGE, media_type="text/html")

@@ -403,7 +403,7 @@ class TestReadAndEdit:
         assert missing.status_code == 404
         assert missing.json()["detail"] == "No such contact among yours."
         malformed = await client.get("/api/contacts/not-an-id", headers=headers)
-        assert malformed.status_code == 422
+        assert malformed.status_code == 404
 
 
 class TestFollowUpDraft:

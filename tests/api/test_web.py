@@ -84,3 +84,17 @@ class TestCors:
             )
         assert allowed.headers["access-control-allow-origin"] == "https://partner.example.org"
         assert "access-control-allow-origin" not in refused.headers
+
+
+class TestApiDocs:
+    async def test_docs_are_served_from_the_app_not_a_cdn(self, client: httpx.AsyncClient) -> None:
+        from rencontre.web import frontend_dist
+        from tests.support import require_or_skip
+
+        require_or_skip((frontend_dist() / "api-docs").is_dir(), "the frontend build (make frontend)")
+        page = await client.get("/api/docs")
+        assert page.status_code == 200
+        assert "http" not in page.text.split("<body>", 1)[1]
+        for asset in ("/api-docs/swagger-ui-bundle.js", "/api-docs/swagger-ui.css", "/api-docs/init.js"):
+            assert asset in page.text
+            assert (await client.get(asset)).status_code == 200

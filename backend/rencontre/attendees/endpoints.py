@@ -65,13 +65,13 @@ async def add_attendee(body: AttendeeCreate, event: OrganiserEvent, session: Ses
     return Attendee.model_validate(await service.add_attendee(session, event, body))
 
 
-@router.get("/attendees/{attendee_id}", summary="One attendee")
+@router.get("/attendees/{attendee_id:uuid}", summary="One attendee")
 async def get_attendee(attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep) -> Attendee:
     return Attendee.model_validate(await service.get_attendee(session, event, attendee_id))
 
 
 @router.patch(
-    "/attendees/{attendee_id}",
+    "/attendees/{attendee_id:uuid}",
     summary="Update an attendee",
     responses=responses(Conflict, Unprocessable),
 )
@@ -82,7 +82,7 @@ async def update_attendee(
 
 
 @router.delete(
-    "/attendees/{attendee_id}",
+    "/attendees/{attendee_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove an attendee and everything they recorded",
 )
@@ -130,7 +130,7 @@ async def import_attendees(
 
 
 @router.post(
-    "/attendees/{attendee_id}/badge/reissue",
+    "/attendees/{attendee_id:uuid}/badge/reissue",
     summary="Re-issue a badge: the old QR code stops working",
     responses=responses(Conflict),
 )
@@ -139,7 +139,7 @@ async def reissue_badge(attendee_id: uuid.UUID, event: OrganiserEvent, session: 
 
 
 @router.post(
-    "/attendees/{attendee_id}/access/reissue",
+    "/attendees/{attendee_id:uuid}/access/reissue",
     summary="Re-issue access (lost phone): old sessions and join links stop working",
 )
 async def reissue_access(
@@ -150,7 +150,7 @@ async def reissue_access(
 
 
 @router.get(
-    "/attendees/{attendee_id}/invite",
+    "/attendees/{attendee_id:uuid}/invite",
     summary="An attendee's personal join link",
     dependencies=[WritesOnGet],
 )

@@ -6,6 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
+from pydantic.json_schema import SkipJsonSchema
 
 from rencontre.kit.text import clean_line
 from rencontre.models import InviteState
@@ -61,8 +62,8 @@ class AttendeeCreate(AttendeeFields):
 class AttendeeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: Name | None = None
-    email: EmailStr | None = None
+    name: Name | SkipJsonSchema[None] = None
+    email: EmailStr | SkipJsonSchema[None] = None
     company: Line120 | None = None
     job_title: Line120 | None = None
     phone: Phone | None = None

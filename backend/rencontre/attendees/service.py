@@ -15,6 +15,7 @@ from rencontre.config import Settings
 from rencontre.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from rencontre.kit.csvfile import csv_bytes
 from rencontre.kit.pagination import decode_cursor, encode_cursor
+from rencontre.kit.text import clean_line
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, InviteState
 
@@ -48,6 +49,8 @@ async def list_attendees(
             after = (str(values["name"]), uuid.UUID(str(values["id"])))
         except ValueError as exc:
             raise BadRequest("The cursor is malformed; start again without it.") from exc
+    # PostgreSQL refuses a NUL byte in any text, and a search needs no control character.
+    query = clean_line(query) if query else None
     rows, total = await repository.page(session, event.id, query=query, after=after, limit=limit + 1)
     next_cursor = None
     if len(rows) > limit:

@@ -73,13 +73,15 @@ async def list_contacts(
     return await service.list_contacts(session, attendee, filters)
 
 
-@router.get("/{contact_id}", summary="One of your contacts", responses=responses(NotFound, Unprocessable))
+@router.get(
+    "/{contact_id:uuid}", summary="One of your contacts", responses=responses(NotFound, Unprocessable)
+)
 async def get_contact(contact_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep) -> Contact:
     return await service.get_contact(session, attendee, contact_id)
 
 
 @router.patch(
-    "/{contact_id}",
+    "/{contact_id:uuid}",
     summary="Edit a contact's note, tags, rating or follow-up state",
     responses=responses(NotFound, Unprocessable),
 )
@@ -90,7 +92,7 @@ async def update_contact(
 
 
 @router.get(
-    "/{contact_id}/follow-up",
+    "/{contact_id:uuid}/follow-up",
     summary="A ready follow-up message and its mailto: link (nothing is sent)",
     responses=responses(NotFound, Unprocessable),
 )

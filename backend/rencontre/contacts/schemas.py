@@ -5,7 +5,9 @@ from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
+from rencontre.kit.strict import StrictInt
 from rencontre.kit.text import clean_line, clean_text, fold
 from rencontre.models import FollowUpState
 from rencontre.profile.schemas import Language, PublicCard
@@ -87,16 +89,16 @@ class ContactPage(BaseModel):
 class ContactUpdate(BaseModel):
     """Fields left out stay as they are; ``rating: null`` removes the rating."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
-    note: Note | None = Field(
+    note: Note | SkipJsonSchema[None] = Field(
         default=None, description=f"The whole note, at most {MAX_NOTE_LENGTH} characters."
     )
-    tags: Tags | None = Field(
+    tags: Tags | SkipJsonSchema[None] = Field(
         default=None, description=f"At most {MAX_TAGS} tags of {MAX_TAG_LENGTH} characters."
     )
-    rating: Rating | None = None
-    follow_up: FollowUpState | None = None
+    rating: Annotated[StrictInt, Field(ge=1, le=5)] | None = None
+    follow_up: FollowUpState | SkipJsonSchema[None] = None
 
     @field_validator("note", "tags", "follow_up", mode="before")
     @classmethod

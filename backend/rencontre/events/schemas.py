@@ -5,8 +5,10 @@ from datetime import datetime
 from typing import Annotated, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
+from rencontre.kit.strict import JsonDatetime, StrictBool
 from rencontre.kit.text import clean_line
 
 
@@ -32,11 +34,11 @@ Venue = Annotated[str, Field(max_length=200), AfterValidator(clean_line)]
 
 class EventBase(BaseModel):
     name: EventName
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: JsonDatetime
+    ends_at: JsonDatetime
     timezone: TimeZone = "Europe/Paris"
     venue: Venue = ""
-    feed_shows_names: bool = Field(
+    feed_shows_names: StrictBool = Field(
         default=False,
         description="Whether live-feed frames name the two people who just met.",
     )
@@ -55,12 +57,12 @@ class EventCreate(EventBase):
 class EventUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: EventName | None = None
-    starts_at: AwareDatetime | None = None
-    ends_at: AwareDatetime | None = None
-    timezone: TimeZone | None = None
-    venue: Venue | None = None
-    feed_shows_names: bool | None = None
+    name: EventName | SkipJsonSchema[None] = None
+    starts_at: JsonDatetime | SkipJsonSchema[None] = None
+    ends_at: JsonDatetime | SkipJsonSchema[None] = None
+    timezone: TimeZone | SkipJsonSchema[None] = None
+    venue: Venue | SkipJsonSchema[None] = None
+    feed_shows_names: StrictBool | SkipJsonSchema[None] = None
 
 
 class Event(EventBase):

@@ -27,4 +27,7 @@ def decode_cursor(cursor: str, keys: tuple[str, ...]) -> dict[str, Any]:
         raise InvalidCursor() from exc
     if not isinstance(values, dict) or set(values) != set(keys):
         raise InvalidCursor()
+    # Ours or forged: a NUL byte, which no stored text holds (PostgreSQL refuses it), says forged.
+    if any(isinstance(value, str) and "\x00" in value for value in values.values()):
+        raise InvalidCursor()
     return values

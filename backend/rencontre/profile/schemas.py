@@ -5,6 +5,7 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from rencontre.attendees.schemas import Interests, Objective, Phone, Pitch, SharedField, Url
 from rencontre.kit.text import fold
@@ -120,16 +121,18 @@ class MeUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    pitch: Pitch | None = Field(default=None, description="One or two lines, at most 280 characters.")
-    objective: ObjectiveChoice | None = Field(default=None, description="Empty to clear.")
-    interests: DistinctInterests | None = Field(default=None, description="At most 12.")
-    shared_fields: SharedFields | None = Field(
+    pitch: Pitch | SkipJsonSchema[None] = Field(
+        default=None, description="One or two lines, at most 280 characters."
+    )
+    objective: ObjectiveChoice | SkipJsonSchema[None] = Field(default=None, description="Empty to clear.")
+    interests: DistinctInterests | SkipJsonSchema[None] = Field(default=None, description="At most 12.")
+    shared_fields: SharedFields | SkipJsonSchema[None] = Field(
         default=None, description="The contact details a person who scans you receives."
     )
-    phone: Phone | None = None
-    website: WebAddress | None = None
-    linkedin: LinkedIn | None = None
-    language: Language | None = None
+    phone: Phone | SkipJsonSchema[None] = None
+    website: WebAddress | SkipJsonSchema[None] = None
+    linkedin: LinkedIn | SkipJsonSchema[None] = None
+    language: Language | SkipJsonSchema[None] = None
 
     @field_validator("*", mode="before")
     @classmethod
