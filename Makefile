@@ -26,6 +26,8 @@ frontend/node_modules/.package-lock.json: frontend/package-lock.json
 frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm run build
 
+# Links printed by the demo point at the address served, unless configured otherwise.
+run: export RENCONTRE_PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: install frontend
 	$(BIN)/rencontre migrate
 	$(BIN)/rencontre demo
