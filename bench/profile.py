@@ -4,8 +4,11 @@ py-spy is not a project dependency: ``.venv/bin/pip install py-spy``. It attache
 to the server's processes (``--subprocesses`` for several workers) and writes
 collapsed stacks (``--format raw``), which :func:`summarise` reads: the share of
 samples under each layer of the stack (inclusive), and the hottest leaf
-functions (exclusive). Idle threads (the event loop waiting in epoll) are not
-sampled, so the shares are of the CPU the server actually burned.
+functions (exclusive). Only the thread holding the GIL is sampled (``--gil``):
+py-spy takes threads parked on a lock (the driver's worker, the thread pool) for
+busy ones, and the event loop's thread is where a server like this one runs out
+of CPU; the shares are of the Python time the server actually burned. Work done
+with the GIL released (SQLite's own C code, socket writes) is not in them.
 """
 
 from __future__ import annotations
@@ -74,6 +77,7 @@ class Profiler:
                 str(self.server.pid),
                 "--subprocesses",
                 "--nonblocking",
+                "--gil",
                 "--rate",
                 str(self.rate),
                 "--format",

@@ -59,14 +59,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_web_middleware(app, settings)
 
+    # Routes are matched in order: the scans, the busiest by far, come first.
     for router in (
+        encounters_endpoints.router,
         health.router,
         auth_endpoints.router,
         events_endpoints.router,
         attendees_endpoints.router,
         profile_endpoints.router,
         badges_endpoints.router,
-        encounters_endpoints.router,
         contacts_endpoints.router,
         reports_endpoints.router,
         feed_endpoints.router,

@@ -156,6 +156,37 @@ class TestBatch:
         assert first is not None
         assert first.mutual is True
 
+    async def test_a_full_queue_of_people_met_before(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings, session: AsyncSession
+    ) -> None:
+        """Hundreds of contacts met again in one batch are all found (the lookup is done in parts)."""
+        event = await factory.event()
+        alice = await factory.attendee(event)
+        people = [await factory.attendee(event) for _ in range(300)]
+        first = await client.post(
+            "/api/scans/batch",
+            json={"items": [scan_body(settings, event, person) for person in people]},
+            headers=factory.attendee_headers(alice),
+        )
+        assert [r["status"] for r in first.json()["results"]] == ["created"] * 300
+        for person in people[-20:]:  # the last ones scan back: their side is looked up last
+            back = await client.post(
+                "/api/scans", json=scan_body(settings, event, alice), headers=factory.attendee_headers(person)
+            )
+            assert back.status_code == 201 and back.json()["mutual"] is True
+        again = await client.post(
+            "/api/scans/batch",
+            json={"items": [scan_body(settings, event, person, note="Revu") for person in people]},
+            headers=factory.attendee_headers(alice),
+        )
+        results = again.json()["results"]
+        assert [r["status"] for r in results] == ["updated"] * 300
+        assert [r["scan_count"] for r in results] == [2] * 300
+        assert [r["mutual"] for r in results] == [False] * 280 + [True] * 20
+        assert await encounter_count(session) == 320
+        last = await encounter_between(session, alice, people[-1])
+        assert last is not None and last.scan_count == 2 and last.note == "Revu"
+
 
 class TestBatchLimits:
     async def test_over_the_cap_is_refused_whole(

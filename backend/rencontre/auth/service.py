@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
-from datetime import timedelta
+import uuid
+from datetime import datetime, timedelta
+from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -129,7 +131,21 @@ async def _attendee_for(session: AsyncSession, claims: TokenClaims, *, what: str
     return check_attendee(await repository.attendee_by_id(session, claims.subject), claims, what=what)
 
 
-def check_attendee(attendee: Attendee | None, claims: TokenClaims, *, what: str = "session") -> Attendee:
+class Access(Protocol):
+    """What says whether an attendee's token still stands: an ``Attendee``, or a row of its columns."""
+
+    @property
+    def event_id(self) -> uuid.UUID: ...
+    @property
+    def access_version(self) -> int: ...
+    @property
+    def deleted_at(self) -> datetime | None: ...
+
+
+A = TypeVar("A", bound=Access)
+
+
+def check_attendee(attendee: A | None, claims: TokenClaims, *, what: str = "session") -> A:
     """The attendee a token names, if the token still stands for them."""
     if (
         attendee is None

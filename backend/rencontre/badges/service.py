@@ -181,7 +181,7 @@ def _check(found: Holder | None, event_id: uuid.UUID, ref: token.BadgeRef, event
     return found
 
 
-def card_for(person: Attendee, viewer: Attendee) -> PublicCard:
+def card_for(person: Attendee, viewer: cards.Speaks) -> PublicCard:
     """``person`` as ``viewer`` may see them: contact details only as ``person`` chose to share."""
     return cards.public_card(person, language=cards.language_of(viewer))
 

@@ -27,21 +27,16 @@ from rencontre.errors import (
 )
 from rencontre.kit.ratelimit import limit
 
-
-async def get_settings(request: Request) -> Settings:
-    # ``SettingsDep`` is a plain function, which FastAPI runs in its thread pool: a thread
-    # hop per request, which the scan path cannot afford under load.
-    settings: Settings = request.app.state.settings
-    return settings
+# The scan path keeps FastAPI's dependency graph to the one thing it must resolve, the
+# caller: each dependency costs a few tens of microseconds per request, and a plain
+# ``def`` one (``SettingsDep``) a hop to the thread pool. The settings and this process's
+# writer are read from the app's state.
 
 
-ScanSettings = Annotated[Settings, Depends(get_settings)]
-
-
-async def get_caller(settings: ScanSettings, credentials: BearerDep) -> TokenClaims:
+async def get_caller(request: Request, credentials: BearerDep) -> TokenClaims:
     """An attendee's verified access token. Whether their session still stands is checked
     with the scan itself, in its group's transaction (see ``ScanRequest``)."""
-    claims = auth_service.verify_access(settings, bearer_token(credentials))
+    claims = auth_service.verify_access(_settings(request), bearer_token(credentials))
     if claims.role is not Role.attendee:
         raise Forbidden("This action is reserved for attendees.")
     return claims
@@ -50,7 +45,12 @@ async def get_caller(settings: ScanSettings, credentials: BearerDep) -> TokenCla
 CurrentCaller = Annotated[TokenClaims, Depends(get_caller)]
 
 
-async def scan_writer(request: Request) -> ScanWriter:
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _writer(request: Request) -> ScanWriter:
     """This process's writer of scans, made on first use with the app's session factory and broker."""
     state = request.app.state
     writer: ScanWriter | None = getattr(state, "scan_writer", None)
@@ -58,8 +58,6 @@ async def scan_writer(request: Request) -> ScanWriter:
         writer = state.scan_writer = ScanWriter(state.session_factory, state.settings, state.broker.publish)
     return writer
 
-
-ScanWriterDep = Annotated[ScanWriter, Depends(scan_writer)]
 
 router = APIRouter(
     prefix="/api/scans",
@@ -86,11 +84,9 @@ async def record_scan(
     request: Request,
     response: Response,
     caller: CurrentCaller,
-    settings: ScanSettings,
-    writer: ScanWriterDep,
 ) -> ScanOut:
-    await limit(request, "scan", settings.scan_rate_limit, key=str(caller.subject))
-    [outcome] = await writer.record([ScanRequest(caller, body)])
+    await limit(request, "scan", _settings(request).scan_rate_limit, key=str(caller.subject))
+    [outcome] = await _writer(request).record([ScanRequest(caller, body)])
     if isinstance(outcome, AppError):
         raise outcome
     if not outcome.created:
@@ -107,14 +103,13 @@ async def record_batch(
     body: ScanBatchIn,
     request: Request,
     caller: CurrentCaller,
-    settings: ScanSettings,
-    writer: ScanWriterDep,
 ) -> ScanBatchOut:
+    settings = _settings(request)
     await limit(request, "scan", settings.scan_rate_limit, key=str(caller.subject))
     service.check_batch_size(settings, body.items)
     parsed = service.parse_batch(caller, body.items)
     requests = [item for item in parsed if isinstance(item, ScanRequest)]
     if not requests:
         await auth_service.check_session(request.app.state.session_factory, caller)
-    outcomes = await writer.record(requests)
+    outcomes = await _writer(request).record(requests)
     return ScanBatchOut(results=service.batch_results(body.items, parsed, outcomes))

@@ -1,19 +1,39 @@
-"""Every query of the scan path, set at a time: a group of scans costs the same few statements as one."""
+"""Every query of the scan path, set at a time: a group of scans costs the same few statements as one.
+
+Core statements on tables, built once at import with bound parameters (``expanding``
+for the lists): a group pays neither for building nor for compiling them, nor for
+ORM objects it would only read a few columns of.
+"""
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, RowMapping, Table, bindparam, insert, select, update
+from sqlalchemy import Row, RowMapping, Select, Table, bindparam, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.models import Attendee, Encounter, Event, Scan
 
 _encounter: Table = Encounter.__table__  # type: ignore[assignment]
 _scan: Table = Scan.__table__  # type: ignore[assignment]
+_attendee: Table = Attendee.__table__  # type: ignore[assignment]
+_event: Table = Event.__table__  # type: ignore[assignment]
+
+# SQLite parses an OR list as a tree at most 1,000 deep.
+_PAIRS_PER_QUERY = 250
+
+
+_LOCK_EVENTS = (
+    select(_event.c.id)
+    .where(_event.c.id.in_(bindparam("ids", expanding=True)))
+    .order_by(_event.c.id)
+    .with_for_update()
+)
 
 
 async def lock_events(session: AsyncSession, event_ids: Collection[uuid.UUID]) -> None:
@@ -24,9 +44,15 @@ async def lock_events(session: AsyncSession, event_ids: Collection[uuid.UUID]) -
     """
     if session.get_bind().dialect.name == "sqlite":
         return
-    await session.execute(
-        select(Event.id).where(Event.id.in_(sorted(event_ids))).order_by(Event.id).with_for_update()
-    )
+    await session.execute(_LOCK_EVENTS, {"ids": sorted(event_ids)})
+
+
+_SCANS = select(
+    _scan.c.scanner_id, _scan.c.client_id, _scan.c.encounter_id, _scan.c.fingerprint, _scan.c.created
+).where(
+    _scan.c.scanner_id.in_(bindparam("scanners", expanding=True)),
+    _scan.c.client_id.in_(bindparam("client_ids", expanding=True)),
+)
 
 
 async def scans(
@@ -35,12 +61,12 @@ async def scans(
     """The scans already recorded under these (scanner id, client id), by key."""
     if not keys:
         return {}
-    scanners = {scanner_id for scanner_id, _ in keys}
-    client_ids = {client_id for _, client_id in keys}
     rows = await session.execute(
-        select(
-            _scan.c.scanner_id, _scan.c.client_id, _scan.c.encounter_id, _scan.c.fingerprint, _scan.c.created
-        ).where(_scan.c.scanner_id.in_(scanners), _scan.c.client_id.in_(client_ids))
+        _SCANS,
+        {
+            "scanners": list({scanner_id for scanner_id, _ in keys}),
+            "client_ids": list({client_id for _, client_id in keys}),
+        },
     )
     # The two IN lists may match a few more rows than asked for: only the keys asked are kept.
     found: dict[tuple[uuid.UUID, uuid.UUID], RowMapping] = {}
@@ -60,14 +86,70 @@ async def encounters(
 
     Read as rows: the service keeps their state and writes them back with :func:`save`.
     """
-    people = {person for pair in pairs for person in pair}
-    if not people and not ids:
-        return []
-    condition: ColumnElement[bool] = _encounter.c.id.in_(ids)
-    if people:
-        condition = condition | (_encounter.c.scanner_id.in_(people) & _encounter.c.scanned_id.in_(people))
-    rows = await session.execute(select(_encounter).where(condition).with_for_update())
-    return [row for row in rows if row.id in ids or (row.scanner_id, row.scanned_id) in pairs]
+    rows: list[Row[Any]] = []
+    if ids:
+        rows.extend(
+            await session.execute(select(_encounter).where(_encounter.c.id.in_(ids)).with_for_update())
+        )
+    listed = list(pairs)
+    for start in range(0, len(listed), _PAIRS_PER_QUERY):
+        chunk = listed[start : start + _PAIRS_PER_QUERY]
+        params = {f"p{k}_{side}": person for k, pair in enumerate(chunk) for side, person in enumerate(pair)}
+        rows.extend(await session.execute(_pairs_statement(len(chunk)), params))
+    return list({row.id: row for row in rows}.values())  # a contact asked for twice, once
+
+
+@functools.cache
+def _pairs_statement(count: int) -> Select[Any]:
+    """The contacts of ``count`` exact (scanner, scanned) pairs, bound as ``p{k}_0``, ``p{k}_1``.
+
+    One equality per pair, not ``scanner IN (…) AND scanned IN (…)``: people who meet in
+    the same group (a speed-meeting round) already know each other, and that cross product
+    would read all their contacts. Each term is one lookup in the (scanner, scanned) unique
+    index on both databases (SQLite uses no index for a row-value IN list). Built once per
+    size, so that a group pays neither for building the expression nor for compiling it.
+    """
+    return (
+        select(_encounter)
+        .where(
+            or_(
+                *(
+                    (_encounter.c.scanner_id == bindparam(f"p{k}_0", type_=_encounter.c.scanner_id.type))
+                    & (_encounter.c.scanned_id == bindparam(f"p{k}_1", type_=_encounter.c.scanned_id.type))
+                    for k in range(count)
+                )
+            )
+        )
+        .with_for_update()
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Scanner:
+    """What a group needs of the people scanning: whether their session stands, and their language."""
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    access_version: int
+    deleted_at: datetime | None
+    language: str
+
+
+_SCANNERS = select(
+    _attendee.c.id,
+    _attendee.c.event_id,
+    _attendee.c.access_version,
+    _attendee.c.deleted_at,
+    _attendee.c.language,
+).where(_attendee.c.id.in_(bindparam("ids", expanding=True)))
+
+
+async def scanners(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Scanner]:
+    """Read as plain rows: a group reads every scanner in it, and ORM objects cost ten times more."""
+    if not ids:
+        return {}
+    rows = await session.execute(_SCANNERS, {"ids": list(ids)})
+    return {row.id: Scanner(*row) for row in rows}
 
 
 async def people(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Attendee]:
@@ -78,15 +160,17 @@ async def people(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid
     }
 
 
+_TAKE_FEED_SEQS = (
+    update(_event)
+    .where(_event.c.id == bindparam("event_id"))
+    .values(feed_seq=_event.c.feed_seq + bindparam("count"))
+    .returning(_event.c.feed_seq)
+)
+
+
 async def take_feed_seqs(session: AsyncSession, event_id: uuid.UUID, count: int) -> int:
     """Reserve ``count`` feed numbers of the event; returns the first. Holds the event row until commit."""
-    last = await session.scalar(
-        update(Event)
-        .where(Event.id == event_id)
-        .values(feed_seq=Event.feed_seq + count)
-        .returning(Event.feed_seq),
-        execution_options={"synchronize_session": False},
-    )
+    last = await session.scalar(_TAKE_FEED_SEQS, {"event_id": event_id, "count": count})
     assert last is not None
     return int(last) - count + 1
 
@@ -116,8 +200,12 @@ async def add_scans(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) ->
         await session.execute(insert(_scan), list(rows))
 
 
+_TOUCH = (
+    update(_attendee)
+    .where(_attendee.c.id.in_(bindparam("ids", expanding=True)))
+    .values(last_seen_at=bindparam("now"))
+)
+
+
 async def touch(session: AsyncSession, attendee_ids: Collection[uuid.UUID], now: datetime) -> None:
-    await session.execute(
-        update(Attendee).where(Attendee.id.in_(attendee_ids)).values(last_seen_at=now),
-        execution_options={"synchronize_session": False},
-    )
+    await session.execute(_TOUCH, {"ids": list(attendee_ids), "now": now})

@@ -42,6 +42,7 @@ from rencontre.badges.token import BadgeRef
 from rencontre.config import Settings
 from rencontre.db import after_commit
 from rencontre.encounters import repository
+from rencontre.encounters.repository import Scanner
 from rencontre.encounters.schemas import MAX_TAGS, ScanBatchItem, ScanIn, ScanOut
 from rencontre.errors import (
     AppError,
@@ -185,8 +186,8 @@ async def record_scans(
 
     # Reads, after the events' lock: what was recorded before this group is all committed.
     await repository.lock_events(session, {requests[i].event_id for i in badges})
-    callers = await repository.people(session, {requests[i].caller.subject for i in badges})
-    scanners: dict[int, Attendee] = {}
+    callers = await repository.scanners(session, {requests[i].caller.subject for i in badges})
+    scanners: dict[int, Scanner] = {}
     for i in list(badges):
         try:
             scanners[i] = auth_service.check_attendee(
@@ -317,7 +318,7 @@ async def _number(session: AsyncSession, fresh: Sequence[tuple[_Contact, uuid.UU
 
 
 def _first_meeting(
-    scanner: Attendee, scanned: Attendee, scan: ScanIn, now: datetime, *, mutual: bool
+    scanner: Scanner, scanned: Attendee, scan: ScanIn, now: datetime, *, mutual: bool
 ) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -361,7 +362,7 @@ def _meet_again(contact: dict[str, Any], scan: ScanIn, now: datetime, timezone: 
 
 
 def _recorded(
-    client_id: uuid.UUID, contact: _Contact, person: Attendee, scanner: Attendee, *, created: bool
+    client_id: uuid.UUID, contact: _Contact, person: Attendee, scanner: Scanner, *, created: bool
 ) -> Recorded:
     row = contact.row
     return Recorded(

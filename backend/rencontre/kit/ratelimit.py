@@ -1,9 +1,13 @@
-"""Request rate limits with the ``limits`` library (moving window, in memory).
+"""Request rate limits with the ``limits`` library (sliding window counter, in memory).
 
 The asyncio flavour of the library: its in-memory storage expires entries from a
 task on the event loop, where the threaded one starts an OS thread every few
-milliseconds from the request path. Per process: with several instances each one
-enforces the limit on its own share, which is what protects it from scraping.
+milliseconds from the request path. A sliding window counter (two counters per key,
+the previous window's weighted by how much of it still overlaps) rather than a moving
+window: the moving window's expiry pass hands every key's list of hits to a thread,
+one hop per attendee, every few milliseconds under a scanning rush. Per process: with
+several instances each one enforces the limit on its own share, which is what
+protects it from scraping.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from functools import lru_cache
 from fastapi import Request
 from limits import RateLimitItem, parse
 from limits.aio.storage import MemoryStorage
-from limits.aio.strategies import MovingWindowRateLimiter
+from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
 from rencontre.errors import TooManyRequests
 
-_limiter = MovingWindowRateLimiter(MemoryStorage())
+_limiter = SlidingWindowCounterRateLimiter(MemoryStorage())
 
 
 @lru_cache(maxsize=64)
@@ -45,4 +49,4 @@ async def limit(request: Request, scope: str, rate: str, *, key: str | None = No
 def reset() -> None:
     """Forget every count (tests start each case from zero)."""
     global _limiter
-    _limiter = MovingWindowRateLimiter(MemoryStorage())
+    _limiter = SlidingWindowCounterRateLimiter(MemoryStorage())

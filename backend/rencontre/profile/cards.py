@@ -8,6 +8,8 @@ nothing at all.
 
 from __future__ import annotations
 
+from typing import Protocol
+
 from rencontre.attendees.schemas import SharedField
 from rencontre.models import Attendee
 from rencontre.profile.addresses import web_address
@@ -18,7 +20,12 @@ LINKEDIN_PREFIX = "https://www.linkedin.com/in/"
 _DELETED_NAME: dict[Language, str] = {"fr": "Participant supprimé", "en": "Deleted attendee"}
 
 
-def language_of(attendee: Attendee) -> Language:
+class Speaks(Protocol):
+    @property
+    def language(self) -> str: ...
+
+
+def language_of(attendee: Speaks) -> Language:
     """The attendee's chosen language, French until they choose."""
     return "en" if attendee.language == "en" else DEFAULT_LANGUAGE
 
