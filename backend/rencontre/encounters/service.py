@@ -152,7 +152,10 @@ def batch_results(
             results.append(_failure(index, client_id, outcome))
         else:
             status = 201 if outcome.created else 200
-            results.append(ScanBatchItem(index=index, http_status=status, **outcome.out.model_dump()))
+            # The answer's fields as they are (``dict`` of a model is shallow): built and checked once.
+            results.append(
+                ScanBatchItem.model_construct(index=index, http_status=status, **dict(outcome.out))
+            )
     return results
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
 _HANDLE = re.compile(r"^[\w-]{2,100}$")
 
 
+@functools.lru_cache(maxsize=4096)  # every card shown runs this; the same few addresses come back
 def web_address(value: str, *, bare_handle_prefix: str | None = None) -> str | None:
     """``https://…`` for "example.org/x" or "https://example.org"; None if it is no web address.
 
