@@ -15,7 +15,6 @@ import uuid
 from typing import Any
 
 from bench import dashboards, loadgen, truth
-from bench.app import CAP_VARIABLE
 from bench.plan import Plan
 from bench.procs import SPAWN, Child, run_in_process
 from bench.report import Row, percentile, rounded
@@ -28,7 +27,7 @@ FEED_TICKET = "/api/events/{event_id}/feed/ticket"
 
 def feed_env(plan: Plan) -> dict[str, str]:
     """Server settings the feed scenario needs: room for every dashboard of one organiser."""
-    return {CAP_VARIABLE: str(plan.feed_dashboards + 10)}
+    return {"RENCONTRE_FEED_DASHBOARDS_PER_ORGANISER": str(plan.feed_dashboards + 10)}
 
 
 def _open_loop_metrics(result: loadgen.OpenLoopResult, prefix: str) -> dict[str, Any]:

@@ -164,7 +164,7 @@ def _configuration(
         ceiling_batch = next((r.metrics.get("batch_ms") for r in ceiling_rows if r.status == "ok"), None)
 
         with Server(
-            "bench.app:create_app", workers=workers, env=env, log_dir=logs, factory=True, port=port
+            "rencontre.app:create_app", workers=workers, env=env, log_dir=logs, factory=True, port=port
         ) as server:
             endpoints = _served_paths(server)
             ctx = scenarios.Context(plan, db, workers, world, server, endpoints)

@@ -54,6 +54,11 @@ def uvicorn_command(target: str, port: int, workers: int, *, factory: bool) -> l
         "--proxy-headers",
         "--timeout-graceful-shutdown",
         "5",
+        # As `rencontre serve` does.
+        "--ws-max-size",
+        str(64 * 1024),
+        "--ws-per-message-deflate",
+        "false",
     ]
     return command
 

@@ -53,6 +53,9 @@ def serve(
         timeout_graceful_shutdown=10,
         # The feed refuses client frames over 4 KiB; don't buffer 16 MiB first.
         ws_max_size=64 * 1024,
+        # Feed frames are a few KiB, sent alike to every dashboard: compressing them again for
+        # each connection would cost more CPU than every scan of the event (bench/README.md).
+        ws_per_message_deflate=False,
     )
 
 

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     login_rate_limit: str = "10/minute"
 
     feed_coalesce_ms: int = 250
+    # Per organiser and per process: a wall screen and a few laptops, not a scraper.
+    feed_dashboards_per_organiser: int = 20
+    feed_ticket_rate_limit: str = "120/minute"
     db_pool_size: int = 10
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0

@@ -55,6 +55,17 @@ class TestTicket:
             expires_at = datetime.fromisoformat(body["expires_at"])
             assert timedelta(0) < expires_at - before <= timedelta(seconds=settings.ws_ticket_seconds + 5)
 
+    async def test_tickets_are_rate_limited_by_the_setting(self, settings: Settings) -> None:
+        settings.feed_ticket_rate_limit = "2/minute"
+        async with scene_of(settings) as scene:
+            path = f"/api/events/{scene.event.id}/feed/ticket"
+            for _ in range(2):
+                assert (await scene.http.post(path, headers=scene.headers)).status_code == 201
+            refused = await scene.http.post(path, headers=scene.headers)
+            assert refused.status_code == 429
+            assert int(refused.headers["retry-after"]) >= 1
+            assert "Too many requests" in refused.json()["detail"]
+
     async def test_only_the_events_organiser_gets_a_ticket(self, settings: Settings) -> None:
         async with scene_of(settings) as scene:
             path = f"/api/events/{scene.event.id}/feed/ticket"

@@ -139,7 +139,8 @@ class TestAfterAuth:
 
 class TestConnectionCap:
     async def test_an_organiser_opens_a_bounded_number_of_feeds(self, settings: Settings) -> None:
-        async with scene_of(settings, limits=FeedLimits(feeds_per_organiser=2)) as scene:
+        settings.feed_dashboards_per_organiser = 2
+        async with scene_of(settings) as scene:
             first, _ = await scene.dashboard()
             await scene.dashboard()
             third = await scene.socket()

@@ -173,7 +173,8 @@ class TestBatch:
             back = await client.post(
                 "/api/scans", json=scan_body(settings, event, alice), headers=factory.attendee_headers(person)
             )
-            assert back.status_code == 201 and back.json()["mutual"] is True
+            assert back.status_code == 201
+            assert back.json()["mutual"] is True
         again = await client.post(
             "/api/scans/batch",
             json={"items": [scan_body(settings, event, person, note="Revu") for person in people]},
@@ -185,7 +186,9 @@ class TestBatch:
         assert [r["mutual"] for r in results] == [False] * 280 + [True] * 20
         assert await encounter_count(session) == 320
         last = await encounter_between(session, alice, people[-1])
-        assert last is not None and last.scan_count == 2 and last.note == "Revu"
+        assert last is not None
+        assert last.scan_count == 2
+        assert last.note == "Revu"
 
 
 class TestBatchLimits:

@@ -23,8 +23,6 @@ logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/api/events", tags=["feed"], responses=responses(Unauthorized, Forbidden))
 
-TICKET_RATE = "120/minute"
-
 
 @router.post(
     "/{event_id}/feed/ticket",
@@ -39,7 +37,7 @@ async def create_ticket(
     session: SessionDep,
     settings: SettingsDep,
 ) -> FeedTicketOut:
-    await limit(request, "feed-ticket", TICKET_RATE, key=str(organiser.id))
+    await limit(request, "feed-ticket", settings.feed_ticket_rate_limit, key=str(organiser.id))
     return await service.issue_ticket(session, settings, organiser, event)
 
 

@@ -360,7 +360,8 @@ def get_hub(app: FastAPI) -> FeedHub:
     if hub is None or hub.broker is not state.broker:
         settings: Settings = state.settings
         limits = getattr(state, "feed_limits", None) or FeedLimits(
-            coalesce_seconds=settings.feed_coalesce_ms / 1000
+            coalesce_seconds=settings.feed_coalesce_ms / 1000,
+            feeds_per_organiser=settings.feed_dashboards_per_organiser,
         )
         hub = FeedHub(state.broker, state.session_factory, limits)
         state.feed_hub = hub
