@@ -8,7 +8,7 @@ import "./pages/join";
 import "./pages/scan";
 import "./pages/scanned";
 import "./pages/welcome";
-import { currentRoute, onRouteChange, type Route } from "./router";
+import { currentRoute, onRouteChange, type Route } from "./routes";
 import { StoreController } from "./state";
 
 // Screens that are not the first one are loaded on demand, to keep the first paint small.

@@ -1,7 +1,7 @@
 import "./styles/base.css";
 import "./styles/components.css";
 import "./app";
-import { installLinkInterception } from "./router";
+import { installLinkInterception } from "./routes";
 import { setState, start } from "./state";
 import { registerServiceWorker, whenUpdateReady } from "./sw-bridge";
 

@@ -8,7 +8,7 @@ import "./pages/event-form";
 import "./pages/event-page";
 import "./pages/events-page";
 import "./pages/login-page";
-import { currentRoute, installLinkInterception, navigate, onRouteChange, type ConsoleRoute } from "./router";
+import { currentRoute, installLinkInterception, navigate, onRouteChange, type ConsoleRoute } from "./routes";
 
 /** The console's frame: who is signed in, the language, and the page for the current path. */
 @customElement("rc-console")

@@ -1,7 +1,7 @@
 // The console's shared state: who is signed in, the API client, and which
 // attendees are selected for badge printing (per event, for this tab).
 import { ConsoleApi } from "./api";
-import { navigate } from "./router";
+import { navigate } from "./routes";
 import { clearSession, loadSession, saveSession, type ConsoleSession } from "./session";
 
 let session: ConsoleSession | null = loadSession();

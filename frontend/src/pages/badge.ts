@@ -9,7 +9,7 @@ import { t } from "../i18n";
 import { saveBlob } from "../kit/download";
 import { getValue, setValue } from "../offline/db";
 import { api, signOut, StoreController } from "../state";
-import { navigate } from "../router";
+import { navigate } from "../routes";
 import "./badge.css";
 
 function ownCard(me: Me): PublicCard {

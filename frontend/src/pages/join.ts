@@ -3,7 +3,7 @@ import { html, nothing } from "lit";
 import { ApiError, NetworkError } from "../api/errors";
 import { LightElement } from "../components/light-element";
 import { t } from "../i18n";
-import { navigate } from "../router";
+import { navigate } from "../routes";
 import { signIn } from "../state";
 
 /** /join#<token>: exchange the personal invite link for a session, then the profile step. */

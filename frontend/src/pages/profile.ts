@@ -15,7 +15,7 @@ import { LightElement } from "../components/light-element";
 import "../components/person-card";
 import { objectiveLabel } from "../format";
 import { t, type MessageKey } from "../i18n";
-import { navigate } from "../router";
+import { navigate } from "../routes";
 import { setValue } from "../offline/db";
 import { api, refreshMe, setState, StoreController } from "../state";
 import "./profile.css";

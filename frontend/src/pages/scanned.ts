@@ -4,7 +4,7 @@ import { LightElement } from "../components/light-element";
 import "../components/new-contact";
 import { t } from "../i18n";
 import { parseBadge, type BadgeRef } from "../kit/badge";
-import { navigate } from "../router";
+import { navigate } from "../routes";
 import "./welcome";
 
 /** /b/{token}: a badge opened by the phone's own camera app lands on that person, ready to add. */

@@ -2,7 +2,7 @@ import { html, nothing } from "lit";
 
 import { LightElement } from "../components/light-element";
 import { t } from "../i18n";
-import { navigate } from "../router";
+import { navigate } from "../routes";
 
 /** Shown when nobody is signed in on this phone: the join link is the only way in. */
 export class WelcomePage extends LightElement {

@@ -7,7 +7,7 @@ import { api, selection } from "../context";
 import { downloadFile } from "../download";
 import { errorMessage } from "../errors";
 import { formatNumber, t, tn, type ConsoleKey } from "../i18n";
-import { eventPath } from "../router";
+import { eventPath } from "../routes";
 import type { Attendee, ConsoleEvent } from "../types";
 
 const PAGE_SIZE = 50;

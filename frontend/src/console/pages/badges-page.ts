@@ -7,7 +7,7 @@ import { ConsoleElement } from "../components/console-element";
 import { api, selection } from "../context";
 import { downloadFile } from "../download";
 import { t, tn } from "../i18n";
-import { eventPath } from "../router";
+import { eventPath } from "../routes";
 import type { Attendee, BadgeLayout, ConsoleEvent } from "../types";
 
 type Scope = "all" | "selected";

@@ -6,7 +6,7 @@ import { ConsoleElement } from "../components/console-element";
 import { api } from "../context";
 import { errorMessage } from "../errors";
 import { t } from "../i18n";
-import { eventPath, navigate } from "../router";
+import { eventPath, navigate } from "../routes";
 import { browserTimeZone, isoToZonedInput, timeZones, zonedInputToIso } from "../time";
 import { toast } from "../toast";
 import type { ConsoleEvent, EventFields } from "../types";

@@ -5,7 +5,7 @@ import { ConsoleElement } from "../components/console-element";
 import { api } from "../context";
 import { errorMessage } from "../errors";
 import { t, type ConsoleKey } from "../i18n";
-import { eventPath, type EventSection } from "../router";
+import { eventPath, type EventSection } from "../routes";
 import { formatRange } from "../time";
 import type { ConsoleEvent } from "../types";
 import "./attendees-page";

@@ -5,7 +5,7 @@ import { ConsoleElement } from "../components/console-element";
 import { api } from "../context";
 import { errorMessage } from "../errors";
 import { t, tn } from "../i18n";
-import { eventPath } from "../router";
+import { eventPath } from "../routes";
 import { formatRange } from "../time";
 import type { ConsoleEvent } from "../types";
 

@@ -6,7 +6,7 @@ import { ConsoleElement } from "../components/console-element";
 import { api } from "../context";
 import { errorMessage } from "../errors";
 import { t, tn, type ConsoleKey } from "../i18n";
-import { eventPath } from "../router";
+import { eventPath } from "../routes";
 import type { ConsoleEvent, ImportReport } from "../types";
 
 type Step = "choose" | "checking" | "preview" | "importing" | "done";

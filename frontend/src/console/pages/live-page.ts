@@ -8,7 +8,7 @@ import { formatNumber, t, tn, type ConsoleKey } from "../i18n";
 import { applyFrame, emptyState, type Counts, type DashboardState, type Lonely } from "../live/dashboard-state";
 import { FeedClient, TicketRefused, type FeedStatus } from "../live/feed-client";
 import "../live/timeline-chart";
-import { eventPath, navigate } from "../router";
+import { eventPath, navigate } from "../routes";
 import { formatDuration, formatTime } from "../time";
 import type { ConsoleEvent } from "../types";
 

@@ -5,7 +5,7 @@ import { ApiError, NetworkError } from "../api";
 import { ConsoleElement } from "../components/console-element";
 import { api, signIn, takeExpired } from "../context";
 import { t } from "../i18n";
-import { navigate } from "../router";
+import { navigate } from "../routes";
 
 @customElement("rc-login-page")
 export class LoginPage extends ConsoleElement {

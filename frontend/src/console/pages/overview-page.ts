@@ -4,7 +4,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import { ConsoleElement } from "../components/console-element";
 import { api } from "../context";
 import { t, tn, type ConsoleKey } from "../i18n";
-import { eventPath, type EventSection } from "../router";
+import { eventPath, type EventSection } from "../routes";
 import type { ConsoleEvent } from "../types";
 
 interface Step {
