@@ -13,7 +13,7 @@ from rencontre.badges import render
 from rencontre.badges.fonts import VERA, badge_fonts, find_fonts
 from rencontre.badges.layout import BadgeText
 from rencontre.badges.pdf import A4, BadgeSheets, PaperLayout
-from rencontre.badges.render import A6
+from rencontre.badges.render import A6, QR_MASK
 from rencontre.badges.token import BadgeRef, badge_url, issue
 
 NAMES = [
@@ -96,6 +96,15 @@ class TestA4:
         assert sorted(code for page in codes for code in page) == sorted(badge.url for badge in badges)
         for index, page in enumerate(codes):
             assert page == sorted(badge.url for badge in badges[index * 4 : index * 4 + 4])
+
+    def test_every_code_is_version_4_m_with_the_fixed_mask(self) -> None:
+        badges = _badges(4)
+        data, _ = _pdf(PaperLayout.a4, badges)
+        [page] = pypdfium2.PdfDocument(data)
+        codes = zxingcpp.read_barcodes(page.render(scale=2).to_pil())
+        assert sorted(code.text for code in codes) == sorted(badge.url for badge in badges)
+        for code in codes:
+            assert (code.extra["Version"], code.ec_level, code.extra["DataMask"]) == ("4", "M", QR_MASK)
 
 
 class TestFonts:

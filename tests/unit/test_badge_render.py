@@ -6,13 +6,15 @@ import secrets
 import xml.etree.ElementTree as ET
 
 import pytest
+import qrcode
 import zxingcpp
 from PIL import Image, ImageDraw
+from qrcode.constants import ERROR_CORRECT_M
 
 from rencontre.badges.fonts import DEJAVU, VERA, FontSet, badge_fonts, find_fonts
-from rencontre.badges.layout import BadgeText, Card, lay_out, wrap
-from rencontre.badges.render import A6, MM, badge_png, badge_svg, qr_matrix
-from rencontre.badges.token import BadgeRef, badge_url, issue
+from rencontre.badges.layout import QUIET_ZONE, BadgeText, Card, lay_out, wrap
+from rencontre.badges.render import A6, MM, QR_MASK, Matrix, badge_png, badge_svg, qr_matrix
+from rencontre.badges.token import BadgeRef, badge_url, issue, token_from_scan
 from rencontre.config import Settings
 
 LONG_NAME = "Marie-Françoise Éléonore de La Tour d'Auvergne-Lauraguais y Mendoza"
@@ -55,6 +57,55 @@ class TestQrSize:
         assert code.text == url
         assert int(code.extra["Version"]) <= 4
         assert code.ec_level == "M"
+
+
+def _matrix_image(matrix: Matrix, pixels: int = 4) -> Image.Image:
+    """The bare symbol, with its quiet zone, as a decoder would see it on paper."""
+    side = (len(matrix) + 2 * QUIET_ZONE) * pixels
+    image = Image.new("L", (side, side), 255)
+    draw = ImageDraw.Draw(image)
+    for row, cells in enumerate(matrix):
+        for column, dark in enumerate(cells):
+            if dark:
+                left, top = (column + QUIET_ZONE) * pixels, (row + QUIET_ZONE) * pixels
+                draw.rectangle((left, top, left + pixels - 1, top + pixels - 1), fill=0)
+    return image
+
+
+# A badge for which the encoder's own search picks another mask (5, with qrcode 8.2):
+# a QR code drawn with the search instead of the fixed mask shows here.
+SEARCH_PICKS_ANOTHER_MASK = BadgeRef("0a1b2c3d", "00112233aabb", 1)
+
+
+class TestQrMask:
+    """Badges skip the encoder's search over the eight masks: what that shortcut must keep."""
+
+    def test_a_badge_token_is_version_4_m_with_the_fixed_mask_and_decodes_to_itself(self) -> None:
+        token = issue(b"k" * 32, SEARCH_PICKS_ANOTHER_MASK)
+        url = badge_url(Settings().public_base_url, token)
+        matrix = qr_matrix(url)
+        assert len(matrix) == 33  # version 4
+        [code] = _decode(_matrix_image(matrix))
+        assert code.text == url
+        assert token_from_scan(code.text) == token
+        assert code.extra["Version"] == "4"
+        assert code.ec_level == "M"
+        assert code.extra["DataMask"] == QR_MASK
+
+    def test_the_symbol_is_the_encoders_own_for_that_mask(self) -> None:
+        url = _url()
+        reference = qrcode.QRCode(error_correction=ERROR_CORRECT_M, border=0, mask_pattern=QR_MASK)
+        reference.add_data(url)
+        reference.make(fit=True)
+        assert qr_matrix(url) == [[bool(cell) for cell in row] for row in reference.get_matrix()]
+
+    def test_the_single_badge_images_use_it_too(self) -> None:
+        badge = _badge(url=badge_url("http://127.0.0.1:8000", issue(b"k" * 32, SEARCH_PICKS_ANOTHER_MASK)))
+        [from_png] = _decode(Image.open(io.BytesIO(badge_png(badge))))
+        [from_svg] = _decode(_rasterise_svg_qr(badge_svg(badge)))
+        for code in (from_png, from_svg):
+            assert code.text == badge.url
+            assert code.extra["DataMask"] == QR_MASK
 
 
 class TestPng:

@@ -237,7 +237,7 @@ async def badge_image(
     def render() -> bytes:
         return badge_svg(text).encode("utf-8") if kind == "svg" else badge_png(text)
 
-    # Rendering is CPU work (the QR encoder tries eight masks): off the event loop.
+    # Rendering is CPU work (QR encoding, text layout, PNG compression): off the event loop.
     return await anyio.to_thread.run_sync(render)
 
 
