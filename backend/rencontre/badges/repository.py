@@ -2,36 +2,79 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from datetime import datetime
 
-from sqlalchemy import Row, and_, func, or_, select
+from sqlalchemy import Row, Table, and_, bindparam, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.models import Attendee, Event
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class Person:
+    """An attendee as a badge shows them: who they are, their badge, their card's fields.
+
+    A snapshot of plain values, not an ORM object: a batch of offline scans reads hundreds
+    of holders, and the recent ones are kept between requests (``badges.service``).
+    """
+
+    id: uuid.UUID
+    event_id: uuid.UUID
+    badge_code: str
+    badge_version: int
+    deleted_at: datetime | None
+    name: str
+    company: str
+    job_title: str
+    pitch: str
+    objective: str
+    interests: tuple[str, ...]
+    shared_fields: tuple[str, ...]
+    email: str
+    phone: str
+    website: str
+    linkedin: str
+
+
+@dataclass(frozen=True, slots=True)
 class Holder:
     """The attendee a badge names, with what their event says about badges."""
 
-    attendee: Attendee
+    attendee: Person
     event_code: str
     event_timezone: str
+
+
+_attendee: Table = Attendee.__table__  # type: ignore[assignment]
+_event: Table = Event.__table__  # type: ignore[assignment]
+_PERSON_FIELDS = tuple(field.name for field in fields(Person))
+_HOLDERS = (
+    select(
+        *(_attendee.c[name] for name in _PERSON_FIELDS),
+        _event.c.badge_code.label("event_code"),
+        _event.c.timezone,
+    )
+    .join(_event, _event.c.id == _attendee.c.event_id)
+    .where(_attendee.c.badge_code.in_(bindparam("codes", expanding=True)))
+)
 
 
 async def holders(session: AsyncSession, attendee_codes: Collection[str]) -> dict[str, Holder]:
     """The attendees these badge codes name, by code; a code that names nobody is absent."""
     if not attendee_codes:
         return {}
-    rows = await session.execute(
-        select(Attendee, Event.badge_code, Event.timezone)
-        .join(Event, Event.id == Attendee.event_id)
-        .where(Attendee.badge_code.in_(attendee_codes))
-    )
-    return {
-        attendee.badge_code: Holder(attendee=attendee, event_code=event_code, event_timezone=timezone)
-        for attendee, event_code, timezone in rows
-    }
+    found: dict[str, Holder] = {}
+    for row in await session.execute(_HOLDERS, {"codes": list(attendee_codes)}):
+        values = dict(zip(_PERSON_FIELDS, row, strict=False))
+        # Lists from JSON columns become tuples: the snapshot is shared, it must not change.
+        values["interests"] = tuple(values["interests"] or ())
+        values["shared_fields"] = tuple(values["shared_fields"] or ())
+        person = Person(**values)
+        found[person.badge_code] = Holder(
+            attendee=person, event_code=row.event_code, event_timezone=row.timezone
+        )
+    return found
 
 
 async def event_codes(session: AsyncSession, event_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, str]:

@@ -133,16 +133,10 @@ async def _holders(session: AsyncSession, codes: set[str]) -> dict[str, Holder]:
             found[code] = known[1]
     missing = codes - found.keys()
     if missing:
-        # Attendees this session held already (the viewer, say) stay in it and are not kept here.
-        held = {key[1][0] for key in session.identity_map.keys() if key[0] is Attendee}  # noqa: SIM118 - no __iter__
         loaded = await repository.holders(session, missing)
         if len(_recent_holders) + len(loaded) > _MAX_HOLDERS:
             _recent_holders.clear()
         for code, holder in loaded.items():
-            if holder.attendee.id in held:
-                continue
-            # Out of the session: its rollback, which expires what it holds, cannot touch the copy kept here.
-            session.expunge(holder.attendee)
             _recent_holders[code] = (now, holder)
         found.update(loaded)
     return found
@@ -181,7 +175,7 @@ def _check(found: Holder | None, event_id: uuid.UUID, ref: token.BadgeRef, event
     return found
 
 
-def card_for(person: Attendee, viewer: cards.Speaks) -> PublicCard:
+def card_for(person: cards.CardSource, viewer: cards.Speaks) -> PublicCard:
     """``person`` as ``viewer`` may see them: contact details only as ``person`` chose to share."""
     return cards.public_card(person, language=cards.language_of(viewer))
 

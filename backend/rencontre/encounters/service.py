@@ -37,7 +37,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rencontre.auth import service as auth_service
 from rencontre.auth.tokens import TokenClaims
 from rencontre.badges import service as badge_service
-from rencontre.badges.repository import Holder
+from rencontre.badges.repository import Holder, Person
 from rencontre.badges.token import BadgeRef
 from rencontre.config import Settings
 from rencontre.db import after_commit
@@ -55,7 +55,8 @@ from rencontre.errors import (
 )
 from rencontre.feed.broker import FeedNotice
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, FollowUpState
+from rencontre.models import FollowUpState
+from rencontre.profile.cards import CardSource
 
 logger = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ class _Contact:
     """A contact as the group of scans leaves it; ``new`` ones are inserted, ``dirty`` ones written back."""
 
     row: dict[str, Any]
-    person: Attendee | None
+    person: CardSource | None
     new: bool = False
     dirty: bool = False
 
@@ -321,7 +322,7 @@ async def _number(session: AsyncSession, fresh: Sequence[tuple[_Contact, uuid.UU
 
 
 def _first_meeting(
-    scanner: Scanner, scanned: Attendee, scan: ScanIn, now: datetime, *, mutual: bool
+    scanner: Scanner, scanned: Person, scan: ScanIn, now: datetime, *, mutual: bool
 ) -> dict[str, Any]:
     return {
         "id": uuid.uuid4(),
@@ -365,7 +366,7 @@ def _meet_again(contact: dict[str, Any], scan: ScanIn, now: datetime, timezone: 
 
 
 def _recorded(
-    client_id: uuid.UUID, contact: _Contact, person: Attendee, scanner: Scanner, *, created: bool
+    client_id: uuid.UUID, contact: _Contact, person: CardSource, scanner: Scanner, *, created: bool
 ) -> Recorded:
     row = contact.row
     return Recorded(

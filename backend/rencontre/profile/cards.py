@@ -8,10 +8,12 @@ nothing at all.
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Protocol
 
 from rencontre.attendees.schemas import SharedField
-from rencontre.models import Attendee
 from rencontre.profile.addresses import web_address
 from rencontre.profile.schemas import Language, PublicCard
 
@@ -34,7 +36,40 @@ def deleted_name(language: Language) -> str:
     return _DELETED_NAME[language]
 
 
-def public_card(person: Attendee, *, language: Language = DEFAULT_LANGUAGE) -> PublicCard:
+class CardSource(Protocol):
+    """What a card is made of: an ``Attendee``, or a snapshot of its columns (a badge's holder)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def badge_code(self) -> str: ...
+    @property
+    def deleted_at(self) -> datetime | None: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def job_title(self) -> str: ...
+    @property
+    def pitch(self) -> str: ...
+    @property
+    def objective(self) -> str: ...
+    @property
+    def interests(self) -> Sequence[str]: ...
+    @property
+    def shared_fields(self) -> Sequence[str]: ...
+    @property
+    def email(self) -> str: ...
+    @property
+    def phone(self) -> str: ...
+    @property
+    def website(self) -> str: ...
+    @property
+    def linkedin(self) -> str: ...
+
+
+def public_card(person: CardSource, *, language: Language = DEFAULT_LANGUAGE) -> PublicCard:
     """``person`` as a scanner sees them; ``language`` names a deleted account."""
     if person.deleted_at is not None:
         return PublicCard(attendee_id=person.id, badge_code=None, deleted=True, name=deleted_name(language))
