@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -9,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.config import Settings
 from rencontre.feed.broker import FeedNotice
+from rencontre.models import FollowUpState
 from tests.api.scan_support import encounter_between, encounter_count, scan_body, scan_count
 from tests.support import Factory
 
@@ -189,6 +191,41 @@ class TestBatch:
         assert last is not None
         assert last.scan_count == 2
         assert last.note == "Revu"
+
+    async def test_every_field_is_stored_as_sent(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings, session: AsyncSession
+    ) -> None:
+        """What a batch writes in one statement reads back exactly, on either database."""
+        event = await factory.event()
+        alice, zoe, bob = [await factory.attendee(event) for _ in range(3)]
+        items = [
+            scan_body(
+                settings,
+                event,
+                zoe,
+                note="Café ☕ — 日本語",
+                tags=["à suivre", "IA"],
+                rating=4,
+                device_at="2026-11-27T09:15:00+09:00",
+            ),
+            scan_body(settings, event, bob),
+        ]
+        response = await client.post(
+            "/api/scans/batch", json={"items": items}, headers=factory.attendee_headers(alice)
+        )
+        assert [r["status"] for r in response.json()["results"]] == ["created", "created"]
+        full, bare = (
+            await encounter_between(session, alice, zoe),
+            await encounter_between(session, alice, bob),
+        )
+        assert full is not None
+        assert bare is not None
+        assert (full.note, full.tags, full.rating) == ("Café ☕ — 日本語", ["à suivre", "IA"], 4)
+        assert full.device_at == datetime(2026, 11, 27, 0, 15, tzinfo=UTC)
+        assert full.follow_up is FollowUpState.todo
+        assert full.client_id == uuid.UUID(items[0]["client_id"])
+        assert (bare.note, bare.tags, bare.rating, bare.device_at) == ("", [], None, None)
+        assert await scan_count(session, scanner_id=alice.id, created=True) == 2
 
 
 class TestBatchLimits:
