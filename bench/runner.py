@@ -183,7 +183,7 @@ def _configuration(
             for name, params, measure in steps:
                 step: Callable[[], Row] = measure
                 profiled = options.profile_dir is not None and (
-                    name == "sync" or params.get("clients") == max(plan.ingest_clients)
+                    name in ("sync", "feed") or params.get("clients") == max(plan.ingest_clients)
                 )
                 if profiled:
                     assert options.profile_dir is not None

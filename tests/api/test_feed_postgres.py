@@ -55,6 +55,7 @@ class TestNotices:
             assert decode_notice(garbage) is None
 
 
+@pytest.mark.postgresql_only
 class TestFanOut:
     async def test_a_notice_from_another_instance_reaches_the_dashboard(
         self, settings: Settings, admin: Any
@@ -71,8 +72,6 @@ class TestFanOut:
     async def test_two_brokers_carry_notices_between_them(self, settings: Settings) -> None:
         """Instance B (a second broker) records scans; instance A's dashboard sees them."""
         async with scene_of(settings, limits=NO_REFRESH) as scene:
-            if not isinstance(scene.app.state.broker, PostgresBroker):
-                pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
             other = PostgresBroker(asyncpg_dsn(scene.app.state.engine))
             await other.start()
             try:
@@ -113,8 +112,6 @@ class TestFanOut:
         self, settings: Settings, admin: Any
     ) -> None:
         async with scene_of(settings, limits=NO_REFRESH) as scene:
-            if not isinstance(scene.app.state.broker, PostgresBroker):
-                pytest.skip("LISTEN/NOTIFY is PostgreSQL's")
             other = PostgresBroker(asyncpg_dsn(scene.app.state.engine), backoff_seconds=(0.5, 1.0))
             await other.start()
             try:

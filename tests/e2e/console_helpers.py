@@ -176,10 +176,6 @@ class OrganiserApi:
         report: dict[str, Any] = self.get(f"/api/events/{event_id}/report")
         return report
 
-    def has_route(self, method: str, path: str) -> bool:
-        spec = self.http.get("/api/openapi.json").json()
-        return method.lower() in spec.get("paths", {}).get(path, {})
-
 
 @dataclass
 class ConsoleServer:

@@ -16,6 +16,7 @@ from rencontre.badges.layout import QUIET_ZONE, BadgeText, Card, lay_out, wrap
 from rencontre.badges.render import A6, MM, QR_MASK, Matrix, badge_png, badge_svg, qr_matrix
 from rencontre.badges.token import BadgeRef, badge_url, issue, token_from_scan
 from rencontre.config import Settings
+from tests.support import require_or_skip
 
 LONG_NAME = "Marie-Françoise Éléonore de La Tour d'Auvergne-Lauraguais y Mendoza"
 NAMES = [
@@ -215,6 +216,5 @@ class TestFonts:
         assert vera.regular.printable("Ṩam 🎉") == "Sam "
 
     def test_system_font_preferred_when_present(self) -> None:
-        if not any((d / DEJAVU.regular).is_file() for d in DEJAVU.directories):
-            pytest.skip("DejaVu Sans is not installed")
+        require_or_skip(any((d / DEJAVU.regular).is_file() for d in DEJAVU.directories), "DejaVu Sans")
         assert badge_fonts().regular.name == "DejaVuSans"
