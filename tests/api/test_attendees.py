@@ -178,6 +178,10 @@ class TestCsvImport:
         again = await self._import(client, event, headers, data, dry_run=True)
         assert len(again.json()["errors"]) == 10
         assert "already registered" in again.json()["errors"][0]["reason"]
+        first = again.json()["errors"][0]
+        assert first["code"] == "email_already_registered"
+        assert (first["field"], first["column"]) == ("email", "Courriel")
+        assert first["params"]["value"] in first["reason"]
 
     async def test_bad_rows_reject_the_whole_file(self, client: httpx.AsyncClient, factory: Factory) -> None:
         _, event, headers = await _setup(factory)
@@ -187,9 +191,28 @@ class TestCsvImport:
         refused = await self._import(client, event, headers, data, dry_run=False)
         assert refused.status_code == 422
         assert "nothing was imported" in refused.json()["detail"]
-        assert [e["line"] for e in refused.json()["errors"]] == [3, 4, 5]
+        assert (refused.json()["code"], refused.json()["params"]) == ("rows_invalid", {"count": 3})
+        assert refused.json()["errors"] == preview.json()["errors"]
         listing = await client.get(f"/api/events/{event.id}/attendees", headers=headers)
         assert listing.json()["total"] == 0
+
+    async def test_dry_run_names_each_problem_with_a_code(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        _, event, headers = await _setup(factory)
+        data = (DATA / "attendees_bad_rows.csv").read_bytes()
+        preview = await self._import(client, event, headers, data, dry_run=True)
+        assert preview.status_code == 200
+        rows = preview.json()["errors"]
+        assert [(e["line"], e["code"], e["field"], e["column"]) for e in rows] == [
+            (3, "email_invalid", "email", "E-mail"),
+            (4, "name_missing", "name", None),
+            (5, "email_duplicate_in_file", "email", "E-mail"),
+        ]
+        assert rows[0]["params"] == {"value": "not-an-email"}
+        assert rows[0]["reason"].startswith("email: value is not a valid email address")
+        assert rows[2]["params"] == {"value": "ada@example.org", "first_line": 2}
+        assert rows[2]["reason"] == "e-mail ada@example.org already on line 2"
 
     async def test_explicit_mapping(self, client: httpx.AsyncClient, factory: Factory) -> None:
         _, event, headers = await _setup(factory)
@@ -208,19 +231,59 @@ class TestCsvImport:
         _, event, headers = await _setup(factory)
         response = await self._import(client, event, headers, b"a,b\n1,2\n", dry_run=True, mapping=mapping)
         assert response.status_code == 400
+        assert (response.json()["code"], response.json()["params"]) == ("mapping_invalid", {})
 
     async def test_malformed_csv(self, client: httpx.AsyncClient, factory: Factory) -> None:
         _, event, headers = await _setup(factory)
         response = await self._import(client, event, headers, b"\x00\xff\xfe garbage", dry_run=True)
         assert response.status_code == 422
         assert "column" in response.json()["detail"] or "text" in response.json()["detail"]
+        assert response.json()["code"] in ("email_column_missing", "file_encoding")
+
+    @pytest.mark.parametrize(
+        ("data", "mapping", "code", "params"),
+        [
+            (b"name,company\nAda,Engines\n", None, "email_column_missing", {}),
+            (b"name,email\n", None, "no_rows", {}),
+            (
+                b"name,email\nAda,ada@example.org\n",
+                '{"email": "Mail"}',
+                "mapping_column_missing",
+                {"column": "Mail"},
+            ),
+        ],
+    )
+    async def test_refused_file_has_a_code(
+        self,
+        client: httpx.AsyncClient,
+        factory: Factory,
+        data: bytes,
+        mapping: str | None,
+        code: str,
+        params: dict[str, object],
+    ) -> None:
+        _, event, headers = await _setup(factory)
+        response = await self._import(client, event, headers, data, dry_run=True, mapping=mapping)
+        assert response.status_code == 422
+        assert response.headers["content-type"] == "application/problem+json"
+        assert (response.json()["code"], response.json()["params"]) == (code, params)
+        assert response.json()["detail"]
+
+    async def test_too_many_rows(self, client: httpx.AsyncClient, factory: Factory, app: FastAPI) -> None:
+        _, event, headers = await _setup(factory)
+        app.state.settings.max_csv_rows = 2
+        data = b"name,email\n" + b"".join(f"P{i},p{i}@example.org\n".encode() for i in range(3))
+        response = await self._import(client, event, headers, data, dry_run=True)
+        assert response.status_code == 422
+        assert (response.json()["code"], response.json()["params"]) == ("too_many_rows", {"max_rows": 2})
 
     async def test_oversize_csv(self, client: httpx.AsyncClient, factory: Factory, app: FastAPI) -> None:
         _, event, headers = await _setup(factory)
-        app.state.settings.max_csv_bytes = 1000
-        data = b"name,email\n" + b"Ada,ada@example.org\n" * 100
+        app.state.settings.max_csv_bytes = 2048
+        data = b"name,email\n" + b"Ada,ada@example.org\n" * 200
         response = await self._import(client, event, headers, data, dry_run=True)
         assert response.status_code == 413
+        assert (response.json()["code"], response.json()["params"]) == ("file_too_large", {"max_kib": 2})
 
     async def test_missing_file(self, client: httpx.AsyncClient, factory: Factory) -> None:
         _, event, headers = await _setup(factory)

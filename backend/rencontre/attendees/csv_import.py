@@ -3,18 +3,23 @@
 UTF-8 with or without BOM (Windows-1252 as a fallback for old spreadsheet
 exports), comma or semicolon, quoted fields, French and English column names,
 and an explicit mapping for the rest. Every bad row is reported with its line.
+
+Each problem carries an English message for people reading the API's answer and a
+stable code with its parameters, so the console can say it in the organiser's language.
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
-from rencontre.attendees.schemas import AttendeeCreate
+from rencontre.attendees.schemas import AttendeeCreate, ImportFileCode, ImportRowCode, ImportRowError
 from rencontre.kit.text import fold
 
 FIELDS = (
@@ -59,8 +64,42 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
+# A cell quoted back in a problem is cut here: enough to find it, not a whole pasted paragraph.
+SHOWN_VALUE_LENGTH = 80
+
+Params = dict[str, str | int]
+
+
 class CsvRejected(Exception):
-    """The file as a whole cannot be read (encoding, header, size)."""
+    """The file as a whole cannot be read (encoding, header, size): an English message,
+    and a code with its parameters for a client that phrases it in another language."""
+
+    def __init__(self, message: str, code: ImportFileCode, **params: str | int) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params: Params = params
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    """Why one row cannot be imported; ``field`` and ``column`` are None for the whole row."""
+
+    line: int
+    code: ImportRowCode
+    message: str
+    field: str | None = None
+    column: str | None = None
+    params: Params = dataclasses.field(default_factory=dict)
+
+    def to_schema(self) -> ImportRowError:
+        return ImportRowError(
+            line=self.line,
+            reason=self.message,
+            code=self.code,
+            field=self.field,
+            column=self.column,
+            params=self.params,
+        )
 
 
 @dataclass
@@ -72,9 +111,9 @@ class ParsedRow:
 @dataclass
 class ParseResult:
     rows: int = 0
-    valid: list[ParsedRow] = field(default_factory=list)
-    errors: list[tuple[int, str]] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
+    valid: list[ParsedRow] = dataclasses.field(default_factory=list)
+    errors: list[RowProblem] = dataclasses.field(default_factory=list)
+    columns: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _key(header: str) -> str:
@@ -89,7 +128,9 @@ def _decode(data: bytes) -> str:
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
-        raise CsvRejected("The file is not text encoded as UTF-8; export it as CSV UTF-8.") from exc
+        raise CsvRejected(
+            "The file is not text encoded as UTF-8; export it as CSV UTF-8.", ImportFileCode.file_encoding
+        ) from exc
 
 
 def _delimiter(first_line: str) -> str:
@@ -105,11 +146,18 @@ def _map_columns(headers: list[str], mapping: dict[str, str] | None) -> dict[str
         for target, header in mapping.items():
             if target not in FIELDS:
                 raise CsvRejected(
-                    f"Unknown field '{target}' in the column mapping; use one of {', '.join(FIELDS)}."
+                    f"Unknown field '{target}' in the column mapping; use one of {', '.join(FIELDS)}.",
+                    ImportFileCode.mapping_unknown_field,
+                    field=shown(target),
+                    allowed=", ".join(FIELDS),
                 )
             index = by_key.get(_key(header))
             if index is None:
-                raise CsvRejected(f"The mapping names a column '{header}' that the file lacks.")
+                raise CsvRejected(
+                    f"The mapping names a column '{header}' that the file lacks.",
+                    ImportFileCode.mapping_column_missing,
+                    column=shown(header),
+                )
             columns[target] = index
     for target, aliases in _ALIASES.items():
         if target in columns:
@@ -123,14 +171,21 @@ def _map_columns(headers: list[str], mapping: dict[str, str] | None) -> dict[str
         columns["name"] = columns.pop("last_name")
     if "email" not in columns:
         raise CsvRejected(
-            "No e-mail column found (expected e.g. 'email', 'e-mail' or 'courriel'); map it explicitly."
+            "No e-mail column found (expected e.g. 'email', 'e-mail' or 'courriel'); map it explicitly.",
+            ImportFileCode.email_column_missing,
         )
     if "name" not in columns and not ("first_name" in columns or "last_name" in columns):
         raise CsvRejected(
             "No name column found (expected e.g. 'name', 'first name'/'last name' or "
-            "'prénom'/'nom'); map it explicitly."
+            "'prénom'/'nom'); map it explicitly.",
+            ImportFileCode.name_column_missing,
         )
     return columns
+
+
+def shown(value: str) -> str:
+    """A cell as quoted back to the organiser: whole if short, else its start and an ellipsis."""
+    return value if len(value) <= SHOWN_VALUE_LENGTH else value[: SHOWN_VALUE_LENGTH - 1] + "…"
 
 
 def _first_error(exc: ValidationError) -> str:
@@ -140,16 +195,93 @@ def _first_error(exc: ValidationError) -> str:
     return f"{where}: {message}" if where else message
 
 
+def _invalid_code(field: str | None, kind: str, value: str) -> ImportRowCode:
+    """The code for what Pydantic refused; anything unforeseen is ``field_invalid``, never a crash."""
+    if field in ("name", "email") and not value.strip():
+        return ImportRowCode.name_missing if field == "name" else ImportRowCode.email_missing
+    if field == "name" and kind == "value_error":
+        return ImportRowCode.name_missing  # only invisible characters: blank once cleaned
+    if kind == "string_too_long":
+        return ImportRowCode.field_too_long
+    if field == "email":
+        return ImportRowCode.email_invalid
+    if field == "phone" and kind == "string_pattern_mismatch":
+        return ImportRowCode.phone_invalid
+    return ImportRowCode.field_invalid
+
+
+def invalid_row(
+    line: int, exc: ValidationError, cells: dict[str, str], columns: dict[str, str]
+) -> RowProblem:
+    """The first thing Pydantic refused in a row, as a code with what it takes to phrase it."""
+    err = exc.errors()[0]
+    loc = err.get("loc", ())
+    field = str(loc[0]) if loc else None
+    value = cells.get(field, "") if field else ""
+    code = _invalid_code(field, str(err.get("type", "")), value)
+    params: Params = {}
+    if code is ImportRowCode.field_too_long:
+        context: dict[str, Any] = err.get("ctx") or {}
+        params = {"max_length": int(context.get("max_length", 0)), "length": len(value)}
+    elif code in (ImportRowCode.email_invalid, ImportRowCode.phone_invalid, ImportRowCode.field_invalid):
+        params = {"value": shown(value)}
+    column = columns.get(field) if field else None
+    return RowProblem(line, code, _first_error(exc), field, column, params)
+
+
+def too_many_fields(line: int, fields: int, expected: int) -> RowProblem:
+    return RowProblem(
+        line,
+        ImportRowCode.too_many_fields,
+        f"{fields} fields where the header has {expected}",
+        params={"fields": fields, "expected": expected},
+    )
+
+
+def duplicate_in_file(line: int, email: str, first_line: int, columns: dict[str, str]) -> RowProblem:
+    return RowProblem(
+        line,
+        ImportRowCode.email_duplicate_in_file,
+        f"e-mail {email} already on line {first_line}",
+        "email",
+        columns.get("email"),
+        {"value": shown(email), "first_line": first_line},
+    )
+
+
+def already_registered(row: ParsedRow, columns: dict[str, str]) -> RowProblem:
+    """A row whose e-mail belongs to someone already in the event (checked against the database)."""
+    email = row.attendee.email
+    return RowProblem(
+        row.line,
+        ImportRowCode.email_already_registered,
+        f"e-mail {email} is already registered",
+        "email",
+        columns.get("email"),
+        {"value": shown(email)},
+    )
+
+
+def _cells(row: list[str], columns: dict[str, int]) -> dict[str, str]:
+    """The row's values by attendee field, the name put together from its parts if need be."""
+    values = {t: row[i].strip() if i < len(row) else "" for t, i in columns.items()}
+    first, last = values.pop("first_name", ""), values.pop("last_name", "")
+    name = values.pop("name", "") or " ".join(p for p in (first, last) if p)
+    return {"name": name, **values}
+
+
 def parse_attendees(data: bytes, *, max_rows: int, mapping: dict[str, str] | None = None) -> ParseResult:
     text = _decode(data)
     if not text.strip():
-        raise CsvRejected("The file is empty.")
+        raise CsvRejected("The file is empty.", ImportFileCode.file_empty)
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
     try:
         headers = next(reader)
     except csv.Error as exc:
-        raise CsvRejected(f"The header line cannot be read: {exc}.") from exc
+        raise CsvRejected(
+            f"The header line cannot be read: {exc}.", ImportFileCode.line_unreadable, line=1
+        ) from exc
     columns = _map_columns(headers, mapping)
     result = ParseResult(columns={t: headers[i] for t, i in columns.items()})
     seen_emails: dict[str, int] = {}
@@ -160,29 +292,34 @@ def parse_attendees(data: bytes, *, max_rows: int, mapping: dict[str, str] | Non
                 continue
             result.rows += 1
             if result.rows > max_rows:
-                raise CsvRejected(f"The file has more than {max_rows} rows; split it.")
+                raise CsvRejected(
+                    f"The file has more than {max_rows} rows; split it.",
+                    ImportFileCode.too_many_rows,
+                    max_rows=max_rows,
+                )
             if len(row) > len(headers):
-                result.errors.append((line, f"{len(row)} fields where the header has {len(headers)}"))
+                result.errors.append(too_many_fields(line, len(row), len(headers)))
                 continue
-            values = {t: row[i].strip() if i < len(row) else "" for t, i in columns.items()}
-            name = values.pop("name", "") or " ".join(
-                p for p in (values.pop("first_name", ""), values.pop("last_name", "")) if p
-            )
-            values.pop("first_name", None)
-            values.pop("last_name", None)
+            cells = _cells(row, columns)
             try:
-                attendee = AttendeeCreate(name=name, **values)
+                attendee = AttendeeCreate(**cells)
             except ValidationError as exc:
-                result.errors.append((line, _first_error(exc)))
+                result.errors.append(invalid_row(line, exc, cells, result.columns))
                 continue
             email = attendee.email.lower()
             if email in seen_emails:
-                result.errors.append((line, f"e-mail {attendee.email} already on line {seen_emails[email]}"))
+                result.errors.append(
+                    duplicate_in_file(line, attendee.email, seen_emails[email], result.columns)
+                )
                 continue
             seen_emails[email] = line
             result.valid.append(ParsedRow(line=line, attendee=attendee))
     except csv.Error as exc:
-        raise CsvRejected(f"Line {reader.line_num} cannot be read: {exc}.") from exc
+        raise CsvRejected(
+            f"Line {reader.line_num} cannot be read: {exc}.",
+            ImportFileCode.line_unreadable,
+            line=reader.line_num,
+        ) from exc
     if result.rows == 0:
-        raise CsvRejected("The file has a header but no attendee rows.")
+        raise CsvRejected("The file has a header but no attendee rows.", ImportFileCode.no_rows)
     return result

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
@@ -12,6 +12,7 @@ from rencontre.attendees.schemas import (
     AttendeeCreate,
     AttendeePage,
     AttendeeUpdate,
+    ImportFileCode,
     ImportReport,
     JoinLink,
 )
@@ -91,10 +92,33 @@ async def remove_attendee(attendee_id: uuid.UUID, event: OrganiserEvent, session
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
+def _import_refusals() -> dict[int | str, dict[str, Any]]:
+    """The import's failures, described with the ``code`` and ``params`` their problems carry.
+
+    The problem schema is shared by every endpoint, so the codes are told here, where a
+    client phrasing them in its own language looks for them.
+    """
+    documented = responses(BadRequest, PayloadTooLarge, Unprocessable)
+    file_codes = ", ".join(
+        f"`{code.value}`"
+        for code in ImportFileCode
+        if code not in (ImportFileCode.mapping_invalid, ImportFileCode.file_too_large)
+    )
+    documented[400]["description"] = "Bad request; an unreadable column mapping has `code` `mapping_invalid`"
+    documented[413]["description"] = "Payload too large: `code` `file_too_large`, with `params.max_kib`"
+    documented[422]["description"] = (
+        f"Unprocessable content. A refused file has a `code` ({file_codes}) and `params` "
+        "(`max_rows`, `line`, `field`, `allowed`, `column` or `count`, as the code needs) beside "
+        "the English `detail`. With `rows_invalid`, `errors` lists the bad rows, each shaped as "
+        "an ImportRowError. A request without a file is the usual validation problem, without `code`"
+    )
+    return documented
+
+
 @router.post(
     "/attendees/import",
     summary="Import attendees from a CSV file (dry run first)",
-    responses=responses(BadRequest, PayloadTooLarge, Unprocessable),
+    responses=_import_refusals(),
 )
 async def import_attendees(
     event: OrganiserEvent,
@@ -112,11 +136,17 @@ async def import_attendees(
         try:
             column_mapping = json.loads(mapping)
         except ValueError as exc:
-            raise BadRequest("The column mapping is not valid JSON.") from exc
+            raise BadRequest(
+                "The column mapping is not valid JSON.", code=ImportFileCode.mapping_invalid, params={}
+            ) from exc
         if not isinstance(column_mapping, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in column_mapping.items()
         ):
-            raise BadRequest('The column mapping must be a JSON object {"field": "column"}.')
+            raise BadRequest(
+                'The column mapping must be a JSON object {"field": "column"}.',
+                code=ImportFileCode.mapping_invalid,
+                params={},
+            )
     data = await file.read(settings.max_csv_bytes + 1)
     return await service.import_csv(
         session,

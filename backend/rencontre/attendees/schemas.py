@@ -95,9 +95,64 @@ class JoinLink(BaseModel):
     join_link: str
 
 
+class ImportRowCode(StrEnum):
+    """Why a row of an imported file is not valid, for clients that phrase it themselves.
+
+    More codes may come: a client that does not know one shows the row's `reason`.
+    """
+
+    too_many_fields = "too_many_fields"
+    name_missing = "name_missing"
+    email_missing = "email_missing"
+    email_invalid = "email_invalid"
+    phone_invalid = "phone_invalid"
+    field_too_long = "field_too_long"
+    field_invalid = "field_invalid"
+    email_duplicate_in_file = "email_duplicate_in_file"
+    email_already_registered = "email_already_registered"
+
+
+class ImportFileCode(StrEnum):
+    """Why an imported file was refused as a whole: the `code` of the problem document.
+
+    Not referenced by any schema (problem documents are shared by every endpoint), so the
+    import endpoint's error responses list these values in their descriptions.
+    """
+
+    file_too_large = "file_too_large"
+    file_encoding = "file_encoding"
+    file_empty = "file_empty"
+    no_rows = "no_rows"
+    line_unreadable = "line_unreadable"
+    too_many_rows = "too_many_rows"
+    email_column_missing = "email_column_missing"
+    name_column_missing = "name_column_missing"
+    mapping_invalid = "mapping_invalid"
+    mapping_unknown_field = "mapping_unknown_field"
+    mapping_column_missing = "mapping_column_missing"
+    rows_invalid = "rows_invalid"
+
+
 class ImportRowError(BaseModel):
     line: int = Field(description="Line number in the file (the header is line 1).")
-    reason: str
+    reason: str = Field(description="What is wrong, in English; clients that translate use `code`.")
+    code: ImportRowCode = Field(
+        description="What is wrong, as a stable code; an unknown code is shown as `reason`."
+    )
+    field: str | None = Field(
+        description="The attendee field concerned (`name`, `email`, `company`…); null for the whole row."
+    )
+    column: str | None = Field(
+        description="The file's column header for that field; null when several columns feed it "
+        "(a name from first-name and last-name columns) or for the whole row."
+    )
+    params: dict[str, str | int] = Field(
+        description="What phrasing the problem needs, by code: `value` (the cell as written, at most "
+        "80 characters) for `email_invalid`, `phone_invalid`, `field_invalid`, `email_duplicate_in_file` "
+        "and `email_already_registered`; `first_line` (where the same e-mail first appears) for "
+        "`email_duplicate_in_file`; `max_length` and `length` for `field_too_long`; `fields` and "
+        "`expected` (the header's count) for `too_many_fields`."
+    )
 
 
 class ImportReport(BaseModel):

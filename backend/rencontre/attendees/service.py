@@ -8,8 +8,8 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.attendees import repository
-from rencontre.attendees.csv_import import CsvRejected, parse_attendees
-from rencontre.attendees.schemas import AttendeeCreate, AttendeeUpdate, ImportReport, ImportRowError
+from rencontre.attendees.csv_import import CsvRejected, already_registered, parse_attendees
+from rencontre.attendees.schemas import AttendeeCreate, AttendeeUpdate, ImportFileCode, ImportReport
 from rencontre.auth import service as auth_service
 from rencontre.config import Settings
 from rencontre.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
@@ -143,25 +143,37 @@ async def import_csv(
     max_bytes: int,
     max_rows: int,
 ) -> ImportReport:
+    """Check every row (a dry run stops there); write them all, or none if one is bad.
+
+    Refusals carry a ``code`` and ``params`` beside the English detail, as the rows do,
+    so that the console can word them in the organiser's language.
+    """
     if len(data) > max_bytes:
-        raise PayloadTooLarge(f"The file is larger than {max_bytes // 1024} KiB; split it.")
+        kib = max_bytes // 1024
+        raise PayloadTooLarge(
+            f"The file is larger than {kib} KiB; split it.",
+            code=ImportFileCode.file_too_large,
+            params={"max_kib": kib},
+        )
     try:
         parsed = parse_attendees(data, max_rows=max_rows, mapping=mapping)
     except CsvRejected as exc:
-        raise Unprocessable(str(exc)) from exc
+        raise Unprocessable(str(exc), code=exc.code, params=exc.params) from exc
     errors = list(parsed.errors)
     existing = await repository.existing_emails(session, event.id)
     valid = []
     for row in parsed.valid:
         if row.attendee.email.lower() in existing:
-            errors.append((row.line, f"e-mail {row.attendee.email} is already registered"))
+            errors.append(already_registered(row, parsed.columns))
         else:
             valid.append(row)
-    errors.sort()
+    errors.sort(key=lambda problem: problem.line)
     if errors and not dry_run:
         raise Unprocessable(
             f"{len(errors)} row(s) are not valid, so nothing was imported; fix them and retry.",
-            errors=[{"line": line, "reason": reason} for line, reason in errors],
+            code=ImportFileCode.rows_invalid,
+            params={"count": len(errors)},
+            errors=[problem.to_schema().model_dump(mode="json") for problem in errors],
         )
     created = 0
     if not dry_run:
@@ -178,6 +190,6 @@ async def import_csv(
         rows=parsed.rows,
         valid=len(valid),
         created=created,
-        errors=[ImportRowError(line=line, reason=reason) for line, reason in errors],
+        errors=[problem.to_schema() for problem in errors],
         columns=parsed.columns,
     )

@@ -1101,6 +1101,14 @@ export type components = {
                 [key: string]: string;
             };
         };
+        /**
+         * ImportRowCode
+         * @description Why a row of an imported file is not valid, for clients that phrase it themselves.
+         *
+         *     More codes may come: a client that does not know one shows the row's `reason`.
+         * @enum {string}
+         */
+        ImportRowCode: "too_many_fields" | "name_missing" | "email_missing" | "email_invalid" | "phone_invalid" | "field_too_long" | "field_invalid" | "email_duplicate_in_file" | "email_already_registered";
         /** ImportRowError */
         ImportRowError: {
             /**
@@ -1108,8 +1116,30 @@ export type components = {
              * @description Line number in the file (the header is line 1).
              */
             line: number;
-            /** Reason */
+            /**
+             * Reason
+             * @description What is wrong, in English; clients that translate use `code`.
+             */
             reason: string;
+            /** @description What is wrong, as a stable code; an unknown code is shown as `reason`. */
+            code: components["schemas"]["ImportRowCode"];
+            /**
+             * Field
+             * @description The attendee field concerned (`name`, `email`, `company`…); null for the whole row.
+             */
+            field: string | null;
+            /**
+             * Column
+             * @description The file's column header for that field; null when several columns feed it (a name from first-name and last-name columns) or for the whole row.
+             */
+            column: string | null;
+            /**
+             * Params
+             * @description What phrasing the problem needs, by code: `value` (the cell as written, at most 80 characters) for `email_invalid`, `phone_invalid`, `field_invalid`, `email_duplicate_in_file` and `email_already_registered`; `first_line` (where the same e-mail first appears) for `email_duplicate_in_file`; `max_length` and `length` for `field_too_long`; `fields` and `expected` (the header's count) for `too_many_fields`.
+             */
+            params: {
+                [key: string]: string | number;
+            };
         };
         /**
          * InviteState
@@ -2797,7 +2827,7 @@ export interface operations {
                     "application/json": components["schemas"]["ImportReport"];
                 };
             };
-            /** @description Bad request */
+            /** @description Bad request; an unreadable column mapping has `code` `mapping_invalid` */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -2835,7 +2865,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Payload too large */
+            /** @description Payload too large: `code` `file_too_large`, with `params.max_kib` */
             413: {
                 headers: {
                     [name: string]: unknown;
@@ -2844,7 +2874,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unprocessable content */
+            /** @description Unprocessable content. A refused file has a `code` (`file_encoding`, `file_empty`, `no_rows`, `line_unreadable`, `too_many_rows`, `email_column_missing`, `name_column_missing`, `mapping_unknown_field`, `mapping_column_missing`, `rows_invalid`) and `params` (`max_rows`, `line`, `field`, `allowed`, `column` or `count`, as the code needs) beside the English `detail`. With `rows_invalid`, `errors` lists the bad rows, each shaped as an ImportRowError. A request without a file is the usual validation problem, without `code` */
             422: {
                 headers: {
                     [name: string]: unknown;

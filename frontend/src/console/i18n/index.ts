@@ -17,6 +17,11 @@ export function t(key: ConsoleKey, params: Record<string, string | number> = {})
   });
 }
 
+/** Whether the catalogue has `key`: for keys made from what the server sends (a field, a code). */
+export function hasKey(key: string): key is ConsoleKey {
+  return Object.hasOwn(en, key);
+}
+
 /** "1 attendee" / "12 attendees": the catalogue holds `key.one` and `key.many`. */
 export function tn(key: string, count: number, params: Record<string, string | number> = {}): string {
   const form = count === 1 ? "one" : "many";

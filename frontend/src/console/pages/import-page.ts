@@ -1,15 +1,88 @@
 import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
+import type { components } from "../../api/openapi";
 import { ProblemError } from "../api";
 import { ConsoleElement } from "../components/console-element";
 import { api } from "../context";
 import { errorMessage } from "../errors";
-import { t, tn, type ConsoleKey } from "../i18n";
+import { hasKey, t, tn, type ConsoleKey } from "../i18n";
 import { eventPath } from "../routes";
-import type { ConsoleEvent, ImportReport } from "../types";
+import type { ConsoleEvent, ImportReport, ImportRowError } from "../types";
 
 type Step = "choose" | "checking" | "preview" | "importing" | "done";
+type Params = Record<string, string | number>;
+type RowCode = components["schemas"]["ImportRowCode"];
+
+/**
+ * A bad row as the server reports it. The code and its details are optional here: a
+ * refused import hands its rows back through a loosely typed problem document.
+ */
+type RowProblem = ImportRowError & Partial<Pick<components["schemas"]["ImportRowError"], "code" | "field" | "column" | "params">>;
+
+/** Each row code's sentence: a code the API adds fails the type check until it is worded here. */
+const ROW_TEXT: Record<RowCode, ConsoleKey> = {
+  too_many_fields: "import.row.too_many_fields",
+  name_missing: "import.row.name_missing",
+  email_missing: "import.row.email_missing",
+  email_invalid: "import.row.email_invalid",
+  phone_invalid: "import.row.phone_invalid",
+  field_too_long: "import.row.field_too_long",
+  field_invalid: "import.row.field_invalid",
+  email_duplicate_in_file: "import.row.email_duplicate_in_file",
+  email_already_registered: "import.row.email_already_registered",
+};
+
+/** Parameters that are line numbers: shown as the line column shows them, without grouping. */
+const LINE_PARAMS = new Set(["line", "first_line"]);
+
+/** The strings and numbers of a `params` object sent by the server; anything else is dropped. */
+function paramsOf(value: unknown): Params {
+  const found: Params = {};
+  if (typeof value !== "object" || value === null) return found;
+  for (const [name, param] of Object.entries(value)) {
+    if (typeof param === "number" && LINE_PARAMS.has(name)) found[name] = String(param);
+    else if (typeof param === "string" || typeof param === "number") found[name] = param;
+  }
+  return found;
+}
+
+/** An attendee field's name in the console's language ("email" → "E-mail"); the raw name if unknown. */
+function fieldLabel(field: string): string {
+  const key = `attendee.field.${field}`;
+  return hasKey(key) ? t(key) : field;
+}
+
+/** Where in the row: the file's own column header, or the field's name when several columns feed it. */
+function whereOf(row: RowProblem): string {
+  if (row.column) return t("import.where.column", { column: row.column });
+  return row.field ? fieldLabel(row.field) : "";
+}
+
+/** A bad row's problem in the console's language; the server's English when its code is unknown here. */
+function rowReason(row: RowProblem): string {
+  const code = row.code;
+  if (!code || !Object.hasOwn(ROW_TEXT, code)) return row.reason;
+  return t(ROW_TEXT[code], { ...paramsOf(row.params), where: whereOf(row) });
+}
+
+/**
+ * Why a whole file was refused, worded when shown so that a language switch re-words it.
+ * A refusal names its `code` (`import.file.<code>` in the catalogue); without a known
+ * code, the server's own detail or what went wrong on the way.
+ */
+function refusal(error: unknown): () => string {
+  if (error instanceof ProblemError) {
+    const code = error.problem["code"];
+    const key = typeof code === "string" ? `import.file.${code}` : "";
+    if (hasKey(key)) {
+      const params = paramsOf(error.problem["params"]);
+      return () => t(key, params);
+    }
+  }
+  const message = errorMessage(error);
+  return () => message;
+}
 
 /**
  * CSV import in two steps: a dry run that lists every bad row with its line and
@@ -21,19 +94,19 @@ export class ImportPage extends ConsoleElement {
   @state() private step: Step = "choose";
   @state() private file: File | null = null;
   @state() private report: ImportReport | null = null;
-  @state() private error = "";
+  @state() private error: (() => string) | null = null;
   @state() private dragging = false;
 
   private async check(file: File): Promise<void> {
     this.file = file;
     this.report = null;
-    this.error = "";
+    this.error = null;
     this.step = "checking";
     try {
       this.report = await api.importCsv(this.event.id, file, true);
       this.step = "preview";
     } catch (error) {
-      this.error = errorMessage(error);
+      this.error = refusal(error);
       this.step = "choose";
     }
     await this.updateComplete;
@@ -43,7 +116,7 @@ export class ImportPage extends ConsoleElement {
   private async importNow(): Promise<void> {
     if (!this.file) return;
     this.step = "importing";
-    this.error = "";
+    this.error = null;
     try {
       this.report = await api.importCsv(this.event.id, this.file, false);
       this.step = "done";
@@ -56,7 +129,7 @@ export class ImportPage extends ConsoleElement {
       } else {
         this.step = "preview";
       }
-      this.error = errorMessage(error);
+      this.error = refusal(error);
     }
     await this.updateComplete;
     this.querySelector<HTMLElement>("#import-result")?.focus();
@@ -80,7 +153,7 @@ export class ImportPage extends ConsoleElement {
     this.step = "choose";
     this.file = null;
     this.report = null;
-    this.error = "";
+    this.error = null;
   }
 
   private renderChooser() {
@@ -120,7 +193,7 @@ export class ImportPage extends ConsoleElement {
       <dl class="columns__list">
         ${entries.map(
           ([field, column]) => html`<div>
-            <dt>${t(`attendee.field.${field}` as ConsoleKey) === `attendee.field.${field}` ? field : t(`attendee.field.${field}` as ConsoleKey)}</dt>
+            <dt>${fieldLabel(field)}</dt>
             <dd>${column}</dd>
           </div>`,
         )}
@@ -156,8 +229,8 @@ export class ImportPage extends ConsoleElement {
                   <tbody>
                     ${report.errors.map(
                       (row) => html`<tr class="import-error">
-                        <td class="cell-num">${row.line}</td>
-                        <td>${row.reason}</td>
+                        <th scope="row" class="cell-num">${row.line}</th>
+                        <td>${rowReason(row)}</td>
                       </tr>`,
                     )}
                   </tbody>
@@ -220,7 +293,7 @@ export class ImportPage extends ConsoleElement {
           aria-current=${this.step === "preview" || this.step === "importing" ? "step" : "false"}>${t("import.step.check")}</li>
         <li class=${this.step === "done" ? "steps__current" : ""} aria-current=${this.step === "done" ? "step" : "false"}>${t("import.step.import")}</li>
       </ol>
-      ${this.error && !(report && report.errors.length) ? html`<p class="alert" role="alert">${this.error}</p>` : null}
+      ${this.error && !(report && report.errors.length) ? html`<p class="alert" role="alert">${this.error()}</p>` : null}
       ${this.step === "choose" || this.step === "checking" ? this.renderChooser() : null}
       ${report && (this.step === "preview" || this.step === "importing") ? this.renderPreview(report) : null}
       ${report && this.step === "done" ? this.renderDone(report) : null}
