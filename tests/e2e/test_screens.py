@@ -271,6 +271,44 @@ class TestContactsAfterTheEvent:
         assert stored["note"] == "Deck envoyé ✅ — rappeler en janvier"
         assert stored["follow_up"] == "done"
 
+    def test_an_edit_made_while_meeting_again_keeps_both_notes(
+        self, tour: Tour, backend: Backend, artifacts: Path
+    ) -> None:
+        contact_id = tour.contact_ids["James O'Connor"]
+        path = f"/api/contacts/{contact_id}"
+        page = on_main_page(f"/contacts/{contact_id}", "page-contact .person-name")(tour)
+        opened = backend.http.get(path, headers=backend.auth(tour.token)).json()
+        note = page.get_by_label("Note privée")
+        expect(note).to_have_value(opened["note"])
+
+        # Zoé meets James again (her other phone): the scan appends to the note.
+        james = next(p for p in tour.people if p.name == "James O'Connor")
+        backend.scan(tour.token, james.badge_url, note="Revu au stand Stripe")
+        draft = opened["note"] + " — devis demandé"
+        note.fill(draft)
+        with page.expect_response(lambda r: r.request.method == "PATCH" and path in r.url) as refused:
+            page.get_by_role("button", name="Enregistrer").click()
+        assert refused.value.status == 412
+        assert refused.value.request.headers["if-match"] == f'"{opened["version"]}"'
+
+        # Nothing lost: the draft stays in the field, the current note is shown with what was added.
+        expect(page.get_by_role("alert")).to_contain_text("Ce contact a changé depuis que vous l'avez ouvert")
+        expect(note).to_have_value(draft)
+        expect(page.locator(".current-note mark")).to_contain_text("Revu au stand Stripe")
+        page.wait_for_timeout(250)
+        page.screenshot(path=str(artifacts / "15-contact-changed.png"), scale="css")
+        assert run_axe(page) == []
+
+        with page.expect_response(lambda r: r.request.method == "PATCH" and path in r.url) as saved:
+            page.get_by_role("button", name="Ajouter la nouvelle note à mon texte et enregistrer").click()
+        assert saved.value.status == 200
+        expect(page.get_by_role("status").filter(has_text="Modifications enregistrées")).to_be_visible()
+        stored = backend.http.get(path, headers=backend.auth(tour.token)).json()
+        assert stored["note"].startswith(draft + "\n\n[")
+        assert stored["note"].endswith("] Revu au stand Stripe")
+        assert stored["follow_up"] == "done"
+        expect(note).to_have_value(stored["note"])
+
     def test_search_and_filters_narrow_the_list(self, tour: Tour) -> None:
         page = on_main_page("/contacts", "rc-contact-row")(tour)
         rows = page.locator("rc-contact-row")

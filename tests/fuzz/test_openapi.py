@@ -60,7 +60,10 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
     "GET /api/badges/{token}": (["410", "422"], "a badge this server signed, not re-issued since"),
     "POST /api/scans": (["410", "422"], "a badge this server signed, of someone else, not re-issued"),
     "GET /api/contacts": (["400"], "a cursor comes from the previous page"),
-    "PATCH /api/contacts/{contact_id}": (["422"], "a tag has a visible character"),
+    "PATCH /api/contacts/{contact_id}": (
+        ["400", "412", "422"],
+        "a tag has a visible character; If-Match is the contact's current ETag, in double quotes",
+    ),
 }
 
 

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 
-from rencontre.contacts import exports, service
+from rencontre.contacts import exports, service, versions
 from rencontre.contacts.schemas import (
     Contact,
     ContactFilters,
@@ -15,7 +15,16 @@ from rencontre.contacts.schemas import (
     FollowUpKind,
 )
 from rencontre.dependencies import CurrentAttendee, SessionDep
-from rencontre.errors import BadRequest, Forbidden, NotFound, Unauthorized, Unprocessable, responses
+from rencontre.errors import (
+    PROBLEM_JSON,
+    BadRequest,
+    Forbidden,
+    NotFound,
+    Problem,
+    Unauthorized,
+    Unprocessable,
+    responses,
+)
 from rencontre.kit.csvfile import MEDIA_TYPE as CSV_MEDIA_TYPE
 from rencontre.kit.text import slugify
 from rencontre.models import Event
@@ -73,22 +82,105 @@ async def list_contacts(
     return await service.list_contacts(session, attendee, filters)
 
 
+_ETAG = {
+    "ETag": {
+        "description": "The contact's version (its `version`, in double quotes). "
+        "Send it back as If-Match to edit it safely.",
+        "schema": {"type": "string"},
+    }
+}
+
+
+def _contact_changed_schema() -> dict[str, Any]:
+    """The 412 body: a problem document with the current contact.
+
+    Written out here rather than as a model: a response model would also be documented
+    as application/json (never sent), and the shared error documentation rewrites any
+    schema named like a problem to the plain Problem, which would hide ``contact``.
+    """
+    schema = Problem.model_json_schema()
+    schema["title"] = "ContactChanged"
+    schema["description"] = "A problem document (RFC 9457) that also holds the current contact."
+    schema["properties"].pop("errors", None)
+    schema["properties"]["contact"] = {
+        "$ref": "#/components/schemas/Contact",
+        "description": "The contact as it is now: make the edit again on it, with its version as If-Match.",
+    }
+    schema["required"] = [*schema.get("required", []), "contact"]
+    return schema
+
+
+_PATCH_RESPONSES: dict[int | str, dict[str, Any]] = {
+    **responses(BadRequest, NotFound, Unprocessable),
+    200: {"description": "The contact as saved, with its new version", "headers": _ETAG},
+    412: {
+        "description": "If-Match names a version the contact has moved on from: nothing was saved",
+        "content": {PROBLEM_JSON: {"schema": _contact_changed_schema()}},
+    },
+}
+_PATCH_RESPONSES[400] = {
+    **_PATCH_RESPONSES[400],
+    "description": "If-Match is malformed, or the body could not be read",
+}
+_PATCH_RESPONSES[422] = {
+    **_PATCH_RESPONSES[422],
+    "description": "The edit is not valid, or it would make the note longer than it may be",
+}
+
+# Declared by hand rather than as a Header parameter, which FastAPI documents as
+# "string or null": a client that sent "null" would be told it is malformed.
+_IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": 'The contact\'s ETag as GET gave it (`"<version>"`), or `*`. The edit is made '
+    "only if the contact is still at that version, else 412 and nothing changes; malformed, 400. "
+    "Without it the edit applies to whatever the contact is now, and may overwrite a note added "
+    "meanwhile by meeting again: kept only for older clients.",
+    "schema": {"type": "string", "pattern": versions.IF_MATCH_PATTERN},
+}
+
+
+def _if_match(request: Request) -> str | None:
+    """Every If-Match line as one list, as HTTP reads repeated list headers; None when absent."""
+    lines = request.headers.getlist("if-match")
+    return ", ".join(lines) if lines else None
+
+
 @router.get(
-    "/{contact_id:uuid}", summary="One of your contacts", responses=responses(NotFound, Unprocessable)
+    "/{contact_id:uuid}",
+    summary="One of your contacts",
+    responses={**responses(NotFound, Unprocessable), 200: {"description": "The contact", "headers": _ETAG}},
 )
-async def get_contact(contact_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep) -> Contact:
-    return await service.get_contact(session, attendee, contact_id)
+async def get_contact(
+    contact_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep, response: Response
+) -> Contact:
+    contact = await service.get_contact(session, attendee, contact_id)
+    response.headers["ETag"] = versions.etag(contact.version)
+    return contact
 
 
 @router.patch(
     "/{contact_id:uuid}",
     summary="Edit a contact's note, tags, rating or follow-up state",
-    responses=responses(NotFound, Unprocessable),
+    description="Send If-Match with the contact's ETag so that an edit never overwrites a note "
+    "added meanwhile (meeting the person again appends to the note): if the contact changed, "
+    "the answer is 412 with the current contact, and nothing is saved.",
+    responses=_PATCH_RESPONSES,
+    openapi_extra={"parameters": [_IF_MATCH]},
 )
 async def update_contact(
-    contact_id: uuid.UUID, body: ContactUpdate, attendee: CurrentAttendee, session: SessionDep
+    contact_id: uuid.UUID,
+    body: ContactUpdate,
+    attendee: CurrentAttendee,
+    session: SessionDep,
+    request: Request,
+    response: Response,
 ) -> Contact:
-    return await service.update_contact(session, attendee, contact_id, body)
+    precondition = versions.parse_if_match(_if_match(request))
+    contact = await service.update_contact(session, attendee, contact_id, body, if_match=precondition)
+    response.headers["ETag"] = versions.etag(contact.version)
+    return contact
 
 
 @router.get(

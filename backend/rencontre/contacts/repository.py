@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, delete, func, or_, select, update
+from sqlalchemy import CursorResult, Select, and_, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rencontre.contacts.versions import Version
 from rencontre.models import Attendee, Encounter, Event, FollowUpState, Scan
 
 ContactRow = tuple[Encounter, Attendee]
@@ -63,6 +66,25 @@ async def get(
         statement = statement.with_for_update(of=Encounter)
     row = (await session.execute(statement)).first()
     return None if row is None else (row[0], row[1])
+
+
+async def write(
+    session: AsyncSession, contact_id: uuid.UUID, values: Mapping[str, Any], *, seen: Version | None
+) -> bool:
+    """Write an edit; with ``seen``, only if the contact is still at that version (compare-and-set).
+
+    The version check is part of the UPDATE itself, so of two edits made on the same
+    version exactly one finds the row unchanged, whatever the isolation level or lock;
+    the row count says whether this one did. The caller refreshes the contact after.
+    """
+    statement = update(Encounter).where(Encounter.id == contact_id).values(**values)
+    if seen is not None:
+        statement = statement.where(
+            Encounter.updated_at == seen.updated_at, Encounter.scan_count == seen.scan_count
+        )
+    result = await session.execute(statement, execution_options={"synchronize_session": False})
+    assert isinstance(result, CursorResult)
+    return bool(result.rowcount == 1)
 
 
 async def event(session: AsyncSession, event_id: uuid.UUID) -> Event:

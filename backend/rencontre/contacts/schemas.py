@@ -4,9 +4,18 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
+from rencontre.contacts.versions import contact_version
 from rencontre.kit.strict import StrictInt
 from rencontre.kit.text import clean_line, clean_text, fold
 from rencontre.models import FollowUpState
@@ -35,7 +44,9 @@ def _distinct_tags(values: list[str]) -> list[str]:
     return kept
 
 
-Note = Annotated[str, Field(max_length=MAX_NOTE_LENGTH), AfterValidator(clean_text)]
+# The length is checked against the stored note (see service.check_note_length): a note
+# that rescans grew past MAX_NOTE_LENGTH may still be edited, as long as it does not grow.
+Note = Annotated[str, AfterValidator(clean_text)]
 Tag = Annotated[str, Field(min_length=1, max_length=MAX_TAG_LENGTH), AfterValidator(_tag)]
 Tags = Annotated[list[Tag], Field(max_length=MAX_TAGS), AfterValidator(_distinct_tags)]
 Rating = Annotated[int, Field(ge=1, le=5)]
@@ -80,6 +91,16 @@ class Contact(BaseModel):
     follow_up_seconds_left: int = Field(ge=0, description="Seconds left in the window, 0 once over.")
     updated_at: datetime
 
+    @computed_field(  # type: ignore[prop-decorator]
+        description="This state of the contact, also sent as the ETag header. To edit it safely, "
+        'send it back in double quotes as If-Match (If-Match: "<version>"): if the contact changed '
+        "meanwhile (you met again and a note was added), the edit is refused with 412."
+    )
+    @property
+    def version(self) -> str:
+        """Derived from what every change moves, so it is never stored nor out of step."""
+        return contact_version(self.id, self.updated_at, self.scan_count)
+
 
 class ContactPage(BaseModel):
     items: list[Contact]
@@ -92,7 +113,9 @@ class ContactUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"minProperties": 1})
 
     note: Note | SkipJsonSchema[None] = Field(
-        default=None, description=f"The whole note, at most {MAX_NOTE_LENGTH} characters."
+        default=None,
+        description=f"The whole note, at most {MAX_NOTE_LENGTH} characters; a note that later "
+        "meetings made longer than that may keep its length but not grow.",
     )
     tags: Tags | SkipJsonSchema[None] = Field(
         default=None, description=f"At most {MAX_TAGS} tags of {MAX_TAG_LENGTH} characters."

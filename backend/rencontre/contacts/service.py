@@ -11,10 +11,12 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from fastapi import status
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.contacts import messages, repository, search
 from rencontre.contacts.schemas import (
+    MAX_NOTE_LENGTH,
     Contact,
     ContactFilters,
     ContactPage,
@@ -22,7 +24,8 @@ from rencontre.contacts.schemas import (
     FollowUpDraft,
     FollowUpKind,
 )
-from rencontre.errors import NotFound
+from rencontre.contacts.versions import Precondition, Version, version_of
+from rencontre.errors import AppError, NotFound, Unprocessable
 from rencontre.kit.pagination import InvalidCursor, decode_cursor, encode_cursor
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Encounter, Event, FollowUpState, Scan
@@ -36,6 +39,40 @@ _CURSOR_KEYS = ("met_at", "id")
 class ContactNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("No such contact among yours.")
+
+
+class ContactChanged(AppError):
+    """412: the edit was made on a version the contact has moved on from; ``contact`` is the current one."""
+
+    status_code = status.HTTP_412_PRECONDITION_FAILED
+    title = "Precondition failed"
+
+    def __init__(self, current: Contact, *, weak: bool = False) -> None:
+        if weak:
+            detail = (
+                'If-Match holds a weak ETag (W/"…"), which never matches an edit, so nothing was '
+                "saved. Send the contact's ETag exactly as it was given, in double quotes."
+            )
+        else:
+            detail = (
+                "This contact changed since you opened it (you met again and a note was added, "
+                "or it was edited elsewhere), so nothing was saved. Reload it and make your edit again."
+            )
+        super().__init__(detail, contact=current.model_dump(mode="json"))
+
+
+class NoteTooLong(Unprocessable):
+    def __init__(self, length: int, limit: int) -> None:
+        excess = length - limit
+        if limit > MAX_NOTE_LENGTH:
+            why = (
+                f"This note had already grown to {limit} characters with the notes added when you "
+                f"met again, past the usual {MAX_NOTE_LENGTH}: it may stay that long but not grow."
+            )
+        else:
+            why = f"A note holds at most {MAX_NOTE_LENGTH} characters."
+        message = f"The note has {length} characters. {why} Remove {excess} and save again."
+        super().__init__(message, errors=[{"field": "note", "message": message}])
 
 
 def to_contact(
@@ -127,24 +164,67 @@ async def get_contact(session: AsyncSession, attendee: Attendee, contact_id: uui
     return to_contact(encounter, person, event=event, language=cards.language_of(attendee), now=utcnow())
 
 
-async def update_contact(
-    session: AsyncSession, attendee: Attendee, contact_id: uuid.UUID, changes: ContactUpdate
-) -> Contact:
-    encounter, person = await _own(session, attendee, contact_id, for_update=True)
-    now = utcnow()
+def check_note_length(note: str | None, stored: str) -> None:
+    """At most MAX_NOTE_LENGTH characters, or as many as the stored note already has.
+
+    Meeting again appends to the note with no limit, so a note may grow past what an
+    edit may write; it stays editable (to fix a word, or to shorten it), it just may
+    not grow further.
+    """
+    if note is None:
+        return
+    limit = max(MAX_NOTE_LENGTH, len(stored))
+    if len(note) > limit:
+        raise NoteTooLong(len(note), limit)
+
+
+def _changed_values(encounter: Encounter, changes: ContactUpdate, now: datetime) -> dict[str, object]:
+    """The columns the edit sets; ``updated_at`` always moves forward, so the version always changes."""
+    values: dict[str, object] = {"updated_at": max(now, encounter.updated_at + timedelta(microseconds=1))}
     if changes.note is not None:
-        encounter.note = changes.note
+        values["note"] = changes.note
     if changes.tags is not None:
-        encounter.tags = list(changes.tags)
+        values["tags"] = list(changes.tags)
     if "rating" in changes.model_fields_set:
-        encounter.rating = changes.rating
+        values["rating"] = changes.rating
     if changes.follow_up is not None and changes.follow_up is not encounter.follow_up:
-        encounter.follow_up = changes.follow_up
-        encounter.followed_up_at = now if changes.follow_up is FollowUpState.done else None
-    encounter.updated_at = now
-    await session.flush()
+        values["follow_up"] = changes.follow_up
+        values["followed_up_at"] = now if changes.follow_up is FollowUpState.done else None
+    return values
+
+
+async def update_contact(
+    session: AsyncSession,
+    attendee: Attendee,
+    contact_id: uuid.UUID,
+    changes: ContactUpdate,
+    *,
+    if_match: Precondition | None = None,
+) -> Contact:
+    """Apply an edit; with ``if_match``, only to the version the client saw (else 412, nothing written).
+
+    Without ``If-Match`` the edit applies to whatever the contact is now, as it always
+    did: older clients keep working, but may overwrite a note added meanwhile.
+    """
+    encounter, person = await _own(session, attendee, contact_id, for_update=True)
     event = await repository.event(session, attendee.event_id)
-    return to_contact(encounter, person, event=event, language=cards.language_of(attendee), now=now)
+    language = cards.language_of(attendee)
+    if if_match is not None and not if_match.matches(version_of(encounter)):
+        current = to_contact(encounter, person, event=event, language=language, now=utcnow())
+        raise ContactChanged(current, weak=if_match.only_weak)
+    check_note_length(changes.note, encounter.note)
+    now = utcnow()
+    seen = Version.of(encounter) if if_match is not None else None
+    written = await repository.write(
+        session, encounter.id, _changed_values(encounter, changes, now), seen=seen
+    )
+    await session.refresh(encounter)
+    contact = to_contact(encounter, person, event=event, language=language, now=now)
+    if not written:
+        # Another edit got in between the read and the write. The row lock (PostgreSQL) and
+        # the write lock (SQLite) already keep writers apart; the compare-and-set guarantees it.
+        raise ContactChanged(contact)
+    return contact
 
 
 async def follow_up_draft(

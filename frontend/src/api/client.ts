@@ -42,8 +42,14 @@ function withQuery(path: string, query?: Query): string {
 export class Api {
   constructor(private readonly hooks: ApiHooks) {}
 
-  private async send(method: string, path: string, body?: unknown, accept = "application/json"): Promise<Response> {
-    const headers = new Headers({ Accept: `${accept}, application/problem+json` });
+  private async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    accept = "application/json",
+    extra: Record<string, string> = {},
+  ): Promise<Response> {
+    const headers = new Headers({ ...extra, Accept: `${accept}, application/problem+json` });
     const token = await this.hooks.token();
     if (token) headers.set("Authorization", `Bearer ${token}`);
     if (body !== undefined) headers.set("Content-Type", "application/json");
@@ -69,8 +75,8 @@ export class Api {
     return response;
   }
 
-  private async json<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const response = await this.send(method, path, body);
+  private async json<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+    const response = await this.send(method, path, body, undefined, extra);
     if (response.status === 204) return undefined as T;
     return (await response.json()) as T;
   }
@@ -123,8 +129,13 @@ export class Api {
     return this.json("GET", `/api/contacts/${encodeURIComponent(id)}`);
   }
 
-  updateContact(id: string, update: ContactUpdate): Promise<Contact> {
-    return this.json("PATCH", `/api/contacts/${encodeURIComponent(id)}`, update);
+  /**
+   * Edit a contact. With `version` (the one the edit was made on) the server refuses with
+   * 412 if the contact changed meanwhile, rather than overwrite a note added by meeting again.
+   */
+  updateContact(id: string, update: ContactUpdate, version?: string): Promise<Contact> {
+    const condition = version ? { "If-Match": `"${version}"` } : undefined;
+    return this.json("PATCH", `/api/contacts/${encodeURIComponent(id)}`, update, condition);
   }
 
   followUp(id: string, kind: FollowUpKind, lang: string): Promise<FollowUpDraft> {

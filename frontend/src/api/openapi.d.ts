@@ -484,7 +484,10 @@ export type paths = {
         delete?: never;
         options?: never;
         head?: never;
-        /** Edit a contact's note, tags, rating or follow-up state */
+        /**
+         * Edit a contact's note, tags, rating or follow-up state
+         * @description Send If-Match with the contact's ETag so that an edit never overwrites a note added meanwhile (meeting the person again appends to the note): if the contact changed, the answer is 412 with the current contact, and nothing is saved.
+         */
         patch: operations["update_contact_api_contacts__contact_id__patch"];
         trace?: never;
     };
@@ -792,6 +795,11 @@ export type components = {
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Version
+             * @description This state of the contact, also sent as the ETag header. To edit it safely, send it back in double quotes as If-Match (If-Match: "<version>"): if the contact changed meanwhile (you met again and a note was added), the edit is refused with 412.
+             */
+            readonly version: string;
         };
         /** ContactPage */
         ContactPage: {
@@ -807,7 +815,7 @@ export type components = {
         ContactUpdate: {
             /**
              * Note
-             * @description The whole note, at most 5000 characters.
+             * @description The whole note, at most 5000 characters; a note that later meetings made longer than that may keep its length but not grow.
              */
             note?: string;
             /**
@@ -4062,9 +4070,11 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Successful Response */
+            /** @description The contact */
             200: {
                 headers: {
+                    /** @description The contact's version (its `version`, in double quotes). Send it back as If-Match to edit it safely. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4125,7 +4135,10 @@ export interface operations {
     update_contact_api_contacts__contact_id__patch: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The contact's ETag as GET gave it (`"<version>"`), or `*`. The edit is made only if the contact is still at that version, else 412 and nothing changes; malformed, 400. Without it the edit applies to whatever the contact is now, and may overwrite a note added meanwhile by meeting again: kept only for older clients. */
+                "If-Match"?: string;
+            };
             path: {
                 contact_id: string;
             };
@@ -4137,16 +4150,18 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Successful Response */
+            /** @description The contact as saved, with its new version */
             200: {
                 headers: {
+                    /** @description The contact's version (its `version`, in double quotes). Send it back as If-Match to edit it safely. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-            /** @description The request body could not be read */
+            /** @description If-Match is malformed, or the body could not be read */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4184,6 +4199,29 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description If-Match names a version the contact has moved on from: nothing was saved */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        /**
+                         * Type
+                         * @default about:blank
+                         */
+                        type: string;
+                        /** Title */
+                        title: string;
+                        /** Status */
+                        status: number;
+                        /** Detail */
+                        detail: string;
+                        /** @description The contact as it is now: make the edit again on it, with its version as If-Match. */
+                        contact: components["schemas"]["Contact"];
+                    };
+                };
+            };
             /** @description The request body is too large */
             413: {
                 headers: {
@@ -4193,7 +4231,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unprocessable content */
+            /** @description The edit is not valid, or it would make the note longer than it may be */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -1,7 +1,7 @@
 import { html, nothing } from "lit";
 
 import { ApiError, NetworkError } from "../api/errors";
-import type { Contact, FollowUpKind } from "../api/types";
+import type { Contact, ContactUpdate, FollowUpKind } from "../api/types";
 import { LightElement } from "../components/light-element";
 import "../components/person-card";
 import "../components/rating-input";
@@ -12,7 +12,47 @@ import { cachedContact, saveContact } from "../offline/cache";
 import { api, getState } from "../state";
 import "./contact.css";
 
-/** One contact: the card, the editable private note, follow-up state and helpers. */
+// What an edit may write; a note that meeting again made longer may keep its length.
+const MAX_NOTE_LENGTH = 5000;
+
+type FollowUp = "todo" | "done";
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag) => b.includes(tag));
+}
+
+/** The user's additions and removals of tags, applied on top of the tags the server has now. */
+function mergeTags(base: readonly string[], mine: readonly string[], fresh: readonly string[]): string[] {
+  const removed = base.filter((tag) => !mine.includes(tag));
+  const added = mine.filter((tag) => !base.includes(tag));
+  return [...fresh.filter((tag) => !removed.includes(tag)), ...added.filter((tag) => !fresh.includes(tag))];
+}
+
+/** What meeting again appended to the note, when that is all that changed (it only ever appends). */
+function addedText(base: string, fresh: string): string | null {
+  return fresh.length > base.length && fresh.startsWith(base) ? fresh.slice(base.length) : null;
+}
+
+/** The user's text followed by the appended one, a blank line between them as meeting again does. */
+function withAddition(mine: string, added: string): string {
+  const text = mine.trimEnd();
+  const addition = added.trimStart();
+  return text ? `${text}\n\n${addition}` : addition;
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ApiError) return error.detail;
+  return error instanceof NetworkError ? t("error.offline") : t("error.generic");
+}
+
+/**
+ * One contact: the card, the editable private note, follow-up state and helpers.
+ *
+ * `contact` is the version the drafts (note, tags, rating) were made on; an edit is
+ * sent with that version as If-Match, so it never overwrites a note that meeting the
+ * person again added meanwhile. On 412 the page loads the current contact and moves
+ * the drafts onto it: the user's text is never dropped.
+ */
 export class ContactPage extends LightElement {
   static override properties = {
     contactId: { type: String, attribute: "contact-id" },
@@ -21,6 +61,7 @@ export class ContactPage extends LightElement {
     tags: { state: true },
     rating: { state: true },
     followUp: { state: true },
+    conflictBase: { state: true },
     message: { state: true },
     error: { state: true },
     saving: { state: true },
@@ -32,7 +73,9 @@ export class ContactPage extends LightElement {
   note = "";
   tags: string[] = [];
   rating: number | null = null;
-  followUp: "todo" | "done" = "todo";
+  followUp: FollowUp = "todo";
+  /** While the note conflicts: the note the user's text was written on (to find what was added). */
+  conflictBase: string | null = null;
   message = "";
   error = "";
   saving = false;
@@ -43,12 +86,48 @@ export class ContactPage extends LightElement {
     void this.load();
   }
 
+  /** Show the contact as the server has it, with no draft. */
   private use(contact: Contact): void {
     this.contact = contact;
     this.note = contact.note ?? "";
     this.tags = [...(contact.tags ?? [])];
     this.rating = contact.rating ?? null;
     this.followUp = contact.follow_up ?? "todo";
+    this.conflictBase = null;
+  }
+
+  /**
+   * Move the drafts onto a newer version of the contact without losing anything typed:
+   * untouched fields take the new values, tags are merged, a changed rating is kept, and a
+   * note changed on both sides becomes a conflict the user settles (their text stays put).
+   */
+  private rebase(fresh: Contact): void {
+    const base = this.contact;
+    if (!base) {
+      this.use(fresh);
+      return;
+    }
+    if (this.note === base.note || this.note === fresh.note) {
+      this.note = fresh.note;
+      this.conflictBase = null;
+    } else if (fresh.note !== base.note) {
+      this.conflictBase ??= base.note;
+    }
+    this.tags = sameTags(this.tags, base.tags) ? [...fresh.tags] : mergeTags(base.tags, this.tags, fresh.tags);
+    if (this.rating === (base.rating ?? null)) this.rating = fresh.rating ?? null;
+    if (this.followUp === base.follow_up) this.followUp = fresh.follow_up;
+    this.contact = fresh;
+    if (this.conflictBase !== null) this.revealConflict();
+  }
+
+  /** Only what the user changed: a field sent back unchanged could undo what meeting again added. */
+  private changes(base: Contact): ContactUpdate {
+    const update: ContactUpdate = {};
+    if (this.note !== base.note) update.note = this.note;
+    if (!sameTags(this.tags, base.tags)) update.tags = this.tags;
+    if (this.rating !== (base.rating ?? null)) update.rating = this.rating;
+    if (this.followUp !== base.follow_up) update.follow_up = this.followUp;
+    return update;
   }
 
   private async load(): Promise<void> {
@@ -57,34 +136,107 @@ export class ContactPage extends LightElement {
     try {
       const fresh = await api.contact(this.contactId);
       await saveContact(fresh);
-      this.use(fresh);
+      this.rebase(fresh);
     } catch (error) {
       if (cached) return;
       this.missing = error instanceof ApiError ? error.detail : t("contact.offline");
     }
   }
 
-  private async save(event?: Event, change: Partial<{ follow_up: "todo" | "done" }> = {}): Promise<void> {
-    event?.preventDefault();
-    if (!this.contact || this.saving) return;
-    this.saving = true;
+  private async save(event: Event): Promise<void> {
+    event.preventDefault();
+    await this.submit();
+  }
+
+  /** Send the user's changes on the version they were made on; a 412 is settled by `changedMeanwhile`. */
+  private async submit(retry = true): Promise<void> {
+    const base = this.contact;
+    if (!base || this.saving) return;
     this.message = "";
     this.error = "";
+    const update = this.changes(base);
+    if (Object.keys(update).length === 0) {
+      this.conflictBase = null;
+      this.message = t("contact.saved");
+      return;
+    }
+    this.saving = true;
+    let stale = false;
     try {
-      const updated = await api.updateContact(this.contact.id, {
-        note: this.note,
-        tags: this.tags,
-        rating: this.rating,
-        follow_up: change.follow_up ?? this.followUp,
-      });
+      const updated = await api.updateContact(base.id, update, base.version);
       await saveContact(updated);
       this.use(updated);
       this.message = t("contact.saved");
     } catch (error) {
-      this.error = error instanceof ApiError ? error.detail : error instanceof NetworkError ? t("error.offline") : t("error.generic");
+      stale = error instanceof ApiError && error.status === 412;
+      if (!stale) this.error = describe(error);
     } finally {
       this.saving = false;
     }
+    if (stale) await this.changedMeanwhile(retry);
+  }
+
+  /**
+   * 412: the contact moved on since the version the edit was made on. Load the current one
+   * and rebase the drafts. If no text of the user's is at stake (only tags or a rating, or a
+   * rescan without a note), save again once; otherwise show the current note beside their
+   * text. Never more than one automatic retry, so a contact that keeps changing cannot loop.
+   */
+  private async changedMeanwhile(retry: boolean): Promise<void> {
+    if (!this.contact) return;
+    let fresh: Contact;
+    try {
+      fresh = await api.contact(this.contact.id);
+    } catch {
+      this.error = t("contact.conflict.unloaded");
+      return;
+    }
+    await saveContact(fresh);
+    this.rebase(fresh);
+    if (this.conflictBase !== null) return;
+    if (retry) await this.submit(false);
+    else this.error = t("contact.changed");
+  }
+
+  /** The follow-up switch saves at once and alone: it never sends (so never overwrites) the note. */
+  private async setFollowUp(state: FollowUp): Promise<void> {
+    const base = this.contact;
+    this.followUp = state;
+    if (!base || this.saving) return;
+    this.saving = true;
+    this.message = "";
+    this.error = "";
+    try {
+      const updated = await api.updateContact(base.id, { follow_up: state });
+      await saveContact(updated);
+      this.rebase(updated);
+      this.message = t("contact.saved");
+    } catch (error) {
+      this.error = describe(error);
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  /** Keep the user's text, add what meeting again appended, and save on the current version. */
+  private async appendAndSave(added: string): Promise<void> {
+    this.note = withAddition(this.note, added);
+    this.conflictBase = null;
+    await this.submit();
+  }
+
+  /** Drop the user's note edit for the current note, to make the edit again on it. */
+  private async startFromCurrent(): Promise<void> {
+    if (!this.contact) return;
+    this.note = this.contact.note;
+    this.conflictBase = null;
+    this.error = "";
+    await this.updateComplete;
+    this.querySelector<HTMLTextAreaElement>("#contact-note")?.focus();
+  }
+
+  private revealConflict(): void {
+    void this.updateComplete.then(() => this.querySelector(".note-conflict")?.scrollIntoView({ block: "start" }));
   }
 
   private async helper(kind: FollowUpKind): Promise<void> {
@@ -98,6 +250,28 @@ export class ContactPage extends LightElement {
     }
   }
 
+  /** The current note beside the user's text, what meeting again added marked, and the ways out. */
+  private renderConflict(contact: Contact) {
+    if (this.conflictBase === null) return nothing;
+    const added = addedText(this.conflictBase, contact.note);
+    const kept = added === null ? contact.note : contact.note.slice(0, contact.note.length - added.length);
+    return html`<div class="note-conflict">
+      <p class="notice error" role="alert">${t("contact.conflict")}</p>
+      <h2 class="current-note-title" id="current-note-title">${t("contact.conflict.current")}</h2>
+      <div class="current-note" role="region" aria-labelledby="current-note-title" tabindex="0">${kept}${added === null ? nothing : html`<mark>${added}</mark>`}</div>
+      <div class="conflict-actions">
+        ${added === null
+          ? nothing
+          : html`<button type="button" class="button primary" ?disabled=${this.saving} @click=${() => void this.appendAndSave(added)}>
+              ${t("contact.conflict.append")}
+            </button>`}
+        <button type="button" class="button secondary" ?disabled=${this.saving} @click=${() => void this.startFromCurrent()}>
+          ${t("contact.conflict.discard")}
+        </button>
+      </div>
+    </div>`;
+  }
+
   protected override render() {
     const back = html`<a class="back-link" href="/contacts">← ${t("contact.back")}</a>`;
     if (!this.contact) {
@@ -107,6 +281,7 @@ export class ContactPage extends LightElement {
     const contact = this.contact;
     const timeZone = getState().me?.event.timezone;
     const countdown = followUpCountdown({ ...contact, follow_up: this.followUp });
+    const grown = contact.note.length > MAX_NOTE_LENGTH;
     return html`
       ${back}
       <rc-person-card .card=${contact.person} heading-level="1"></rc-person-card>
@@ -131,10 +306,7 @@ export class ContactPage extends LightElement {
                 type="radio"
                 name="follow-up"
                 .checked=${this.followUp === state}
-                @change=${() => {
-                  this.followUp = state;
-                  void this.save(undefined, { follow_up: state });
-                }}
+                @change=${() => void this.setFollowUp(state)}
               />
               <span>${t(`contact.followup.${state}`)}</span>
             </label>`,
@@ -143,22 +315,27 @@ export class ContactPage extends LightElement {
       </section>
 
       <form class="note-form" @submit=${(e: Event) => this.save(e)}>
+        ${this.renderConflict(contact)}
         <div class="field">
           <label class="field-label" for="contact-note">${t("contact.note")}</label>
           <textarea
             id="contact-note"
             name="note"
             rows="5"
-            maxlength="5000"
+            maxlength=${Math.max(MAX_NOTE_LENGTH, contact.note.length)}
+            aria-describedby=${grown ? "contact-note-hint" : nothing}
             .value=${this.note}
             @input=${(e: Event) => (this.note = (e.target as HTMLTextAreaElement).value)}
           ></textarea>
+          ${grown ? html`<p class="field-hint" id="contact-note-hint">${t("contact.note.grown")}</p>` : nothing}
         </div>
         <rc-tag-picker .selected=${this.tags} label=${t("contact.tags")} @tags-change=${(e: CustomEvent<string[]>) => (this.tags = e.detail)}></rc-tag-picker>
         <rc-rating-input .value=${this.rating} label=${t("contact.rating")} @rating-change=${(e: CustomEvent<number | null>) => (this.rating = e.detail)}></rc-rating-input>
         ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
         ${this.message ? html`<p class="notice success" role="status">${this.message}</p>` : nothing}
-        <button type="submit" class="button primary large" ?disabled=${this.saving}>${t("contact.save")}</button>
+        <button type="submit" class="button primary large" ?disabled=${this.saving}>
+          ${this.conflictBase !== null ? t("contact.conflict.replace") : t("contact.save")}
+        </button>
       </form>
     `;
   }
