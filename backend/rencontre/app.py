@@ -21,6 +21,7 @@ from rencontre.errors import install_error_handlers
 from rencontre.events import endpoints as events_endpoints
 from rencontre.feed import endpoints as feed_endpoints
 from rencontre.feed.broker import create_broker
+from rencontre.kit import collector
 from rencontre.profile import endpoints as profile_endpoints
 from rencontre.reports import endpoints as reports_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broker = create_broker(settings, engine)
         app.state.broker = broker
         await broker.start()
+        collector.tune_for_serving()
         try:
             yield
         finally:

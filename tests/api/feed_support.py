@@ -314,6 +314,16 @@ async def database_truth(session: AsyncSession, event_id: uuid.UUID) -> dict[str
     }
 
 
+async def follow_all(dashboards: Sequence[tuple[AsgiSocket, dict[str, Any]]], seq: int) -> list[LiveState]:
+    """Each dashboard's state, from its first frame on, once it has reached ``seq``."""
+    states = []
+    for socket, first in dashboards:
+        state = LiveState()
+        state.apply(first)
+        states.append(await socket.follow(state, lambda s: s.seq == seq))
+    return states
+
+
 def timeline_of(state: LiveState) -> dict[str, int]:
     """The state's timeline keyed like :func:`database_truth`'s."""
     return {

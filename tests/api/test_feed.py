@@ -14,8 +14,9 @@ from sqlalchemy import update
 from rencontre.auth import service as auth_service
 from rencontre.badges import service as badge_service
 from rencontre.config import Settings
+from rencontre.feed import hub as hub_module
 from rencontre.feed.broker import FeedNotice
-from rencontre.feed.dashboard import FeedLimits
+from rencontre.feed.dashboard import Dashboard, FeedLimits, Frame
 from rencontre.feed.watch import LiveState
 from rencontre.kit.time import utcnow
 from rencontre.models import FeedTicket
@@ -23,6 +24,7 @@ from tests.api.feed_support import (
     WAIT,
     Refused,
     assert_matches_database,
+    follow_all,
     scene_of,
 )
 from tests.support import Factory
@@ -251,11 +253,7 @@ class TestDeltas:
             try:
                 for seq in range(1, 11):
                     await scene.app.state.broker.publish(FeedNotice(scene.event.id, seq))
-                states = []
-                for socket, first in dashboards:
-                    state = LiveState()
-                    state.apply(first)
-                    states.append(await socket.follow(state, lambda s: s.seq == 10))
+                states = await follow_all(dashboards, 10)
             finally:
                 sa_event.remove(engine, "before_cursor_execute", count)
             hub = scene.app.state.feed_hub
@@ -267,6 +265,41 @@ class TestDeltas:
             assert all(t == texts[0] for t in texts), "every dashboard gets the very same frames"
             for state in states:
                 assert state.counts == states[0].counts
+
+    async def test_the_fan_out_yields_to_other_work_between_slices(
+        self, settings: Settings, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(hub_module, "FANOUT_SLICE", 2)
+        turns = 0
+
+        async def count_turns() -> None:
+            nonlocal turns
+            while True:
+                turns += 1
+                await asyncio.sleep(0)
+
+        offered: dict[int, list[int]] = {}
+        real_offer = Dashboard.offer
+
+        def offer(dashboard: Dashboard, frame: Frame) -> None:
+            offered.setdefault(frame.rev, []).append(turns)
+            real_offer(dashboard, frame)
+
+        monkeypatch.setattr(Dashboard, "offer", offer)
+        async with scene_of(settings, people=4) as scene:
+            dashboards = [await scene.dashboard() for _ in range(7)]
+            counter = asyncio.create_task(count_turns())
+            try:
+                await scene.meet([(0, 1)])
+                states = await follow_all(dashboards, 1)
+            finally:
+                counter.cancel()
+            (rev_turns,) = offered.values()
+            assert len(rev_turns) == 7
+            # Seven dashboards, two per slice: four slices, each in its own turn of the loop.
+            assert len(set(rev_turns)) == 4
+            assert all(state.counts == states[0].counts for state in states)
+            assert_matches_database(states[0], await scene.truth())
 
     async def test_a_scan_through_the_api_reaches_the_dashboard(self, settings: Settings) -> None:
         async with scene_of(settings) as scene:

@@ -154,7 +154,8 @@ class Outbox:
         self._replies = 0
         self._frame_limit = frame_limit
         self._reply_limit = reply_limit
-        self._ready = asyncio.Event()
+        # The sender waiting for an item, if it is: woken by the next put.
+        self._waiter: asyncio.Future[None] | None = None
 
     def put_frame(self, frame: Frame) -> bool:
         """Queue a frame; False when the outbox overflowed and a resync took the frames' place."""
@@ -163,33 +164,40 @@ class Outbox:
             return False
         self._items.append(frame)
         self._frames += 1
-        self._ready.set()
+        self._wake()
         return True
 
     def put_resync(self) -> None:
         self._items = deque(item for item in self._items if isinstance(item, str))
         self._items.append(RESYNC)
         self._frames = 0
-        self._ready.set()
+        self._wake()
 
     def put_reply(self, text: str) -> bool:
         if self._replies >= self._reply_limit:
             return False
         self._items.append(text)
         self._replies += 1
-        self._ready.set()
+        self._wake()
         return True
 
     async def get(self) -> OutboxItem:
         while not self._items:
-            self._ready.clear()
-            await self._ready.wait()
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
         item = self._items.popleft()
         if isinstance(item, Frame):
             self._frames -= 1
         elif isinstance(item, str):
             self._replies -= 1
         return item
+
+    def _wake(self) -> None:
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
 
 
 class Dashboard:
@@ -207,6 +215,8 @@ class Dashboard:
         self._gone = False
         self._overflows: deque[float] = deque()
         self._bucket = TokenBucket(limits.messages_per_second, limits.message_burst)
+        # When the send under way began (loop time), None between sends: see _stalled.
+        self._sending_since: float | None = None
 
     def offer(self, frame: Frame) -> None:
         """Queue a frame for this dashboard without waiting; called for every dashboard of the event."""
@@ -231,7 +241,12 @@ class Dashboard:
         reader = asyncio.create_task(self._read_loop())
         try:
             waiting: set[asyncio.Future[Any]] = {sender, reader, self._closing}
-            await asyncio.wait(waiting, return_when=asyncio.FIRST_COMPLETED)
+            # A send is not given a timeout of its own (one timer per frame per dashboard is
+            # most of what a frame costs); instead this task looks now and then for a stuck one.
+            period = self.limits.send_stall_seconds / 2
+            while not (await asyncio.wait(waiting, timeout=period, return_when=asyncio.FIRST_COMPLETED))[0]:
+                if self._stalled():
+                    self.request_close(FeedClose.TRY_AGAIN_LATER, "Too slow to follow the live feed.")
         finally:
             for task in (sender, reader):
                 task.cancel()
@@ -240,7 +255,15 @@ class Dashboard:
                 await close_socket(self.websocket, *self._closing.result())
             self.finished.set()
 
+    def _stalled(self) -> bool:
+        """Whether the socket has not taken a frame for ``send_stall_seconds``."""
+        since = self._sending_since
+        if since is None:
+            return False
+        return asyncio.get_running_loop().time() - since >= self.limits.send_stall_seconds
+
     async def _send_loop(self) -> None:
+        loop = asyncio.get_running_loop()
         try:
             while True:
                 item = await self.outbox.get()
@@ -254,13 +277,9 @@ class Dashboard:
                     text, rev = item.text, item.rev
                 else:
                     text = item
-                try:
-                    # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation.
-                    async with asyncio.timeout(self.limits.send_stall_seconds):
-                        await self.websocket.send_text(text)
-                except TimeoutError:
-                    self.request_close(FeedClose.TRY_AGAIN_LATER, "Too slow to follow the live feed.")
-                    return
+                self._sending_since = loop.time()
+                await self.websocket.send_text(text)
+                self._sending_since = None
                 if rev is not None:
                     self.sent_rev = rev
         except (WebSocketDisconnect, OSError, RuntimeError):

@@ -8,6 +8,11 @@ same text to every dashboard of the event; then it sleeps ``feed_coalesce_ms``
 before looking again. However fast scans arrive, an event costs at most a few
 reads and a few frames per second, per process.
 
+Fairness. Offering a frame wakes that dashboard's sender, and a thousand sends
+take tens of milliseconds of the one event loop that also answers scans. So the
+ticker offers a frame to :data:`FANOUT_SLICE` dashboards at a time and yields
+between slices: a scan waits for one slice, never for the whole fan-out.
+
 Order. The room, the last broadcast view and the revision counter change only
 together, synchronously, in the ticker; a dashboard joins synchronously too, with
 a first frame built from that same state. So every dashboard gets an unbroken
@@ -36,6 +41,9 @@ from rencontre.feed.schemas import FeedClose
 from rencontre.kit.time import utcnow
 
 logger = logging.getLogger(__name__)
+
+# Dashboards offered a frame per turn of the event loop (see Fairness above).
+FANOUT_SLICE = 100
 
 
 class FeedUnavailable(Exception):
@@ -184,6 +192,7 @@ class EventFeed:
                 continue
             self._dirty.clear()
             self._catch_up = False
+            started = loop.time()
             try:
                 async with self._lock:
                     await self._tick(refresh=refresh)
@@ -203,7 +212,9 @@ class EventFeed:
             failures = 0
             if refresh:
                 next_refresh = loop.time() + limits.refresh_seconds
-            await asyncio.sleep(limits.coalesce_seconds)
+            # One tick per interval at most, counted from this tick's start: the reading and
+            # the fan-out are part of the interval, not added to it.
+            await asyncio.sleep(max(0.0, started + limits.coalesce_seconds - loop.time()))
 
     async def _tick(self, *, refresh: bool) -> None:
         room = self._room
@@ -232,7 +243,7 @@ class EventFeed:
             people=room.people,
             shows_names=self._shows_names,
         )
-        self._publish(after, delta.model_dump_json(exclude_none=True))
+        await self._publish(after, delta.model_dump_json(exclude_none=True))
 
     async def _rebuild(self) -> None:
         logger.info("live feed: rebuilding event %s from the database", self.event_id)
@@ -245,14 +256,19 @@ class EventFeed:
         self._room, self._shows_names = room, head.shows_names
         view = room.view(utcnow())
         snapshot = service.snapshot_frame(self.event_id, view, shows_names=self._shows_names)
-        self._publish(view, snapshot.model_dump_json())
+        await self._publish(view, snapshot.model_dump_json())
 
-    def _publish(self, view: View, text: str) -> None:
+    async def _publish(self, view: View, text: str) -> None:
         self.rev += 1
         self._view = view
         frame = Frame(self.rev, view.seq, text)
-        for dashboard in list(self.dashboards):
-            dashboard.offer(frame)
+        # Whoever joins from here on starts at this revision: the list is the dashboards before.
+        dashboards = list(self.dashboards)
+        for start in range(0, len(dashboards), FANOUT_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            for dashboard in dashboards[start : start + FANOUT_SLICE]:
+                dashboard.offer(frame)
 
 
 class FeedHub:

@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -91,31 +91,41 @@ async def connections(
     return [Connection(row.seq, row.met_at, row.scanner_id, row.scanned_id) for row in rows]
 
 
+_SCANNER, _SCANNED = aliased(Attendee), aliased(Attendee)
+# Built once: aliasing anew on every tick makes reference cycles the collector must then chase.
+_NEW_CONNECTIONS = (
+    select(
+        Encounter.seq,
+        Encounter.met_at,
+        Encounter.scanner_id,
+        Encounter.scanned_id,
+        _SCANNER.name,
+        _SCANNER.company,
+        _SCANNER.joined_at,
+        _SCANNER.deleted_at,
+        _SCANNED.name,
+        _SCANNED.company,
+        _SCANNED.joined_at,
+        _SCANNED.deleted_at,
+    )
+    .join(_SCANNER, _SCANNER.id == Encounter.scanner_id)
+    .join(_SCANNED, _SCANNED.id == Encounter.scanned_id)
+    .where(
+        Encounter.event_id == bindparam("event_id"),
+        Encounter.seq > bindparam("after"),
+        Encounter.seq <= bindparam("upto"),
+    )
+    .order_by(Encounter.seq)
+    .limit(bindparam("limit"))
+)
+
+
 async def new_connections(
     session: AsyncSession, event_id: uuid.UUID, *, after: int, upto: int, limit: int
 ) -> list[tuple[Connection, dict[uuid.UUID, Person]]]:
     """The connections after ``after``, each with the two people as they are now."""
-    scanner, scanned = aliased(Attendee), aliased(Attendee)
     rows = await session.execute(
-        select(
-            Encounter.seq,
-            Encounter.met_at,
-            Encounter.scanner_id,
-            Encounter.scanned_id,
-            scanner.name,
-            scanner.company,
-            scanner.joined_at,
-            scanner.deleted_at,
-            scanned.name,
-            scanned.company,
-            scanned.joined_at,
-            scanned.deleted_at,
-        )
-        .join(scanner, scanner.id == Encounter.scanner_id)
-        .join(scanned, scanned.id == Encounter.scanned_id)
-        .where(Encounter.event_id == event_id, Encounter.seq > after, Encounter.seq <= upto)
-        .order_by(Encounter.seq)
-        .limit(limit)
+        _NEW_CONNECTIONS, {"event_id": event_id, "after": after, "upto": upto, "limit": limit}
     )
     found = []
     for row in rows:
