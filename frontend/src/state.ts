@@ -1,5 +1,5 @@
 // The page's state: who is signed in, their profile and event, the network,
-// and the outbox. Pages read it through StoreController and act through the
+// and what waits on the phone (scans, contact edits). Pages read it through StoreController and act through the
 // functions below.
 import type { ReactiveController, ReactiveControllerHost } from "lit";
 
@@ -8,6 +8,7 @@ import { ApiError, NetworkError } from "./api/errors";
 import type { AttendeeSession, Contact, Me } from "./api/types";
 import { saveContacts, saveDirectory } from "./offline/cache";
 import { clearPersonalData, deleteValue, getValue, setValue, type RejectedItem } from "./offline/db";
+import { flushEdits, pendingEdits } from "./offline/edits";
 import { flush, OUTBOX_CHANNEL, queued, rejected, type OutboxMessage } from "./offline/outbox";
 import { requestBackgroundSync } from "./sw-bridge";
 
@@ -17,6 +18,8 @@ export interface State {
   me: Me | null;
   online: boolean;
   pending: number;
+  /** Contact edits waiting to be sent (not those waiting for the user). */
+  edits: number;
   rejected: RejectedItem[];
   syncing: boolean;
   sessionExpired: boolean;
@@ -29,6 +32,7 @@ const state: State = {
   me: null,
   online: navigator.onLine,
   pending: 0,
+  edits: 0,
   rejected: [],
   syncing: false,
   sessionExpired: false,
@@ -74,7 +78,7 @@ export const api = new Api({
   token: () => state.session?.access_token ?? null,
   onSuccess: () => {
     if (!state.online) setState({ online: true });
-    if (state.pending > 0 && !state.syncing && flushSoon === null) {
+    if (state.pending + state.edits > 0 && !state.syncing && flushSoon === null) {
       flushSoon = setTimeout(() => {
         flushSoon = null;
         void syncOutbox();
@@ -86,8 +90,12 @@ export const api = new Api({
 
 export async function refreshOutboxCounts(): Promise<void> {
   const attendeeId = state.session?.attendee_id;
-  const [items, refused] = await Promise.all([queued(attendeeId), rejected()]);
-  setState({ pending: items.length, rejected: refused });
+  const [items, refused, edits] = await Promise.all([queued(attendeeId), rejected(), pendingEdits(attendeeId)]);
+  setState({
+    pending: items.length,
+    rejected: refused,
+    edits: edits.filter((edit) => edit.state === "queued").length,
+  });
 }
 
 export async function syncOutbox(): Promise<void> {
@@ -96,7 +104,9 @@ export async function syncOutbox(): Promise<void> {
   setState({ syncing: true });
   try {
     const report = await flush(api, session.attendee_id);
-    if (report.error) scheduleRetry();
+    // Edits after scans: an edit may be of a contact that a queued scan makes.
+    const edits = report.error ? null : await flushEdits(api, session.attendee_id);
+    if (report.error || edits?.error) scheduleRetry();
   } finally {
     setState({ syncing: false });
     await refreshOutboxCounts();
@@ -110,7 +120,7 @@ function scheduleRetry(): void {
   if (retryTimer !== null) return;
   retryTimer = setTimeout(() => {
     retryTimer = null;
-    if (state.pending > 0) void syncOutbox();
+    if (state.pending + state.edits > 0) void syncOutbox();
   }, 30_000);
 }
 
@@ -128,7 +138,7 @@ export async function signIn(joinToken: string): Promise<AttendeeSession> {
 export async function signOut(): Promise<void> {
   await clearPersonalData();
   await deleteValue("session");
-  setState({ session: null, me: null, pending: 0 });
+  setState({ session: null, me: null, pending: 0, edits: 0 });
 }
 
 export async function refreshMe(): Promise<Me | null> {

@@ -343,6 +343,117 @@ class TestContactsAfterTheEvent:
         expect(page.get_by_role("heading", level=1)).to_have_text("Mes contacts")
 
 
+@dataclass
+class OpenContact:
+    page: Any
+    path: str
+    before: dict[str, Any]
+
+
+def open_contact(tour: Tour, backend: Backend, name: str) -> OpenContact:
+    """The contact's page, and the contact as the server has it then."""
+    contact_id = tour.contact_ids[name]
+    path = f"/api/contacts/{contact_id}"
+    page = on_main_page(f"/contacts/{contact_id}", "page-contact .person-name")(tour)
+    return OpenContact(page, path, backend.http.get(path, headers=backend.auth(tour.token)).json())
+
+
+def stored(tour: Tour, backend: Backend, path: str) -> dict[str, Any]:
+    contact: dict[str, Any] = backend.http.get(path, headers=backend.auth(tour.token)).json()
+    return contact
+
+
+def expect_kept_on_the_phone(page: Any) -> None:
+    expect(page.get_by_role("status").filter(has_text="Enregistré sur ce téléphone")).to_be_visible()
+
+
+def save_note_offline(page: Any, draft: str) -> None:
+    """Save the note with the network cut, then go back to the list."""
+    page.get_by_label("Note privée").fill(draft)
+    page.get_by_role("button", name="Enregistrer").click()
+    expect_kept_on_the_phone(page)
+    page.get_by_role("link", name="Tous les contacts").click()
+
+
+class TestContactEditsWithoutNetwork:
+    """An edit made offline waits on the phone with the version it was made on; back online,
+    it is saved, moved onto what meeting again added, or left for the user to settle."""
+
+    def test_an_edit_made_offline_is_saved_when_the_network_returns(
+        self, tour: Tour, backend: Backend, artifacts: Path
+    ) -> None:
+        opened = open_contact(tour, backend, "Inès Benali")
+        page, before = opened.page, opened.before
+        draft = before["note"] + " — rappeler lundi"
+        tour.context.set_offline(True)
+        try:
+            save_note_offline(page, draft)
+            row = page.locator("rc-contact-row", has_text="Inès Benali")
+            expect(row.locator(".badge.pending")).to_have_text("Modification non envoyée")
+            expect(row.locator(".contact-note")).to_have_text(draft)
+            page.wait_for_timeout(250)
+            page.screenshot(path=str(artifacts / "16-contacts-edit-waiting.png"), scale="css")
+            assert run_axe(page) == []
+            assert stored(tour, backend, opened.path)["note"] == before["note"]
+        finally:
+            tour.context.set_offline(False)
+        expect(row.locator(".badge.pending")).to_have_count(0, timeout=15_000)
+        saved = stored(tour, backend, opened.path)
+        assert saved["note"] == draft
+        assert saved["version"] != before["version"]
+
+    def test_an_offline_follow_up_is_moved_onto_a_note_added_meanwhile(
+        self, tour: Tour, backend: Backend
+    ) -> None:
+        opened = open_contact(tour, backend, "Inès Benali")
+        wanted = "todo" if opened.before["follow_up"] == "done" else "done"
+        tour.context.set_offline(True)
+        try:
+            opened.page.get_by_role("radio", name="Faite" if wanted == "done" else "À faire").check()
+            expect_kept_on_the_phone(opened.page)
+            # Meanwhile Zoé meets Inès again from another phone: the note grows.
+            ines = next(p for p in tour.people if p.name == "Inès Benali")
+            backend.scan(tour.token, ines.badge_url, note="Revue au café")
+        finally:
+            tour.context.set_offline(False)
+        for _ in range(60):
+            saved = stored(tour, backend, opened.path)
+            if saved["follow_up"] == wanted:
+                break
+            opened.page.wait_for_timeout(250)
+        assert saved["follow_up"] == wanted
+        assert saved["note"].startswith(opened.before["note"])
+        assert saved["note"].endswith("Revue au café")
+
+    def test_an_offline_note_that_meets_a_new_note_waits_for_the_user(
+        self, tour: Tour, backend: Backend
+    ) -> None:
+        opened = open_contact(tour, backend, "James O'Connor")
+        page = opened.page
+        draft = opened.before["note"] + " — démo prévue"
+        tour.context.set_offline(True)
+        try:
+            save_note_offline(page, draft)
+            james = next(p for p in tour.people if p.name == "James O'Connor")
+            backend.scan(tour.token, james.badge_url, note="Vu au dîner")
+        finally:
+            tour.context.set_offline(False)
+        row = page.locator("rc-contact-row", has_text="James O'Connor")
+        expect(row.locator(".badge.pending")).to_have_text("Modification à vérifier", timeout=15_000)
+        assert stored(tour, backend, opened.path)["note"].endswith("Vu au dîner")
+
+        row.click()
+        expect(page.locator(".current-note mark")).to_contain_text("Vu au dîner")
+        expect(page.get_by_label("Note privée")).to_have_value(draft)
+        page.get_by_role("button", name="Ajouter la nouvelle note à mon texte et enregistrer").click()
+        expect(page.get_by_role("status").filter(has_text="Modifications enregistrées")).to_be_visible()
+        saved = stored(tour, backend, opened.path)
+        assert saved["note"].startswith(draft + "\n\n[")
+        assert saved["note"].endswith("] Vu au dîner")
+        page.get_by_role("link", name="Tous les contacts").click()
+        expect(row.locator(".badge.pending")).to_have_count(0)
+
+
 class TestSignInFromTheInstalledApp:
     def test_the_personal_link_pasted_on_the_welcome_screen_signs_in(
         self, phone: Callable[..., Any], backend: Backend, live_server: LiveServer

@@ -1,6 +1,7 @@
 import { html, nothing } from "lit";
 
 import type { Contact } from "../api/types";
+import type { PendingEdit } from "../offline/db";
 import { colourSlot, followUpCountdown, formatMoment, initials, tagLabel } from "../format";
 import { t } from "../i18n";
 import { getState } from "../state";
@@ -10,10 +11,13 @@ import { LightElement } from "./light-element";
 export class ContactRow extends LightElement {
   static override properties = {
     contact: { attribute: false },
+    edit: { attribute: false },
     now: { type: Number },
   };
 
   contact: Contact | null = null;
+  /** The state of an edit of this contact not yet saved, if there is one. */
+  edit: PendingEdit["state"] | null = null;
   now = Date.now();
 
   protected override render() {
@@ -27,7 +31,11 @@ export class ContactRow extends LightElement {
       <a class="contact-row" href=${`/contacts/${encodeURIComponent(contact.id)}`}>
         <span class="avatar avatar-c${colourSlot(name)}" aria-hidden="true">${initials(name)}</span>
         <span class="contact-main">
-          <span class="contact-name">${name}${contact.mutual ? html` <span class="badge mutual">${t("contacts.mutual")}</span>` : nothing}</span>
+          <span class="contact-name"
+            >${name}${contact.mutual ? html` <span class="badge mutual">${t("contacts.mutual")}</span>` : nothing}${this.edit
+              ? html` <span class="badge pending">${t(this.edit === "queued" ? "contacts.edit.queued" : "contacts.edit.check")}</span>`
+              : nothing}</span
+          >
           ${role ? html`<span class="contact-role">${role}</span>` : nothing}
           ${contact.note ? html`<span class="contact-note">${contact.note}</span>` : nothing}
           <span class="contact-meta">

@@ -1,9 +1,9 @@
-// The phone's own database: the outbox of scans not yet acknowledged, the
-// event's directory and the attendee's data for offline use. Used by the page
+// The phone's own database: the outbox of scans not yet acknowledged, contact
+// edits not yet saved, the event's directory and the attendee's data for offline use. Used by the page
 // and by the service worker (Background Sync), so it never touches the DOM.
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 
-import type { AttendeeSession, BadgeInfo, Contact, Me, PublicCard, ScanRequest } from "../api/types";
+import type { AttendeeSession, BadgeInfo, Contact, ContactUpdate, Me, PublicCard, ScanRequest } from "../api/types";
 
 export interface OutboxItem extends ScanRequest {
   /** Whose scan this is: only that attendee's session may send it. */
@@ -19,6 +19,20 @@ export interface OutboxItem extends ScanRequest {
 export interface RejectedItem extends OutboxItem {
   detail: string;
   rejected_at: string;
+}
+
+/** A contact edit not yet saved by the server (see edits.ts). */
+export interface PendingEdit {
+  contact_id: string;
+  /** Whose edit this is: only that attendee's session may send it. */
+  attendee_id: string;
+  /** The contact as it was when the edit was made: its version goes as If-Match. */
+  base: Contact;
+  update: ContactUpdate;
+  queued_at: string;
+  /** queued: to send; conflict: the note changed on both sides; refused: `detail` says why. */
+  state: "queued" | "conflict" | "refused";
+  detail?: string;
 }
 
 export interface DirectoryCard extends PublicCard {
@@ -37,6 +51,7 @@ interface RencontreSchema extends DBSchema {
   kv: { key: string; value: unknown };
   outbox: { key: string; value: OutboxItem; indexes: { "by-queued-at": string } };
   rejected: { key: string; value: RejectedItem };
+  edits: { key: string; value: PendingEdit };
   directory: { key: string; value: DirectoryCard };
   contacts: { key: string; value: Contact; indexes: { "by-met-at": string } };
 }
@@ -44,7 +59,7 @@ interface RencontreSchema extends DBSchema {
 export type RencontreDB = IDBPDatabase<RencontreSchema>;
 
 const NAME = "rencontre";
-const VERSION = 1;
+const VERSION = 2;
 
 let opening: Promise<RencontreDB> | null = null;
 
@@ -60,6 +75,9 @@ export function db(): Promise<RencontreDB> {
         database.createObjectStore("directory", { keyPath: "badge_code" });
         const contacts = database.createObjectStore("contacts", { keyPath: "id" });
         contacts.createIndex("by-met-at", "met_at");
+      }
+      if (oldVersion < 2) {
+        database.createObjectStore("edits", { keyPath: "contact_id" });
       }
     },
     blocking() {
@@ -83,7 +101,7 @@ export async function deleteValue(key: keyof KeyValues): Promise<void> {
   await (await db()).delete("kv", key);
 }
 
-/** Forget everything about the signed-in attendee except scans still waiting to be sent. */
+/** Forget everything about the signed-in attendee except scans and edits still waiting to be sent. */
 export async function clearPersonalData(): Promise<void> {
   const database = await db();
   const tx = database.transaction(["kv", "directory", "contacts", "rejected"], "readwrite");

@@ -19,7 +19,8 @@ export type OutboxMessage =
   | { type: "changed" }
   | { type: "acknowledged"; results: ScanResult[] };
 
-function announce(message: OutboxMessage): void {
+/** Tell every page (and the other tabs) that what waits on this phone changed. */
+export function announce(message: OutboxMessage): void {
   if (typeof BroadcastChannel === "undefined") return;
   const channel = new BroadcastChannel(OUTBOX_CHANNEL);
   channel.postMessage(message);

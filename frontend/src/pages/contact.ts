@@ -3,35 +3,19 @@ import { html, nothing } from "lit";
 import { ApiError, NetworkError } from "../api/errors";
 import type { Contact, ContactUpdate, FollowUpKind } from "../api/types";
 import { LightElement } from "../components/light-element";
+import { addedText, changes, draftOf, rebase, withUpdate, type Draft, type FollowUp } from "../contact-draft";
 import "../components/person-card";
 import "../components/rating-input";
 import "../components/tag-picker";
 import { followUpCountdown, formatMoment } from "../format";
 import { lang, t } from "../i18n";
 import { cachedContact, saveContact } from "../offline/cache";
-import { api, getState } from "../state";
+import { dropEdit, pendingEdit, queueEdit } from "../offline/edits";
+import { api, getState, queuedForLater } from "../state";
 import "./contact.css";
 
 // What an edit may write; a note that meeting again made longer may keep its length.
 const MAX_NOTE_LENGTH = 5000;
-
-type FollowUp = "todo" | "done";
-
-function sameTags(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((tag) => b.includes(tag));
-}
-
-/** The user's additions and removals of tags, applied on top of the tags the server has now. */
-function mergeTags(base: readonly string[], mine: readonly string[], fresh: readonly string[]): string[] {
-  const removed = base.filter((tag) => !mine.includes(tag));
-  const added = mine.filter((tag) => !base.includes(tag));
-  return [...fresh.filter((tag) => !removed.includes(tag)), ...added.filter((tag) => !fresh.includes(tag))];
-}
-
-/** What meeting again appended to the note, when that is all that changed (it only ever appends). */
-function addedText(base: string, fresh: string): string | null {
-  return fresh.length > base.length && fresh.startsWith(base) ? fresh.slice(base.length) : null;
-}
 
 /** The user's text followed by the appended one, a blank line between them as meeting again does. */
 function withAddition(mine: string, added: string): string {
@@ -40,9 +24,13 @@ function withAddition(mine: string, added: string): string {
   return text ? `${text}\n\n${addition}` : addition;
 }
 
+/** No answer, or the server cannot take it now: the edit waits on the phone. */
+function keepForLater(error: unknown): boolean {
+  return error instanceof NetworkError || (error instanceof ApiError && error.transient);
+}
+
 function describe(error: unknown): string {
-  if (error instanceof ApiError) return error.detail;
-  return error instanceof NetworkError ? t("error.offline") : t("error.generic");
+  return error instanceof ApiError ? error.detail : t("error.generic");
 }
 
 /**
@@ -51,7 +39,8 @@ function describe(error: unknown): string {
  * `contact` is the version the drafts (note, tags, rating) were made on; an edit is
  * sent with that version as If-Match, so it never overwrites a note that meeting the
  * person again added meanwhile. On 412 the page loads the current contact and moves
- * the drafts onto it: the user's text is never dropped.
+ * the drafts onto it: the user's text is never dropped. Without network the edit is
+ * kept on the phone (offline/edits.ts) and the page reopens on it until it is saved.
  */
 export class ContactPage extends LightElement {
   static override properties = {
@@ -86,51 +75,48 @@ export class ContactPage extends LightElement {
     void this.load();
   }
 
-  /** Show the contact as the server has it, with no draft. */
-  private use(contact: Contact): void {
+  /** Show `contact` with `draft` in the fields (none: as the server has it). */
+  private use(contact: Contact, draft: Draft = draftOf(contact)): void {
     this.contact = contact;
-    this.note = contact.note ?? "";
-    this.tags = [...(contact.tags ?? [])];
-    this.rating = contact.rating ?? null;
-    this.followUp = contact.follow_up ?? "todo";
+    this.setDraft(draft);
     this.conflictBase = null;
   }
 
-  /**
-   * Move the drafts onto a newer version of the contact without losing anything typed:
-   * untouched fields take the new values, tags are merged, a changed rating is kept, and a
-   * note changed on both sides becomes a conflict the user settles (their text stays put).
-   */
+  private get draft(): Draft {
+    return { note: this.note, tags: this.tags, rating: this.rating, followUp: this.followUp };
+  }
+
+  private setDraft(draft: Draft): void {
+    this.note = draft.note;
+    this.tags = [...draft.tags];
+    this.rating = draft.rating;
+    this.followUp = draft.followUp;
+  }
+
+  /** Move the drafts onto a newer version of the contact without losing anything typed. */
   private rebase(fresh: Contact): void {
     const base = this.contact;
     if (!base) {
       this.use(fresh);
       return;
     }
-    if (this.note === base.note || this.note === fresh.note) {
-      this.note = fresh.note;
-      this.conflictBase = null;
-    } else if (fresh.note !== base.note) {
-      this.conflictBase ??= base.note;
-    }
-    this.tags = sameTags(this.tags, base.tags) ? [...fresh.tags] : mergeTags(base.tags, this.tags, fresh.tags);
-    if (this.rating === (base.rating ?? null)) this.rating = fresh.rating ?? null;
-    if (this.followUp === base.follow_up) this.followUp = fresh.follow_up;
+    const moved = rebase(base, this.draft, fresh);
+    if (moved.noteConflict) this.conflictBase ??= base.note;
+    else if (this.note === base.note || this.note === fresh.note) this.conflictBase = null;
+    this.setDraft(moved.draft);
     this.contact = fresh;
     if (this.conflictBase !== null) this.revealConflict();
   }
 
-  /** Only what the user changed: a field sent back unchanged could undo what meeting again added. */
-  private changes(base: Contact): ContactUpdate {
-    const update: ContactUpdate = {};
-    if (this.note !== base.note) update.note = this.note;
-    if (!sameTags(this.tags, base.tags)) update.tags = this.tags;
-    if (this.rating !== (base.rating ?? null)) update.rating = this.rating;
-    if (this.followUp !== base.follow_up) update.follow_up = this.followUp;
-    return update;
-  }
-
   private async load(): Promise<void> {
+    const edit = await pendingEdit(this.contactId);
+    if (edit) {
+      // An edit not yet saved: reopen on it, on the version it was made on, and send it now.
+      this.use(edit.base, withUpdate(edit.base, edit.update));
+      if (edit.state === "refused") this.error = t("contact.refused", { reason: edit.detail ?? "" });
+      else await this.submit();
+      return;
+    }
     const cached = await cachedContact(this.contactId);
     if (cached) this.use(cached);
     try {
@@ -154,9 +140,10 @@ export class ContactPage extends LightElement {
     if (!base || this.saving) return;
     this.message = "";
     this.error = "";
-    const update = this.changes(base);
+    const update = changes(base, this.draft);
     if (Object.keys(update).length === 0) {
       this.conflictBase = null;
+      await dropEdit(base.id);
       this.message = t("contact.saved");
       return;
     }
@@ -165,15 +152,26 @@ export class ContactPage extends LightElement {
     try {
       const updated = await api.updateContact(base.id, update, base.version);
       await saveContact(updated);
+      await dropEdit(base.id);
       this.use(updated);
       this.message = t("contact.saved");
     } catch (error) {
       stale = error instanceof ApiError && error.status === 412;
-      if (!stale) this.error = describe(error);
+      if (keepForLater(error)) await this.keep(base, update);
+      else if (!stale) this.error = describe(error);
     } finally {
       this.saving = false;
     }
     if (stale) await this.changedMeanwhile(retry);
+  }
+
+  /** Keep the edit on the phone, to be sent (with the version it was made on) when the network returns. */
+  private async keep(base: Contact, update: ContactUpdate): Promise<void> {
+    const attendeeId = getState().session?.attendee_id;
+    if (!attendeeId) return;
+    await queueEdit(attendeeId, base, update);
+    await queuedForLater();
+    this.message = t("contact.queued");
   }
 
   /**
@@ -187,8 +185,9 @@ export class ContactPage extends LightElement {
     let fresh: Contact;
     try {
       fresh = await api.contact(this.contact.id);
-    } catch {
-      this.error = t("contact.conflict.unloaded");
+    } catch (error) {
+      if (keepForLater(error)) await this.keep(this.contact, changes(this.contact, this.draft));
+      else this.error = t("contact.conflict.unloaded");
       return;
     }
     await saveContact(fresh);
@@ -203,6 +202,11 @@ export class ContactPage extends LightElement {
     const base = this.contact;
     this.followUp = state;
     if (!base || this.saving) return;
+    if (await pendingEdit(base.id)) {
+      // An edit waits already: the switch joins it rather than race it.
+      await this.submit();
+      return;
+    }
     this.saving = true;
     this.message = "";
     this.error = "";
@@ -212,7 +216,8 @@ export class ContactPage extends LightElement {
       this.rebase(updated);
       this.message = t("contact.saved");
     } catch (error) {
-      this.error = describe(error);
+      if (keepForLater(error)) await this.keep(base, { follow_up: state });
+      else this.error = describe(error);
     } finally {
       this.saving = false;
     }

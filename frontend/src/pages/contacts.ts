@@ -8,7 +8,8 @@ import { tagLabel } from "../format";
 import { plural, t } from "../i18n";
 import { saveBlob } from "../kit/download";
 import { cachedContacts } from "../offline/cache";
-import type { OutboxItem } from "../offline/db";
+import type { OutboxItem, PendingEdit } from "../offline/db";
+import { pendingEdits, withEdit } from "../offline/edits";
 import { queued } from "../offline/outbox";
 import { api, getState, onContactsChanged, refreshContacts, StoreController } from "../state";
 import "./contacts.css";
@@ -47,6 +48,8 @@ export class ContactsPage extends LightElement {
 
   contacts: Contact[] = [];
   waiting: OutboxItem[] = [];
+  /** Edits not yet saved, by contact id: the list shows the contacts as they will be. */
+  edits = new Map<string, PendingEdit>();
   filters: Filters = { q: "", tag: "", mutual: false, followUp: "" };
   now = Date.now();
   error = "";
@@ -70,8 +73,10 @@ export class ContactsPage extends LightElement {
   }
 
   private async load(): Promise<void> {
-    const [contacts, waiting] = await Promise.all([cachedContacts(), queued(getState().session?.attendee_id)]);
-    this.contacts = contacts;
+    const attendeeId = getState().session?.attendee_id;
+    const [contacts, waiting, edits] = await Promise.all([cachedContacts(), queued(attendeeId), pendingEdits(attendeeId)]);
+    this.edits = new Map(edits.map((edit) => [edit.contact_id, edit]));
+    this.contacts = contacts.map((contact) => withEdit(contact, this.edits.get(contact.id)));
     this.waiting = waiting.reverse();
     this.loaded = true;
   }
@@ -161,7 +166,7 @@ export class ContactsPage extends LightElement {
         : nothing}
       ${shown.length
         ? html`<ul class="contact-list">
-            ${shown.map((contact) => html`<li><rc-contact-row .contact=${contact} .now=${this.now}></rc-contact-row></li>`)}
+            ${shown.map((contact) => html`<li><rc-contact-row .contact=${contact} .edit=${this.edits.get(contact.id)?.state ?? null} .now=${this.now}></rc-contact-row></li>`)}
           </ul>`
         : this.loaded && !this.waiting.length
           ? html`<p class="empty">${filtering ? t("contacts.nomatch") : t("contacts.empty")}</p>`

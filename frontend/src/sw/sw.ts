@@ -8,6 +8,7 @@ import { NavigationRoute, registerRoute } from "workbox-routing";
 
 import { Api } from "../api/client";
 import { getValue } from "../offline/db";
+import { flushEdits } from "../offline/edits";
 import { flush, SYNC_TAG } from "../offline/outbox";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
@@ -43,8 +44,9 @@ async function flushFromWorker(): Promise<void> {
   if (!session) return;
   const api = new Api({ token: () => session.access_token });
   const report = await flush(api, session.attendee_id);
+  const error = report.error ?? (await flushEdits(api, session.attendee_id)).error;
   // Throwing asks the browser to fire `sync` again later.
-  if (report.error) throw report.error instanceof Error ? report.error : new Error("sync failed");
+  if (error) throw error instanceof Error ? error : new Error("sync failed");
 }
 
 self.addEventListener("sync", (event: Event) => {
