@@ -214,6 +214,25 @@ class ConsoleTab:
     errors: list[str]
 
 
+# The sign-in form's words in the console's two languages.
+_SIGN_IN = {
+    "en": ("E-mail", "Password", "Sign in"),
+    "fr": ("Adresse e-mail", "Mot de passe", "Se connecter"),
+}
+
+
+def sign_in(tab: ConsoleTab, path: str, lang: str = "en") -> None:
+    """Open ``path``, get sent to the sign-in form, sign in and land back on ``path``."""
+    email, password, button = _SIGN_IN[lang]
+    page = tab.page
+    page.goto(path)
+    page.wait_for_url("**/console/login**")
+    page.get_by_label(email).fill(ORGANISER_EMAIL)
+    page.get_by_label(password).fill(ORGANISER_PASSWORD)
+    page.get_by_role("button", name=button).click()
+    page.wait_for_url(f"**{path}")
+
+
 def run_axe(page: Any) -> list[dict[str, Any]]:
     """Violations of impact serious or critical on the screen as it is now."""
     if not page.evaluate("typeof window.axe !== 'undefined'"):

@@ -17,12 +17,11 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.e2e.console_helpers import (
-    ORGANISER_EMAIL,
-    ORGANISER_PASSWORD,
     ConsoleServer,
     ConsoleTab,
     check_screen,
     csp_violations,
+    sign_in,
 )
 
 # The console's fixtures (all named console_*), beside the PWA's in tests/e2e/conftest.py.
@@ -38,16 +37,6 @@ def crowd(count: int) -> bytes:
         f"Invité {n:02d},guest{n:02d}@e2e.example,Maison {n:02d}" for n in range(count)
     ]
     return ("\n".join(rows) + "\n").encode()
-
-
-def sign_in(tab: ConsoleTab, path: str) -> None:
-    page = tab.page
-    page.goto(path)
-    page.wait_for_url("**/console/login**")
-    page.get_by_label("E-mail").fill(ORGANISER_EMAIL)
-    page.get_by_label("Password").fill(ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{path}")
 
 
 def row(page: Any, name: str) -> Any:

@@ -11,12 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.console_helpers import (
-    ORGANISER_EMAIL,
-    ORGANISER_PASSWORD,
     ConsoleServer,
     ConsoleTab,
     check_screen,
     csp_violations,
+    sign_in,
 )
 
 # The console's fixtures (all named console_*), beside the PWA's in tests/e2e/conftest.py.
@@ -46,16 +45,6 @@ FRENCH = {
 ENGLISH_EMAIL = "The e-mail address “jean@@x” is not valid."
 
 
-def sign_in_in_french(tab: ConsoleTab, path: str) -> None:
-    page = tab.page
-    page.goto(path)
-    page.wait_for_url("**/console/login**")
-    page.get_by_label("Adresse e-mail").fill(ORGANISER_EMAIL)
-    page.get_by_label("Mot de passe").fill(ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(f"**{path}")
-
-
 def reasons(tab: ConsoleTab) -> dict[str, str]:
     """Each bad row's reason by its line, as the table's row header names it."""
     rows = tab.page.locator("tr.import-error")
@@ -78,7 +67,7 @@ class TestImportProblemsInFrench:
         api.import_csv(event_id, REGISTERED.encode())
         tab = console_tab(locale="fr-FR")
         page = tab.page
-        sign_in_in_french(tab, f"/console/events/{event_id}/import")
+        sign_in(tab, f"/console/events/{event_id}/import", lang="fr")
         expect(page.get_by_role("heading", name="Importer des participants")).to_be_visible()
 
         bad = tmp_path / "inscrits.csv"

@@ -22,6 +22,7 @@ from tests.e2e.console_helpers import (
     OrganiserApi,
     check_screen,
     csp_violations,
+    sign_in,
 )
 
 # The console's fixtures (all named console_*), beside the PWA's in tests/e2e/conftest.py.
@@ -29,16 +30,6 @@ pytest_plugins = ["tests.e2e.console_fixtures"]
 pytestmark = pytest.mark.e2e
 
 NOTE = "never shown"
-
-
-def sign_in(tab: ConsoleTab, path: str) -> None:
-    page = tab.page
-    page.goto(path)
-    page.wait_for_url("**/console/login**")
-    page.get_by_label("E-mail").fill(ORGANISER_EMAIL)
-    page.get_by_label("Password").fill(ORGANISER_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"**{path}")
 
 
 def met(api: OrganiserApi, event_id: str) -> None:
