@@ -8,7 +8,8 @@ machine.
 
 Same shape means: the same paths, a bearer token that is read (not verified), a
 JSON body parsed into a pydantic model of the same fields, and a small JSON
-answer. No database, no signature check, no middleware.
+answer serialized once from its model, as the scan endpoints do. No database, no
+signature check, no middleware.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import FastAPI, Header, status
+from fastapi import FastAPI, Header, Response, status
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
@@ -52,14 +53,19 @@ async def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@app.post("/api/scans", status_code=status.HTTP_201_CREATED)
-async def scan(body: ScanIn, authorization: Annotated[str, Header()] = "") -> ScanOut:
+def _json(out: BaseModel, status_code: int) -> Response:
+    return Response(out.model_dump_json(), status_code=status_code, media_type="application/json")
+
+
+@app.post("/api/scans", status_code=status.HTTP_201_CREATED, response_model=ScanOut)
+async def scan(body: ScanIn, authorization: Annotated[str, Header()] = "") -> Response:
     del authorization
-    return ScanOut(client_id=body.client_id, status="created", scan_count=1)
+    return _json(ScanOut(client_id=body.client_id, status="created", scan_count=1), status.HTTP_201_CREATED)
 
 
-@app.post("/api/scans/batch")
-async def batch(body: BatchIn, authorization: Annotated[str, Header()] = "") -> BatchOut:
+@app.post("/api/scans/batch", response_model=BatchOut)
+async def batch(body: BatchIn, authorization: Annotated[str, Header()] = "") -> Response:
     del authorization
     scans = [ScanIn.model_validate(item) for item in body.items]
-    return BatchOut(results=[ScanOut(client_id=s.client_id, status="created", scan_count=1) for s in scans])
+    out = BatchOut(results=[ScanOut(client_id=s.client_id, status="created", scan_count=1) for s in scans])
+    return _json(out, status.HTTP_200_OK)

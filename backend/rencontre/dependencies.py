@@ -7,10 +7,11 @@ Authorization is decided here, once per role: an endpoint that takes
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security.utils import get_authorization_scheme_param
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rencontre.auth import service as auth_service
@@ -62,6 +63,19 @@ def bearer_token(credentials: HTTPAuthorizationCredentials | None) -> str:
     if credentials is None or not credentials.credentials:
         raise Unauthorized("Sign in first: this request needs an access token (Bearer).")
     return credentials.credentials
+
+
+def bearer_token_of(request: Request) -> str:
+    """The bearer token of the request's Authorization header, read as ``BearerDep`` reads it."""
+    scheme, credentials = get_authorization_scheme_param(request.headers.get("Authorization"))
+    if scheme.lower() != "bearer" or not credentials:
+        raise Unauthorized("Sign in first: this request needs an access token (Bearer).")
+    return credentials
+
+
+# For a route that reads the token with bearer_token_of rather than through BearerDep:
+# the same security requirement in the OpenAPI document, without a dependency to resolve.
+BEARER_SECURITY: dict[str, Any] = {"security": [{_bearer.scheme_name: []}]}
 
 
 async def get_current_organiser(

@@ -3,13 +3,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response, status
+from pydantic import BaseModel
 
 from rencontre.auth import service as auth_service
 from rencontre.auth.tokens import Role, TokenClaims
 from rencontre.badges import service as badge_service
 from rencontre.badges.token import InvalidBadgeToken
 from rencontre.config import Settings
-from rencontre.dependencies import BearerDep, bearer_token
+from rencontre.dependencies import BEARER_SECURITY, bearer_token_of
 from rencontre.encounters import service
 from rencontre.encounters.schemas import ScanBatchIn, ScanBatchOut, ScanIn, ScanOut
 from rencontre.encounters.service import ScanRequest
@@ -28,15 +29,16 @@ from rencontre.errors import (
 from rencontre.kit.ratelimit import limit
 
 # The scan path keeps FastAPI's dependency graph to the one thing it must resolve, the
-# caller: each dependency costs a few tens of microseconds per request, and a plain
-# ``def`` one (``SettingsDep``) a hop to the thread pool. The settings and this process's
-# writer are read from the app's state.
+# caller, itself with no dependency of its own: each dependency costs tens of microseconds
+# per request (a security one more: FastAPI works out its scopes on every request), and a
+# plain ``def`` one a hop to the thread pool. The token is read from the header as
+# ``BearerDep`` would, the settings and this process's writer from the app's state.
 
 
-async def get_caller(request: Request, credentials: BearerDep) -> TokenClaims:
+async def get_caller(request: Request) -> TokenClaims:
     """An attendee's verified access token. Whether their session still stands is checked
     with the scan itself, in its group's transaction (see ``ScanRequest``)."""
-    claims = auth_service.verify_access(_settings(request), bearer_token(credentials))
+    claims = auth_service.verify_access(_settings(request), bearer_token_of(request))
     if claims.role is not Role.attendee:
         raise Forbidden("This action is reserved for attendees.")
     return claims
@@ -69,6 +71,7 @@ router = APIRouter(
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
+    response_model=ScanOut,
     summary="Record a scan: 201 for a new contact, 200 when you had met already",
     description=(
         "Idempotent by `client_id`: the same scan sent again records nothing and answers with the same"
@@ -78,32 +81,24 @@ router = APIRouter(
         200: {"model": ScanOut, "description": "An existing contact, updated (or the same scan sent again)"},
         **responses(InvalidBadgeToken, Conflict, badge_service.BadgeRevoked),
     },
+    openapi_extra=BEARER_SECURITY,
 )
-async def record_scan(
-    body: ScanIn,
-    request: Request,
-    response: Response,
-    caller: CurrentCaller,
-) -> ScanOut:
+async def record_scan(body: ScanIn, request: Request, caller: CurrentCaller) -> Response:
     await limit(request, "scan", _settings(request).scan_rate_limit, key=str(caller.subject))
     [outcome] = await _writer(request).record([ScanRequest(caller, body)])
     if isinstance(outcome, AppError):
         raise outcome
-    if not outcome.created:
-        response.status_code = status.HTTP_200_OK
-    return outcome.out
+    return _json(outcome.out, status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)
 
 
 @router.post(
     "/batch",
+    response_model=ScanBatchOut,
     summary="Record queued scans, each answered on its own",
     responses=responses(PayloadTooLarge, Unprocessable),
+    openapi_extra=BEARER_SECURITY,
 )
-async def record_batch(
-    body: ScanBatchIn,
-    request: Request,
-    caller: CurrentCaller,
-) -> ScanBatchOut:
+async def record_batch(body: ScanBatchIn, request: Request, caller: CurrentCaller) -> Response:
     settings = _settings(request)
     await limit(request, "scan", settings.scan_rate_limit, key=str(caller.subject))
     service.check_batch_size(settings, body.items)
@@ -112,4 +107,9 @@ async def record_batch(
     if not requests:
         await auth_service.check_session(request.app.state.session_factory, caller)
     outcomes = await _writer(request).record(requests)
-    return ScanBatchOut(results=service.batch_results(body.items, parsed, outcomes))
+    return _json(ScanBatchOut(results=service.batch_results(body.items, parsed, outcomes)))
+
+
+def _json(out: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:
+    """The answer serialized once, from the model built for it: FastAPI would validate it again."""
+    return Response(out.model_dump_json(), status_code=status_code, media_type="application/json")

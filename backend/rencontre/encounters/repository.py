@@ -25,6 +25,7 @@ from sqlalchemy import (
     Text,
     Uuid,
     bindparam,
+    case,
     cast,
     func,
     insert,
@@ -177,20 +178,37 @@ class Scanner:
     language: str
 
 
-_SCANNERS = select(
-    _attendee.c.id,
-    _attendee.c.event_id,
-    _attendee.c.access_version,
-    _attendee.c.deleted_at,
-    _attendee.c.language,
-).where(_attendee.c.id.in_(bindparam("ids", expanding=True)))
+# Reads the scanners and marks them seen, in one statement (one round trip fewer per group).
+# A deleted account keeps no trace of being seen.
+_SCANNERS = (
+    update(_attendee)
+    .where(_attendee.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        last_seen_at=case(
+            (_attendee.c.deleted_at.is_(None), bindparam("now", type_=_attendee.c.last_seen_at.type)),
+            else_=None,
+        )
+    )
+    .returning(
+        _attendee.c.id,
+        _attendee.c.event_id,
+        _attendee.c.access_version,
+        _attendee.c.deleted_at,
+        _attendee.c.language,
+    )
+)
 
 
-async def scanners(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Scanner]:
-    """Read as plain rows: a group reads every scanner in it, and ORM objects cost ten times more."""
+async def scanners(
+    session: AsyncSession, ids: Collection[uuid.UUID], now: datetime
+) -> dict[uuid.UUID, Scanner]:
+    """The scanners of a group, marked seen at ``now``.
+
+    Read as plain rows: a group reads every scanner in it, and ORM objects cost ten times more.
+    """
     if not ids:
         return {}
-    rows = await session.execute(_SCANNERS, {"ids": list(ids)})
+    rows = await session.execute(_SCANNERS, {"ids": list(ids), "now": now})
     return {row.id: Scanner(*row) for row in rows}
 
 
@@ -278,14 +296,3 @@ def _json_text(value: Any) -> str | None:
 
 
 _UNNEST_INSERTS = {table.name: _unnest_insert(table) for table in (_encounter, _scan)}
-
-
-_TOUCH = (
-    update(_attendee)
-    .where(_attendee.c.id.in_(bindparam("ids", expanding=True)))
-    .values(last_seen_at=bindparam("now"))
-)
-
-
-async def touch(session: AsyncSession, attendee_ids: Collection[uuid.UUID], now: datetime) -> None:
-    await session.execute(_TOUCH, {"ids": list(attendee_ids), "now": now})

@@ -189,8 +189,9 @@ async def record_scans(
         return _all(outcomes)
 
     # Reads, after the events' lock: what was recorded before this group is all committed.
+    now = utcnow()
     await repository.lock_events(session, {requests[i].event_id for i in badges})
-    callers = await repository.scanners(session, {requests[i].caller.subject for i in badges})
+    callers = await repository.scanners(session, {requests[i].caller.subject for i in badges}, now)
     scanners: dict[int, Scanner] = {}
     for i in list(badges):
         try:
@@ -230,7 +231,6 @@ async def record_scans(
         by_id[row.id] = contact
 
     # The rules, one scan after the other.
-    now = utcnow()
     fresh: list[tuple[_Contact, uuid.UUID]] = []  # new contacts and their event, in order
     scans: dict[tuple[uuid.UUID, uuid.UUID], dict[str, Any]] = {}
     for i, (token, _) in badges.items():
@@ -289,11 +289,6 @@ async def record_scans(
     await repository.add_encounters(session, [contact.row for contact, _ in fresh])
     await repository.save(session, [c.row for c in contacts.values() if c.dirty])
     await repository.add_scans(session, list(scans.values()))
-    active = {
-        requests[i].caller.subject for i, outcome in enumerate(outcomes) if isinstance(outcome, Recorded)
-    }
-    if active:
-        await repository.touch(session, active, now)
     for notice in notices:
         _publish_after_commit(session, publish, notice)
     return _all(outcomes)
