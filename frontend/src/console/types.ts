@@ -1,75 +1,23 @@
-// What the console reads from the API (backend/rencontre/*/schemas.py).
+// What the console reads from the API: the generated OpenAPI types (src/api/openapi.d.ts,
+// made by `npm run api-types`), under the names the console uses. A change of the API's
+// schemas is a type error here, not a silent drift.
+import type { components } from "../api/openapi";
 
-export interface Organiser {
-  id: string;
-  email: string;
-  name: string;
-}
+type Schemas = components["schemas"];
 
-export interface OrganiserSession {
-  access_token: string;
-  organiser: Organiser;
-}
-
-export interface EventFields {
-  name: string;
-  starts_at: string;
-  ends_at: string;
-  timezone: string;
-  venue: string;
-  feed_shows_names: boolean;
-}
-
-export interface ConsoleEvent extends EventFields {
-  id: string;
-  slug: string;
-  created_at: string;
-  attendee_count: number;
-}
-
-export type InviteState = "pending" | "sent" | "joined";
-
-export interface AttendeeFields {
-  name: string;
-  email: string;
-  company: string;
-  job_title: string;
-  phone: string;
-  website: string;
-  linkedin: string;
-}
-
-export interface Attendee extends AttendeeFields {
-  id: string;
-  event_id: string;
-  badge_version: number;
-  invite_state: InviteState;
-  joined_at: string | null;
-  created_at: string;
-}
-
-export interface AttendeePage {
-  items: Attendee[];
-  next_cursor: string | null;
-  total: number;
-}
-
-export interface ImportRowError {
-  line: number;
-  reason: string;
-}
-
-export interface ImportReport {
-  dry_run: boolean;
-  rows: number;
-  valid: number;
-  created: number;
-  errors: ImportRowError[];
-  columns: Record<string, string>;
-}
-
-export interface JoinLink {
-  join_link: string;
-}
-
-export type BadgeLayout = "a6" | "a4";
+export type Organiser = Schemas["OrganiserOut"];
+export type OrganiserSession = Schemas["OrganiserSession"];
+/** What an event form edits. */
+export type EventFields = Schemas["EventCreate"];
+export type ConsoleEvent = Schemas["Event"];
+export type InviteState = Schemas["InviteState"];
+/** What an attendee form edits. */
+export type AttendeeFields = Schemas["AttendeeCreate"];
+export type Attendee = Schemas["Attendee"];
+export type AttendeePage = Schemas["AttendeePage"];
+/** A bad row as every answer carries it; a refused import's problem document may carry no more. */
+export type ImportRowError = Pick<Schemas["ImportRowError"], "line" | "reason">;
+/** The import's report; its rows typed loosely, as a refused import's rows replace them. */
+export type ImportReport = Omit<Schemas["ImportReport"], "errors"> & { errors: ImportRowError[] };
+export type JoinLink = Schemas["JoinLink"];
+export type BadgeLayout = Schemas["PaperLayout"];

@@ -57,7 +57,7 @@ export class AttendeesPage extends ConsoleElement {
       );
       this.items = page.items;
       this.total = page.total;
-      this.nextCursor = page.next_cursor;
+      this.nextCursor = page.next_cursor ?? null;
       this.error = "";
     } catch (error) {
       const message = errorMessage(error);
