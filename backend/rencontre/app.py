@@ -45,6 +45,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await broker.stop()
+            writer = getattr(app.state, "scan_writer", None)
+            if writer is not None:
+                writer.close()
             await engine.dispose()
 
     app = FastAPI(

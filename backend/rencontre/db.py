@@ -12,8 +12,9 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
-from sqlalchemy.engine import Engine, ExceptionContext
+from sqlalchemy.engine import URL, Engine, ExceptionContext
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -74,6 +75,15 @@ def _install_disconnect_detection(engine: Engine) -> None:
         connecting = context.connection is None
         if connecting or (isinstance(sqlstate, str) and sqlstate.startswith(_UNREACHABLE_SQLSTATES)):
             context.is_disconnect = True
+
+
+def create_sqlite_writer_engine(url: URL) -> Engine:
+    """A synchronous engine on the SQLite file at ``url``, with the same pragmas, for one thread."""
+    engine = sa_create_engine(
+        url.set(drivername="sqlite"), connect_args={"timeout": 30}, pool_size=1, max_overflow=0
+    )
+    _install_sqlite_pragmas(engine)
+    return engine
 
 
 def _install_sqlite_pragmas(engine: Engine) -> None:

@@ -11,19 +11,22 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy import delete, func, select
+from sqlalchemy import event as sa_event
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.requests import Request
 
 from rencontre.app import create_app
 from rencontre.config import Settings
 from rencontre.db import create_session_factory
 from rencontre.encounters import writer
+from rencontre.encounters.endpoints import _writer
 from rencontre.feed.broker import FeedNotice, InProcessBroker
 from rencontre.kit import ratelimit
 from rencontre.models import Attendee, Encounter, Event, Organiser, Scan
@@ -33,8 +36,14 @@ from tests.support import Factory
 
 class Live:
     def __init__(
-        self, client: httpx.AsyncClient, sessions: async_sessionmaker[AsyncSession], settings: Settings
+        self,
+        app: FastAPI,
+        engine: AsyncEngine,
+        client: httpx.AsyncClient,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
     ):
+        self.app, self.engine = app, engine
         self.client, self.sessions, self.settings = client, sessions, settings
         self.organisers: list[uuid.UUID] = []
 
@@ -71,13 +80,15 @@ async def live(settings: Settings, engine: AsyncEngine) -> AsyncIterator[tuple[L
     app.state.session_factory = sessions
     broker = app.state.broker = InProcessBroker()
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-        world = Live(client, sessions, settings)
+        world = Live(app, engine, client, sessions, settings)
         try:
             yield world, broker
         finally:
             async with sessions() as session:
                 await session.execute(delete(Organiser).where(Organiser.id.in_(world.organisers)))
                 await session.commit()
+            if (scan_writer := getattr(app.state, "scan_writer", None)) is not None:
+                scan_writer.close()
 
 
 class TestGroupCommit:
@@ -116,7 +127,7 @@ class TestGroupCommit:
         assert len(groups) < 20
 
     async def test_a_failed_commit_acknowledges_none_and_a_retry_records_each_once(
-        self, live: tuple[Live, InProcessBroker], monkeypatch: pytest.MonkeyPatch
+        self, live: tuple[Live, InProcessBroker]
     ) -> None:
         world, broker = live
         event, people, factory = await world.event_with(6)
@@ -124,14 +135,9 @@ class TestGroupCommit:
         broker.subscribe(event.id, notices.append)
         target, scanners = people[0], people[1:]
         bodies = [scan_body(world.settings, event, target, note="hello") for _ in scanners]
-        real_scope = writer.session_scope
 
-        @asynccontextmanager
-        async def failing_commit(factory_: async_sessionmaker[AsyncSession]) -> AsyncIterator[AsyncSession]:
-            async with factory_() as session:
-                yield session
-                await session.rollback()
-                raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
+        def refuse(_connection: Any) -> None:
+            raise OperationalError("COMMIT", {}, Exception("disk I/O error"))
 
         async def send() -> list[httpx.Response]:
             return await asyncio.gather(
@@ -141,14 +147,19 @@ class TestGroupCommit:
                 )
             )
 
-        monkeypatch.setattr(writer, "session_scope", failing_commit)
-        failed = await send()
+        # The commit fails on whichever engine the writer writes with (SQLite: its thread's own).
+        scan_writer = _writer(Request({"type": "http", "app": world.app}))
+        committing = scan_writer._thread.engine if scan_writer._thread else world.engine.sync_engine
+        sa_event.listen(committing, "commit", refuse)
+        try:
+            failed = await send()
+        finally:
+            sa_event.remove(committing, "commit", refuse)
         assert [r.status_code for r in failed] == [503] * 5
         assert all(r.headers["retry-after"].isdigit() for r in failed)
         assert await world.count(Encounter, event) == 0
         assert notices == []
 
-        monkeypatch.setattr(writer, "session_scope", real_scope)
         retried = await send()
         assert [r.status_code for r in retried] == [201] * 5
         again = await send()
