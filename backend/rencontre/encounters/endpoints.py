@@ -57,6 +57,8 @@ def _writer(request: Request) -> ScanWriter:
     state = request.app.state
     writer: ScanWriter | None = getattr(state, "scan_writer", None)
     if writer is None or writer.factory is not state.session_factory:
+        if writer is not None:
+            writer.close()
         writer = state.scan_writer = ScanWriter(state.session_factory, state.settings, state.broker.publish)
     return writer
 

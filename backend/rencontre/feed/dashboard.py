@@ -241,8 +241,8 @@ class Dashboard:
         reader = asyncio.create_task(self._read_loop())
         try:
             waiting: set[asyncio.Future[Any]] = {sender, reader, self._closing}
-            # A send is not given a timeout of its own (one timer per frame per dashboard is
-            # most of what a frame costs); instead this task looks now and then for a stuck one.
+            # A send is not given a timeout of its own (a timer set and cancelled for every frame
+            # of every dashboard); instead this task looks now and then for a stuck one.
             period = self.limits.send_stall_seconds / 2
             while not (await asyncio.wait(waiting, timeout=period, return_when=asyncio.FIRST_COMPLETED))[0]:
                 if self._stalled():
