@@ -1,3 +1,6 @@
+"""An attendee's contacts: the list, its pages, search and filters, and who may
+read contacts at all."""
+
 from __future__ import annotations
 
 import base64
@@ -10,14 +13,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Encounter, Event, FollowUpState
+from rencontre.models import Attendee, FollowUpState
+from tests.api.contacts_support import event_with_me
 from tests.support import Factory
-
-
-async def _event_with_me(factory: Factory, **me: Any) -> tuple[Event, Attendee, dict[str, str]]:
-    event = await factory.event(timezone="Europe/Paris", name="Rencontres Lyon")
-    attendee = await factory.attendee(event, name="Alex Martin", **me)
-    return event, attendee, factory.attendee_headers(attendee)
 
 
 async def _contacts(client: httpx.AsyncClient, headers: dict[str, str], **params: Any) -> dict[str, Any]:
@@ -35,7 +33,7 @@ class TestListing:
     async def test_newest_first_with_card_note_and_follow_up_window(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         zoe = await factory.attendee(
             event,
             name="Zoé Lefèvre",
@@ -79,14 +77,14 @@ class TestListing:
     async def test_seconds_left_count_down_from_the_meeting(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         other = await factory.attendee(event)
         await factory.encounter(me, other, met_at=utcnow() - timedelta(hours=47))
         contact = (await _contacts(client, headers))["items"][0]
         assert 3000 < contact["follow_up_seconds_left"] <= 3600
 
     async def test_only_own_contacts_are_listed(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         other = await factory.attendee(event, name="Other Person")
         third = await factory.attendee(event, name="Third Person")
         await factory.encounter(other, me, note="their private note")
@@ -98,7 +96,7 @@ class TestListing:
 
 class TestPagination:
     async def test_cursor_walks_every_contact_once(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         same_moment = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
         for i in range(7):
             person = await factory.attendee(event, name=f"Person {i}")
@@ -123,7 +121,7 @@ class TestPagination:
         assert seen[:4] == ["Person 6", "Person 5", "Person 4", "Person 3"]
 
     async def test_cursor_with_search(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         start = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
         for i in range(5):
             person = await factory.attendee(
@@ -157,7 +155,7 @@ class TestSearch:
     async def test_accent_and_case_insensitive(
         self, client: httpx.AsyncClient, factory: Factory, query: str, expected: list[str]
     ) -> None:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         zoe = await factory.attendee(event, name="Zoé Lefèvre", company="Societe Generale")
         bob = await factory.attendee(event, name="Bob Durand", company="Bâtiment")
         chloe = await factory.attendee(event, name="Chloé Ñúñez", job_title="Ingénieure")
@@ -172,7 +170,7 @@ class TestSearch:
     async def test_search_follows_a_renamed_person(
         self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
     ) -> None:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         person = await factory.attendee(event, name="Ancien Nom")
         await factory.encounter(me, person)
         person.name = "Nouveau Nom"
@@ -181,7 +179,7 @@ class TestSearch:
         assert _names(await _contacts(client, headers, q="ancien")) == []
 
     async def test_others_notes_are_not_searched(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         other = await factory.attendee(event, name="Other")
         await factory.encounter(other, me, note="licorne")
         await factory.encounter(me, other, note="")
@@ -190,7 +188,7 @@ class TestSearch:
 
 class TestFilters:
     async def _three(self, factory: Factory) -> tuple[Attendee, dict[str, str]]:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         start = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)
         a = await factory.attendee(event, name="Anna")
         b = await factory.attendee(event, name="Bruno")
@@ -273,222 +271,6 @@ class TestFilters:
         assert "cursor" in response.json()["detail"]
 
 
-class TestReadAndEdit:
-    async def test_read_one(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        event, me, headers = await _event_with_me(factory)
-        other = await factory.attendee(event, name="Zoé Lefèvre")
-        contact = await factory.encounter(me, other, note="Une note")
-        response = await client.get(f"/api/contacts/{contact.id}", headers=headers)
-        assert response.status_code == 200
-        assert response.json()["note"] == "Une note"
-        assert response.json()["person"]["name"] == "Zoé Lefèvre"
-
-    async def test_edit_note_tags_rating_and_follow_up(
-        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
-    ) -> None:
-        event, me, headers = await _event_with_me(factory)
-        other = await factory.attendee(event)
-        contact = await factory.encounter(me, other, note="old", rating=2)
-        response = await client.patch(
-            f"/api/contacts/{contact.id}",
-            json={
-                "note": "Ligne 1\r\nLigne 2 — à rappeler",
-                "tags": ["partner", " Café ", "café", "hot_lead"],
-                "rating": 5,
-                "follow_up": "done",
-            },
-            headers=headers,
-        )
-        assert response.status_code == 200, response.text
-        body = response.json()
-        assert body["note"] == "Ligne 1\nLigne 2 — à rappeler"
-        assert body["tags"] == ["partner", "Café", "hot_lead"]
-        assert body["rating"] == 5
-        assert body["follow_up"] == "done"
-        assert body["followed_up_at"] is not None
-        await session.refresh(contact)
-        assert contact.note == "Ligne 1\nLigne 2 — à rappeler"
-        assert contact.follow_up is FollowUpState.done
-
-        back = await client.patch(
-            f"/api/contacts/{contact.id}", json={"follow_up": "todo", "rating": None}, headers=headers
-        )
-        assert back.json()["follow_up"] == "todo"
-        assert back.json()["followed_up_at"] is None
-        assert back.json()["rating"] is None
-        assert back.json()["note"] == "Ligne 1\nLigne 2 — à rappeler"
-
-    async def test_clearing_note_and_tags(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        event, me, headers = await _event_with_me(factory)
-        contact = await factory.encounter(me, await factory.attendee(event), note="x", tags=["a"])
-        response = await client.patch(
-            f"/api/contacts/{contact.id}", json={"note": "", "tags": []}, headers=headers
-        )
-        assert response.json()["note"] == ""
-        assert response.json()["tags"] == []
-
-    @pytest.mark.parametrize(
-        ("body", "field"),
-        [
-            ({"note": "x" * 5001}, "note"),
-            ({"tags": [f"t{i}" for i in range(11)]}, "tags"),
-            ({"tags": ["x" * 31]}, "tags.0"),
-            ({"tags": ["  "]}, "tags.0"),
-            ({"rating": 0}, "rating"),
-            ({"rating": 6}, "rating"),
-            ({"follow_up": "maybe"}, "follow_up"),
-            ({"note": None}, "note"),
-            ({"scanned_id": "x"}, "scanned_id"),
-            ({}, "body"),
-        ],
-    )
-    async def test_bad_edit_is_refused_and_changes_nothing(
-        self,
-        client: httpx.AsyncClient,
-        factory: Factory,
-        session: AsyncSession,
-        body: dict[str, Any],
-        field: str,
-    ) -> None:
-        event, me, headers = await _event_with_me(factory)
-        contact = await factory.encounter(
-            me, await factory.attendee(event), note="keep", tags=["k"], rating=3
-        )
-        response = await client.patch(
-            f"/api/contacts/{contact.id}",
-            json={**body, "rating": 1} if field == "note" else body,
-            headers=headers,
-        )
-        assert response.status_code == 422
-        assert field in [e["field"] for e in response.json()["errors"]]
-        await session.refresh(contact)
-        assert (contact.note, contact.tags, contact.rating) == ("keep", ["k"], 3)
-
-    async def test_a_5000_character_note_is_accepted(
-        self, client: httpx.AsyncClient, factory: Factory
-    ) -> None:
-        event, me, headers = await _event_with_me(factory)
-        contact = await factory.encounter(me, await factory.attendee(event))
-        response = await client.patch(
-            f"/api/contacts/{contact.id}", json={"note": "é" * 5000}, headers=headers
-        )
-        assert response.status_code == 200
-        assert len(response.json()["note"]) == 5000
-
-    async def test_someone_elses_contact_is_not_found_and_unchanged(
-        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
-    ) -> None:
-        event, me, headers = await _event_with_me(factory)
-        other = await factory.attendee(event)
-        third = await factory.attendee(event)
-        foreign = await factory.encounter(other, third, note="secret", rating=2)
-        about_me = await factory.encounter(other, me, note="about you")
-        for contact in (foreign, about_me):
-            read = await client.get(f"/api/contacts/{contact.id}", headers=headers)
-            assert read.status_code == 404
-            assert "secret" not in read.text
-            assert "about you" not in read.text
-            edit = await client.patch(
-                f"/api/contacts/{contact.id}", json={"note": "mine now"}, headers=headers
-            )
-            assert edit.status_code == 404
-            draft = await client.get(f"/api/contacts/{contact.id}/follow-up", headers=headers)
-            assert draft.status_code == 404
-        await session.refresh(foreign)
-        assert foreign.note == "secret"
-
-    async def test_unknown_or_malformed_id(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        _, _, headers = await _event_with_me(factory)
-        missing = await client.get("/api/contacts/00000000-0000-4000-8000-000000000000", headers=headers)
-        assert missing.status_code == 404
-        assert missing.json()["detail"] == "No such contact among yours."
-        malformed = await client.get("/api/contacts/not-an-id", headers=headers)
-        assert malformed.status_code == 404
-
-
-class TestFollowUpDraft:
-    async def _contact(
-        self, factory: Factory, *, shares_email: bool, **me: Any
-    ) -> tuple[Encounter, dict[str, str]]:
-        event, attendee, headers = await _event_with_me(factory, **me)
-        zoe = await factory.attendee(
-            event,
-            name="Zoé Lefèvre",
-            email="zoe+events@example.org",
-            shared_fields=["email"] if shares_email else [],
-        )
-        contact = await factory.encounter(
-            attendee,
-            zoe,
-            note="Projet d'appli & design\nà relancer",
-            met_at=datetime(2026, 6, 3, 22, 30, tzinfo=UTC),
-        )
-        return contact, headers
-
-    async def test_french_message_with_mailto(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        contact, headers = await self._contact(factory, shares_email=True)
-        response = await client.get(f"/api/contacts/{contact.id}/follow-up", headers=headers)
-        assert response.status_code == 200
-        draft = response.json()
-        assert draft["kind"] == "message"
-        assert draft["language"] == "fr"
-        assert draft["subject"] == "Suite à notre rencontre à Rencontres Lyon"
-        assert draft["body"].startswith("Bonjour Zoé,")
-        # 22:30 UTC is already the 4th in Paris.
-        assert "le 4 juin 2026" in draft["body"]
-        assert "Projet d'appli & design à relancer" in draft["body"]
-        assert draft["body"].endswith("Alex Martin")
-        assert draft["mailto"].startswith("mailto:zoe%2Bevents@example.org?subject=")
-        assert "%0D%0A" in draft["mailto"]
-        assert "&body=" in draft["mailto"]
-        assert "%26" in draft["mailto"]
-
-    @pytest.mark.parametrize(
-        ("kind", "subject"),
-        [
-            ("message", "Following up on Rencontres Lyon"),
-            ("coffee", "Coffee after Rencontres Lyon?"),
-            ("resource", "The resource I promised — Rencontres Lyon"),
-        ],
-    )
-    async def test_english_kinds(
-        self, client: httpx.AsyncClient, factory: Factory, kind: str, subject: str
-    ) -> None:
-        contact, headers = await self._contact(factory, shares_email=True, language="en")
-        draft = (
-            await client.get(f"/api/contacts/{contact.id}/follow-up", params={"kind": kind}, headers=headers)
-        ).json()
-        assert draft["language"] == "en"
-        assert draft["subject"] == subject
-        assert draft["body"].startswith("Hello Zoé,")
-        assert "4 June 2026" in draft["body"]
-
-    async def test_language_can_be_asked(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        contact, headers = await self._contact(factory, shares_email=True, language="en")
-        response = await client.get(
-            f"/api/contacts/{contact.id}/follow-up", params={"kind": "coffee", "lang": "fr"}, headers=headers
-        )
-        assert response.json()["subject"] == "Un café après Rencontres Lyon ?"
-
-    async def test_no_recipient_unless_the_email_is_shared(
-        self, client: httpx.AsyncClient, factory: Factory
-    ) -> None:
-        contact, headers = await self._contact(factory, shares_email=False)
-        draft = (await client.get(f"/api/contacts/{contact.id}/follow-up", headers=headers)).json()
-        assert draft["mailto"].startswith("mailto:?subject=")
-        assert "zoe" not in draft["mailto"].split("?")[0]
-        assert "example.org" not in json.dumps(draft)
-
-    @pytest.mark.parametrize(("params", "field"), [({"kind": "letter"}, "kind"), ({"lang": "de"}, "lang")])
-    async def test_bad_kind_or_language(
-        self, client: httpx.AsyncClient, factory: Factory, params: dict[str, str], field: str
-    ) -> None:
-        contact, headers = await self._contact(factory, shares_email=True)
-        response = await client.get(f"/api/contacts/{contact.id}/follow-up", params=params, headers=headers)
-        assert response.status_code == 422
-        assert response.json()["errors"][0]["field"] == field
-
-
 class TestAccess:
     @pytest.mark.parametrize(
         "path",
@@ -519,7 +301,7 @@ class TestAccess:
     async def test_revoked_token_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
     ) -> None:
-        _, me, headers = await _event_with_me(factory)
+        _, me, headers = await event_with_me(factory)
         me.access_version += 1
         await session.flush()
         assert (await client.get("/api/contacts", headers=headers)).status_code == 401
@@ -527,7 +309,7 @@ class TestAccess:
     async def test_note_carrying_answers_are_never_cached(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
-        event, me, headers = await _event_with_me(factory)
+        event, me, headers = await event_with_me(factory)
         contact = await factory.encounter(me, await factory.attendee(event), note="n")
         for path in (
             "/api/contacts",
