@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 from collections.abc import Mapping
 from typing import Any, ClassVar
@@ -16,7 +17,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute, iter_route_contexts
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
@@ -25,10 +26,24 @@ logger = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 
 
+def _snake_case(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
 class AppError(Exception):
+    """An expected failure. ``code`` is its stable machine name (the class name in
+    snake_case unless the class sets one): the apps translate it, so renaming a class
+    that has no explicit code changes what they show."""
+
     status_code: ClassVar[int] = status.HTTP_400_BAD_REQUEST
     title: ClassVar[str] = "Bad request"
     type: ClassVar[str] = "about:blank"
+    code: ClassVar[str] = "bad_request"
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "code" not in cls.__dict__:
+            cls.code = _snake_case(cls.__name__)
 
     def __init__(self, detail: str, *, headers: dict[str, str] | None = None, **extra: Any):
         super().__init__(detail)
@@ -96,6 +111,9 @@ class Problem(BaseModel):
     type: str = "about:blank"
     title: str
     status: int
+    code: str = Field(
+        description="Stable machine name of the problem, e.g. `badge_revoked`; the apps translate it."
+    )
     detail: str
     errors: list[dict[str, Any]] | None = None
 
@@ -105,10 +123,11 @@ def problem_response(
     title: str,
     detail: str,
     *,
+    code: str,
     headers: Mapping[str, str] | None = None,
     **extra: Any,
 ) -> JSONResponse:
-    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status_code}
+    body: dict[str, Any] = {"type": "about:blank", "title": title, "status": status_code, "code": code}
     body["detail"] = detail
     body.update(extra)
     return JSONResponse(body, status_code=status_code, headers=headers, media_type=PROBLEM_JSON)
@@ -159,14 +178,23 @@ _NONE_BRANCH = "Input should be None"
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AppError)
     async def _app_error(_request: Request, exc: AppError) -> JSONResponse:
-        return problem_response(exc.status_code, exc.title, exc.detail, headers=exc.headers, **exc.extra)
+        # A raise may name a finer code than its class (the CSV import's file problems).
+        extra = dict(exc.extra)
+        code = str(extra.pop("code", exc.code))
+        return problem_response(
+            exc.status_code, exc.title, exc.detail, code=code, headers=exc.headers, **extra
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
         errors = _validation_errors(exc)
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
         return problem_response(
-            422, "Invalid request", f"The request is not valid — {summary}", errors=errors
+            422,
+            "Invalid request",
+            f"The request is not valid — {summary}",
+            code="invalid_request",
+            errors=errors,
         )
 
     @app.exception_handler(StarletteHTTPException)
@@ -176,15 +204,20 @@ def install_error_handlers(app: FastAPI) -> None:
             return method_not_allowed(request)
         if exc.status_code == 400 and detail == _FASTAPI_UNREADABLE_BODY:
             detail = UNREADABLE_BODY
-        title = _HTTP_TITLES.get(exc.status_code, "Error")
-        return problem_response(exc.status_code, title, detail, headers=exc.headers)
+        title, code = _HTTP_PROBLEMS.get(exc.status_code, ("Error", "http_error"))
+        return problem_response(exc.status_code, title, detail, code=code, headers=exc.headers)
 
     app.add_exception_handler(Exception, _unexpected_error)
     install_database_outage_handler(app)
     document_common_errors(app)
 
 
-_HTTP_TITLES = {400: "Bad request", 404: "Not found", 405: "Method not allowed", 413: "Payload too large"}
+_HTTP_PROBLEMS = {
+    400: ("Bad request", "unreadable_body"),
+    404: ("Not found", "not_found"),
+    405: ("Method not allowed", "method_not_allowed"),
+    413: ("Payload too large", "payload_too_large"),
+}
 _FASTAPI_UNREADABLE_BODY = "There was an error parsing the body"
 UNREADABLE_BODY = "The request body could not be read: send JSON in UTF-8, or the form this endpoint takes."
 
@@ -206,9 +239,13 @@ def method_not_allowed(request: Request) -> JSONResponse:
     allowed = allowed_methods(request)
     if not allowed:
         # Only the PWA's catch-all took the path: there is no such API resource at all.
-        return problem_response(404, "Not found", f"There is no API endpoint at {request.url.path}.")
+        return problem_response(
+            404, "Not found", f"There is no API endpoint at {request.url.path}.", code="not_found"
+        )
     detail = f"{request.method} is not allowed here; this endpoint takes {', '.join(allowed)}."
-    return problem_response(405, "Method not allowed", detail, headers={"Allow": ", ".join(allowed)})
+    return problem_response(
+        405, "Method not allowed", detail, code="method_not_allowed", headers={"Allow": ", ".join(allowed)}
+    )
 
 
 def install_database_outage_handler(app: FastAPI) -> None:
@@ -221,6 +258,7 @@ def install_database_outage_handler(app: FastAPI) -> None:
             503,
             "Service unavailable",
             "The database is unavailable for a moment; please retry shortly.",
+            code="database_unavailable",
             headers={"Retry-After": "5"},
         )
 
@@ -248,7 +286,10 @@ def install_database_outage_handler(app: FastAPI) -> None:
 async def _unexpected_error(_request: Request, exc: Exception) -> JSONResponse:
     logger.exception("unhandled error", exc_info=exc)
     return problem_response(
-        500, "Internal server error", "Something went wrong on our side; it has been logged."
+        500,
+        "Internal server error",
+        "Something went wrong on our side; it has been logged.",
+        code="internal_error",
     )
 
 

@@ -131,6 +131,7 @@ class BodyLimitMiddleware:
                 "type": "about:blank",
                 "title": "Payload too large",
                 "status": 413,
+                "code": "payload_too_large",
                 "detail": f"The request body is larger than {self.max_bytes} bytes.",
             }
         ).encode()
@@ -186,7 +187,9 @@ def install_static(app: FastAPI, settings: Settings) -> None:
             # Registered last, this route sees a GET to an API path only if no API route takes GET there.
             if allowed_methods(request):
                 return method_not_allowed(request)
-            return problem_response(404, "Not found", f"There is no API endpoint at /{path}.")
+            return problem_response(
+                404, "Not found", f"There is no API endpoint at /{path}.", code="not_found"
+            )
         candidate = (dist / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(dist):
             return FileResponse(candidate, headers=no_cache if path == "sw.js" else None)
@@ -223,5 +226,6 @@ def install_api_docs(app: FastAPI) -> None:
                 "Service unavailable",
                 "The API docs are part of the frontend build; run `make frontend`. "
                 "The OpenAPI document is at /api/openapi.json.",
+                code="docs_not_built",
             )
         return Response(_API_DOCS_PAGE, media_type="text/html")

@@ -133,6 +133,7 @@ class TestResolveBadge:
         for token in tokens:
             response = await client.get(f"/api/badges/{token}", headers=factory.attendee_headers(viewer))
             assert response.status_code == 410
+            assert response.json()["code"] == "badge_holder_gone"
             assert "no longer registered" in response.json()["detail"]
 
     @pytest.mark.parametrize("mangle", ["forge", "truncate", "tamper"])

@@ -22,3 +22,9 @@ class TestHealth:
         assert response.status_code == 404
         assert response.headers["content-type"].startswith("application/problem+json")
         assert response.json()["detail"]
+        assert response.json()["code"] == "not_found"
+
+    async def test_invalid_request_names_its_code(self, client: httpx.AsyncClient) -> None:
+        response = await client.post("/api/auth/login", json={"email": 3})
+        assert response.status_code == 422
+        assert response.json()["code"] == "invalid_request"

@@ -17,6 +17,7 @@ import anyio
 from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from rencontre.attendees.service import AttendeeNotFound
 from rencontre.badges import repository, token
 from rencontre.badges.layout import BadgeText
 from rencontre.badges.pdf import BadgeSheets, PaperLayout
@@ -55,11 +56,6 @@ class BadgeHolderGone(AppError):
 
     def __init__(self) -> None:
         super().__init__("The person this badge names is no longer registered for the event.")
-
-
-class AttendeeNotFound(NotFound):
-    def __init__(self) -> None:
-        super().__init__("No such attendee in this event.")
 
 
 def sign(key: bytes, event_code: str, attendee: Attendee | repository.PrintRow) -> str:

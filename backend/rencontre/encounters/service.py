@@ -435,6 +435,7 @@ def _failure(index: int, client_id: uuid.UUID | None, exc: AppError) -> ScanBatc
         error=Problem(
             title=exc.title,
             status=exc.status_code,
+            code=str(exc.extra.get("code", exc.code)),
             detail=exc.detail,
             errors=exc.extra.get("errors"),
         ),

@@ -3,6 +3,8 @@ import type { FieldError, Problem } from "./types";
 /** The server answered with an error: `detail` is a sentence meant for the user. */
 export class ApiError extends Error {
   readonly status: number;
+  /** The problem's stable machine name (`badge_revoked`…): what the apps translate. */
+  readonly code: string;
   readonly detail: string;
   readonly errors: FieldError[];
 
@@ -10,6 +12,7 @@ export class ApiError extends Error {
     super(problem.detail || problem.title);
     this.name = "ApiError";
     this.status = problem.status;
+    this.code = problem.code;
     this.detail = problem.detail || problem.title;
     this.errors = (problem.errors ?? []).map((error) => ({
       field: String(error["field"] ?? ""),
@@ -36,6 +39,7 @@ export async function problemFrom(response: Response): Promise<Problem> {
     type: "about:blank",
     title: response.statusText || "Error",
     status: response.status,
+    code: "http_error",
     detail: response.statusText || `The server answered ${response.status}.`,
   };
   const type = response.headers.get("content-type") ?? "";
@@ -43,7 +47,8 @@ export async function problemFrom(response: Response): Promise<Problem> {
   try {
     const body = (await response.json()) as Partial<Problem> & { detail?: unknown };
     if (typeof body.detail === "string" && body.detail) {
-      return { ...fallback, ...body, detail: body.detail, status: response.status };
+      const code = typeof body.code === "string" && body.code ? body.code : fallback.code;
+      return { ...fallback, ...body, code, detail: body.detail, status: response.status };
     }
     return { ...fallback, title: body.title ?? fallback.title };
   } catch {

@@ -1351,6 +1351,11 @@ export type components = {
             title: string;
             /** Status */
             status: number;
+            /**
+             * Code
+             * @description Stable machine name of the problem, e.g. `badge_revoked`; the apps translate it.
+             */
+            code: string;
             /** Detail */
             detail: string;
             /** Errors */
@@ -4215,6 +4220,11 @@ export interface operations {
                         title: string;
                         /** Status */
                         status: number;
+                        /**
+                         * Code
+                         * @description Stable machine name of the problem, e.g. `badge_revoked`; the apps translate it.
+                         */
+                        code: string;
                         /** Detail */
                         detail: string;
                         /** @description The contact as it is now: make the edit again on it, with its version as If-Match. */

@@ -3,7 +3,7 @@ import { html, nothing, type PropertyValues } from "lit";
 import { ApiError } from "../api/errors";
 import type { Contact, PublicCard, ScanResult } from "../api/types";
 import { formatMoment } from "../format";
-import { t } from "../i18n";
+import { t, problemText } from "../i18n";
 import type { BadgeRef } from "../kit/badge";
 import { newClientId } from "../kit/ids";
 import { cardByBadgeCode, contactWith } from "../offline/cache";
@@ -83,7 +83,7 @@ export class NewContact extends LightElement {
       if (this.badge !== badge) return;
       if (error instanceof ApiError && !error.transient) {
         this.card = null;
-        this.lookupError = error.detail;
+        this.lookupError = problemText(error);
       } else if (!this.card) {
         this.card = { name: t("card.unknown") };
         this.lookupError = t("scan.unknown.offline");
@@ -137,7 +137,7 @@ export class NewContact extends LightElement {
         this.outcome = { kind: "queued" };
         await queuedForLater();
       } else {
-        this.outcome = { kind: "error", message: result.error.detail };
+        this.outcome = { kind: "error", message: problemText(result.error) };
       }
     } finally {
       this.saving = false;

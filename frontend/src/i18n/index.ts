@@ -17,3 +17,10 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
 export function plural(count: number, one: MessageKey, many: MessageKey): string {
   return count === 1 ? t(one) : t(many, { n: count });
 }
+
+/** What to tell the attendee about a refusal: the catalogue's `problem.<code>` text when
+ * there is one, else the server's own sentence. */
+export function problemText(problem: { code: string; detail: string }): string {
+  const key = `problem.${problem.code}`;
+  return Object.hasOwn(en, key) ? t(key as MessageKey) : problem.detail;
+}

@@ -5,7 +5,7 @@ import { sharedFields, type BadgeInfo, type Me, type PublicCard } from "../api/t
 import { LightElement } from "../components/light-element";
 import "../components/person-card";
 import "../components/qr-code";
-import { t } from "../i18n";
+import { t, problemText } from "../i18n";
 import { saveBlob } from "../kit/download";
 import { getValue, setValue } from "../offline/db";
 import { api, signOut, StoreController } from "../state";
@@ -64,7 +64,7 @@ export class BadgePage extends LightElement {
       const { blob, filename } = await api.download("/api/me/export");
       saveBlob(blob, filename ?? "rencontre-my-data.json");
     } catch (error) {
-      this.error = error instanceof ApiError ? error.detail : t("error.network");
+      this.error = error instanceof ApiError ? problemText(error) : t("error.network");
     }
   }
 
@@ -83,7 +83,7 @@ export class BadgePage extends LightElement {
       await signOut();
       navigate("/", { replace: true });
     } catch (error) {
-      this.error = error instanceof ApiError ? error.detail : t("error.network");
+      this.error = error instanceof ApiError ? problemText(error) : t("error.network");
     }
   }
 

@@ -8,7 +8,7 @@ import "../components/person-card";
 import "../components/rating-input";
 import "../components/tag-picker";
 import { followUpCountdown, formatMoment } from "../format";
-import { lang, t } from "../i18n";
+import { lang, t, problemText } from "../i18n";
 import { cachedContact, saveContact } from "../offline/cache";
 import { dropEdit, pendingEdit, queueEdit } from "../offline/edits";
 import { api, getState, queuedForLater } from "../state";
@@ -30,7 +30,7 @@ function keepForLater(error: unknown): boolean {
 }
 
 function describe(error: unknown): string {
-  return error instanceof ApiError ? error.detail : t("error.generic");
+  return error instanceof ApiError ? problemText(error) : t("error.generic");
 }
 
 /**
@@ -125,7 +125,7 @@ export class ContactPage extends LightElement {
       this.rebase(fresh);
     } catch (error) {
       if (cached) return;
-      this.missing = error instanceof ApiError ? error.detail : t("contact.offline");
+      this.missing = error instanceof ApiError ? problemText(error) : t("contact.offline");
     }
   }
 
@@ -251,7 +251,7 @@ export class ContactPage extends LightElement {
       const draft = await api.followUp(this.contact.id, kind, lang());
       if (draft.mailto.startsWith("mailto:")) window.location.href = draft.mailto;
     } catch (error) {
-      this.error = t("contact.helper.failed", { reason: error instanceof ApiError ? error.detail : t("error.network") });
+      this.error = t("contact.helper.failed", { reason: error instanceof ApiError ? problemText(error) : t("error.network") });
     }
   }
 

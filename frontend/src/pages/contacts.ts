@@ -5,7 +5,7 @@ import type { Contact } from "../api/types";
 import "../components/contact-row";
 import { LightElement } from "../components/light-element";
 import { tagLabel } from "../format";
-import { plural, t } from "../i18n";
+import { plural, t, problemText } from "../i18n";
 import { saveBlob } from "../kit/download";
 import { cachedContacts } from "../offline/cache";
 import type { OutboxItem, PendingEdit } from "../offline/db";
@@ -91,7 +91,7 @@ export class ContactsPage extends LightElement {
       const { blob, filename } = await api.download(`/api/contacts/export.${kind}`);
       saveBlob(blob, filename ?? `rencontre-contacts.${kind}`);
     } catch (error) {
-      this.error = t("contacts.export.failed", { reason: error instanceof ApiError ? error.detail : t("error.network") });
+      this.error = t("contacts.export.failed", { reason: error instanceof ApiError ? problemText(error) : t("error.network") });
     }
   }
 

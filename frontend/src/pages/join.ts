@@ -2,7 +2,7 @@ import { html, nothing } from "lit";
 
 import { ApiError, NetworkError } from "../api/errors";
 import { LightElement } from "../components/light-element";
-import { t } from "../i18n";
+import { t, problemText } from "../i18n";
 import { navigate } from "../routes";
 import { signIn } from "../state";
 
@@ -37,7 +37,7 @@ export class JoinPage extends LightElement {
       navigate("/profile?welcome", { replace: true });
     } catch (error) {
       this.error =
-        error instanceof ApiError ? error.detail : error instanceof NetworkError ? t("join.offline") : t("error.generic");
+        error instanceof ApiError ? problemText(error) : error instanceof NetworkError ? t("join.offline") : t("error.generic");
     } finally {
       this.busy = false;
     }

@@ -14,7 +14,7 @@ import {
 import { LightElement } from "../components/light-element";
 import "../components/person-card";
 import { objectiveLabel } from "../format";
-import { t, type MessageKey } from "../i18n";
+import { t, type MessageKey, problemText } from "../i18n";
 import { navigate } from "../routes";
 import { setValue } from "../offline/db";
 import { api, refreshMe, setState, StoreController } from "../state";
@@ -121,7 +121,7 @@ export class ProfilePage extends LightElement {
       if (this.welcome) navigate("/", { replace: true });
     } catch (error) {
       if (error instanceof ApiError) {
-        this.error = error.detail;
+        this.error = problemText(error);
         this.fieldErrors = Object.fromEntries(error.errors.map((e) => [e.field.split(".").pop() ?? e.field, e.message]));
       } else {
         this.error = error instanceof NetworkError ? t("error.offline") : t("error.generic");
