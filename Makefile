@@ -7,7 +7,7 @@ PY := $(BIN)/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install frontend lint typecheck pytest bench clean
+.PHONY: run dev hooks test install frontend lint typecheck pytest bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,23 @@ run: install frontend
 	$(BIN)/rencontre migrate
 	$(BIN)/rencontre demo
 	$(BIN)/rencontre serve --host $(HOST) --port $(PORT) --no-migrate
+
+# The API reloads on every change under backend/; Vite serves both apps with hot module
+# reload on :5173 and passes /api (websockets included) to the API, so links, badges
+# and the feed's origin check all name the Vite address.
+DEV_PORT ?= 5173
+dev: export RENCONTRE_PUBLIC_BASE_URL ?= http://$(HOST):$(DEV_PORT)
+dev: install frontend/node_modules/.package-lock.json
+	$(BIN)/rencontre migrate
+	$(BIN)/rencontre demo
+	trap 'kill 0' EXIT; \
+	$(BIN)/uvicorn rencontre.app:create_app --factory --reload --reload-dir backend \
+	  --host $(HOST) --port $(PORT) & \
+	cd frontend && RENCONTRE_API_PORT=$(PORT) npx vite --host $(HOST) --port $(DEV_PORT) --strictPort
+
+# Runs on each commit what `make test` checks first (pre-commit's own config file).
+hooks: install
+	$(BIN)/pre-commit install
 
 lint: install
 	$(BIN)/ruff check backend tests bench migrations

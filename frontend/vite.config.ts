@@ -1,7 +1,25 @@
 import { resolve } from "node:path";
-import { defineConfig } from "vite";
+import { defineConfig, type Plugin } from "vite";
 
 const root = import.meta.dirname;
+const apiPort = process.env["RENCONTRE_API_PORT"] ?? "8000";
+
+// In `make dev`, /console and its routes are the console's page, as the API serves
+// them in production; everything else falls back to the PWA's index.html.
+function consoleRoutes(): Plugin {
+  return {
+    name: "rencontre-console-routes",
+    configureServer(server) {
+      server.middlewares.use((request, _response, next) => {
+        const path = request.url?.split("?")[0] ?? "";
+        if (path === "/console" || (path.startsWith("/console/") && !path.includes("."))) {
+          request.url = "/console.html";
+        }
+        next();
+      });
+    },
+  };
+}
 
 // Two pages, one toolchain: the attendee PWA (index.html) and the organiser
 // console (console.html). The service worker is built afterwards by
@@ -24,9 +42,10 @@ export default defineConfig({
       },
     },
   },
+  plugins: [consoleRoutes()],
   server: {
     proxy: {
-      "/api": { target: "http://127.0.0.1:8000", ws: true },
+      "/api": { target: `http://127.0.0.1:${apiPort}`, ws: true },
     },
   },
 });
