@@ -65,6 +65,7 @@ class EventFeed:
         self.joining = 0
         self.rev = 0
         self.ticks = 0
+        self.lists_refreshes = 0
         self._room: Room | None = None
         self._view: View | None = None
         self._shows_names = False
@@ -201,7 +202,9 @@ class EventFeed:
             started = loop.time()
             try:
                 async with self._lock:
-                    await self._tick(refresh=refresh, lists=lists)
+                    if lists:
+                        await self._refresh_lists()
+                    await self._tick(refresh=refresh)
             except EventGone:
                 self.close_all(FeedClose.EVENT_NOT_FOUND, "This event was deleted.")
                 return
@@ -224,7 +227,32 @@ class EventFeed:
             # the fan-out are part of the interval, not added to it.
             await asyncio.sleep(max(0.0, started + limits.coalesce_seconds - loop.time()))
 
-    async def _tick(self, *, refresh: bool, lists: bool = False) -> None:
+    async def _refresh_lists(self) -> None:
+        """Recompute the lists from what dashboards were shown already, in a frame of their own.
+
+        Before this tick reads anything new: the lists then never arrive with a connection.
+        """
+        room, before = self._room, self._view
+        assert room is not None
+        assert before is not None
+        self.lists_refreshes += 1
+        now = utcnow()
+        room.refresh_lists(now)
+        after = room.view(now)
+        if after == before:
+            return
+        delta = service.delta_frame(
+            self.event_id,
+            before=before,
+            after=after,
+            from_seq=before.seq,
+            new=[],
+            people=room.people,
+            names_after=self._names_after,
+        )
+        await self._publish(after, delta.model_dump_json(exclude_none=True))
+
+    async def _tick(self, *, refresh: bool) -> None:
         room = self._room
         assert room is not None
         self.ticks += 1
@@ -236,10 +264,7 @@ class EventFeed:
         if applied is None:
             await self._rebuild()
             return
-        now = utcnow()
-        if lists:
-            room.refresh_lists(now)
-        before, after = self._view, room.view(now)
+        before, after = self._view, room.view(utcnow())
         assert before is not None
         shows_names_changed = changes.head.shows_names != self._shows_names
         self._names_after = service.names_after(

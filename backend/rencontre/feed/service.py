@@ -265,9 +265,7 @@ def delta_frame(
         top=_top(after.lists.top, shows_names) if send_lists else None,
         isolated=_isolated(after.lists.isolated, shows_names) if send_lists else None,
         connections=[
-            _connection(item, people)
-            for item in new
-            if names_after is not None and item.seq > names_after
+            _connection(item, people) for item in new if names_after is not None and item.seq > names_after
         ],
     )
 
