@@ -4,7 +4,7 @@ A :class:`Room` is built once from the database (every connection up to some
 sequence number) and then fed the new connections in sequence order, so each
 figure is exact at the room's ``seq``: connections, unique pairs, mutual pairs,
 per-person connection counts, the 5-minute timeline. The figures that move with
-the clock alone (active scanners, isolated people) are computed for an instant.
+the clock alone (active scanners, present people) are computed for an instant.
 
 Definitions shown on the dashboard:
 
@@ -23,8 +23,10 @@ The ranked lists (most connected, isolated) are the one place where a connection
 shows next to a name, so they never follow the connections one by one: they are
 :class:`Lists` computed on request (the feed's periodic refresh) as of a *cutoff*,
 the room's ``seq`` rounded down to a multiple of ``list_step``. Two lists anyone can
-see thus differ by ``list_step`` connections or more, or by the clock alone (someone
-reaching twenty minutes present), whichever process computed them and whenever.
+see thus differ by ``list_step`` connections or more, or by the clock and presence
+alone (someone reaching twenty minutes present), whichever process computed them
+and whenever. (A room rebuilt because an account was deleted recomputes them without
+that person's connections.)
 """
 
 from __future__ import annotations
