@@ -65,6 +65,11 @@ class Settings(BaseSettings):
     # Per organiser and per process: a wall screen and a few laptops, not a scraper.
     feed_dashboards_per_organiser: int = 20
     feed_ticket_rate_limit: str = "120/minute"
+    # The ranked lists (most connected, isolated) are recomputed this often, and then only
+    # as of a multiple of feed_lists_min_connections connections: a list never moves with
+    # one connection, so it never tells who met whom. The bound is the feed's resume window.
+    feed_lists_refresh_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
+    feed_lists_min_connections: int = Field(default=3, ge=1, le=1000)
     db_pool_size: int = 10
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0

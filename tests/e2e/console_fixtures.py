@@ -59,6 +59,10 @@ def console_server(
         # Every request comes from 127.0.0.1: the per-address limits are not under test here.
         "RENCONTRE_LOGIN_RATE_LIMIT": "10000/minute",
         "RENCONTRE_SCAN_RATE_LIMIT": "10000/minute",
+        # The live lists move every second, by two connections at a time: the steps the
+        # dashboard test takes, without waiting a minute for each.
+        "RENCONTRE_FEED_LISTS_REFRESH_SECONDS": "1",
+        "RENCONTRE_FEED_LISTS_MIN_CONNECTIONS": "2",
     }
     server = ServerProcess(env, port=port)
     server.migrate()

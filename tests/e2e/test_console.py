@@ -176,7 +176,10 @@ class TestOrganiserJourney:
             lambda: all(big_numbers(page)[k] == v for k, v in expected.items()), timeout=LIVE_TIMEOUT
         ), f"the dashboard shows {big_numbers(page)}, expected {expected}"
         assert poll(lambda: chart_total(page) == 6, timeout=LIVE_TIMEOUT), "the chart did not follow"
-        expect(page.locator(".ranking__row").first).to_contain_text(a.name)
+        # The lists move on their own refresh, by several connections at a time.
+        expect(page.locator(".ranking__row").first).to_contain_text(a.name, timeout=LIVE_TIMEOUT * 1000)
+        # Names are off: a rank, never how many people each person met.
+        expect(page.locator(".ranking__count")).to_have_count(0)
         # e met one person: still someone to introduce, with how long they have been here.
         isolated = page.locator(".isolated__row")
         expect(isolated).to_have_count(4)
@@ -204,7 +207,7 @@ class TestOrganiserJourney:
             f"after the cut the dashboard shows {big_numbers(page)}, the database {truth}"
         )
         assert poll(lambda: chart_total(page) == truth["connections"], timeout=LIVE_TIMEOUT)
-        expect(isolated).to_have_count(3)  # e has met a second person
+        expect(isolated).to_have_count(3, timeout=LIVE_TIMEOUT * 1000)  # e has met a second person
 
         # No note and no pair of people anywhere on the dashboard.
         text = page.locator("main").inner_text()

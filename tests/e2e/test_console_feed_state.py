@@ -145,6 +145,17 @@ class TestSnapshot:
         assert not state["resync"]
 
 
+class TestListsWithoutCounts:
+    def test_a_list_without_per_person_counts_keeps_them_unknown(self, compiled: Path) -> None:
+        """With names off the server ranks people without a number: none is made up (no 0)."""
+        plain = snapshot(3, 3)
+        plain["top"] = [{"name": "Zoé", "connections": None}, {"name": "Ali"}]
+        plain["isolated"] = [{"name": "Noah", "company": "Alan", "present_since": T0}]
+        state = fold(compiled, [plain])
+        assert state["top"] == [{"name": "Zoé", "connections": None}, {"name": "Ali", "connections": None}]
+        assert state["isolated"][0]["connections"] is None
+
+
 class TestDelta:
     def test_a_newer_delta_replaces_counts_and_changed_buckets(self, compiled: Path) -> None:
         state = fold(compiled, [snapshot(4, 4, [(T0, 4)]), delta(6, 4, 6, [(T1, 2)])])

@@ -291,7 +291,7 @@ class TestTwoInstances:
         print(f"scan on B → dashboard on A: {', '.join(f'{t * 1000:.0f} ms' for t in latencies)}")
         # The target is a second; on this shared machine we only insist on a few.
         assert sorted(latencies)[len(latencies) // 2] < 5 * TARGET
-        assert [c["seq"] for c in dashboard.state.connections] == list(range(1, len(pairs) + 1))
+        assert dashboard.state.connections == [], "names are off: connections are counts only"
         _assert_matches(dashboard.state, await _truth(cluster.database_url, site.event_id))
         await dashboard.socket.close()
 
@@ -345,9 +345,7 @@ class TestResumeOnRealServers:
             resumed = await Dashboard.open(cluster.b.url, site, state)
             await asyncio.wait_for(writer, WAIT)
             await resumed.follow(lambda s: s.seq == len(pairs))
-            assert [c["seq"] for c in state.connections] == list(range(1, len(pairs) + 1)), (
-                "every connection seen once, in order, across the reconnect"
-            )
+            # Counts are absolute: exact across the reconnect, nothing counted twice.
             _assert_matches(state, await _truth(postgres_url, site.event_id))
             await resumed.socket.close()
         finally:

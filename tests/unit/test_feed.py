@@ -19,10 +19,13 @@ from tests.support import make_settings
 NOW = datetime(2026, 12, 3, 19, 0, tzinfo=UTC)
 
 
-def _room(people: int = 6, *, joined_minutes_ago: float = 30) -> tuple[Room, list[uuid.UUID]]:
+def _room(
+    people: int = 6, *, joined_minutes_ago: float = 30, list_step: int = 1
+) -> tuple[Room, list[uuid.UUID]]:
     ids = [uuid.uuid4() for _ in range(people)]
     joined = NOW - timedelta(minutes=joined_minutes_ago)
-    return Room({i: Person(f"P{n}", f"C{n}", joined, False) for n, i in enumerate(ids)}), ids
+    everyone = {i: Person(f"P{n}", f"C{n}", joined, False) for n, i in enumerate(ids)}
+    return Room(everyone, list_step=list_step), ids
 
 
 class _Meetings:
@@ -79,18 +82,19 @@ class TestPeople:
         meetings = _Meetings(room, ids)
         meetings.meet(0, 1)
         meetings.meet(0, 2)
+        room.refresh_lists(NOW)
         view = room.view(NOW)
-        assert [(p.name, p.connections) for p in view.isolated] == [("P1", 1), ("P2", 1)]
+        assert [(p.name, p.connections) for p in view.lists.isolated] == [("P1", 1), ("P2", 1)]
         assert (view.counts.present, view.counts.isolated) == (4, 2)
         room.people[ids[1]].deleted = True
-        assert [p.name for p in room.view(NOW).isolated] == ["P2"]
+        assert [p.name for p in room.refresh_lists(NOW).isolated] == ["P2"]
 
     def test_the_most_connected_first_then_by_name_never_the_deleted(self) -> None:
         room, ids = _room(5)
         meetings = _Meetings(room, ids)
         for a, b in [(3, 0), (3, 1), (3, 2), (1, 0), (2, 4)]:
             meetings.meet(a, b)
-        assert [(r.name, r.connections) for r in room.view(NOW).top] == [
+        assert [(r.name, r.connections) for r in room.refresh_lists(NOW).top] == [
             ("P3", 3),
             ("P0", 2),
             ("P1", 2),
@@ -98,7 +102,7 @@ class TestPeople:
             ("P4", 1),
         ]
         room.people[ids[3]].deleted = True
-        assert room.view(NOW).top[0].name == "P0"
+        assert room.refresh_lists(NOW).top[0].name == "P0"
 
 
 class TestResume:
@@ -121,6 +125,7 @@ class TestFrames:
         room, ids = _room()
         meetings = _Meetings(room, ids)
         meetings.meet(0, 1, at=NOW - timedelta(minutes=30))
+        room.refresh_lists(NOW)
         before = room.view(NOW)
         meetings.meet(1, 0)
         after = room.view(NOW)
@@ -131,12 +136,13 @@ class TestFrames:
             from_seq=1,
             new=room.since(1),
             people=room.people,
-            shows_names=False,
+            names_after=None,
         )
         assert [b.connections for b in delta.timeline] == [1]
-        assert delta.top is None  # 0 and 1 already had one connection each
-        assert delta.connections[0].mutual is True
-        assert delta.connections[0].names is None
+        assert delta.counts.mutual == 1
+        assert delta.top is None
+        assert delta.isolated is None
+        assert delta.connections == []
         named = service.delta_frame(
             uuid.uuid4(),
             before=None,
@@ -144,9 +150,10 @@ class TestFrames:
             from_seq=0,
             new=room.since(0),
             people=room.people,
-            shows_names=True,
+            names_after=0,
         )
         assert [c.names for c in named.connections] == [("P0", "P1"), ("P1", "P0")]
+        assert named.connections[1].mutual is True
         assert named.top is not None
 
 

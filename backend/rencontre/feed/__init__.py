@@ -12,15 +12,21 @@ Protocol (``/api/events/{event_id}/feed``):
    at most one per ``RENCONTRE_FEED_COALESCE_MS`` (250 ms) however fast scans come.
    Every frame carries ``seq``, the number of connections it brings the dashboard up
    to; a delta also carries ``from_seq``. Counts are absolute; ``timeline`` lists
-   the 5-minute buckets that changed, with their totals; ``top`` and ``isolated``
-   appear when they changed; ``connections`` lists the new ones in order (with the
-   two names only when the event's ``feed_shows_names`` is on).
+   the 5-minute buckets that changed, with their totals. ``top`` and ``isolated``
+   (and ``counts.isolated``) change only on the lists' periodic refresh
+   (``RENCONTRE_FEED_LISTS_REFRESH_SECONDS``), as of the last multiple of
+   ``RENCONTRE_FEED_LISTS_MIN_CONNECTIONS`` connections, in a delta of their own
+   (``seq`` equal to ``from_seq``, no connection): never in the frame of a
+   connection. They give per-person counts only while names are on.
+   ``connections`` lists, in order, the new connections made after the event's
+   ``feed_shows_names`` was turned on, with the two names; with names off it is
+   empty, so nothing in the stream says who met whom.
 4. A dashboard applies a delta whose ``from_seq`` is at most its own ``seq`` and
    skips listed connections it has seen; a larger ``from_seq`` means a gap: reconnect
    with ``last_seq`` (or send ``{"type": "resync"}``). A delta whose ``seq`` equals
    the dashboard's own must be applied too: it refreshes the figures that move with
-   the clock or without a scan (present, active scanners, isolated; every 10 s when
-   they change), and answers a resume that missed nothing.
+   the clock or without a scan (present and active scanners every 10 s when they
+   change; the lists on their own refresh), and answers a resume that missed nothing.
 5. Optional: ``{"type": "ping"}`` → ``{"type": "pong", "seq": …}``.
 
 Close codes: 1001 server going away and 1012 restarting (reconnect), 1003 binary

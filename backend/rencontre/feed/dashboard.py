@@ -46,6 +46,9 @@ class FeedLimits:
     coalesce_seconds: float = 0.25
     # Figures that move with the clock (active, isolated, present) and a check against the database.
     refresh_seconds: float = 10.0
+    # The ranked lists: recomputed this often, as of a multiple of ``list_step`` connections.
+    lists_refresh_seconds: float = 60.0
+    list_step: int = 3
     # An event's room stays in memory this long after its last dashboard left, for quick resumes.
     linger_seconds: float = 30.0
     frame_queue: int = 8

@@ -65,9 +65,12 @@ class EventFeed:
         self.joining = 0
         self.rev = 0
         self.ticks = 0
+        self.lists_refreshes = 0
         self._room: Room | None = None
         self._view: View | None = None
         self._shows_names = False
+        # The last connection never named (see service.names_after); None while names are off.
+        self._names_after: int | None = None
         self._snapshot: Frame | None = None
         self._dirty = asyncio.Event()
         self._catch_up = False
@@ -118,7 +121,7 @@ class EventFeed:
             from_seq=last_seq,
             new=room.since(last_seq),
             people=room.people,
-            shows_names=self._shows_names,
+            names_after=self._names_after,
         )
         return Frame(self.rev, view.seq, delta.model_dump_json(exclude_none=True))
 
@@ -159,11 +162,13 @@ class EventFeed:
 
     async def _build(self) -> None:
         async with self.hub.session() as session:
-            opened = await service.open_room(session, self.event_id)
+            opened = await service.open_room(session, self.event_id, list_step=self.hub.limits.list_step)
         if opened is None:
             raise EventGone()
         room, head = opened
         self._room, self._shows_names = room, head.shows_names
+        # Not knowing when names were turned on, a new room names only what comes after it.
+        self._names_after = service.names_after(head, None, showed_names=False)
         self._view = room.view(utcnow())
         self.rev += 1
 
@@ -171,6 +176,7 @@ class EventFeed:
         loop = asyncio.get_running_loop()
         limits = self.hub.limits
         next_refresh = loop.time() + limits.refresh_seconds
+        next_lists = loop.time() + limits.lists_refresh_seconds
         idle_since: float | None = None
         failures = 0
         while True:
@@ -181,13 +187,14 @@ class EventFeed:
                 idle_since = idle_since if idle_since is not None else now
                 if now - idle_since >= limits.linger_seconds:
                     return
-            timeout = next_refresh - now
+            timeout = min(next_refresh, next_lists) - now
             if idle_since is not None:
                 timeout = min(timeout, idle_since + limits.linger_seconds - now)
             with contextlib.suppress(TimeoutError):
                 async with asyncio.timeout(max(timeout, 0.0)):
                     await self._dirty.wait()
-            refresh = self._catch_up or loop.time() >= next_refresh
+            lists = loop.time() >= next_lists
+            refresh = self._catch_up or lists or loop.time() >= next_refresh
             if not (self._dirty.is_set() or refresh):
                 continue
             self._dirty.clear()
@@ -195,6 +202,8 @@ class EventFeed:
             started = loop.time()
             try:
                 async with self._lock:
+                    if lists:
+                        await self._refresh_lists()
                     await self._tick(refresh=refresh)
             except EventGone:
                 self.close_all(FeedClose.EVENT_NOT_FOUND, "This event was deleted.")
@@ -212,9 +221,36 @@ class EventFeed:
             failures = 0
             if refresh:
                 next_refresh = loop.time() + limits.refresh_seconds
+            if lists:
+                next_lists = loop.time() + limits.lists_refresh_seconds
             # One tick per interval at most, counted from this tick's start: the reading and
             # the fan-out are part of the interval, not added to it.
             await asyncio.sleep(max(0.0, started + limits.coalesce_seconds - loop.time()))
+
+    async def _refresh_lists(self) -> None:
+        """Recompute the lists from what dashboards were shown already, in a frame of their own.
+
+        Before this tick reads anything new: the lists then never arrive with a connection.
+        """
+        room, before = self._room, self._view
+        assert room is not None
+        assert before is not None
+        self.lists_refreshes += 1
+        now = utcnow()
+        room.refresh_lists(now)
+        after = room.view(now)
+        if after == before:
+            return
+        delta = service.delta_frame(
+            self.event_id,
+            before=before,
+            after=after,
+            from_seq=before.seq,
+            new=[],
+            people=room.people,
+            names_after=self._names_after,
+        )
+        await self._publish(after, delta.model_dump_json(exclude_none=True))
 
     async def _tick(self, *, refresh: bool) -> None:
         room = self._room
@@ -231,6 +267,9 @@ class EventFeed:
         before, after = self._view, room.view(utcnow())
         assert before is not None
         shows_names_changed = changes.head.shows_names != self._shows_names
+        self._names_after = service.names_after(
+            changes.head, self._names_after, showed_names=self._shows_names
+        )
         self._shows_names = changes.head.shows_names
         if not applied and after == before and not shows_names_changed:
             return
@@ -241,18 +280,21 @@ class EventFeed:
             from_seq=before.seq,
             new=applied,
             people=room.people,
-            shows_names=self._shows_names,
+            names_after=self._names_after,
+            # The lists' per-person counts appear or go with the names.
+            lists_changed=shows_names_changed,
         )
         await self._publish(after, delta.model_dump_json(exclude_none=True))
 
     async def _rebuild(self) -> None:
         logger.info("live feed: rebuilding event %s from the database", self.event_id)
         async with self.hub.session() as session:
-            opened = await service.open_room(session, self.event_id)
+            opened = await service.open_room(session, self.event_id, list_step=self.hub.limits.list_step)
         if opened is None:
             raise EventGone()
         room, head = opened
         room.forget_history()
+        self._names_after = service.names_after(head, self._names_after, showed_names=self._shows_names)
         self._room, self._shows_names = room, head.shows_names
         view = room.view(utcnow())
         snapshot = service.snapshot_frame(self.event_id, view, shows_names=self._shows_names)
@@ -377,6 +419,8 @@ def get_hub(app: FastAPI) -> FeedHub:
         settings: Settings = state.settings
         limits = getattr(state, "feed_limits", None) or FeedLimits(
             coalesce_seconds=settings.feed_coalesce_ms / 1000,
+            lists_refresh_seconds=settings.feed_lists_refresh_seconds,
+            list_step=settings.feed_lists_min_connections,
             feeds_per_organiser=settings.feed_dashboards_per_organiser,
         )
         hub = FeedHub(state.broker, state.session_factory, limits)

@@ -4,7 +4,7 @@ A :class:`Room` is built once from the database (every connection up to some
 sequence number) and then fed the new connections in sequence order, so each
 figure is exact at the room's ``seq``: connections, unique pairs, mutual pairs,
 per-person connection counts, the 5-minute timeline. The figures that move with
-the clock alone (active scanners, isolated people) are computed for an instant.
+the clock alone (active scanners, present people) are computed for an instant.
 
 Definitions shown on the dashboard:
 
@@ -18,6 +18,15 @@ Definitions shown on the dashboard:
 Nothing here is ever a note or says who met whom; :attr:`Room.recent` keeps the
 two ids of the last connections only so that a delta may name them when the
 organiser chose so (``Event.feed_shows_names``).
+
+The ranked lists (most connected, isolated) are the one place where a connection
+shows next to a name, so they never follow the connections one by one: they are
+:class:`Lists` computed on request (the feed's periodic refresh) as of a *cutoff*,
+the room's ``seq`` rounded down to a multiple of ``list_step``. Two lists anyone can
+see thus differ by ``list_step`` connections or more, or by the clock and presence
+alone (someone reaching twenty minutes present), whichever process computed them
+and whenever. (A room rebuilt because an account was deleted recomputes them without
+that person's connections.)
 """
 
 from __future__ import annotations
@@ -93,14 +102,26 @@ class Lonely:
 
 
 @dataclass(frozen=True, slots=True)
+class Lists:
+    """The ranked lists as of connection ``upto`` (a cutoff), at the instant they were computed."""
+
+    upto: int
+    top: tuple[Ranked, ...]
+    isolated: tuple[Lonely, ...]
+    isolated_count: int
+
+
+NO_LISTS = Lists(0, (), (), 0)
+
+
+@dataclass(frozen=True, slots=True)
 class View:
-    """The dashboard at one sequence number and one instant."""
+    """The dashboard at one sequence number and one instant, with the lists last computed."""
 
     seq: int
     counts: Counts
     timeline: dict[int, int]
-    top: tuple[Ranked, ...]
-    isolated: tuple[Lonely, ...]
+    lists: Lists
 
 
 def bucket_of(moment: datetime) -> int:
@@ -114,8 +135,13 @@ def bucket_start(bucket: int) -> datetime:
 
 
 class Room:
-    def __init__(self, people: dict[uuid.UUID, Person]) -> None:
+    def __init__(self, people: dict[uuid.UUID, Person], *, list_step: int = 1) -> None:
+        if not 1 <= list_step <= RESUME_WINDOW:
+            # The lists are computed back from ``recent``, which must reach the cutoff.
+            raise ValueError(f"list_step must be between 1 and {RESUME_WINDOW}")
         self.people = people
+        self.list_step = list_step
+        self.lists = NO_LISTS
         self.seq = 0
         self.connections = 0
         self.mutual = 0
@@ -171,47 +197,62 @@ class Room:
 
     def view(self, now: datetime) -> View:
         active_since = now - ACTIVE_WINDOW
-        isolated_since = now - ISOLATED_AFTER
-        present = 0
-        lonely: list[tuple[int, datetime, str, uuid.UUID]] = []
-        for person_id, person in self.people.items():
-            if not person.present:
-                continue
-            present += 1
-            assert person.joined_at is not None
-            met = self._met[person_id]
-            if person.joined_at <= isolated_since and met <= ISOLATED_MAX_CONNECTIONS:
-                lonely.append((met, person.joined_at, person.name.casefold(), person_id))
-        lonely.sort()
         counts = Counts(
             connections=self.connections,
             unique_pairs=len(self._pairs),
             mutual=self.mutual,
             active_scanners=sum(1 for at in self._last_new_connection.values() if at >= active_since),
-            present=present,
-            isolated=len(lonely),
+            present=sum(1 for person in self.people.values() if person.present),
+            isolated=self.lists.isolated_count,
         )
-        return View(
-            seq=self.seq,
-            counts=counts,
-            timeline=dict(self._timeline),
-            top=self._top(),
+        return View(seq=self.seq, counts=counts, timeline=dict(self._timeline), lists=self.lists)
+
+    def refresh_lists(self, now: datetime) -> Lists:
+        """Compute the lists as of the cutoff (``seq`` rounded down to ``list_step``) and keep them."""
+        upto = self.seq - self.seq % self.list_step
+        met = self._met_upto(upto)
+        isolated_since = now - ISOLATED_AFTER
+        lonely: list[tuple[int, datetime, str, uuid.UUID]] = []
+        for person_id, person in self.people.items():
+            if person.present:
+                assert person.joined_at is not None
+                count = met[person_id]
+                if person.joined_at <= isolated_since and count <= ISOLATED_MAX_CONNECTIONS:
+                    lonely.append((count, person.joined_at, person.name.casefold(), person_id))
+        lonely.sort()
+        self.lists = Lists(
+            upto=upto,
+            top=self._top(met),
             isolated=tuple(
                 Lonely(
                     name=self.people[person_id].name,
                     company=self.people[person_id].company,
                     present_since=joined_at,
-                    connections=met,
+                    connections=count,
                 )
-                for met, joined_at, _name, person_id in lonely[:ISOLATED_LIST_SIZE]
+                for count, joined_at, _name, person_id in lonely[:ISOLATED_LIST_SIZE]
             ),
+            isolated_count=len(lonely),
         )
+        return self.lists
 
-    def _top(self) -> tuple[Ranked, ...]:
+    def _met_upto(self, upto: int) -> Counter[uuid.UUID]:
+        """How many distinct people each person had met as of connection ``upto``."""
+        met = self._met.copy()
+        for item in reversed(self.recent):
+            if item.seq <= upto:
+                break
+            # A mutual connection closed a pair counted before: it added to no one.
+            if not item.mutual:
+                met[item.scanner_id] -= 1
+                met[item.scanned_id] -= 1
+        return met
+
+    def _top(self, met: Counter[uuid.UUID]) -> tuple[Ranked, ...]:
         candidates = (
-            (-met, person.name.casefold(), person_id.bytes, person.name)
-            for person_id, met in self._met.items()
-            if (person := self.people.get(person_id)) is not None and not person.deleted
+            (-count, person.name.casefold(), person_id.bytes, person.name)
+            for person_id, count in met.items()
+            if count > 0 and (person := self.people.get(person_id)) is not None and not person.deleted
         )
         return tuple(
             Ranked(name, -negative) for negative, _f, _i, name in heapq.nsmallest(TOP_SIZE, candidates)

@@ -91,7 +91,9 @@ class CountsOut(BaseModel):
     mutual: int = Field(description="Pairs where both scanned each other.")
     active_scanners: int = Field(description="People who recorded a new connection in the last 15 minutes.")
     present: int = Field(description="People who joined the event (opened their join link).")
-    isolated: int = Field(description="Present for 20 minutes or more with at most one connection.")
+    isolated: int = Field(
+        description="Present for 20 minutes or more with at most one connection; moves with the lists."
+    )
 
 
 class BucketOut(BaseModel):
@@ -99,25 +101,28 @@ class BucketOut(BaseModel):
     connections: int
 
 
+_PER_PERSON = "People met; only while the event's feed_shows_names is on (else null or absent)."
+
+
 class RankedOut(BaseModel):
     name: str
-    connections: int
+    connections: int | None = Field(default=None, description=_PER_PERSON)
 
 
 class LonelyOut(BaseModel):
     name: str
     company: str
     present_since: AwareDatetime
-    connections: int
+    connections: int | None = Field(default=None, description=_PER_PERSON)
 
 
 class ConnectionOut(BaseModel):
+    """A connection made while names were on; with names off, no connection is listed."""
+
     seq: int
     at: AwareDatetime
     mutual: bool
-    names: tuple[str, str] | None = Field(
-        default=None, description="Who scanned whom, only when the event's feed_shows_names is on."
-    )
+    names: tuple[str, str] = Field(description="Who scanned whom.")
 
 
 class SnapshotFrame(BaseModel):
@@ -129,8 +134,10 @@ class SnapshotFrame(BaseModel):
     bucket_minutes: int
     counts: CountsOut
     timeline: list[BucketOut]
-    top: list[RankedOut]
-    isolated: list[LonelyOut] = Field(description="The longest alone first; at most 50 (see counts).")
+    top: list[RankedOut] = Field(description="As of the last periodic refresh of the lists.")
+    isolated: list[LonelyOut] = Field(
+        description="As of the last periodic refresh; the longest alone first; at most 50 (see counts)."
+    )
 
 
 class DeltaFrame(BaseModel):
@@ -142,9 +149,15 @@ class DeltaFrame(BaseModel):
     shows_names: bool
     counts: CountsOut
     timeline: list[BucketOut] = Field(description="Only the buckets that changed, with their new totals.")
-    top: list[RankedOut] | None = Field(default=None, description="Present when it changed.")
-    isolated: list[LonelyOut] | None = Field(default=None, description="Present when it changed.")
-    connections: list[ConnectionOut] = Field(description="The new connections, in order.")
+    top: list[RankedOut] | None = Field(
+        default=None, description="Present when a periodic refresh changed it; never with one connection."
+    )
+    isolated: list[LonelyOut] | None = Field(
+        default=None, description="Present when a periodic refresh changed it; never with one connection."
+    )
+    connections: list[ConnectionOut] = Field(
+        description="The new connections made since names were turned on, in order; empty with names off."
+    )
 
 
 class ErrorFrame(BaseModel):

@@ -6,9 +6,12 @@ lives ``ws_ticket_seconds``, opens one socket, once, for one event; it is a row 
 the database, so any instance can redeem it.
 
 Frames say only what a dashboard may show: counts, the timeline, the most
-connected and the isolated people's names — never a note, and never who met whom
-unless the event's ``feed_shows_names`` is on (then a delta names the two people
-of each new connection).
+connected and the isolated people's names — never a note, and never who met whom.
+A frame that follows a connection carries counts only; the lists move on the
+feed's periodic refresh, by several connections at a time (see ``room``), and say
+how many people each person met only when names are on. When the event's
+``feed_shows_names`` is on, a delta names the two people of each connection made
+after names were turned on — never one made before (``names_after``).
 """
 
 from __future__ import annotations
@@ -126,15 +129,33 @@ def origin_allowed(origin: str | None, settings: Settings) -> bool:
 # --- the room, read from the database -----------------------------------------------------------
 
 
-async def open_room(session: AsyncSession, event_id: uuid.UUID) -> tuple[Room, Head] | None:
-    """The event's room built from every connection up to its current feed number."""
+async def open_room(
+    session: AsyncSession, event_id: uuid.UUID, *, list_step: int
+) -> tuple[Room, Head] | None:
+    """The event's room built from every connection up to its current feed number, lists computed."""
     head = await repository.head(session, event_id)
     if head is None:
         return None
-    room = Room(await repository.people(session, event_id))
+    room = Room(await repository.people(session, event_id), list_step=list_step)
     for connection in await repository.connections(session, event_id, after=0, upto=head.feed_seq):
         room.apply(connection)
+    room.refresh_lists(utcnow())
     return room, head
+
+
+def names_after(head: Head, previous: int | None, *, showed_names: bool) -> int | None:
+    """The last connection never to be named, or None while names are off.
+
+    Turning names on must not name the connections made before: the feed's number
+    read together with the switch turned on is the last anonymous one (a connection
+    recorded just after the switch but before this read stays anonymous too, which
+    errs on the private side). While names stay on, the mark stays where it was.
+    """
+    if not head.shows_names:
+        return None
+    if showed_names and previous is not None:
+        return previous
+    return head.feed_seq
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,8 +222,8 @@ def snapshot_frame(event_id: uuid.UUID, view: View, *, shows_names: bool) -> Sna
         bucket_minutes=BUCKET_MINUTES,
         counts=_counts(view),
         timeline=_buckets(view, sorted(view.timeline)),
-        top=_top(view.top),
-        isolated=_isolated(view.isolated),
+        top=_top(view.lists.top, shows_names),
+        isolated=_isolated(view.lists.isolated, shows_names),
     )
 
 
@@ -214,13 +235,17 @@ def delta_frame(
     from_seq: int,
     new: Sequence[Recent],
     people: dict[uuid.UUID, Person],
-    shows_names: bool,
+    names_after: int | None,
+    lists_changed: bool = False,
 ) -> DeltaFrame:
     """``after`` as a change from ``before`` (the dashboard's state), or from ``from_seq`` alone.
 
     Without ``before`` (a resuming dashboard) the lists are sent whole and the
-    timeline buckets are those the new connections fell in.
+    timeline buckets are those the new connections fell in. ``connections`` lists
+    only the named ones: those after ``names_after``, while names are on.
     """
+    shows_names = names_after is not None
+    send_lists = before is None or lists_changed or before.lists != after.lists
     if before is None:
         buckets = sorted({bucket_of(item.met_at) for item in new})
     else:
@@ -237,9 +262,11 @@ def delta_frame(
         shows_names=shows_names,
         counts=_counts(after),
         timeline=_buckets(after, buckets),
-        top=_top(after.top) if before is None or before.top != after.top else None,
-        isolated=_isolated(after.isolated) if before is None or before.isolated != after.isolated else None,
-        connections=[_connection(item, people, shows_names) for item in new],
+        top=_top(after.lists.top, shows_names) if send_lists else None,
+        isolated=_isolated(after.lists.isolated, shows_names) if send_lists else None,
+        connections=[
+            _connection(item, people) for item in new if names_after is not None and item.seq > names_after
+        ],
     )
 
 
@@ -259,21 +286,26 @@ def _buckets(view: View, buckets: Iterable[int]) -> list[BucketOut]:
     return [BucketOut(start=bucket_start(b), connections=view.timeline.get(b, 0)) for b in buckets]
 
 
-def _top(top: Iterable[Ranked]) -> list[RankedOut]:
-    return [RankedOut(name=r.name, connections=r.connections) for r in top]
+# Per-person counts, compared from one list to the next, would tell whose count rose
+# together; with names off the lists rank people and say no number.
+def _top(top: Iterable[Ranked], shows_names: bool) -> list[RankedOut]:
+    return [RankedOut(name=r.name, connections=r.connections if shows_names else None) for r in top]
 
 
-def _isolated(isolated: Iterable[Lonely]) -> list[LonelyOut]:
+def _isolated(isolated: Iterable[Lonely], shows_names: bool) -> list[LonelyOut]:
     return [
-        LonelyOut(name=p.name, company=p.company, present_since=p.present_since, connections=p.connections)
+        LonelyOut(
+            name=p.name,
+            company=p.company,
+            present_since=p.present_since,
+            connections=p.connections if shows_names else None,
+        )
         for p in isolated
     ]
 
 
-def _connection(item: Recent, people: dict[uuid.UUID, Person], shows_names: bool) -> ConnectionOut:
-    names = None
-    if shows_names:
-        names = (_name(people, item.scanner_id), _name(people, item.scanned_id))
+def _connection(item: Recent, people: dict[uuid.UUID, Person]) -> ConnectionOut:
+    names = (_name(people, item.scanner_id), _name(people, item.scanned_id))
     return ConnectionOut(seq=item.seq, at=item.met_at, mutual=item.mutual, names=names)
 
 

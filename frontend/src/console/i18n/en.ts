@@ -299,6 +299,7 @@ export const en = {
   "report.peaks": "Peak times",
   "report.peaks.empty": "No connection recorded yet.",
   "report.privacy": "The report holds counts only: no note, no name, no pair of people.",
+  "live.lists.refresh": "Updated periodically, once several new connections have been made, so these lists never reveal who met whom.",
 };
 
 export type ConsoleKey = keyof typeof en;

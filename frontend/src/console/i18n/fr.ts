@@ -301,4 +301,5 @@ export const fr: Record<ConsoleKey, string> = {
   "report.peaks": "Heures de pointe",
   "report.peaks.empty": "Aucune connexion enregistrée pour l'instant.",
   "report.privacy": "Le bilan ne contient que des chiffres : aucune note, aucun nom, aucune paire de personnes.",
+  "live.lists.refresh": "Mises à jour périodiquement, après plusieurs nouvelles connexions : ces listes ne révèlent jamais qui a rencontré qui.",
 };

@@ -22,7 +22,8 @@ export interface TimelineBucket {
 
 export interface Ranked {
   name: string;
-  connections: number;
+  /** People met: sent only while the event shows names (a number per person would hint at pairs). */
+  connections: number | null;
 }
 
 export interface Lonely extends Ranked {
@@ -90,9 +91,13 @@ function readTimeline(value: unknown): TimelineBucket[] {
   return buckets.sort((a, b) => a.at - b.at);
 }
 
+function optionalCount(value: unknown): number | null {
+  return typeof value === "number" ? count(value) : null;
+}
+
 function readTop(value: unknown): Ranked[] | null {
   if (!Array.isArray(value)) return null;
-  return value.filter(isObject).map((item) => ({ name: text(item.name), connections: count(item.connections) }));
+  return value.filter(isObject).map((item) => ({ name: text(item.name), connections: optionalCount(item.connections) }));
 }
 
 function readIsolated(value: unknown): Lonely[] | null {
@@ -101,7 +106,7 @@ function readIsolated(value: unknown): Lonely[] | null {
     name: text(item.name),
     company: text(item.company),
     present_since: text(item.present_since),
-    connections: count(item.connections),
+    connections: optionalCount(item.connections),
   }));
 }
 

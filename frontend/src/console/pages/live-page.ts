@@ -116,20 +116,25 @@ export class LivePage extends ConsoleElement {
 
   private renderMostConnected() {
     const people = this.dashboard.top.slice(0, this.wall ? 8 : 10);
-    const best = Math.max(1, ...people.map((p) => p.connections));
+    const best = Math.max(1, ...people.map((p) => p.connections ?? 0));
     return html`<section class="card live-card live-card--most" aria-labelledby="most-connected-title">
       <h3 id="most-connected-title">${t("live.most")}</h3>
       ${people.length
         ? html`<ol class="ranking">
             ${people.map(
-              (person) => html`<li class="ranking__row">
-                <span class="ranking__name" dir="auto">${person.name}</span>
-                <span class="ranking__bar" aria-hidden="true">${svg`<svg viewBox="0 0 100 10" preserveAspectRatio="none"><rect width=${(person.connections / best) * 100} height="10" rx="2"></rect></svg>`}</span>
-                <span class="ranking__count">${formatNumber(person.connections)}<span class="visually-hidden"> ${t("live.connectionsWord")}</span></span>
-              </li>`,
+              (person) => person.connections === null
+                ? html`<li class="ranking__row ranking__row--plain">
+                    <span class="ranking__name" dir="auto">${person.name}</span>
+                  </li>`
+                : html`<li class="ranking__row">
+                    <span class="ranking__name" dir="auto">${person.name}</span>
+                    <span class="ranking__bar" aria-hidden="true">${svg`<svg viewBox="0 0 100 10" preserveAspectRatio="none"><rect width=${(person.connections / best) * 100} height="10" rx="2"></rect></svg>`}</span>
+                    <span class="ranking__count">${formatNumber(person.connections)}<span class="visually-hidden"> ${t("live.connectionsWord")}</span></span>
+                  </li>`,
             )}
           </ol>`
         : html`<p class="muted">${t("live.most.empty")}</p>`}
+      <p class="muted live-card__note">${t("live.lists.refresh")}</p>
     </section>`;
   }
 
@@ -154,7 +159,9 @@ export class LivePage extends ConsoleElement {
                 <span class="isolated__since">${this.presentFor(person)
                   ? t("live.isolated.since", { duration: this.presentFor(person) })
                   : ""}</span>
-                <span class="isolated__count">${tn("live.connections", person.connections)}</span>
+                ${person.connections === null
+                  ? null
+                  : html`<span class="isolated__count">${tn("live.connections", person.connections)}</span>`}
               </li>`,
             )}
           </ul>`
