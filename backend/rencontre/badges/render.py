@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 import qrcode
@@ -22,7 +23,12 @@ from rencontre.badges.layout import QUIET_ZONE, BadgeText, Card, lay_out
 
 MM = 72 / 25.4
 A6 = (105 * MM, 148 * MM)
-SVG_FONT_FAMILY = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Arial, sans-serif"
+# The viewer's own fonts draw the SVG: the faces the PDF embeds first, then any sans-serif
+# (a browser finds CJK glyphs in whatever system font has them).
+SVG_FONT_FAMILY = (
+    "'DejaVu Sans', 'Bitstream Vera Sans', 'Noto Sans SC', 'Noto Sans CJK SC', 'Noto Sans KR',"
+    " 'Noto Sans CJK KR', Verdana, Arial, sans-serif"
+)
 
 Matrix = list[list[bool]]
 
@@ -94,6 +100,11 @@ def badge_svg(badge: BadgeText, *, size: tuple[float, float] = A6) -> str:
     )
 
 
+@lru_cache(maxsize=64)
+def _image_font(path: str, size: float) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
+
+
 def badge_png(badge: BadgeText, *, size: tuple[float, float] = A6, dpi: int = 200) -> bytes:
     width, height = size
     fonts = badge_fonts()
@@ -102,8 +113,12 @@ def badge_png(badge: BadgeText, *, size: tuple[float, float] = A6, dpi: int = 20
     image = Image.new("L", (round(width * scale), round(height * scale)), 255)
     draw = ImageDraw.Draw(image)
     for line in card.lines:
-        font = ImageFont.truetype(str((fonts.bold if line.bold else fonts.regular).path), line.size * scale)
-        draw.text((line.center_x * scale, line.baseline * scale), line.text, font=font, fill=17, anchor="ms")
+        # Run by run, each from the left edge the layout measured: PIL has no font fallback of its own.
+        x = line.center_x - line.width / 2
+        for font, text in (fonts.bold if line.bold else fonts.regular).runs(line.text):
+            image_font = _image_font(str(font.path), round(line.size * scale, 2))
+            draw.text((x * scale, line.baseline * scale), text, font=image_font, fill=17, anchor="ls")
+            x += font.width(text, line.size)
     # Whole pixels per module, so that every module has the same size and edges stay sharp.
     qr = card.qr
     module = max(1, int(qr.module * scale))
