@@ -58,6 +58,11 @@ class Font:
         return sum(self.advance(c) for c in text) * size / 1000.0
 
 
+# Joiners and variation selectors only mean something to emoji, which are left out: some
+# fonts draw them as visible placeholders.
+_EMOJI_GLUE = frozenset("\u200b\u200c\u200d\u2060") | frozenset(chr(code) for code in range(0xFE00, 0xFE10))
+
+
 def _is_hangul(code: int) -> bool:
     return (
         0x1100 <= code <= 0x11FF
@@ -178,13 +183,13 @@ class Face:
         A letter no font has falls back to its base letter ("ṩ" → "s"). Characters
         outside the Basic Multilingual Plane (emoji, rare Han extensions) are dropped,
         since a PDF CID font here addresses two bytes; so are symbols, joiners and
-        variation selectors that no font draws (❤️'s selector, a flag's pieces), which
-        would print as empty boxes. A letter that no font has and that has no base
+        variation selectors and joiners, which only glue emoji together, and symbols that no
+        font draws, which would print as empty boxes. A letter that no font has and that has no base
         letter stays, drawn as a box: a name visibly damaged rather than silently shortened.
         """
         out: list[str] = []
         for char in text:
-            if ord(char) > 0xFFFF:
+            if ord(char) > 0xFFFF or char in _EMOJI_GLUE:
                 continue
             if self.covers(char):
                 out.append(char)
@@ -198,7 +203,8 @@ class Face:
                 continue
             else:
                 out.append(char)
-        return "".join(out)
+        # What was left out may leave two spaces side by side, or one at an end.
+        return " ".join("".join(out).split())
 
 
 @dataclass(frozen=True)
