@@ -187,6 +187,9 @@ class Face:
         font draws, which would print as empty boxes. A letter that no font has and that has no base
         letter stays, drawn as a box: a name visibly damaged rather than silently shortened.
         """
+        cmap = self.primary.ttf.charToGlyph
+        if all(ord(char) in cmap for char in text) and _EMOJI_GLUE.isdisjoint(text):
+            return " ".join(text.split())  # the usual name: nothing to look up
         out: list[str] = []
         for char in text:
             if ord(char) > 0xFFFF or char in _EMOJI_GLUE:

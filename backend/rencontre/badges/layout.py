@@ -112,7 +112,14 @@ def lay_out(badge: BadgeText, fonts: FontSet, *, width: float, height: float, mo
     bottom = qr.y - QUIET_ZONE * qr.module - width * 0.02
     gap = _BLOCK_GAP * width
     event = _fit_clipped(
-        Role.event, badge.event, fonts.regular, False, _EVENT, width, text_width, max_lines=1
+        Role.event,
+        fonts.regular.printable(clean_line(badge.event)),
+        fonts.regular,
+        False,
+        _EVENT,
+        width,
+        text_width,
+        max_lines=1,
     )
     room = bottom - top - (_height(event) + gap if event.lines else 0.0)
     person = _fit_person(badge, fonts, width, text_width, room, gap)
@@ -229,8 +236,10 @@ def _fit_clipped(
     max_lines: int,
     cap: float | None = None,
 ) -> _Block:
-    """The largest size (at most ``cap``) at which ``text`` fits ``max_lines``, else the smallest, clipped."""
-    text = face.printable(clean_line(text))
+    """The largest size (at most ``cap``) at which ``text`` fits ``max_lines``, else the smallest, clipped.
+
+    ``text`` is already as the face prints it.
+    """
     smallest = max(MIN_TEXT_SIZE, min(sizes[1] * width, cap if cap is not None else sizes[1] * width))
     largest = max(smallest, min(sizes[0] * width, cap if cap is not None else sizes[0] * width))
     if not text:
