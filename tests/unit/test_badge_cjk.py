@@ -1,8 +1,9 @@
-"""Chinese, Japanese and Korean names print with real glyphs, in the PDF and the PNG alike."""
+"""Chinese, Japanese and Korean names print with real glyphs: in the PDF, the PNG and the SVG."""
 
 from __future__ import annotations
 
 import io
+import xml.etree.ElementTree as ET
 
 import pypdf
 import pypdfium2
@@ -12,7 +13,7 @@ from PIL import Image, ImageChops
 from rencontre.badges.fonts import badge_fonts, cjk_available
 from rencontre.badges.layout import BadgeText, Card, Role
 from rencontre.badges.pdf import BadgeSheets, PaperLayout
-from rencontre.badges.render import A6, badge_png, card_for
+from rencontre.badges.render import A6, badge_png, badge_svg, card_for
 from tests.support import require_or_skip
 
 CJK_NAMES = ["山田 太郎", "김민준", "王小明"]
@@ -110,3 +111,37 @@ class TestEmoji:
     def test_a_symbol_no_font_has_is_left_out_not_boxed(self) -> None:
         fonts = badge_fonts()
         assert fonts.bold.printable("Zoé \u2b50\ufe0f Lefèvre \u200d") == "Zoé Lefèvre"
+
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def _svg_name(name: str) -> tuple[list[str], list[str]]:
+    """The SVG's text lines and the outlines drawn in its text group."""
+    root = ET.fromstring(badge_svg(_badge(name)))  # noqa: S314 - our own rendering
+    group = root.find(f"{SVG}g")
+    assert group is not None
+    texts = [text.text or "" for text in group.iter(f"{SVG}text")]
+    return texts, [path.attrib["d"] for path in group.iter(f"{SVG}path")]
+
+
+class TestCjkNamesInTheSvg:
+    """An SVG viewer may have no CJK font: such a line is drawn as outlines, its text kept beneath."""
+
+    @pytest.mark.parametrize("name", CJK_NAMES)
+    def test_the_name_is_drawn_as_outlines_and_kept_as_text(self, name: str) -> None:
+        texts, outlines = _svg_name(name)
+        assert name in texts
+        assert len(outlines) == 1
+        assert outlines[0].count("M") >= len(name.replace(" ", ""))  # at least one contour a character
+
+    def test_two_characters_have_two_different_outlines(self) -> None:
+        for first, second in (("山", "田"), ("김", "민")):
+            [a], [b] = _svg_name(first)[1], _svg_name(second)[1]
+            assert a != b
+
+    def test_a_latin_badge_has_no_outlines_and_no_style(self) -> None:
+        svg = badge_svg(_badge("Zoé Lefèvre"))
+        assert _svg_name("Zoé Lefèvre")[1] == []
+        assert "style" not in badge_svg(_badge("山田 太郎"))
+        assert "style" not in svg

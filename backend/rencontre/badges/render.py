@@ -19,7 +19,8 @@ from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
 from rencontre.badges.fonts import FontSet, badge_fonts
-from rencontre.badges.layout import QUIET_ZONE, BadgeText, Card, lay_out
+from rencontre.badges.layout import QUIET_ZONE, BadgeText, Card, Line, lay_out
+from rencontre.badges.outlines import path_data
 
 MM = 72 / 25.4
 A6 = (105 * MM, 148 * MM)
@@ -75,19 +76,15 @@ def card_for(
 def badge_svg(badge: BadgeText, *, size: tuple[float, float] = A6) -> str:
     """A self-contained SVG (presentation attributes only: no style, no script)."""
     width, height = size
-    card, matrix = card_for(badge, width, height)
+    fonts = badge_fonts()
+    card, matrix = card_for(badge, width, height, fonts)
     qr = card.qr
     m = qr.module
     path = "".join(
         f"M{qr.x + column * m:.3f} {qr.y + row * m:.3f}h{length * m:.3f}v{m:.3f}h{-length * m:.3f}z"
         for row, column, length in dark_runs(matrix)
     )
-    texts = "".join(
-        f'<text x="{line.center_x:.2f}" y="{line.baseline:.2f}" font-size="{line.size:.2f}"'
-        f'{" font-weight=" + quoteattr("bold") if line.bold else ""} text-anchor="middle"'
-        f' textLength="{line.width:.2f}" lengthAdjust="spacingAndGlyphs">{escape(line.text)}</text>'
-        for line in card.lines
-    )
+    texts = "".join(_svg_line(line, fonts) for line in card.lines)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width / MM:.1f}mm" height="{height / MM:.1f}mm"'
@@ -98,6 +95,31 @@ def badge_svg(badge: BadgeText, *, size: tuple[float, float] = A6) -> str:
         f'<path d="{path}" fill="#000000" shape-rendering="crispEdges"/>'
         "</svg>\n"
     )
+
+
+def _svg_line(line: Line, fonts: FontSet) -> str:
+    """One line as text; a line in CJK also as outlines, which need no font on the viewer's side.
+
+    The text stays (transparent) under the outlines, so the name can still be searched and copied.
+    """
+    face = fonts.bold if line.bold else fonts.regular
+    runs = face.runs(line.text)
+    outlined = any(font is not face.primary for font, _ in runs)
+    hidden = ' fill-opacity="0"' if outlined else ""
+    text = (
+        f'<text x="{line.center_x:.2f}" y="{line.baseline:.2f}" font-size="{line.size:.2f}"'
+        f'{" font-weight=" + quoteattr("bold") if line.bold else ""} text-anchor="middle"'
+        f' textLength="{line.width:.2f}" lengthAdjust="spacingAndGlyphs"'
+        f"{hidden}>{escape(line.text)}</text>"
+    )
+    if not outlined:
+        return text
+    x = line.center_x - line.width / 2
+    paths = []
+    for font, run in runs:
+        paths.append(path_data(font, run, x, line.baseline, line.size))
+        x += font.width(run, line.size)
+    return f'{text}<path d="{"".join(paths)}"/>'
 
 
 @lru_cache(maxsize=64)
