@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import xml.etree.ElementTree as ET
+
+import pypdf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rencontre.badges.fonts import FontSet, badge_fonts
 from rencontre.badges.layout import BadgeText, Card, Line, Role, lay_out
-from rencontre.badges.pdf import SHEET_CARD
-from rencontre.badges.render import A6, MM
+from rencontre.badges.pdf import SHEET_CARD, BadgeSheets, PaperLayout
+from rencontre.badges.render import A6, MM, badge_svg
 from rencontre.kit.text import clean_line
 
 ISSUE_NAME = "Christophe-Alexandre-Maximilien de La Rochefoucauld-Montmorency-Laval"
@@ -145,3 +149,24 @@ class TestCompanyAndJobTitleGiveWayFirst:
         assert " ".join(line.text for line in company) == "Société Générale d'Électricité et de Gaz de France"
         assert company[0].size < A6[0] * 0.060
         assert company[0].size >= 95 * MM * 0.032
+
+
+class TestEveryOutputPrintsTheWholeName:
+    def test_the_svg_and_the_pdf_carry_the_name_from_the_issue_uncut(self) -> None:
+        badge = BadgeText(
+            event="Rencontres",
+            name=ISSUE_NAME,
+            company=LONG_COMPANY,
+            job_title=LONG_TITLE,
+            url="http://x/b/1",
+        )
+        root = ET.fromstring(badge_svg(badge))  # noqa: S314 - our own rendering
+        svg_text = [text.text or "" for text in root.iter("{http://www.w3.org/2000/svg}text")]
+        for layout in PaperLayout:
+            sheets = BadgeSheets(layout)
+            pdf = sheets.start() + sheets.add([badge]) + sheets.finish()
+            pdf_text = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].extract_text().splitlines()
+            for lines in (svg_text, pdf_text):
+                start = next(index for index, line in enumerate(lines) if line.startswith("Christophe"))
+                joined = " ".join(lines[start : start + 3]).replace("- ", "-")
+                assert joined == ISSUE_NAME
