@@ -1,12 +1,13 @@
 """Where everything goes on a badge, whatever it is drawn on (PDF, SVG, PNG).
 
 Sizes scale with the card, so the same rules lay out an A6 page and a quarter of
-an A4 sheet. A name is never cut. It is tried on one line at the largest size,
-shrunk down to a floor, then wrapped at spaces and after hyphens (and between
-CJK characters) onto two, then three lines; only then is a word broken inside,
-and only if the room below still lacks, smaller still. The company and the job
-title give way first: they shrink, drop to one line ending in an ellipsis, then
-disappear, before the name goes below its usual smallest size. Coordinates are
+an A4 sheet. A name is never cut: it is tried on one line at the largest size,
+shrunk to a floor, then wrapped at spaces and after hyphens (and between CJK
+characters) onto two, then three lines. A name still too long for that goes a
+little smaller on three lines, then onto more lines; a word is broken inside
+only when it is wider than a line by itself. The company and the job title give
+way first: they shrink, drop to one line ending in an ellipsis, then disappear,
+before the name takes a smaller layout to fit above the QR code. Coordinates are
 points from the card's top-left corner.
 """
 
