@@ -19,6 +19,7 @@ import threading
 import zlib
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
+from pathlib import Path
 
 from rencontre.badges.fonts import Font, FontSet, badge_fonts
 from rencontre.badges.layout import BadgeText, Card, Line
@@ -47,8 +48,10 @@ class PdfStream:
     """A PDF whose bytes are handed out as they are produced."""
 
     def __init__(self, fonts: FontSet, *, title: str = "") -> None:
-        self._fonts = {"F1": fonts.regular, "F2": fonts.bold}
-        self._used: dict[str, set[int]] = {key: {0x20} for key in self._fonts}
+        self._fonts: dict[str, Font] = {}
+        self._keys: dict[Path, str] = {}
+        self._used: dict[str, set[int]] = {}
+        self._font_ids: dict[str, int] = {}
         self._offsets: dict[int, int] = {}
         self._position = 0
         self._last_id = 0
@@ -56,15 +59,26 @@ class PdfStream:
         self._catalog_id = self._reserve()
         self._pages_id = self._reserve()
         self._resources_id = self._reserve()
-        self._font_ids = {key: self._reserve() for key in self._fonts}
         self._page_ids: list[int] = []
+        # F1 and F2 always, so that a document's resources look the same whatever its names.
+        self.font_key(fonts.regular.primary)
+        self.font_key(fonts.bold.primary)
 
     @property
     def page_count(self) -> int:
         return len(self._page_ids)
 
-    def font_key(self, bold: bool) -> str:
-        return "F2" if bold else "F1"
+    def font_key(self, font: Font) -> str:
+        """The resource name of ``font``, registered the first time a page uses it."""
+        key = self._keys.get(font.path)
+        if key is None:
+            key = f"F{len(self._keys) + 1}"
+            self._keys[font.path] = key
+            self._fonts[key] = font
+            self._used[key] = {0x20}
+            # Fonts are written at the end, so their objects may be numbered in between pages.
+            self._font_ids[key] = self._reserve()
+        return key
 
     def encode(self, key: str, text: str) -> str:
         """``text`` as a hex string of CIDs for font ``key``, remembering the characters used."""
@@ -270,13 +284,19 @@ class BadgeSheets:
         )
 
     def _text_ops(self, line: Line, x: float, y: float, page_height: float) -> str:
-        key = self._pdf.font_key(line.bold)
+        """One text object; where the font changes (a CJK run) the next run starts where the last ended.
+
+        Each embedded font's /W widths are the metrics the layout measured with, so the
+        pen advances exactly as planned without placing every run.
+        """
+        face = self._fonts.bold if line.bold else self._fonts.regular
         left = x + line.center_x - line.width / 2
         baseline = page_height - (y + line.baseline)
-        cids = self._pdf.encode(key, line.text)
-        return (
-            f"BT 0.067 g /{key} {_fmt(line.size)} Tf 1 0 0 1 {_fmt(left)} {_fmt(baseline)} Tm <{cids}> Tj ET"
-        )
+        runs = []
+        for font, text in face.runs(line.text):
+            key = self._pdf.font_key(font)
+            runs.append(f"/{key} {_fmt(line.size)} Tf <{self._pdf.encode(key, text)}> Tj")
+        return f"BT 0.067 g 1 0 0 1 {_fmt(left)} {_fmt(baseline)} Tm {' '.join(runs)} ET"
 
 
 def _qr_ops(card: Card, matrix: Matrix, x: float, y: float, page_height: float) -> str:

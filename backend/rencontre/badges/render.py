@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 import qrcode
@@ -18,11 +19,17 @@ from PIL import Image, ImageDraw, ImageFont
 from qrcode.constants import ERROR_CORRECT_M
 
 from rencontre.badges.fonts import FontSet, badge_fonts
-from rencontre.badges.layout import QUIET_ZONE, BadgeText, Card, lay_out
+from rencontre.badges.layout import QUIET_ZONE, BadgeText, Card, Line, lay_out
+from rencontre.badges.outlines import path_data
 
 MM = 72 / 25.4
 A6 = (105 * MM, 148 * MM)
-SVG_FONT_FAMILY = "'DejaVu Sans', 'Bitstream Vera Sans', Verdana, Arial, sans-serif"
+# The viewer's own fonts draw the SVG: the faces the PDF embeds first, then any sans-serif
+# (a browser finds CJK glyphs in whatever system font has them).
+SVG_FONT_FAMILY = (
+    "'DejaVu Sans', 'Bitstream Vera Sans', 'Noto Sans SC', 'Noto Sans CJK SC', 'Noto Sans KR',"
+    " 'Noto Sans CJK KR', Verdana, Arial, sans-serif"
+)
 
 Matrix = list[list[bool]]
 
@@ -69,19 +76,15 @@ def card_for(
 def badge_svg(badge: BadgeText, *, size: tuple[float, float] = A6) -> str:
     """A self-contained SVG (presentation attributes only: no style, no script)."""
     width, height = size
-    card, matrix = card_for(badge, width, height)
+    fonts = badge_fonts()
+    card, matrix = card_for(badge, width, height, fonts)
     qr = card.qr
     m = qr.module
     path = "".join(
         f"M{qr.x + column * m:.3f} {qr.y + row * m:.3f}h{length * m:.3f}v{m:.3f}h{-length * m:.3f}z"
         for row, column, length in dark_runs(matrix)
     )
-    texts = "".join(
-        f'<text x="{line.center_x:.2f}" y="{line.baseline:.2f}" font-size="{line.size:.2f}"'
-        f'{" font-weight=" + quoteattr("bold") if line.bold else ""} text-anchor="middle"'
-        f' textLength="{line.width:.2f}" lengthAdjust="spacingAndGlyphs">{escape(line.text)}</text>'
-        for line in card.lines
-    )
+    texts = "".join(_svg_line(line, fonts) for line in card.lines)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width / MM:.1f}mm" height="{height / MM:.1f}mm"'
@@ -94,6 +97,36 @@ def badge_svg(badge: BadgeText, *, size: tuple[float, float] = A6) -> str:
     )
 
 
+def _svg_line(line: Line, fonts: FontSet) -> str:
+    """One line as text; a line in CJK also as outlines, which need no font on the viewer's side.
+
+    The text stays (transparent) under the outlines, so the name can still be searched and copied.
+    """
+    face = fonts.bold if line.bold else fonts.regular
+    runs = face.runs(line.text)
+    outlined = any(font is not face.primary for font, _ in runs)
+    hidden = ' fill-opacity="0"' if outlined else ""
+    text = (
+        f'<text x="{line.center_x:.2f}" y="{line.baseline:.2f}" font-size="{line.size:.2f}"'
+        f'{" font-weight=" + quoteattr("bold") if line.bold else ""} text-anchor="middle"'
+        f' textLength="{line.width:.2f}" lengthAdjust="spacingAndGlyphs"'
+        f"{hidden}>{escape(line.text)}</text>"
+    )
+    if not outlined:
+        return text
+    x = line.center_x - line.width / 2
+    paths = []
+    for font, run in runs:
+        paths.append(path_data(font, run, x, line.baseline, line.size))
+        x += font.width(run, line.size)
+    return f'{text}<path d="{"".join(paths)}"/>'
+
+
+@lru_cache(maxsize=64)
+def _image_font(path: str, size: float) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
+
+
 def badge_png(badge: BadgeText, *, size: tuple[float, float] = A6, dpi: int = 200) -> bytes:
     width, height = size
     fonts = badge_fonts()
@@ -102,8 +135,12 @@ def badge_png(badge: BadgeText, *, size: tuple[float, float] = A6, dpi: int = 20
     image = Image.new("L", (round(width * scale), round(height * scale)), 255)
     draw = ImageDraw.Draw(image)
     for line in card.lines:
-        font = ImageFont.truetype(str((fonts.bold if line.bold else fonts.regular).path), line.size * scale)
-        draw.text((line.center_x * scale, line.baseline * scale), line.text, font=font, fill=17, anchor="ms")
+        # Run by run, each from the left edge the layout measured: PIL has no font fallback of its own.
+        x = line.center_x - line.width / 2
+        for font, text in (fonts.bold if line.bold else fonts.regular).runs(line.text):
+            image_font = _image_font(str(font.path), round(line.size * scale, 2))
+            draw.text((x * scale, line.baseline * scale), text, font=image_font, fill=17, anchor="ls")
+            x += font.width(text, line.size)
     # Whole pixels per module, so that every module has the same size and edges stay sharp.
     qr = card.qr
     module = max(1, int(qr.module * scale))
