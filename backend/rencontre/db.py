@@ -99,6 +99,9 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Deleted text (an erased account's notes) is overwritten with zeros, not left
+        # in free pages for anyone who reads the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -125,6 +128,26 @@ async def begin_write(session: AsyncSession) -> None:
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
     """Run ``callback`` after this session's transaction commits; never on rollback."""
     session.info.setdefault(_AFTER_COMMIT_KEY, []).append(callback)
+
+
+def checkpoint_after_commit(session: AsyncSession) -> None:
+    """On SQLite, once this transaction commits, copy the write-ahead log into the database
+    and empty it: the log still holds the pages as they were before a deletion.
+
+    Best effort: a reader still on an older snapshot makes the checkpoint partial, and the
+    next deletion's checkpoint (or SQLite's own) finishes the work. A session bound to a
+    connection (a test's outer transaction) has nothing committed to fold in.
+    """
+    bind = session.bind
+    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "sqlite":
+        return
+    engine = bind
+
+    async def checkpoint() -> None:
+        async with engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    after_commit(session, checkpoint)
 
 
 async def run_after_commit(session: AsyncSession) -> None:
