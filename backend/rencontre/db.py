@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine as sa_create_engine
@@ -24,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from rencontre.config import Settings
+from rencontre.kit.private import private_dir, private_sqlite_database
 
 AfterCommit = Callable[[], Awaitable[None]]
 _AFTER_COMMIT_KEY = "rencontre_after_commit"
@@ -34,10 +36,10 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     url = url or settings.resolved_database_url
     if url.startswith("sqlite"):
         if ":memory:" not in url:
-            db_path = url.split(":///", 1)[1]
-            from pathlib import Path
-
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+            db_path = Path(url.split(":///", 1)[1])
+            if db_path.resolve().parent == settings.data_dir.resolve():
+                private_dir(settings.data_dir)
+            private_sqlite_database(db_path)
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _install_sqlite_pragmas(engine.sync_engine)
         return engine
