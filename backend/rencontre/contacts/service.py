@@ -89,6 +89,7 @@ def to_contact(
         mutual=encounter.mutual,
         met_at=encounter.met_at,
         met_at_local=encounter.met_at.astimezone(ZoneInfo(event.timezone)),
+        device_at=encounter.device_at,
         last_scanned_at=encounter.last_scanned_at,
         scan_count=encounter.scan_count,
         follow_up=encounter.follow_up,

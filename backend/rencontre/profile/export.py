@@ -15,6 +15,8 @@ class MyData(BaseModel):
 
     exported_at: datetime
     profile: Me
-    contacts: list[Contact] = Field(description="Your contacts, with your notes, tags and ratings.")
+    contacts: list[Contact] = Field(
+        description="Your contacts, with your notes, tags, ratings and your phone's time of the scan."
+    )
     scans: list[ScanRecord] = Field(description="Every scan your phone sent.")
     scanned_by_count: int = Field(description="How many attendees recorded you as a contact.")
