@@ -147,6 +147,7 @@ class FollowUpDraft(BaseModel):
 
     kind: FollowUpKind
     language: Language
+    quotes_note: bool = Field(description="The body quotes your private note (only when you asked).")
     subject: str
     body: str
     mailto: str = Field(description="Addressed only if the person shares their e-mail.")
