@@ -171,7 +171,7 @@ export type paths = {
         get: operations["get_attendee_api_events__event_id__attendees__attendee_id__get"];
         put?: never;
         post?: never;
-        /** Remove an attendee and everything they recorded */
+        /** Remove an attendee and everything they recorded; others keep their contacts of them */
         delete: operations["remove_attendee_api_events__event_id__attendees__attendee_id__delete"];
         options?: never;
         head?: never;
@@ -770,6 +770,11 @@ export type components = {
              */
             met_at_local: string;
             /**
+             * Device At
+             * @description Your phone's clock when you first scanned them (UTC), as it sent it; null when it sent none. Scans queued offline arrive later than this.
+             */
+            device_at?: string | null;
+            /**
              * Last Scanned At
              * Format: date-time
              */
@@ -1051,6 +1056,11 @@ export type components = {
              * @enum {string}
              */
             language: "fr" | "en";
+            /**
+             * Quotes Note
+             * @description The body quotes your private note (only when you asked).
+             */
+            quotes_note: boolean;
             /** Subject */
             subject: string;
             /** Body */
@@ -1273,7 +1283,7 @@ export type components = {
             profile: components["schemas"]["Me"];
             /**
              * Contacts
-             * @description Your contacts, with your notes, tags and ratings.
+             * @description Your contacts, with your notes, tags, ratings and your phone's time of the scan.
              */
             contacts: components["schemas"]["Contact"][];
             /**
@@ -4270,6 +4280,8 @@ export interface operations {
                 kind?: "message" | "coffee" | "resource";
                 /** @description Default: your language */
                 lang?: ("fr" | "en") | null;
+                /** @description Quote your private note in the message. Off unless you ask: the message goes to the very person the note is about. */
+                include_note?: boolean;
             };
             header?: never;
             path: {
