@@ -11,7 +11,7 @@ from rencontre.db import checkpoint_after_commit
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
 from rencontre.profile import cards, repository
-from rencontre.profile.export import MyData
+from rencontre.profile.export import AccountRecord, MyData
 from rencontre.profile.schemas import EventInfo, Me, MeUpdate, PublicCard, ScanRecord
 
 MAX_BADGE_VERSION = 255
@@ -53,6 +53,7 @@ async def export_me(session: AsyncSession, attendee: Attendee) -> MyData:
     return MyData(
         exported_at=utcnow(),
         profile=_me(attendee, event),
+        account=AccountRecord.model_validate(attendee),
         contacts=contacts,
         scans=scans,
         scanned_by_count=scanned_by,

@@ -564,6 +564,35 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         /**
+         * AccountRecord
+         * @description What the service keeps about the account itself, beside the profile.
+         */
+        AccountRecord: {
+            /**
+             * Registered At
+             * Format: date-time
+             * @description When you were registered.
+             */
+            registered_at: string;
+            /** @description Whether your join link was handed out, and used. */
+            invite_state: components["schemas"]["InviteState"];
+            /**
+             * Last Seen At
+             * @description Your last activity, which shows you as present.
+             */
+            last_seen_at: string | null;
+            /**
+             * Badge Version
+             * @description Raised each time your badge was re-issued.
+             */
+            badge_version: number;
+            /**
+             * Access Version
+             * @description Raised each time your access was re-issued.
+             */
+            access_version: number;
+        };
+        /**
          * Attendee
          * @description An attendee as their organiser sees them: never their notes or contacts.
          */
@@ -1281,6 +1310,7 @@ export type components = {
              */
             exported_at: string;
             profile: components["schemas"]["Me"];
+            account: components["schemas"]["AccountRecord"];
             /**
              * Contacts
              * @description Your contacts, with your notes, tags, ratings and your phone's time of the scan.
