@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Engine, ExceptionContext
+from sqlalchemy.engine import URL, Engine, ExceptionContext, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -35,8 +35,9 @@ _SQLITE_BEGIN = "rencontre_sqlite_begin"
 def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     url = url or settings.resolved_database_url
     if url.startswith("sqlite"):
-        if ":memory:" not in url:
-            db_path = Path(url.split(":///", 1)[1])
+        database = make_url(url).database
+        if database and database != ":memory:":
+            db_path = Path(database)
             if db_path.resolve().parent == settings.data_dir.resolve():
                 private_dir(settings.data_dir)
             private_sqlite_database(db_path)
