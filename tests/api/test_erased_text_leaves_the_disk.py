@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import secrets
+import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +99,31 @@ class TestErasedTextLeavesTheDisk:
         )
         assert response.status_code == 204
         assert marker not in on_disk.raw_bytes()
+
+
+class TestABusyDatabaseDoesNotFailTheErasure:
+    async def test_a_reader_on_an_old_snapshot_leaves_the_deletion_answered_and_kept(
+        self, on_disk: OnDisk
+    ) -> None:
+        await _note_with_marker(on_disk, on_disk.bruno, on_disk.anais)
+        reader = sqlite3.connect(on_disk.database, isolation_level=None)
+        try:
+            reader.execute("BEGIN")
+            reader.execute("SELECT count(*) FROM encounter").fetchone()
+            headers = {
+                "Authorization": f"Bearer {auth_service.attendee_token(on_disk.settings, on_disk.bruno)}"
+            }
+            response = await on_disk.client.delete("/api/me", headers=headers)
+            assert response.status_code == 204
+        finally:
+            reader.close()
+        check = sqlite3.connect(on_disk.database)
+        try:
+            row = check.execute("SELECT deleted_at FROM attendee WHERE name = ''").fetchone()
+        finally:
+            check.close()
+        assert row is not None
+        assert row[0] is not None
 
 
 class TestEveryConnectionZeroesDeletedText:
