@@ -20,9 +20,12 @@ FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     RENCONTRE_DATA_DIR=/var/lib/rencontre
+# The data volume holds every note and password hash: owner-only, as the app keeps it
+# (it also tightens the directory to 0700 and its files to 0600 at each start).
 RUN useradd --system --create-home --home-dir /app --uid 10001 rencontre \
     && mkdir -p /var/lib/rencontre \
-    && chown rencontre /var/lib/rencontre
+    && chown rencontre /var/lib/rencontre \
+    && chmod 0700 /var/lib/rencontre
 WORKDIR /app
 COPY --from=wheel /wheels /wheels
 RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels

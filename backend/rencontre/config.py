@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from rencontre.kit.private import private_dir, private_file
+
 
 @dataclass(frozen=True)
 class KeyRing:
@@ -149,7 +151,7 @@ _SECRETS_FILE = "secrets.json"
 
 def _stored_secrets(data_dir: Path) -> dict[str, str]:
     """Read the generated secrets, creating them atomically (0600) on first use."""
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(data_dir)
     path = data_dir / _SECRETS_FILE
     if not path.exists():
         fresh = {"jwt": secrets.token_urlsafe(48), "badge": secrets.token_urlsafe(48)}
@@ -164,6 +166,8 @@ def _stored_secrets(data_dir: Path) -> dict[str, str]:
             pass
         finally:
             tmp.unlink()
+    else:
+        private_file(path)
     stored: dict[str, str] = json.loads(path.read_text())
     return stored
 

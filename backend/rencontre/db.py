@@ -8,13 +8,16 @@ dropped on rollback.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event
-from sqlalchemy.engine import URL, Engine, ExceptionContext
+from sqlalchemy.engine import URL, Engine, ExceptionContext, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -24,8 +27,15 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from rencontre.config import Settings
+from rencontre.kit.private import private_dir, private_sqlite_database
+
+logger = logging.getLogger(__name__)
 
 AfterCommit = Callable[[], Awaitable[None]]
+BUSY_TIMEOUT_MS = 30_000
+# A truncating checkpoint holds new writers back while it waits for the current ones: the
+# scan path must never wait long behind an account deletion.
+CHECKPOINT_WAIT_MS = 250
 _AFTER_COMMIT_KEY = "rencontre_after_commit"
 _SQLITE_BEGIN = "rencontre_sqlite_begin"
 
@@ -33,11 +43,12 @@ _SQLITE_BEGIN = "rencontre_sqlite_begin"
 def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     url = url or settings.resolved_database_url
     if url.startswith("sqlite"):
-        if ":memory:" not in url:
-            db_path = url.split(":///", 1)[1]
-            from pathlib import Path
-
-            Path(db_path).parent.mkdir(parents=True, exist_ok=True)
+        database = make_url(url).database
+        if database and database != ":memory:":
+            db_path = Path(database)
+            if db_path.resolve().parent == settings.data_dir.resolve():
+                private_dir(settings.data_dir)
+            private_sqlite_database(db_path)
         engine = create_async_engine(url, connect_args={"timeout": 30})
         _install_sqlite_pragmas(engine.sync_engine)
         return engine
@@ -98,7 +109,10 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        # Deleted text (an erased account's notes) is overwritten with zeros, not left
+        # in free pages for anyone who reads the file.
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -125,6 +139,39 @@ async def begin_write(session: AsyncSession) -> None:
 def after_commit(session: AsyncSession, callback: AfterCommit) -> None:
     """Run ``callback`` after this session's transaction commits; never on rollback."""
     session.info.setdefault(_AFTER_COMMIT_KEY, []).append(callback)
+
+
+def checkpoint_after_commit(session: AsyncSession) -> None:
+    """On SQLite, once this transaction commits, copy the write-ahead log into the database
+    and empty it: the log still holds the pages as they were before a deletion.
+
+    Best effort, after the deletion is committed and whatever happens here: a busy database
+    makes the checkpoint partial and the next erasure's checkpoint completes it (SQLite's own
+    checkpoints copy the pages but leave old ones in the log file until they are written
+    over). A session bound to a connection (a test's outer transaction) has nothing
+    committed to fold in.
+    """
+    bind = session.bind
+    if not isinstance(bind, AsyncEngine) or bind.dialect.name != "sqlite":
+        return
+    engine = bind
+
+    async def checkpoint() -> None:
+        try:
+            async with engine.connect() as connection:
+                await connection.exec_driver_sql(f"PRAGMA busy_timeout={CHECKPOINT_WAIT_MS}")
+                try:
+                    result = await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                    busy = result.one()[0]
+                finally:
+                    await connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except SQLAlchemyError:
+            logger.warning("WAL checkpoint after an erasure failed", exc_info=True)
+            return
+        if busy:
+            logger.info("WAL checkpoint after an erasure was partial (database busy)")
+
+    after_commit(session, checkpoint)
 
 
 async def run_after_commit(session: AsyncSession) -> None:

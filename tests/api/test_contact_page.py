@@ -170,7 +170,9 @@ class TestFollowUpDraft:
 
     async def test_french_message_with_mailto(self, client: httpx.AsyncClient, factory: Factory) -> None:
         contact, headers = await self._contact(factory, shares_email=True)
-        response = await client.get(f"/api/contacts/{contact.id}/follow-up", headers=headers)
+        response = await client.get(
+            f"/api/contacts/{contact.id}/follow-up", params={"include_note": "true"}, headers=headers
+        )
         assert response.status_code == 200
         draft = response.json()
         assert draft["kind"] == "message"

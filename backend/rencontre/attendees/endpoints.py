@@ -85,7 +85,7 @@ async def update_attendee(
 @router.delete(
     "/attendees/{attendee_id:uuid}",
     status_code=status.HTTP_204_NO_CONTENT,
-    summary="Remove an attendee and everything they recorded",
+    summary="Remove an attendee and everything they recorded; others keep their contacts of them",
 )
 async def remove_attendee(attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep) -> Response:
     await service.remove_attendee(session, event, attendee_id)

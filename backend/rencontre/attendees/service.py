@@ -18,6 +18,7 @@ from rencontre.kit.pagination import decode_cursor, encode_cursor
 from rencontre.kit.text import clean_line
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, InviteState
+from rencontre.profile import service as profile_service
 
 MAX_BADGE_VERSION = 255
 
@@ -97,9 +98,10 @@ async def update_attendee(
 
 
 async def remove_attendee(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> None:
+    """The removed person's own profile, contacts and notes go, as if they deleted their account;
+    the contacts others made of them, with their notes, stay theirs."""
     attendee = await get_attendee(session, event, attendee_id)
-    await session.delete(attendee)
-    await session.flush()
+    await profile_service.erase(session, attendee)
 
 
 async def reissue_badge(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> Attendee:

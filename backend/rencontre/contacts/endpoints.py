@@ -196,5 +196,14 @@ async def follow_up(
         FollowUpKind, Query(description="A message, a coffee proposal or a resource")
     ] = "message",
     lang: Annotated[Language | None, Query(description="Default: your language")] = None,
+    include_note: Annotated[
+        bool,
+        Query(
+            description="Quote your private note in the message. Off unless you ask: the message "
+            "goes to the very person the note is about."
+        ),
+    ] = False,
 ) -> FollowUpDraft:
-    return await service.follow_up_draft(session, attendee, contact_id, kind=kind, language=lang)
+    return await service.follow_up_draft(
+        session, attendee, contact_id, kind=kind, language=lang, include_note=include_note
+    )

@@ -83,6 +83,11 @@ class Contact(BaseModel):
     mutual: bool = Field(description="The other person scanned you too.")
     met_at: datetime = Field(description="When you first scanned them (UTC).")
     met_at_local: datetime = Field(description="The same moment in the event's time zone.")
+    device_at: datetime | None = Field(
+        default=None,
+        description="Your phone's clock when you first scanned them (UTC), as it sent it; "
+        "null when it sent none. Scans queued offline arrive later than this.",
+    )
     last_scanned_at: datetime
     scan_count: int
     follow_up: FollowUpState
@@ -142,6 +147,7 @@ class FollowUpDraft(BaseModel):
 
     kind: FollowUpKind
     language: Language
+    quotes_note: bool = Field(description="The body quotes your private note (only when you asked).")
     subject: str
     body: str
     mailto: str = Field(description="Addressed only if the person shares their e-mail.")

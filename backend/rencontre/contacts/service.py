@@ -89,6 +89,7 @@ def to_contact(
         mutual=encounter.mutual,
         met_at=encounter.met_at,
         met_at_local=encounter.met_at.astimezone(ZoneInfo(event.timezone)),
+        device_at=encounter.device_at,
         last_scanned_at=encounter.last_scanned_at,
         scan_count=encounter.scan_count,
         follow_up=encounter.follow_up,
@@ -234,7 +235,10 @@ async def follow_up_draft(
     *,
     kind: FollowUpKind,
     language: Language | None,
+    include_note: bool = False,
 ) -> FollowUpDraft:
+    """The note is quoted only when its author asks, never by default: the draft is addressed
+    to the person the note is about."""
     encounter, person = await _own(session, attendee, contact_id)
     event = await repository.event(session, attendee.event_id)
     language = language or cards.language_of(attendee)
@@ -244,7 +248,7 @@ async def follow_up_draft(
         language=language,
         event_name=event.name,
         met_on=encounter.met_at.astimezone(ZoneInfo(event.timezone)).date(),
-        note=encounter.note,
+        note=encounter.note if include_note else "",
         sender_name=attendee.name,
         recipient_name="" if card.deleted else card.name,
     )
@@ -252,6 +256,7 @@ async def follow_up_draft(
     return FollowUpDraft(
         kind=kind,
         language=language,
+        quotes_note=bool(messages.note_excerpt(context.note)),
         subject=subject,
         body=body,
         mailto=messages.mailto(card.email, subject, body),

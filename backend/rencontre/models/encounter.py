@@ -41,8 +41,11 @@ class Encounter(IdMixin, Base):
     )
 
     event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    # The scanner's own contacts go with them; nothing at the database level may delete a
+    # contact because of the person it is about (a removed or deleted person stays as a
+    # tombstone row), so the scanned side has no cascade.
     scanner_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("attendee.id", ondelete="CASCADE"))
-    scanned_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("attendee.id", ondelete="CASCADE"))
+    scanned_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("attendee.id"))
     # Position of this connection in the event's live feed (1, 2, 3…).
     seq: Mapped[int]
     # The client id of the scan that created the contact.

@@ -4,10 +4,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from rencontre.contacts.schemas import Contact
+from rencontre.models import InviteState
 from rencontre.profile.schemas import Me, ScanRecord
+
+
+class AccountRecord(BaseModel):
+    """What the service keeps about the account itself, beside the profile."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    registered_at: datetime = Field(validation_alias="created_at", description="When you were registered.")
+    invite_state: InviteState = Field(description="Whether your join link was handed out, and used.")
+    last_seen_at: datetime | None = Field(description="Your last activity, which shows you as present.")
+    badge_version: int = Field(description="Raised each time your badge was re-issued.")
+    access_version: int = Field(description="Raised each time your access was re-issued.")
 
 
 class MyData(BaseModel):
@@ -15,6 +28,9 @@ class MyData(BaseModel):
 
     exported_at: datetime
     profile: Me
-    contacts: list[Contact] = Field(description="Your contacts, with your notes, tags and ratings.")
+    account: AccountRecord
+    contacts: list[Contact] = Field(
+        description="Your contacts, with your notes, tags, ratings and your phone's time of the scan."
+    )
     scans: list[ScanRecord] = Field(description="Every scan your phone sent.")
     scanned_by_count: int = Field(description="How many attendees recorded you as a contact.")

@@ -7,10 +7,11 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.contacts import service as contact_service
+from rencontre.db import checkpoint_after_commit
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
 from rencontre.profile import cards, repository
-from rencontre.profile.export import MyData
+from rencontre.profile.export import AccountRecord, MyData
 from rencontre.profile.schemas import EventInfo, Me, MeUpdate, PublicCard, ScanRecord
 
 MAX_BADGE_VERSION = 255
@@ -52,6 +53,7 @@ async def export_me(session: AsyncSession, attendee: Attendee) -> MyData:
     return MyData(
         exported_at=utcnow(),
         profile=_me(attendee, event),
+        account=AccountRecord.model_validate(attendee),
         contacts=contacts,
         scans=scans,
         scanned_by_count=scanned_by,
@@ -59,10 +61,18 @@ async def export_me(session: AsyncSession, attendee: Attendee) -> MyData:
 
 
 async def delete_me(session: AsyncSession, attendee: Attendee) -> None:
+    """The attendee's own choice: everything of theirs goes, nothing of anyone else's."""
+    await erase(session, attendee)
+
+
+async def erase(session: AsyncSession, attendee: Attendee) -> None:
     """Blank the profile, revoke every token and badge, and remove the own notes.
 
-    The row stays as a tombstone so that others' contacts still point somewhere:
-    they show a "deleted attendee" card carrying no data.
+    Account deletion and an organiser's removal both come here. The row stays as a
+    tombstone so that others' contacts still point somewhere: they show a "deleted
+    attendee" card carrying no data, and keep their own notes. On SQLite the freed
+    pages are zeroed (``secure_delete``) and the write-ahead log emptied once committed,
+    so the erased text is gone from the disk too.
     """
     await contact_service.forget_author(session, attendee)
     attendee.name = ""
@@ -76,3 +86,4 @@ async def delete_me(session: AsyncSession, attendee: Attendee) -> None:
     attendee.last_seen_at = None
     attendee.deleted_at = utcnow()
     await session.flush()
+    checkpoint_after_commit(session)

@@ -138,8 +138,12 @@ export class Api {
     return this.json("PATCH", `/api/contacts/${encodeURIComponent(id)}`, update, condition);
   }
 
-  followUp(id: string, kind: FollowUpKind, lang: string): Promise<FollowUpDraft> {
-    return this.json("GET", withQuery(`/api/contacts/${encodeURIComponent(id)}/follow-up`, { kind, lang }));
+  /** The private note is quoted only when `includeNote` says so: the draft goes to the person it is about. */
+  followUp(id: string, kind: FollowUpKind, lang: string, includeNote = false): Promise<FollowUpDraft> {
+    return this.json(
+      "GET",
+      withQuery(`/api/contacts/${encodeURIComponent(id)}/follow-up`, { kind, lang, include_note: includeNote }),
+    );
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

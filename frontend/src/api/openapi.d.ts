@@ -171,7 +171,7 @@ export type paths = {
         get: operations["get_attendee_api_events__event_id__attendees__attendee_id__get"];
         put?: never;
         post?: never;
-        /** Remove an attendee and everything they recorded */
+        /** Remove an attendee and everything they recorded; others keep their contacts of them */
         delete: operations["remove_attendee_api_events__event_id__attendees__attendee_id__delete"];
         options?: never;
         head?: never;
@@ -564,6 +564,35 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         /**
+         * AccountRecord
+         * @description What the service keeps about the account itself, beside the profile.
+         */
+        AccountRecord: {
+            /**
+             * Registered At
+             * Format: date-time
+             * @description When you were registered.
+             */
+            registered_at: string;
+            /** @description Whether your join link was handed out, and used. */
+            invite_state: components["schemas"]["InviteState"];
+            /**
+             * Last Seen At
+             * @description Your last activity, which shows you as present.
+             */
+            last_seen_at: string | null;
+            /**
+             * Badge Version
+             * @description Raised each time your badge was re-issued.
+             */
+            badge_version: number;
+            /**
+             * Access Version
+             * @description Raised each time your access was re-issued.
+             */
+            access_version: number;
+        };
+        /**
          * Attendee
          * @description An attendee as their organiser sees them: never their notes or contacts.
          */
@@ -769,6 +798,11 @@ export type components = {
              * @description The same moment in the event's time zone.
              */
             met_at_local: string;
+            /**
+             * Device At
+             * @description Your phone's clock when you first scanned them (UTC), as it sent it; null when it sent none. Scans queued offline arrive later than this.
+             */
+            device_at?: string | null;
             /**
              * Last Scanned At
              * Format: date-time
@@ -1051,6 +1085,11 @@ export type components = {
              * @enum {string}
              */
             language: "fr" | "en";
+            /**
+             * Quotes Note
+             * @description The body quotes your private note (only when you asked).
+             */
+            quotes_note: boolean;
             /** Subject */
             subject: string;
             /** Body */
@@ -1271,9 +1310,10 @@ export type components = {
              */
             exported_at: string;
             profile: components["schemas"]["Me"];
+            account: components["schemas"]["AccountRecord"];
             /**
              * Contacts
-             * @description Your contacts, with your notes, tags and ratings.
+             * @description Your contacts, with your notes, tags, ratings and your phone's time of the scan.
              */
             contacts: components["schemas"]["Contact"][];
             /**
@@ -4270,6 +4310,8 @@ export interface operations {
                 kind?: "message" | "coffee" | "resource";
                 /** @description Default: your language */
                 lang?: ("fr" | "en") | null;
+                /** @description Quote your private note in the message. Off unless you ask: the message goes to the very person the note is about. */
+                include_note?: boolean;
             };
             header?: never;
             path: {

@@ -183,6 +183,18 @@ export const en = {
 
   "auth.needed.title": "Sign in with your join link",
   "auth.needed.body": "You opened a badge link. To add this person to your contacts, first open the personal join link you received from the organiser on this phone, then scan the badge again.",
+
+  "contact.device.time": "Scanned at {time} (phone's time)",
+  "followup.quote.note": "Quote my private note",
+  "followup.preview": "Your message: read it before sending",
+  "followup.to": "To: {address}",
+  "followup.no.address": "This person shares no e-mail address: choose the recipient in your mail app.",
+  "followup.subject": "Subject",
+  "followup.body": "Message",
+  "followup.open": "Open in my mail app",
+  "followup.copy": "Copy the message",
+  "followup.copied": "Message copied.",
+  "followup.copy.failed": "Could not copy: select the text and copy it.",
 } as const;
 
 export type MessageKey = keyof typeof en;

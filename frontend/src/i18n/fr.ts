@@ -185,4 +185,16 @@ export const fr: Record<MessageKey, string> = {
 
   "auth.needed.title": "Connectez-vous avec votre lien personnel",
   "auth.needed.body": "Vous avez ouvert un lien de badge. Pour ajouter cette personne à vos contacts, ouvrez d'abord sur ce téléphone le lien personnel reçu de l'organisateur, puis scannez de nouveau le badge.",
+
+  "contact.device.time": "Scanné à {time} (heure du téléphone)",
+  "followup.quote.note": "Citer ma note privée",
+  "followup.preview": "Votre message : relisez-le avant l'envoi",
+  "followup.to": "À : {address}",
+  "followup.no.address": "Cette personne ne partage pas son e-mail : choisissez le destinataire dans votre messagerie.",
+  "followup.subject": "Objet",
+  "followup.body": "Message",
+  "followup.open": "Ouvrir dans ma messagerie",
+  "followup.copy": "Copier le message",
+  "followup.copied": "Message copié.",
+  "followup.copy.failed": "Copie impossible : sélectionnez le texte et copiez-le.",
 };

@@ -1,14 +1,16 @@
 import { html, nothing } from "lit";
 
 import { ApiError, NetworkError } from "../api/errors";
-import type { Contact, ContactUpdate, FollowUpKind } from "../api/types";
+import type { Contact, ContactUpdate } from "../api/types";
 import { LightElement } from "../components/light-element";
 import { addedText, changes, draftOf, rebase, withUpdate, type Draft, type FollowUp } from "../contact-draft";
+import "../components/follow-up-draft";
 import "../components/person-card";
 import "../components/rating-input";
 import "../components/tag-picker";
 import { followUpCountdown, formatMoment } from "../format";
-import { lang, t, problemText } from "../i18n";
+import { phoneTimeDiffers } from "../device-time";
+import { t, problemText } from "../i18n";
 import { cachedContact, saveContact } from "../offline/cache";
 import { dropEdit, pendingEdit, queueEdit } from "../offline/edits";
 import { api, getState, queuedForLater } from "../state";
@@ -244,17 +246,6 @@ export class ContactPage extends LightElement {
     void this.updateComplete.then(() => this.querySelector(".note-conflict")?.scrollIntoView({ block: "start" }));
   }
 
-  private async helper(kind: FollowUpKind): Promise<void> {
-    if (!this.contact) return;
-    this.error = "";
-    try {
-      const draft = await api.followUp(this.contact.id, kind, lang());
-      if (draft.mailto.startsWith("mailto:")) window.location.href = draft.mailto;
-    } catch (error) {
-      this.error = t("contact.helper.failed", { reason: error instanceof ApiError ? problemText(error) : t("error.network") });
-    }
-  }
-
   /** The current note beside the user's text, what meeting again added marked, and the ways out. */
   private renderConflict(contact: Contact) {
     if (this.conflictBase === null) return nothing;
@@ -292,17 +283,14 @@ export class ContactPage extends LightElement {
       <rc-person-card .card=${contact.person} heading-level="1"></rc-person-card>
       <p class="contact-when">
         <span>${t("contact.met", { time: formatMoment(contact.met_at, timeZone) })}</span>
+        ${phoneTimeDiffers(contact) ? html`<span class="device-time">${t("contact.device.time", { time: formatMoment(contact.device_at ?? "", timeZone) })}</span>` : nothing}
         ${contact.mutual ? html`<span class="badge mutual">${t("contacts.mutual")}</span>` : nothing}
         <span class="countdown ${countdown.state}">${countdown.label}</span>
       </p>
 
       <section class="follow-up card" aria-labelledby="helpers-title">
         <h2 id="helpers-title">${t("contact.helpers")}</h2>
-        <div class="helper-buttons">
-          <button type="button" class="button primary" @click=${() => void this.helper("message")}>${t("contact.helper.message")}</button>
-          <button type="button" class="button secondary" @click=${() => void this.helper("coffee")}>${t("contact.helper.coffee")}</button>
-          <button type="button" class="button secondary" @click=${() => void this.helper("resource")}>${t("contact.helper.resource")}</button>
-        </div>
+        <rc-follow-up-draft contact-id=${contact.id} ?has-note=${contact.note.trim() !== ""}></rc-follow-up-draft>
         <fieldset class="segmented">
           <legend>${t("contact.followup")}</legend>
           ${(["todo", "done"] as const).map(

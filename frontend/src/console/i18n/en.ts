@@ -151,7 +151,7 @@ export const en = {
   "attendee.remove.hint": "Removes the attendee and everything they recorded at this event.",
   "attendee.remove.action": "Remove this attendee",
   "attendee.remove.title": "Remove this attendee?",
-  "attendee.remove.body": "{name} and everything they recorded at this event will be deleted. This cannot be undone.",
+  "attendee.remove.body": "{name} and everything they recorded at this event will be deleted. Others keep their contacts with them, shown as a deleted attendee. This cannot be undone.",
   "attendee.remove.confirm": "Remove",
   "attendee.remove.done": "{name} removed.",
 

@@ -153,7 +153,7 @@ export const fr: Record<ConsoleKey, string> = {
   "attendee.remove.hint": "Retire le participant et tout ce qu'il a enregistré lors de cet événement.",
   "attendee.remove.action": "Retirer ce participant",
   "attendee.remove.title": "Retirer ce participant ?",
-  "attendee.remove.body": "{name} et tout ce qu'il ou elle a enregistré lors de cet événement seront supprimés. C'est définitif.",
+  "attendee.remove.body": "{name} et tout ce qu'il ou elle a enregistré lors de cet événement seront supprimés. Les autres gardent leurs contacts avec cette personne, affichée comme participant supprimé. C'est définitif.",
   "attendee.remove.confirm": "Retirer",
   "attendee.remove.done": "{name} retiré·e.",
 
