@@ -45,8 +45,8 @@ def my_card(attendee: Attendee) -> PublicCard:
     return cards.public_card(attendee, language=cards.language_of(attendee))
 
 
-async def export_me(session: AsyncSession, attendee: Attendee) -> MyData:
-    event, contacts = await contact_service.all_contacts(session, attendee)
+async def export_me(session: AsyncSession, attendee: Attendee, *, locked: bool) -> MyData:
+    event, contacts = await contact_service.all_contacts(session, attendee, locked=locked)
     scans = [ScanRecord.model_validate(s) for s in await contact_service.scans_by(session, attendee)]
     scanned_by = await contact_service.times_scanned(session, attendee)
     return MyData(
