@@ -183,6 +183,34 @@ export const en = {
 
   "auth.needed.title": "Sign in with your join link",
   "auth.needed.body": "You opened a badge link. To add this person to your contacts, first open the personal join link you received from the organiser on this phone, then scan the badge again.",
+
+  // Passkeys: the notes lock.
+  "notes.locked.title": "Notes locked",
+  "notes.locked.body": "your notes, tags and ratings are protected by your passkey. Unlock them to see them on this device.",
+  "notes.locked.unlock": "Unlock",
+  "contact.locked.hint": "Unlock your notes to see or edit this contact's note, tags and rating, or to prepare a message.",
+  "passkey.title": "Protect my notes with a passkey",
+  "passkey.intro": "With a passkey, a new session (another phone, a new join link) sees your notes only once it presents your passkey.",
+  "passkey.protected": "Your notes are protected by a passkey: a new session sees them only once it presents it.",
+  "passkey.register": "Protect my notes with a passkey",
+  "passkey.add": "Add another passkey",
+  "passkey.list": "My passkeys",
+  "passkey.unnamed": "Passkey",
+  "passkey.added": "added {time}",
+  "passkey.remove": "Remove",
+  "passkey.remove.named": "Remove the passkey {name}",
+  "passkey.removed": "Passkey removed.",
+  "passkey.registered": "Passkey saved: your notes are protected.",
+  "passkey.cancelled": "The passkey was not used (cancelled or timed out). Try again.",
+  "passkey.exists": "This device already holds a passkey for your notes.",
+  "passkey.unsupported": "This browser does not support passkeys.",
+  "problem.notes_locked": "Your notes are locked with a passkey on this device: unlock them with your passkey (the “Unlock” button) first.",
+  "problem.passkey_challenge_invalid": "This passkey request has expired or was already used. Try again.",
+  "problem.passkey_rejected": "The passkey was not accepted. Try again, or use another of your passkeys.",
+  "problem.unknown_passkey": "This passkey is not one of yours: use the passkey you registered for your notes.",
+  "problem.passkey_already_registered": "This passkey is already registered.",
+  "problem.no_passkey": "You have no passkey yet: add one from your profile.",
+  "problem.passkey_not_found": "This passkey no longer exists.",
 } as const;
 
 export type MessageKey = keyof typeof en;
