@@ -35,19 +35,21 @@ class TestRegistration:
     async def test_registering_locks_other_sessions_and_unlocks_this_one(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         assert await _status(client, headers) == {"passkeys": [], "presented": False, "notes_locked": False}
         _, unlocked = await register(client, settings, headers, name="Pixel")
         mine = await _status(client, unlocked)
-        assert mine["presented"] is True and mine["notes_locked"] is False
+        assert mine["presented"] is True
+        assert mine["notes_locked"] is False
         assert [p["name"] for p in mine["passkeys"]] == ["Pixel"]
         other = await _status(client, headers)
-        assert other["presented"] is False and other["notes_locked"] is True
+        assert other["presented"] is False
+        assert other["notes_locked"] is True
 
     async def test_a_locked_session_cannot_add_a_passkey_of_its_own(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         await register(client, settings, headers)
         response = await client.post("/api/passkeys/registration/options", headers=headers)
         assert response.status_code == 403
@@ -56,7 +58,7 @@ class TestRegistration:
     async def test_an_unlocked_session_adds_a_second_passkey(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         _, unlocked = await register(client, settings, headers)
         await register(client, settings, unlocked, name="Laptop")
         assert len((await _status(client, unlocked))["passkeys"]) == 2
@@ -66,7 +68,7 @@ class TestRegistrationRefusals:
     async def test_an_answer_to_a_challenge_never_given_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         given = await options(client, headers, "registration")
         answer = SoftAuthenticator(settings.webauthn_origin).create({**given, "challenge": "bm90LWdpdmVu"})
         response = await client.post(
@@ -79,7 +81,7 @@ class TestRegistrationRefusals:
     async def test_a_replayed_registration_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         answer = SoftAuthenticator(settings.webauthn_origin).create(
             await options(client, headers, "registration")
         )
@@ -115,7 +117,7 @@ class TestRegistrationRefusals:
     async def test_an_answer_from_another_origin_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         answer = SoftAuthenticator(settings.webauthn_origin).create(
             await options(client, headers, "registration"), origin="https://phishing.example"
         )
@@ -129,7 +131,7 @@ class TestRegistrationRefusals:
     async def test_an_answer_without_user_verification_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         answer = SoftAuthenticator(settings.webauthn_origin).create(
             await options(client, headers, "registration"), flags=FLAG_UP | FLAG_AT
         )
@@ -142,7 +144,7 @@ class TestRegistrationRefusals:
     async def test_a_malformed_answer_is_refused_with_what_is_wrong(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         await options(client, headers, "registration")
         for credential in ({}, {"response": {"clientDataJSON": "!!not base64!!"}}, {"response": "x"}):
             response = await client.post(
@@ -162,7 +164,7 @@ class TestRegistrationRefusals:
     async def test_the_same_credential_is_registered_once(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         authenticator, unlocked = await register(client, settings, headers)
         answer = authenticator.create(await options(client, unlocked, "registration"))
         response = await client.post(
@@ -176,7 +178,7 @@ class TestAuthentication:
     async def test_presenting_the_passkey_unlocks_a_fresh_session(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         authenticator, _ = await register(client, settings, headers)
         response = await unlock(client, settings, headers, authenticator)
         assert response.status_code == 200, response.text
@@ -185,12 +187,14 @@ class TestAuthentication:
         passkey = await factory.session.get(
             Passkey, uuid.UUID(response.json()["passkey"]["id"]), populate_existing=True
         )
-        assert passkey is not None and passkey.sign_count == 1 and passkey.last_used_at is not None
+        assert passkey is not None
+        assert passkey.sign_count == 1
+        assert passkey.last_used_at is not None
 
     async def test_a_replayed_assertion_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         authenticator, _ = await register(client, settings, headers)
         assertion = authenticator.get(
             await options(client, headers, "authentication"), rp_id=settings.webauthn_rp_id
@@ -208,7 +212,7 @@ class TestAuthentication:
     async def test_a_sign_counter_that_did_not_move_forward_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         authenticator, _ = await register(client, settings, headers)
         assert (await unlock(client, settings, headers, authenticator)).status_code == 200
         cloned = authenticator.get(
@@ -224,7 +228,7 @@ class TestAuthentication:
     async def test_a_registration_challenge_does_not_answer_an_authentication(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         authenticator, unlocked = await register(client, settings, headers)
         given = await options(client, unlocked, "registration")
         assertion = authenticator.get(given, rp_id=settings.webauthn_rp_id)
@@ -237,7 +241,7 @@ class TestAuthentication:
     async def test_an_unknown_credential_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         await register(client, settings, headers)
         stranger = SoftAuthenticator(settings.webauthn_origin)
         response = await unlock(client, settings, headers, stranger)
@@ -247,7 +251,7 @@ class TestAuthentication:
     async def test_a_wrong_signature_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         authenticator, _ = await register(client, settings, headers)
         forger = SoftAuthenticator(settings.webauthn_origin, credential_id=authenticator.credential_id)
         response = await unlock(client, settings, headers, forger)
@@ -257,7 +261,7 @@ class TestAuthentication:
     async def test_another_attendee_cannot_use_my_credential(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         authenticator, _ = await register(client, settings, headers)
         other = await factory.attendee(await factory.event())
         other_headers = factory.attendee_headers(other)
@@ -270,7 +274,7 @@ class TestAuthentication:
     async def test_without_a_passkey_there_is_nothing_to_present(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         response = await client.post("/api/passkeys/authentication/options", headers=headers)
         assert response.status_code == 409
         assert response.json()["code"] == "no_passkey"
@@ -290,7 +294,7 @@ class TestRemoval:
     async def test_a_locked_session_cannot_remove_a_passkey(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         _, unlocked = await register(client, settings, headers)
         [passkey] = (await _status(client, unlocked))["passkeys"]
         response = await client.delete(f"/api/passkeys/{passkey['id']}", headers=headers)
@@ -301,7 +305,7 @@ class TestRemoval:
     async def test_removing_the_last_passkey_unlocks_every_session(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         _, unlocked = await register(client, settings, headers)
         [passkey] = (await _status(client, unlocked))["passkeys"]
         response = await client.delete(f"/api/passkeys/{passkey['id']}", headers=unlocked)
@@ -312,7 +316,7 @@ class TestRemoval:
     async def test_removing_an_unknown_or_someone_elses_passkey_is_not_found(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        me, headers = await _someone(factory)
+        _me, headers = await _someone(factory)
         _, unlocked = await register(client, settings, headers)
         other = await factory.attendee(await factory.event())
         _, other_unlocked = await register(client, settings, factory.attendee_headers(other))

@@ -45,7 +45,9 @@ async def world(factory: Factory) -> Locked:
 
 
 def _redacted(contact: dict[str, Any]) -> None:
-    assert contact["note"] == "" and contact["tags"] == [] and contact["rating"] is None
+    assert contact["note"] == ""
+    assert contact["tags"] == []
+    assert contact["rating"] is None
     assert contact["notes_locked"] is True
 
 
@@ -157,13 +159,16 @@ class TestLockedScans:
         body = scan_body(factory.settings, world.event, world.zoe, note="Revue")
         response = await client.post("/api/scans", json=body, headers=world.locked)
         assert response.status_code == 200, response.text
-        assert response.json()["note"] == "Revue" and response.json()["tags"] == []
+        assert response.json()["note"] == "Revue"
+        assert response.json()["tags"] == []
         assert response.json()["rating"] is None
         assert NOTE not in response.text
         again = await client.post("/api/scans", json=body, headers=world.locked)
-        assert again.status_code == 200 and NOTE not in again.text
+        assert again.status_code == 200
+        assert NOTE not in again.text
         stored = await client.get(f"/api/contacts/{world.contact.id}", headers=world.unlocked)
-        assert stored.json()["note"].startswith(NOTE) and stored.json()["note"].endswith("Revue")
+        assert stored.json()["note"].startswith(NOTE)
+        assert stored.json()["note"].endswith("Revue")
 
     async def test_batch_answers_do_not_echo_earlier_notes(
         self, client: httpx.AsyncClient, world: Locked, factory: Factory
@@ -173,7 +178,8 @@ class TestLockedScans:
         assert response.status_code == 200, response.text
         [result] = response.json()["results"]
         assert result["status"] == "updated"
-        assert result.get("note") in (None, "") and result.get("tags") in (None, [])
+        assert result.get("note") in (None, "")
+        assert result.get("tags") in (None, [])
         assert result.get("rating") is None
         assert NOTE not in response.text
 
@@ -207,13 +213,16 @@ class TestUnlockedSession:
         draft = await client.get(f"/api/contacts/{world.contact.id}/follow-up", headers=headers)
         assert draft.status_code == 200
         edit = await client.patch(f"/api/contacts/{world.contact.id}", json={"rating": 4}, headers=headers)
-        assert edit.status_code == 200 and edit.json()["rating"] == 4 and edit.json()["note"] == NOTE
+        assert edit.status_code == 200
+        assert edit.json()["rating"] == 4
+        assert edit.json()["note"] == NOTE
         scan = await client.post(
             "/api/scans",
             json=scan_body(factory.settings, world.event, world.zoe, note="Revue"),
             headers=headers,
         )
-        assert scan.json()["note"].startswith(NOTE) and scan.json()["notes_locked"] is False
+        assert scan.json()["note"].startswith(NOTE)
+        assert scan.json()["notes_locked"] is False
 
 
 class TestWithoutPasskey:
@@ -224,6 +233,7 @@ class TestWithoutPasskey:
         me, zoe = await factory.attendee(event), await factory.attendee(event)
         await factory.encounter(me, zoe, note=NOTE)
         [contact] = (await client.get("/api/contacts", headers=factory.attendee_headers(me))).json()["items"]
-        assert contact["note"] == NOTE and contact["notes_locked"] is False
+        assert contact["note"] == NOTE
+        assert contact["notes_locked"] is False
         response = await client.get("/api/contacts/export.csv", headers=factory.attendee_headers(me))
         assert response.status_code == 200

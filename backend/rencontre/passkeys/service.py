@@ -36,6 +36,10 @@ from rencontre.passkeys.schemas import PasskeyOut, PasskeySession, PasskeyStatus
 
 Purpose = Literal["register", "authenticate"]
 
+# What the webauthn library raises on a hostile or broken answer, beyond its own errors:
+# it reads nested JSON and CBOR, and a wrong type surfaces as one of these.
+_MALFORMED = (WebAuthnException, ValueError, TypeError, KeyError, AttributeError, IndexError)
+
 
 class PasskeyChallengeInvalid(BadRequest):
     def __init__(self) -> None:
@@ -166,7 +170,7 @@ async def _take_challenge(
         client_data = parse_client_data_json(
             base64url_to_bytes(_field(credential, "response", "clientDataJSON"))
         )
-    except (WebAuthnException, ValueError) as exc:
+    except _MALFORMED as exc:
         raise PasskeyRejected("clientDataJSON is malformed") from exc
     challenge = bytes_to_base64url(client_data.challenge)
     expires_at: datetime | None = await repository.take_challenge(session, attendee_id, purpose, challenge)
@@ -189,12 +193,13 @@ async def register(
             expected_origin=settings.webauthn_origin,
             require_user_verification=True,
         )
-    except WebAuthnException as exc:
-        raise PasskeyRejected(str(exc).rstrip(".")) from exc
+    except _MALFORMED as exc:
+        raise PasskeyRejected(str(exc).rstrip(".") or "it is malformed") from exc
     credential_id = bytes_to_base64url(verified.credential_id)
     if await repository.by_credential(session, credential_id) is not None:
         raise PasskeyAlreadyRegistered()
-    transports = credential.get("response", {}).get("transports")
+    response = credential.get("response")
+    transports = response.get("transports") if isinstance(response, dict) else None
     passkey = Passkey(
         attendee_id=attendee.id,
         credential_id=credential_id,
@@ -236,8 +241,8 @@ async def authenticate(
             credential_current_sign_count=passkey.sign_count,
             require_user_verification=True,
         )
-    except WebAuthnException as exc:
-        raise PasskeyRejected(str(exc).rstrip(".")) from exc
+    except _MALFORMED as exc:
+        raise PasskeyRejected(str(exc).rstrip(".") or "it is malformed") from exc
     passkey.sign_count = verified.new_sign_count
     passkey.last_used_at = utcnow()
     await session.flush()
