@@ -8,17 +8,20 @@ other) unlocks them. The page is browsed as http://localhost:PORT: WebAuthn need
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CHROMIUM_ARGS, CONTEXT_OPTIONS, CSP_WATCH
-from tests.e2e.pwa import access_token, csp_violations, run_axe, serve_axe
+from tests.e2e.pwa import access_token, csp_violations, idb_get, run_axe, serve_axe, wait_for_service_worker
 from tests.e2e.server import Backend, LiveServer, run_server
 from tests.e2e.tour import ready
+from tests.passkey_authenticator import SoftAuthenticator
 
 NOTE = "Rachat de la boîte prévu en mars"
 AUTHENTICATOR = {
@@ -148,3 +151,81 @@ class TestPasskeyLocksNotesOnANewPhone:
         assert backend.contacts(access_token(page))[0]["note"] == NOTE
         assert csp_violations(page) == []
         second.close()
+
+
+class TestAnEditQueuedBeforeTheLockIsNotLost:
+    def test_it_waits_while_locked_and_is_saved_once_unlocked(
+        self, localhost_server: LiveServer, browser: Any
+    ) -> None:
+        backend = Backend(localhost_server.base_url)
+        event_id = backend.create_event("Offline Meetup")
+        zoe = backend.add_attendee(event_id, "Zoé Lefèvre", "Atelier", "Designer")
+        james = backend.join(backend.add_attendee(event_id, "James O'Connor", "Stripe", "Partnerships"))
+        context, page, cdp, authenticator_id = _phone(browser)
+        _join(page, zoe.join_link)
+        token = access_token(page)
+        contact_id = backend.scan(token, james.badge_url, note=NOTE)["contact_id"]
+        page.goto(f"{localhost_server.base_url}/contacts/{contact_id}")
+        expect(page.locator("#contact-note")).to_have_value(NOTE)
+
+        # Without network, she adds to the note: the edit waits on the phone.
+        # Queueing asks the service worker for a background sync: let it finish installing first.
+        assert wait_for_service_worker(page)
+        context.set_offline(True)
+        edited = NOTE + " — devis demandé"
+        page.locator("#contact-note").fill(edited)
+        page.get_by_role("button", name="Enregistrer").click()
+        expect(page.get_by_role("status").filter(has_text="Enregistré sur ce téléphone")).to_be_visible()
+
+        # Meanwhile a passkey is registered for her notes (from another session of hers):
+        # this phone's session has not presented it, so it is locked.
+        software = SoftAuthenticator(origin=localhost_server.base_url)
+        headers = backend.auth(token)
+        options = backend.http.post("/api/passkeys/registration/options", headers=headers).json()
+        registered = backend.http.post(
+            "/api/passkeys/registration/verify",
+            headers=headers,
+            json={"credential": software.create(options)},
+        )
+        assert registered.status_code == 200, registered.text
+
+        # Back online: the edit is refused as locked, and stays queued rather than dropped.
+        with page.expect_response(lambda r: r.request.method == "PATCH" and contact_id in r.url) as refused:
+            context.set_offline(False)
+        assert refused.value.status == 403
+        page.wait_for_timeout(500)  # the queue records the outcome after the answer
+        [waiting] = idb_get(page, "edits") or []
+        assert waiting["state"] == "queued"
+        assert waiting["update"]["note"] == edited
+        assert backend.contacts(registered.json()["access_token"])[0]["note"] == NOTE
+
+        # The same passkey on this phone (synced) unlocks the notes; the edit goes at once.
+        cdp.send(
+            "WebAuthn.addCredential",
+            {
+                "authenticatorId": authenticator_id,
+                "credential": {
+                    "credentialId": base64.b64encode(software.credential_id).decode(),
+                    "isResidentCredential": True,
+                    "rpId": "localhost",
+                    "privateKey": base64.b64encode(
+                        software.key.private_bytes(
+                            serialization.Encoding.DER,
+                            serialization.PrivateFormat.PKCS8,
+                            serialization.NoEncryption(),
+                        )
+                    ).decode(),
+                    "userHandle": base64.b64encode(software.user_handle).decode(),
+                    "signCount": 0,
+                },
+            },
+        )
+        page.goto(f"{localhost_server.base_url}/contacts")
+        with page.expect_response(
+            lambda r: r.request.method == "PATCH" and contact_id in r.url and r.status == 200, timeout=20_000
+        ):
+            page.get_by_role("button", name="Déverrouiller").click()
+        expect(page.locator("rc-contact-row").first).to_contain_text("devis demandé")
+        assert backend.contacts(registered.json()["access_token"])[0]["note"] == edited
+        assert (idb_get(page, "edits") or []) == []
+        context.close()
