@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from rencontre.auth import service as auth_service
 from rencontre.config import Settings
@@ -326,3 +326,48 @@ class TestRemoval:
             assert response.status_code == 404
             assert response.json()["code"] == "passkey_not_found"
         assert (await client.delete("/api/passkeys/not-a-uuid", headers=unlocked)).status_code in (404, 422)
+
+
+class TestChallenges:
+    async def test_asking_again_replaces_the_pending_challenge(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        me, headers = await _someone(factory)
+        first = await options(client, headers, "registration")
+        for _ in range(5):
+            latest = await options(client, headers, "registration")
+        pending = await factory.session.scalar(
+            select(func.count(PasskeyChallenge.id)).where(PasskeyChallenge.attendee_id == me.id)
+        )
+        assert pending == 1
+        stale = SoftAuthenticator(settings.webauthn_origin).create(first)
+        response = await client.post(
+            "/api/passkeys/registration/verify", json={"credential": stale}, headers=headers
+        )
+        assert response.json()["code"] == "passkey_challenge_invalid"
+        fresh = SoftAuthenticator(settings.webauthn_origin).create(latest)
+        response = await client.post(
+            "/api/passkeys/registration/verify", json={"credential": fresh}, headers=headers
+        )
+        assert response.status_code == 200
+
+
+class TestMyData:
+    async def test_the_data_export_lists_my_passkeys(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        _me, headers = await _someone(factory)
+        _, unlocked = await register(client, settings, headers, name="Pixel")
+        exported = (await client.get("/api/me/export", headers=unlocked)).json()
+        assert [p["name"] for p in exported["passkeys"]] == ["Pixel"]
+
+    async def test_deleting_my_account_removes_my_passkeys(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        me, headers = await _someone(factory)
+        _, unlocked = await register(client, settings, headers)
+        assert (await client.delete("/api/me", headers=unlocked)).status_code == 204
+        left = await factory.session.scalar(
+            select(func.count(Passkey.id)).where(Passkey.attendee_id == me.id)
+        )
+        assert left == 0

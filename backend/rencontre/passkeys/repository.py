@@ -61,12 +61,22 @@ async def add_challenge(
     await session.flush()
 
 
-async def forget_expired_challenges(session: AsyncSession, attendee_id: uuid.UUID, now: datetime) -> None:
+async def forget_stale_challenges(
+    session: AsyncSession, attendee_id: uuid.UUID, purpose: str, now: datetime
+) -> None:
+    """The expired challenges, and the pending one of the same purpose: one at a time each, so
+    asking for options again and again keeps no more than two rows per attendee."""
     await session.execute(
         delete(PasskeyChallenge).where(
-            PasskeyChallenge.attendee_id == attendee_id, PasskeyChallenge.expires_at <= now
+            PasskeyChallenge.attendee_id == attendee_id,
+            (PasskeyChallenge.expires_at <= now) | (PasskeyChallenge.purpose == purpose),
         )
     )
+
+
+async def forget_all(session: AsyncSession, attendee_id: uuid.UUID) -> None:
+    await session.execute(delete(PasskeyChallenge).where(PasskeyChallenge.attendee_id == attendee_id))
+    await session.execute(delete(Passkey).where(Passkey.attendee_id == attendee_id))
 
 
 async def take_challenge(

@@ -29,7 +29,7 @@ from rencontre.auth import service as auth_service
 from rencontre.config import Settings
 from rencontre.errors import BadRequest, Conflict, NotFound
 from rencontre.kit.time import utcnow
-from rencontre.models import Passkey
+from rencontre.models import Attendee, Passkey
 from rencontre.passkeys import repository
 from rencontre.passkeys.lock import NotesAccess
 from rencontre.passkeys.schemas import PasskeyOut, PasskeySession, PasskeyStatus
@@ -107,7 +107,7 @@ async def _remember(
     session: AsyncSession, settings: Settings, attendee_id: uuid.UUID, purpose: Purpose, challenge: bytes
 ) -> None:
     now = utcnow()
-    await repository.forget_expired_challenges(session, attendee_id, now)
+    await repository.forget_stale_challenges(session, attendee_id, purpose, now)
     expires_at = now + timedelta(seconds=settings.passkey_challenge_seconds)
     await repository.add_challenge(session, attendee_id, purpose, bytes_to_base64url(challenge), expires_at)
 
@@ -250,6 +250,17 @@ async def authenticate(
         access_token=auth_service.attendee_token(settings, attendee, passkey=True),
         passkey=PasskeyOut.model_validate(passkey),
     )
+
+
+async def passkeys_of(session: AsyncSession, attendee: Attendee) -> list[PasskeyOut]:
+    return [PasskeyOut.model_validate(p) for p in await repository.passkeys_of(session, attendee.id)]
+
+
+async def forget(session: AsyncSession, attendee: Attendee) -> None:
+    """Account deletion: the passkeys and their pending challenges go with the notes they locked."""
+    await repository.forget_all(session, attendee.id)
+    attendee.has_passkey = False
+    await session.flush()
 
 
 async def remove(session: AsyncSession, access: NotesAccess, passkey_id: uuid.UUID) -> PasskeyStatus:

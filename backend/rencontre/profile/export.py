@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 
 from rencontre.contacts.schemas import Contact
+from rencontre.passkeys.schemas import PasskeyOut
 from rencontre.profile.schemas import Me, ScanRecord
 
 
@@ -18,3 +19,6 @@ class MyData(BaseModel):
     contacts: list[Contact] = Field(description="Your contacts, with your notes, tags and ratings.")
     scans: list[ScanRecord] = Field(description="Every scan your phone sent.")
     scanned_by_count: int = Field(description="How many attendees recorded you as a contact.")
+    passkeys: list[PasskeyOut] = Field(
+        default_factory=list, description="The passkeys that lock your notes (their names and dates)."
+    )

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rencontre.contacts import service as contact_service
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
+from rencontre.passkeys import service as passkey_service
 from rencontre.profile import cards, repository
 from rencontre.profile.export import MyData
 from rencontre.profile.schemas import EventInfo, Me, MeUpdate, PublicCard, ScanRecord
@@ -50,6 +51,7 @@ async def export_me(session: AsyncSession, attendee: Attendee, *, locked: bool) 
     scans = [ScanRecord.model_validate(s) for s in await contact_service.scans_by(session, attendee)]
     scanned_by = await contact_service.times_scanned(session, attendee)
     return MyData(
+        passkeys=await passkey_service.passkeys_of(session, attendee),
         exported_at=utcnow(),
         profile=_me(attendee, event),
         contacts=contacts,
@@ -65,6 +67,7 @@ async def delete_me(session: AsyncSession, attendee: Attendee) -> None:
     they show a "deleted attendee" card carrying no data.
     """
     await contact_service.forget_author(session, attendee)
+    await passkey_service.forget(session, attendee)
     attendee.name = ""
     attendee.email = placeholder_email(attendee.id)
     for field in ("company", "job_title", "phone", "website", "linkedin", "pitch", "objective", "language"):
