@@ -1404,6 +1404,11 @@ export type components = {
              * @description How many attendees recorded you as a contact.
              */
             scanned_by_count: number;
+            /**
+             * Passkeys
+             * @description The passkeys that lock your notes (their names and dates).
+             */
+            passkeys?: components["schemas"]["PasskeyOut"][];
         };
         /** OrganiserOut */
         OrganiserOut: {
