@@ -22,6 +22,7 @@ from rencontre.events import endpoints as events_endpoints
 from rencontre.feed import endpoints as feed_endpoints
 from rencontre.feed.broker import create_broker
 from rencontre.kit import collector
+from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.profile import endpoints as profile_endpoints
 from rencontre.reports import endpoints as reports_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         events_endpoints.router,
         attendees_endpoints.router,
         profile_endpoints.router,
+        passkeys_endpoints.router,
         badges_endpoints.router,
         contacts_endpoints.router,
         reports_endpoints.router,

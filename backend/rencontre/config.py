@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     scan_rate_limit: str = "120/minute"
     login_rate_limit: str = "10/minute"
 
+    # WebAuthn relying party: by default the host and origin of public_base_url.
+    passkey_rp_id: str = ""
+    passkey_origin: str = ""
+    passkey_rp_name: str = "Rencontre"
+    passkey_challenge_seconds: int = 300
+
     feed_coalesce_ms: int = 250
     # Per organiser and per process: a wall screen and a few laptops, not a scraper.
     feed_dashboards_per_organiser: int = 20
@@ -99,6 +105,14 @@ class Settings(BaseSettings):
     def public_origin(self) -> str:
         parts = urlsplit(self.public_base_url)
         return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def webauthn_rp_id(self) -> str:
+        return self.passkey_rp_id or (urlsplit(self.public_base_url).hostname or "")
+
+    @property
+    def webauthn_origin(self) -> str:
+        return self.passkey_origin.rstrip("/") or self.public_origin
 
     @property
     def uses_https(self) -> bool:

@@ -20,6 +20,7 @@ from rencontre.config import Settings
 from rencontre.db import begin_write, session_scope
 from rencontre.errors import Forbidden, Unauthorized
 from rencontre.models import Attendee, Organiser
+from rencontre.passkeys.lock import NotesAccess
 
 
 async def get_settings_dep(request: Request) -> Settings:
@@ -98,3 +99,16 @@ async def get_current_attendee(
 
 CurrentOrganiser = Annotated[Organiser, Depends(get_current_organiser)]
 CurrentAttendee = Annotated[Attendee, Depends(get_current_attendee)]
+
+
+async def get_notes_access(session: SessionDep, settings: SettingsDep, credentials: BearerDep) -> NotesAccess:
+    """The attendee, and whether this session may read their notes (see rencontre.passkeys)."""
+    claims = auth_service.verify_access(settings, bearer_token(credentials))
+    if claims.role is not Role.attendee:
+        raise Forbidden("This action is reserved for attendees.")
+    attendee = await auth_service.load_attendee(session, claims)
+    return NotesAccess(attendee=attendee, presented=claims.passkey)
+
+
+# For every path that reads or writes notes, tags or ratings: it must honour ``locked``.
+CurrentNotesAccess = Annotated[NotesAccess, Depends(get_notes_access)]

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "a14c0e550003"
-down_revision: str | None = "9a9d10e4a504"
+down_revision: str | None = "a14c0e550002"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -43,9 +43,10 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def run_server(data_dir: Path) -> Iterator[LiveServer]:
+def run_server(data_dir: Path, *, public_host: str = "127.0.0.1") -> Iterator[LiveServer]:
+    """``public_host``: the name the browser uses (passkeys need a domain, e.g. ``localhost``)."""
     port = free_port()
-    base_url = f"http://127.0.0.1:{port}"
+    base_url = f"http://{public_host}:{port}"
     env = {key: value for key, value in os.environ.items() if key != "RENCONTRE_DATABASE_URL"}
     env.update(
         RENCONTRE_DATA_DIR=str(data_dir),

@@ -60,6 +60,14 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
     "GET /api/badges/{token}": (["410", "422"], "a badge this server signed, not re-issued since"),
     "POST /api/scans": (["410", "422"], "a badge this server signed, of someone else, not re-issued"),
     "GET /api/contacts": (["400"], "a cursor comes from the previous page"),
+    "POST /api/passkeys/registration/verify": (
+        ["400", "409"],
+        "a real authenticator's answer to a challenge this server gave, for a credential not yet registered",
+    ),
+    "POST /api/passkeys/authentication/verify": (
+        ["400"],
+        "a real authenticator's answer, signed by a passkey of the caller's, to a challenge this server gave",
+    ),
     "PATCH /api/contacts/{contact_id}": (
         ["400", "412", "422"],
         "a tag has a visible character; If-Match is the contact's current ETag, in double quotes",
@@ -69,7 +77,7 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
 
 # Where only the other role is let in, every request ends in the same 403: a few suffice.
 OTHER_ROLES_PATHS = {
-    "organiser": r"^/api/(me|contacts|scans|badges|directory)(/|$)",
+    "organiser": r"^/api/(me|contacts|scans|badges|directory|passkeys)(/|$)",
     "attendee": r"^/api/(events|auth/organiser)(/|$)",
 }
 ACROSS_THE_ROLE_LINE = 5

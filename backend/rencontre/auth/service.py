@@ -58,7 +58,8 @@ def organiser_token(settings: Settings, organiser: Organiser) -> str:
     )
 
 
-def attendee_token(settings: Settings, attendee: Attendee) -> str:
+def attendee_token(settings: Settings, attendee: Attendee, *, passkey: bool = False) -> str:
+    """An attendee's session; ``passkey`` when it was opened by presenting one of their passkeys."""
     return issue(
         settings.jwt_keyring(),
         type=TokenType.access,
@@ -67,6 +68,7 @@ def attendee_token(settings: Settings, attendee: Attendee) -> str:
         version=attendee.access_version,
         event_id=attendee.event_id,
         lifetime=timedelta(minutes=settings.access_token_minutes),
+        passkey=passkey,
     )
 
 

@@ -45,6 +45,8 @@ class TokenClaims:
     subject: uuid.UUID
     version: int
     event_id: uuid.UUID | None
+    # The session presented one of the attendee's passkeys (see rencontre.passkeys).
+    passkey: bool = False
 
 
 def issue(
@@ -56,6 +58,7 @@ def issue(
     version: int,
     lifetime: timedelta,
     event_id: uuid.UUID | None = None,
+    passkey: bool = False,
 ) -> str:
     now = utcnow()
     claims: dict[str, Any] = {
@@ -70,6 +73,8 @@ def issue(
     }
     if event_id is not None:
         claims["evt"] = str(event_id)
+    if passkey:
+        claims["pk"] = True
     return jwt.encode(claims, keyring.signing_key, algorithm=ALGORITHM, headers={"kid": keyring.current})
 
 
@@ -111,4 +116,5 @@ def verify(keyring: KeyRing, token: str, *, expected: TokenType) -> TokenClaims:
         subject=subject,
         version=version,
         event_id=event_id,
+        passkey=claims.get("pk") is True,
     )

@@ -14,7 +14,7 @@ from rencontre.contacts.schemas import (
     FollowUpDraft,
     FollowUpKind,
 )
-from rencontre.dependencies import CurrentAttendee, SessionDep
+from rencontre.dependencies import CurrentNotesAccess, SessionDep
 from rencontre.errors import (
     PROBLEM_JSON,
     BadRequest,
@@ -35,6 +35,9 @@ router = APIRouter(
     tags=["contacts"],
     responses=responses(Unauthorized, Forbidden),
 )
+
+# Every route here takes CurrentNotesAccess: a session that has not presented the attendee's
+# passkey gets contacts without notes, tags or ratings, and no export or draft (see passkeys).
 
 # The exports are declared before /{contact_id}, which would otherwise capture them.
 
@@ -57,8 +60,8 @@ def _download(body: bytes | str, *, media_type: str, event: Event, extension: st
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One row per contact"}},
 )
-async def export_csv(attendee: CurrentAttendee, session: SessionDep) -> Response:
-    event, contacts = await service.all_contacts(session, attendee)
+async def export_csv(access: CurrentNotesAccess, session: SessionDep) -> Response:
+    event, contacts = await service.all_contacts(session, access.attendee, locked=access.locked)
     body = exports.contacts_csv(contacts, event_name=event.name)
     return _download(body, media_type=CSV_MEDIA_TYPE, event=event, extension="csv")
 
@@ -69,17 +72,17 @@ async def export_csv(attendee: CurrentAttendee, session: SessionDep) -> Response
     response_class=Response,
     responses={200: {"content": {"text/vcard": {}}, "description": "One vCard per contact"}},
 )
-async def export_vcf(attendee: CurrentAttendee, session: SessionDep) -> Response:
-    event, contacts = await service.all_contacts(session, attendee)
+async def export_vcf(access: CurrentNotesAccess, session: SessionDep) -> Response:
+    event, contacts = await service.all_contacts(session, access.attendee, locked=access.locked)
     body = exports.contacts_vcf(contacts, event_name=event.name)
     return _download(body, media_type=exports.VCARD_MEDIA_TYPE, event=event, extension="vcf")
 
 
 @router.get("", summary="Your contacts, newest first", responses=responses(BadRequest, Unprocessable))
 async def list_contacts(
-    attendee: CurrentAttendee, session: SessionDep, filters: Annotated[ContactFilters, Query()]
+    access: CurrentNotesAccess, session: SessionDep, filters: Annotated[ContactFilters, Query()]
 ) -> ContactPage:
-    return await service.list_contacts(session, attendee, filters)
+    return await service.list_contacts(session, access.attendee, filters, locked=access.locked)
 
 
 _ETAG = {
@@ -153,9 +156,9 @@ def _if_match(request: Request) -> str | None:
     responses={**responses(NotFound, Unprocessable), 200: {"description": "The contact", "headers": _ETAG}},
 )
 async def get_contact(
-    contact_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep, response: Response
+    contact_id: uuid.UUID, access: CurrentNotesAccess, session: SessionDep, response: Response
 ) -> Contact:
-    contact = await service.get_contact(session, attendee, contact_id)
+    contact = await service.get_contact(session, access.attendee, contact_id, locked=access.locked)
     response.headers["ETag"] = versions.etag(contact.version)
     return contact
 
@@ -172,13 +175,15 @@ async def get_contact(
 async def update_contact(
     contact_id: uuid.UUID,
     body: ContactUpdate,
-    attendee: CurrentAttendee,
+    access: CurrentNotesAccess,
     session: SessionDep,
     request: Request,
     response: Response,
 ) -> Contact:
     precondition = versions.parse_if_match(_if_match(request))
-    contact = await service.update_contact(session, attendee, contact_id, body, if_match=precondition)
+    contact = await service.update_contact(
+        session, access.attendee, contact_id, body, if_match=precondition, locked=access.locked
+    )
     response.headers["ETag"] = versions.etag(contact.version)
     return contact
 
@@ -190,7 +195,7 @@ async def update_contact(
 )
 async def follow_up(
     contact_id: uuid.UUID,
-    attendee: CurrentAttendee,
+    access: CurrentNotesAccess,
     session: SessionDep,
     kind: Annotated[
         FollowUpKind, Query(description="A message, a coffee proposal or a resource")
@@ -205,5 +210,11 @@ async def follow_up(
     ] = False,
 ) -> FollowUpDraft:
     return await service.follow_up_draft(
-        session, attendee, contact_id, kind=kind, language=lang, include_note=include_note
+        session,
+        access.attendee,
+        contact_id,
+        kind=kind,
+        language=lang,
+        include_note=include_note,
+        locked=access.locked,
     )

@@ -80,6 +80,11 @@ class Contact(BaseModel):
     note: str
     tags: list[str]
     rating: int | None
+    notes_locked: bool = Field(
+        default=False,
+        description="Your notes are locked with a passkey this session has not presented: note, tags "
+        "and rating are withheld (empty) until it does.",
+    )
     mutual: bool = Field(description="The other person scanned you too.")
     met_at: datetime = Field(description="When you first scanned them (UTC).")
     met_at_local: datetime = Field(description="The same moment in the event's time zone.")

@@ -19,16 +19,19 @@ def terms(query: str | None) -> list[str]:
     return fold(query).split() if query else []
 
 
-def haystack(encounter: Encounter, person: Attendee) -> str:
-    """What a search looks through: the person's public identity, the own note and tags."""
+def haystack(encounter: Encounter, person: Attendee, *, private: bool = True) -> str:
+    """What a search looks through: the person's public identity, and unless locked the own note and tags."""
     public = [] if person.deleted_at is not None else [person.name, person.company, person.job_title]
-    return fold("\n".join([*public, encounter.note, *encounter.tags]))
+    own = [encounter.note, *encounter.tags] if private else []
+    return fold("\n".join([*public, *own]))
 
 
-def matches(encounter: Encounter, person: Attendee, *, words: list[str], tag: str | None) -> bool:
+def matches(
+    encounter: Encounter, person: Attendee, *, words: list[str], tag: str | None, private: bool = True
+) -> bool:
     if tag is not None and fold(tag.strip()) not in {fold(t) for t in encounter.tags}:
         return False
     if words:
-        text = haystack(encounter, person)
+        text = haystack(encounter, person, private=private)
         return all(word in text for word in words)
     return True

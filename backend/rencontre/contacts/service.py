@@ -29,6 +29,7 @@ from rencontre.errors import AppError, NotFound, Unprocessable
 from rencontre.kit.pagination import InvalidCursor, decode_cursor, encode_cursor
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Encounter, Event, FollowUpState, Scan
+from rencontre.passkeys.lock import NotesLocked
 from rencontre.profile import cards
 from rencontre.profile.schemas import Language
 
@@ -76,16 +77,18 @@ class NoteTooLong(Unprocessable):
 
 
 def to_contact(
-    encounter: Encounter, person: Attendee, *, event: Event, language: Language, now: datetime
+    encounter: Encounter, person: Attendee, *, event: Event, language: Language, now: datetime, locked: bool
 ) -> Contact:
+    """The contact as its owner sees it; ``locked``: without the note, tags and rating (see passkeys)."""
     due = encounter.met_at + FOLLOW_UP_WINDOW
     return Contact(
         id=encounter.id,
         event_id=encounter.event_id,
         person=cards.public_card(person, language=language),
-        note=encounter.note,
-        tags=list(encounter.tags or ()),
-        rating=encounter.rating,
+        note="" if locked else encounter.note,
+        tags=[] if locked else list(encounter.tags or ()),
+        rating=None if locked else encounter.rating,
+        notes_locked=locked,
         mutual=encounter.mutual,
         met_at=encounter.met_at,
         met_at_local=encounter.met_at.astimezone(ZoneInfo(event.timezone)),
@@ -114,8 +117,16 @@ def _after(cursor: str | None) -> tuple[datetime, uuid.UUID] | None:
     return met_at, contact_id
 
 
-async def list_contacts(session: AsyncSession, attendee: Attendee, filters: ContactFilters) -> ContactPage:
-    """Newest first, one keyset page; ``q`` and ``tag`` are matched in Python (see search)."""
+async def list_contacts(
+    session: AsyncSession, attendee: Attendee, filters: ContactFilters, *, locked: bool
+) -> ContactPage:
+    """Newest first, one keyset page; ``q`` and ``tag`` are matched in Python (see search).
+
+    Locked, ``q`` looks through the public fields only, and a filter on what is withheld is
+    refused: which contacts match would tell it.
+    """
+    if locked and (filters.tag is not None or filters.rating is not None):
+        raise NotesLocked("Your notes are locked: unlock them with your passkey to filter by tag or rating.")
     after = _after(filters.cursor)
     words = search.terms(filters.q)
     folded_in_python = bool(words) or filters.tag is not None
@@ -129,7 +140,7 @@ async def list_contacts(session: AsyncSession, attendee: Attendee, filters: Cont
         limit=None if folded_in_python else filters.limit + 1,
     )
     if folded_in_python:
-        rows = [row for row in rows if search.matches(*row, words=words, tag=filters.tag)]
+        rows = [row for row in rows if search.matches(*row, words=words, tag=filters.tag, private=not locked)]
     next_cursor = None
     if len(rows) > filters.limit:
         rows = rows[: filters.limit]
@@ -137,16 +148,25 @@ async def list_contacts(session: AsyncSession, attendee: Attendee, filters: Cont
         next_cursor = encode_cursor({"met_at": last.met_at.isoformat(), "id": str(last.id)})
     event = await repository.event(session, attendee.event_id)
     language, now = cards.language_of(attendee), utcnow()
-    items = [to_contact(e, p, event=event, language=language, now=now) for e, p in rows]
+    items = [to_contact(e, p, event=event, language=language, now=now, locked=locked) for e, p in rows]
     return ContactPage(items=items, next_cursor=next_cursor)
 
 
-async def all_contacts(session: AsyncSession, attendee: Attendee) -> tuple[Event, list[Contact]]:
-    """Every own contact, newest first, with the event they were made at (for exports)."""
+async def all_contacts(
+    session: AsyncSession, attendee: Attendee, *, locked: bool
+) -> tuple[Event, list[Contact]]:
+    """Every own contact, newest first, with the event they were made at (for exports).
+
+    Every export goes through here: locked, they are refused whole rather than sent without notes.
+    """
+    if locked:
+        raise NotesLocked(
+            "Your notes are locked with a passkey: unlock them with your passkey to export your contacts."
+        )
     rows = await repository.page(session, attendee.id)
     event = await repository.event(session, attendee.event_id)
     language, now = cards.language_of(attendee), utcnow()
-    return event, [to_contact(e, p, event=event, language=language, now=now) for e, p in rows]
+    return event, [to_contact(e, p, event=event, language=language, now=now, locked=False) for e, p in rows]
 
 
 async def _own(
@@ -159,10 +179,14 @@ async def _own(
     return row
 
 
-async def get_contact(session: AsyncSession, attendee: Attendee, contact_id: uuid.UUID) -> Contact:
+async def get_contact(
+    session: AsyncSession, attendee: Attendee, contact_id: uuid.UUID, *, locked: bool
+) -> Contact:
     encounter, person = await _own(session, attendee, contact_id)
     event = await repository.event(session, attendee.event_id)
-    return to_contact(encounter, person, event=event, language=cards.language_of(attendee), now=utcnow())
+    return to_contact(
+        encounter, person, event=event, language=cards.language_of(attendee), now=utcnow(), locked=locked
+    )
 
 
 def check_note_length(note: str | None, stored: str) -> None:
@@ -201,17 +225,24 @@ async def update_contact(
     changes: ContactUpdate,
     *,
     if_match: Precondition | None = None,
+    locked: bool,
 ) -> Contact:
     """Apply an edit; with ``if_match``, only to the version the client saw (else 412, nothing written).
 
     Without ``If-Match`` the edit applies to whatever the contact is now, as it always
     did: older clients keep working, but may overwrite a note added meanwhile.
     """
+    if locked and (changes.model_fields_set & {"note", "tags", "rating"}):
+        # Write-blind edits would overwrite a note its author cannot see; the follow-up state stays editable.
+        raise NotesLocked(
+            "Your notes are locked with a passkey: unlock them with your passkey "
+            "to edit a note, tags or rating."
+        )
     encounter, person = await _own(session, attendee, contact_id, for_update=True)
     event = await repository.event(session, attendee.event_id)
     language = cards.language_of(attendee)
     if if_match is not None and not if_match.matches(version_of(encounter)):
-        current = to_contact(encounter, person, event=event, language=language, now=utcnow())
+        current = to_contact(encounter, person, event=event, language=language, now=utcnow(), locked=locked)
         raise ContactChanged(current, weak=if_match.only_weak)
     check_note_length(changes.note, encounter.note)
     now = utcnow()
@@ -220,7 +251,7 @@ async def update_contact(
         session, encounter.id, _changed_values(encounter, changes, now), seen=seen
     )
     await session.refresh(encounter)
-    contact = to_contact(encounter, person, event=event, language=language, now=now)
+    contact = to_contact(encounter, person, event=event, language=language, now=now, locked=locked)
     if not written:
         # Another edit got in between the read and the write. The row lock (PostgreSQL) and
         # the write lock (SQLite) already keep writers apart; the compare-and-set guarantees it.
@@ -236,9 +267,15 @@ async def follow_up_draft(
     kind: FollowUpKind,
     language: Language | None,
     include_note: bool = False,
+    locked: bool,
 ) -> FollowUpDraft:
     """The note is quoted only when its author asks, never by default: the draft is addressed
     to the person the note is about."""
+    if locked:
+        # A draft may quote the note: none is prepared until the notes are unlocked.
+        raise NotesLocked(
+            "Your notes are locked with a passkey: unlock them with your passkey to prepare a follow-up."
+        )
     encounter, person = await _own(session, attendee, contact_id)
     event = await repository.event(session, attendee.event_id)
     language = language or cards.language_of(attendee)

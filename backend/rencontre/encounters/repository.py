@@ -169,13 +169,15 @@ def _pairs_statement(count: int) -> Select[Any]:
 
 @dataclass(frozen=True, slots=True)
 class Scanner:
-    """What a group needs of the people scanning: whether their session stands, and their language."""
+    """What a group needs of the people scanning: whether their session stands, their language,
+    and whether their notes are locked (see passkeys)."""
 
     id: uuid.UUID
     event_id: uuid.UUID
     access_version: int
     deleted_at: datetime | None
     language: str
+    has_passkey: bool
 
 
 # Reads the scanners and marks them seen, in one statement (one round trip fewer per group).
@@ -195,6 +197,7 @@ _SCANNERS = (
         _attendee.c.access_version,
         _attendee.c.deleted_at,
         _attendee.c.language,
+        _attendee.c.has_passkey,
     )
 )
 

@@ -91,6 +91,11 @@ class ScanOut(BaseModel):
     note: str
     tags: list[str]
     rating: int | None
+    notes_locked: bool = Field(
+        default=False,
+        description="Your notes are locked with a passkey this session has not presented: note, tags "
+        "and rating are only those this scan sent, never earlier ones.",
+    )
     card: PublicCard
 
 
@@ -126,6 +131,7 @@ class ScanBatchItem(BaseModel):
     note: str | None = None
     tags: list[str] | None = None
     rating: int | None = None
+    notes_locked: bool | None = None
     card: PublicCard | None = None
 
 

@@ -56,6 +56,7 @@ from rencontre.errors import (
 from rencontre.feed.broker import FeedNotice
 from rencontre.kit.time import utcnow
 from rencontre.models import FollowUpState
+from rencontre.passkeys.lock import is_locked
 from rencontre.profile.cards import CardSource
 
 logger = logging.getLogger(__name__)
@@ -245,7 +246,9 @@ async def record_scans(
                 continue
             contact = by_id[done["encounter_id"]]
             assert contact.person is not None
-            outcomes[i] = _recorded(scan.client_id, contact, contact.person, scanner, created=done["created"])
+            outcomes[i] = _recorded(
+                scan, contact, contact.person, scanner, requests[i].caller, created=done["created"]
+            )
             continue
         holder = holders[i]
         if isinstance(holder, AppError):
@@ -282,7 +285,7 @@ async def record_scans(
             "created": created,
             "received_at": now,
         }
-        outcomes[i] = _recorded(scan.client_id, contact, scanned, scanner, created=created)
+        outcomes[i] = _recorded(scan, contact, scanned, scanner, requests[i].caller, created=created)
 
     # Writes: feed numbers for the new contacts, then the contacts, then the scans that refer to them.
     notices = await _number(session, fresh)
@@ -361,12 +364,25 @@ def _meet_again(contact: dict[str, Any], scan: ScanIn, now: datetime, timezone: 
 
 
 def _recorded(
-    client_id: uuid.UUID, contact: _Contact, person: CardSource, scanner: Scanner, *, created: bool
+    scan: ScanIn,
+    contact: _Contact,
+    person: CardSource,
+    scanner: Scanner,
+    caller: TokenClaims,
+    *,
+    created: bool,
 ) -> Recorded:
     row = contact.row
+    # Locked notes are write-only: the answer carries what this scan sent, never what was there.
+    locked = is_locked(has_passkey=scanner.has_passkey, presented=caller.passkey)
+    note, tags, rating = (
+        (scan.note, list(scan.tags[:MAX_TAGS]), scan.rating)
+        if locked
+        else (row["note"], list(row["tags"] or ()), row["rating"])
+    )
     return Recorded(
         ScanOut(
-            client_id=client_id,
+            client_id=scan.client_id,
             status="created" if created else "updated",
             contact_id=row["id"],
             already_met=not created,
@@ -374,9 +390,10 @@ def _recorded(
             scan_count=row["scan_count"],
             met_at=row["met_at"],
             last_scanned_at=row["last_scanned_at"],
-            note=row["note"],
-            tags=list(row["tags"] or ()),
-            rating=row["rating"],
+            note=note,
+            tags=tags,
+            rating=rating,
+            notes_locked=locked,
             card=badge_service.card_for(person, scanner),
         )
     )

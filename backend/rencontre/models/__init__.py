@@ -6,6 +6,7 @@ from rencontre.models.encounter import Encounter, FollowUpState, Scan
 from rencontre.models.event import Event
 from rencontre.models.feed_ticket import FeedTicket
 from rencontre.models.organiser import Organiser
+from rencontre.models.passkey import Passkey, PasskeyChallenge
 
 __all__ = [
     "Attendee",
@@ -16,5 +17,7 @@ __all__ = [
     "FollowUpState",
     "InviteState",
     "Organiser",
+    "Passkey",
+    "PasskeyChallenge",
     "Scan",
 ]

@@ -4,7 +4,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rencontre.models.base import Base, CreatedAtMixin, IdMixin
@@ -43,6 +43,9 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     badge_version: Mapped[int] = mapped_column(default=1)
     # Incremented when access is re-issued (lost phone): older tokens and invite links stop.
     access_version: Mapped[int] = mapped_column(default=1)
+    # Kept by the passkeys service beside the passkey rows, so that every request (a scan
+    # above all) knows whether the notes are locked without a query of its own.
+    has_passkey: Mapped[bool] = mapped_column(default=False, server_default=false())
     invite_state: Mapped[InviteState] = mapped_column(
         Enum(InviteState, native_enum=False, length=16, validate_strings=True),
         default=InviteState.pending,

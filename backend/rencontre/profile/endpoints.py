@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from rencontre.dependencies import CurrentAttendee, SessionDep
+from rencontre.dependencies import CurrentAttendee, CurrentNotesAccess, SessionDep
 from rencontre.errors import Forbidden, Unauthorized, Unprocessable, responses
 from rencontre.profile import service
 from rencontre.profile.export import MyData
@@ -27,10 +27,10 @@ async def my_card(attendee: CurrentAttendee) -> PublicCard:
 
 
 @router.get("/export", summary="Everything stored about you (JSON)")
-async def export_me(attendee: CurrentAttendee, session: SessionDep, response: Response) -> MyData:
+async def export_me(access: CurrentNotesAccess, session: SessionDep, response: Response) -> MyData:
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = 'attachment; filename="rencontre-my-data.json"'
-    return await service.export_me(session, attendee)
+    return await service.export_me(session, access.attendee, locked=access.locked)
 
 
 @router.delete(

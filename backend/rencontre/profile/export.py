@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from rencontre.contacts.schemas import Contact
 from rencontre.models import InviteState
+from rencontre.passkeys.schemas import PasskeyOut
 from rencontre.profile.schemas import Me, ScanRecord
 
 
@@ -34,3 +35,6 @@ class MyData(BaseModel):
     )
     scans: list[ScanRecord] = Field(description="Every scan your phone sent.")
     scanned_by_count: int = Field(description="How many attendees recorded you as a contact.")
+    passkeys: list[PasskeyOut] = Field(
+        default_factory=list, description="The passkeys that lock your notes (their names and dates)."
+    )

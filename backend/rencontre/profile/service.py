@@ -10,6 +10,7 @@ from rencontre.contacts import service as contact_service
 from rencontre.db import checkpoint_after_commit
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
+from rencontre.passkeys import service as passkey_service
 from rencontre.profile import cards, repository
 from rencontre.profile.export import AccountRecord, MyData
 from rencontre.profile.schemas import EventInfo, Me, MeUpdate, PublicCard, ScanRecord
@@ -46,11 +47,12 @@ def my_card(attendee: Attendee) -> PublicCard:
     return cards.public_card(attendee, language=cards.language_of(attendee))
 
 
-async def export_me(session: AsyncSession, attendee: Attendee) -> MyData:
-    event, contacts = await contact_service.all_contacts(session, attendee)
+async def export_me(session: AsyncSession, attendee: Attendee, *, locked: bool) -> MyData:
+    event, contacts = await contact_service.all_contacts(session, attendee, locked=locked)
     scans = [ScanRecord.model_validate(s) for s in await contact_service.scans_by(session, attendee)]
     scanned_by = await contact_service.times_scanned(session, attendee)
     return MyData(
+        passkeys=await passkey_service.passkeys_of(session, attendee),
         exported_at=utcnow(),
         profile=_me(attendee, event),
         account=AccountRecord.model_validate(attendee),
@@ -75,6 +77,7 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
     so the erased text is gone from the disk too.
     """
     await contact_service.forget_author(session, attendee)
+    await passkey_service.forget(session, attendee)
     attendee.name = ""
     attendee.email = placeholder_email(attendee.id)
     for field in ("company", "job_title", "phone", "website", "linkedin", "pitch", "objective", "language"):

@@ -10,6 +10,8 @@ import type {
   FollowUpKind,
   Me,
   MeUpdate,
+  PasskeySession,
+  PasskeyStatus,
   PublicCard,
   ScanBatchResponse,
   ScanRequest,
@@ -144,6 +146,27 @@ export class Api {
       "GET",
       withQuery(`/api/contacts/${encodeURIComponent(id)}/follow-up`, { kind, lang, include_note: includeNote }),
     );
+  }
+
+  passkeys(): Promise<PasskeyStatus> {
+    return this.json("GET", "/api/passkeys");
+  }
+
+  /** WebAuthn options as JSON, for @simplewebauthn/browser; the server keeps the challenge. */
+  passkeyOptions(purpose: "registration" | "authentication"): Promise<Record<string, unknown>> {
+    return this.json("POST", `/api/passkeys/${purpose}/options`);
+  }
+
+  registerPasskey(credential: unknown, name: string): Promise<PasskeySession> {
+    return this.json("POST", "/api/passkeys/registration/verify", { credential, name });
+  }
+
+  presentPasskey(credential: unknown): Promise<PasskeySession> {
+    return this.json("POST", "/api/passkeys/authentication/verify", { credential });
+  }
+
+  removePasskey(id: string): Promise<PasskeyStatus> {
+    return this.json("DELETE", `/api/passkeys/${encodeURIComponent(id)}`);
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

@@ -24,6 +24,8 @@ export type FollowUpKind = FollowUpDraft["kind"];
 export type ScanOut = Schemas["ScanOut"];
 export type ScanBatchItem = Schemas["ScanBatchItem"];
 export type ScanBatchResponse = Schemas["ScanBatchOut"];
+export type PasskeyStatus = Schemas["PasskeyStatus"];
+export type PasskeySession = Schemas["PasskeySession"];
 
 export type Objective = Exclude<NonNullable<MeUpdate["objective"]>, "">;
 export const OBJECTIVES: readonly Objective[] = [

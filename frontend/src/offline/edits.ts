@@ -81,6 +81,12 @@ export async function flushEdits(api: Api, attendeeId: string): Promise<EditsRep
           report.waiting += 1;
         }
       } catch (error) {
+        if (error instanceof ApiError && error.code === "notes_locked") {
+          // Made before the notes were locked (by a passkey added on another phone): it stays
+          // queued, never dropped, and goes once this phone presents the passkey.
+          report.waiting += 1;
+          continue;
+        }
         if (error instanceof ApiError && !error.transient && error.status !== 401) {
           await database.put("edits", { ...edit, state: "refused", detail: error.detail });
           report.waiting += 1;

@@ -5,6 +5,7 @@ import type { Contact, ContactUpdate } from "../api/types";
 import { LightElement } from "../components/light-element";
 import { addedText, changes, draftOf, rebase, withUpdate, type Draft, type FollowUp } from "../contact-draft";
 import "../components/follow-up-draft";
+import "../components/notes-lock";
 import "../components/person-card";
 import "../components/rating-input";
 import "../components/tag-picker";
@@ -128,6 +129,17 @@ export class ContactPage extends LightElement {
     } catch (error) {
       if (cached) return;
       this.missing = error instanceof ApiError ? problemText(error) : t("contact.offline");
+    }
+  }
+
+  /** The passkey was presented: show the contact as it is, with its note. */
+  private async unlocked(): Promise<void> {
+    try {
+      const fresh = await api.contact(this.contactId);
+      await saveContact(fresh);
+      this.use(fresh);
+    } catch (error) {
+      this.error = describe(error);
     }
   }
 
@@ -278,8 +290,11 @@ export class ContactPage extends LightElement {
     const timeZone = getState().me?.event.timezone;
     const countdown = followUpCountdown({ ...contact, follow_up: this.followUp });
     const grown = contact.note.length > MAX_NOTE_LENGTH;
+    // Locked, the note, tags and rating are withheld: nothing to edit or quote, so no form to type in.
+    const locked = contact.notes_locked;
     return html`
       ${back}
+      <rc-notes-lock ?locked=${locked} @notes-unlocked=${() => void this.unlocked()}></rc-notes-lock>
       <rc-person-card .card=${contact.person} heading-level="1"></rc-person-card>
       <p class="contact-when">
         <span>${t("contact.met", { time: formatMoment(contact.met_at, timeZone) })}</span>
@@ -290,7 +305,9 @@ export class ContactPage extends LightElement {
 
       <section class="follow-up card" aria-labelledby="helpers-title">
         <h2 id="helpers-title">${t("contact.helpers")}</h2>
-        <rc-follow-up-draft contact-id=${contact.id} ?has-note=${contact.note.trim() !== ""}></rc-follow-up-draft>
+        ${locked
+          ? html`<p class="field-hint">${t("contact.locked.hint")}</p>`
+          : html`<rc-follow-up-draft contact-id=${contact.id} ?has-note=${contact.note.trim() !== ""}></rc-follow-up-draft>`}
         <fieldset class="segmented">
           <legend>${t("contact.followup")}</legend>
           ${(["todo", "done"] as const).map(
@@ -307,7 +324,8 @@ export class ContactPage extends LightElement {
         </fieldset>
       </section>
 
-      <form class="note-form" @submit=${(e: Event) => this.save(e)}>
+      ${locked && this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
+      <form class="note-form" ?hidden=${locked} @submit=${(e: Event) => this.save(e)}>
         ${this.renderConflict(contact)}
         <div class="field">
           <label class="field-label" for="contact-note">${t("contact.note")}</label>

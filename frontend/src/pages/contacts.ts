@@ -3,6 +3,7 @@ import { html, nothing } from "lit";
 import { ApiError } from "../api/errors";
 import type { Contact } from "../api/types";
 import "../components/contact-row";
+import "../components/notes-lock";
 import { LightElement } from "../components/light-element";
 import { tagLabel } from "../format";
 import { plural, t, problemText } from "../i18n";
@@ -136,13 +137,15 @@ export class ContactsPage extends LightElement {
     const allTags = [...new Set(this.contacts.flatMap((c) => c.tags))].sort();
     const shown = this.contacts.filter((contact) => matches(contact, this.filters));
     const filtering = !!(this.filters.q || this.filters.tag || this.filters.mutual || this.filters.followUp);
+    // Exports carry the notes: the server refuses them while locked, so they are not offered.
+    const locked = this.contacts.some((contact) => contact.notes_locked);
     return html`
       <header class="page-head with-action">
         <div>
           <h1 tabindex="-1">${t("contacts.title")}</h1>
           <p class="muted">${plural(this.contacts.length, "contacts.count.one", "contacts.count.many")}</p>
         </div>
-        <details class="export-menu">
+        <details class="export-menu" ?hidden=${locked}>
           <summary class="button secondary">${t("contacts.export")}</summary>
           <div class="menu">
             <button type="button" class="button ghost" @click=${() => void this.export("csv")}>${t("contacts.export.csv")}</button>
@@ -150,6 +153,7 @@ export class ContactsPage extends LightElement {
           </div>
         </details>
       </header>
+      <rc-notes-lock ?locked=${locked}></rc-notes-lock>
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       ${!this.store.value.online ? html`<p class="notice pending">${t("contacts.offline")}</p>` : nothing}
       ${this.contacts.length ? this.renderFilters(allTags) : nothing}

@@ -12,6 +12,7 @@ import {
   type SharedField,
 } from "../api/types";
 import { LightElement } from "../components/light-element";
+import "../components/passkey-settings";
 import "../components/person-card";
 import { objectiveLabel } from "../format";
 import { t, type MessageKey, problemText } from "../i18n";
@@ -270,6 +271,7 @@ export class ProfilePage extends LightElement {
           </button>
         </div>
       </form>
+      ${this.welcome ? nothing : html`<rc-passkey-settings></rc-passkey-settings>`}
     `;
   }
 }

@@ -300,6 +300,15 @@ export const en = {
   "report.peaks.empty": "No connection recorded yet.",
   "report.privacy": "The report holds counts only: no note, no name, no pair of people.",
   "live.lists.refresh": "Updated periodically, once several new connections have been made, so these lists never reveal who met whom.",
+
+  // Passkeys: the notes lock.
+  "problem.notes_locked": "Your notes are locked with a passkey on this device: unlock them with your passkey (the “Unlock” button) first.",
+  "problem.passkey_challenge_invalid": "This passkey request has expired or was already used. Try again.",
+  "problem.passkey_rejected": "The passkey was not accepted. Try again, or use another of your passkeys.",
+  "problem.unknown_passkey": "This passkey is not one of yours: use the passkey you registered for your notes.",
+  "problem.passkey_already_registered": "This passkey is already registered.",
+  "problem.no_passkey": "You have no passkey yet: add one from your profile.",
+  "problem.passkey_not_found": "This passkey no longer exists.",
 };
 
 export type ConsoleKey = keyof typeof en;

@@ -302,4 +302,13 @@ export const fr: Record<ConsoleKey, string> = {
   "report.peaks.empty": "Aucune connexion enregistrée pour l'instant.",
   "report.privacy": "Le bilan ne contient que des chiffres : aucune note, aucun nom, aucune paire de personnes.",
   "live.lists.refresh": "Mises à jour périodiquement, après plusieurs nouvelles connexions : ces listes ne révèlent jamais qui a rencontré qui.",
+
+  // Passkeys: the notes lock.
+  "problem.notes_locked": "Vos notes sont verrouillées par une clé d'accès sur cet appareil : déverrouillez-les d'abord avec votre clé d'accès (bouton « Déverrouiller »).",
+  "problem.passkey_challenge_invalid": "Cette demande de clé d'accès a expiré ou a déjà servi. Réessayez.",
+  "problem.passkey_rejected": "La clé d'accès n'a pas été acceptée. Réessayez, ou utilisez une autre de vos clés d'accès.",
+  "problem.unknown_passkey": "Cette clé d'accès n'est pas l'une des vôtres : utilisez celle enregistrée pour vos notes.",
+  "problem.passkey_already_registered": "Cette clé d'accès est déjà enregistrée.",
+  "problem.no_passkey": "Vous n'avez pas encore de clé d'accès : ajoutez-en une depuis votre profil.",
+  "problem.passkey_not_found": "Cette clé d'accès n'existe plus.",
 };
