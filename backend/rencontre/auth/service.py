@@ -8,18 +8,26 @@ from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rencontre.auth import repository
 from rencontre.auth.passwords import verify_password
 from rencontre.auth.tokens import InvalidToken, Role, TokenClaims, TokenType, issue, verify
 from rencontre.config import Settings
-from rencontre.errors import Unauthorized
+from rencontre.errors import Conflict, Unauthorized
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, InviteState, Organiser
 
 
 class InvalidCredentials(Unauthorized):
     pass
+
+
+class JoinLinkUsed(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This join link has already been used on another device; ask the organisers for a new access."
+        )
 
 
 # An access token verified in the last few seconds is not verified again: a phone sends
@@ -82,6 +90,18 @@ def invite_token(settings: Settings, attendee: Attendee) -> str:
     )
 
 
+def device_token(settings: Settings, attendee: Attendee) -> str:
+    return issue(
+        settings.jwt_keyring(),
+        type=TokenType.device,
+        role=Role.attendee,
+        subject=attendee.id,
+        version=attendee.access_version,
+        event_id=attendee.event_id,
+        lifetime=timedelta(days=settings.device_token_days),
+    )
+
+
 def invite_link(settings: Settings, attendee: Attendee) -> str:
     return f"{settings.public_base_url}/join#{invite_token(settings, attendee)}"
 
@@ -95,11 +115,16 @@ async def login_organiser(session: AsyncSession, email: str, password: str) -> O
 
 
 async def join_with_invite(session: AsyncSession, settings: Settings, token: str) -> tuple[Attendee, Event]:
+    """Exchange a join link, once: whoever uses it first holds the attendee's access."""
     try:
         claims = verify(settings.jwt_keyring(), token, expected=TokenType.invite)
     except InvalidToken as exc:
         raise Unauthorized(f"This join link does not work: {exc}. Ask the organisers for a new one.") from exc
     attendee = await _attendee_for(session, claims, what="join link")
+    # A conditional update, so that of two exchanges racing for one link exactly one wins.
+    if not await repository.claim_join_link(session, attendee.id, claims.version):
+        raise JoinLinkUsed()
+    set_committed_value(attendee, "join_used_version", claims.version)
     if attendee.invite_state is not InviteState.joined:
         attendee.invite_state = InviteState.joined
         attendee.joined_at = utcnow()
@@ -108,6 +133,25 @@ async def join_with_invite(session: AsyncSession, settings: Settings, token: str
     event = await repository.event_by_id(session, attendee.event_id)
     assert event is not None
     return attendee, event
+
+
+async def renew_device_session(session: AsyncSession, settings: Settings, token: str) -> Attendee:
+    """The phone that joined asks for a fresh session; re-issued access ends this too."""
+    try:
+        claims = verify(settings.jwt_keyring(), token, expected=TokenType.device)
+    except InvalidToken as exc:
+        raise Unauthorized(
+            f"This phone's sign-in does not work any more: {exc}. Ask the organisers for a new access."
+        ) from exc
+    attendee = await _attendee_for(session, claims, what="sign-in on this phone")
+    attendee.last_seen_at = utcnow()
+    await session.flush()
+    return attendee
+
+
+def has_claimed_access(attendee: Attendee) -> bool:
+    """The join link of the attendee's current access has been used on a phone."""
+    return attendee.join_used_version >= attendee.access_version
 
 
 async def load_organiser(session: AsyncSession, claims: TokenClaims) -> Organiser:

@@ -1,6 +1,7 @@
 """Signed tokens (JWT, HS256) with a token type, a key id and revocation versions.
 
-Types: ``access`` (an API session), ``invite`` (an attendee's personal join link).
+Types: ``access`` (an API session), ``invite`` (an attendee's personal join link, which
+works once), ``device`` (kept by the phone that used the join link, to renew its session).
 A token of one type is never accepted as another. Keys rotate by key id: only
 the ids in the key ring verify, and nothing in a token header is ever fetched.
 """
@@ -27,6 +28,7 @@ LEEWAY_SECONDS = 30
 class TokenType(StrEnum):
     access = "access"
     invite = "invite"
+    device = "device"
 
 
 class Role(StrEnum):

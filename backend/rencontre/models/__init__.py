@@ -1,5 +1,6 @@
 """Every table, re-exported for Alembic's autogenerate."""
 
+from rencontre.models.access_reissue import AccessReissue
 from rencontre.models.attendee import Attendee, InviteState
 from rencontre.models.base import Base
 from rencontre.models.encounter import Encounter, FollowUpState, Scan
@@ -8,6 +9,7 @@ from rencontre.models.feed_ticket import FeedTicket
 from rencontre.models.organiser import Organiser
 
 __all__ = [
+    "AccessReissue",
     "Attendee",
     "Base",
     "Encounter",

@@ -43,6 +43,8 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     badge_version: Mapped[int] = mapped_column(default=1)
     # Incremented when access is re-issued (lost phone): older tokens and invite links stop.
     access_version: Mapped[int] = mapped_column(default=1)
+    # The access version whose join link has been exchanged: a join link works once.
+    join_used_version: Mapped[int] = mapped_column(default=0, server_default="0")
     invite_state: Mapped[InviteState] = mapped_column(
         Enum(InviteState, native_enum=False, length=16, validate_strings=True),
         default=InviteState.pending,

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from rencontre.access.schemas import AccessNotice
 from rencontre.contacts.schemas import Contact
 from rencontre.profile.schemas import Me, ScanRecord
 
@@ -18,3 +19,6 @@ class MyData(BaseModel):
     contacts: list[Contact] = Field(description="Your contacts, with your notes, tags and ratings.")
     scans: list[ScanRecord] = Field(description="Every scan your phone sent.")
     scanned_by_count: int = Field(description="How many attendees recorded you as a contact.")
+    access_reissues: list[AccessNotice] = Field(
+        default_factory=list, description="When the organisers re-issued your access, and who."
+    )

@@ -6,6 +6,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rencontre.access import service as access_service
+from rencontre.access.schemas import AccessNotice
 from rencontre.contacts import service as contact_service
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
@@ -55,6 +57,9 @@ async def export_me(session: AsyncSession, attendee: Attendee) -> MyData:
         contacts=contacts,
         scans=scans,
         scanned_by_count=scanned_by,
+        access_reissues=[
+            AccessNotice.model_validate(r) for r in await access_service.records(session, attendee)
+        ],
     )
 
 
