@@ -97,7 +97,7 @@ def verify(keyring: KeyRing, token: str, *, expected: TokenType) -> TokenClaims:
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"the token is invalid ({exc})") from exc
     if claims["typ"] != expected.value:
-        raise InvalidToken(f"a {claims['typ']} token cannot be used as an {expected.value} token")
+        raise InvalidToken(f"{claims['typ']} tokens cannot be used as {expected.value} tokens")
     try:
         role = Role(claims["role"])
         subject = uuid.UUID(claims["sub"])
