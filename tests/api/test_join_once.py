@@ -127,7 +127,41 @@ class TestDeviceRenewal:
         assert reissued.status_code == 200
         refused = await client.post("/api/auth/renew", json={"token": old_device})
         assert refused.status_code == 401
-        assert "revoked" in refused.json()["detail"]
+        assert refused.json()["code"] == "access_reissued"
+
+    async def test_the_old_phone_is_told_when_and_by_whom(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        organiser = await factory.organiser(email="claire@example.org", name="Claire Martin")
+        event = await factory.event(organiser)
+        attendee = await factory.attendee(event)
+        old_device = device_token(settings, attendee)
+        await client.post(
+            f"/api/events/{event.id}/attendees/{attendee.id}/access/reissue",
+            json={"reason": "Lost phone"},
+            headers=factory.organiser_headers(organiser),
+        )
+        problem = (await client.post("/api/auth/renew", json={"token": old_device})).json()
+        assert problem["params"]["organiser_name"] == "Claire Martin"
+        assert problem["params"]["organiser_email"] == "claire@example.org"
+        assert problem["params"]["reason"] == "Lost phone"
+        assert problem["params"]["reissued_at"]
+        assert "Claire Martin" in problem["detail"]
+
+    async def test_another_attendees_device_token_learns_nothing_of_a_reissue(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        organiser = await factory.organiser()
+        event = await factory.event(organiser)
+        attendee = await factory.attendee(event)
+        other = await factory.attendee(event)
+        await client.post(
+            f"/api/events/{event.id}/attendees/{attendee.id}/access/reissue",
+            headers=factory.organiser_headers(organiser),
+        )
+        renewed = await client.post("/api/auth/renew", json={"token": device_token(settings, other)})
+        assert renewed.status_code == 200
+        assert "params" not in renewed.json()
 
     async def test_other_tokens_cannot_renew(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings

@@ -52,7 +52,15 @@ async def join(
 @router.post(
     "/renew",
     summary="Renew the session of the phone that joined, with its device token",
-    responses=responses(Unauthorized),
+    responses={
+        **responses(Unauthorized),
+        401: {
+            **responses(Unauthorized)[401],
+            "description": "Unauthorized. When the attendee's access was re-issued since, `code` is "
+            "`access_reissued` and `params` tell when (`reissued_at`), by whom (`organiser_name`, "
+            "`organiser_email`) and why (`reason`)",
+        },
+    },
 )
 async def renew(body: DeviceRenewal, session: SessionDep, settings: SettingsDep) -> AttendeeSession:
     attendee = await service.renew_device_session(session, settings, body.token)

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rencontre.models import Attendee, Event, Organiser
+from rencontre.models import AccessReissue, Attendee, Event, Organiser
 
 
 async def organiser_by_email(session: AsyncSession, email: str) -> Organiser | None:
@@ -40,3 +40,13 @@ async def claim_join_link(session: AsyncSession, attendee_id: uuid.UUID, version
         .execution_options(synchronize_session=False)
     )
     return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def latest_access_reissue(session: AsyncSession, attendee_id: uuid.UUID) -> AccessReissue | None:
+    result = await session.scalars(
+        select(AccessReissue)
+        .where(AccessReissue.attendee_id == attendee_id)
+        .order_by(AccessReissue.created_at.desc())
+        .limit(1)
+    )
+    return result.first()

@@ -16,11 +16,26 @@ from rencontre.auth.tokens import InvalidToken, Role, TokenClaims, TokenType, is
 from rencontre.config import Settings
 from rencontre.errors import Conflict, Unauthorized
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Event, InviteState, Organiser
+from rencontre.models import AccessReissue, Attendee, Event, InviteState, Organiser
 
 
 class InvalidCredentials(Unauthorized):
     pass
+
+
+class AccessReissued(Unauthorized):
+    def __init__(self, reissue: AccessReissue) -> None:
+        super().__init__(
+            f"Your access was re-issued on {reissue.created_at:%Y-%m-%d %H:%M} UTC by "
+            f"{reissue.organiser_name} ({reissue.organiser_email}), so this phone is signed out. "
+            "If you did not ask for it, tell the organisers.",
+            params={
+                "reissued_at": reissue.created_at.isoformat(),
+                "organiser_name": reissue.organiser_name,
+                "organiser_email": reissue.organiser_email,
+                "reason": reissue.reason,
+            },
+        )
 
 
 class JoinLinkUsed(Conflict):
@@ -143,7 +158,13 @@ async def renew_device_session(session: AsyncSession, settings: Settings, token:
         raise Unauthorized(
             f"This phone's sign-in does not work any more: {exc}. Ask the organisers for a new access."
         ) from exc
-    attendee = await _attendee_for(session, claims, what="sign-in on this phone")
+    attendee = await repository.attendee_by_id(session, claims.subject)
+    if attendee is not None and attendee.deleted_at is None and claims.version < attendee.access_version:
+        # This phone held the attendee's access: it is told who re-issued it, and when.
+        reissue = await repository.latest_access_reissue(session, attendee.id)
+        if reissue is not None and attendee.event_id == claims.event_id:
+            raise AccessReissued(reissue)
+    attendee = check_attendee(attendee, claims, what="sign-in on this phone")
     attendee.last_seen_at = utcnow()
     await session.flush()
     return attendee
