@@ -3,8 +3,9 @@ import { html, nothing } from "lit";
 import { ApiError, NetworkError } from "../api/errors";
 import { LightElement } from "../components/light-element";
 import { t, problemText } from "../i18n";
+import { tokenClaims } from "../offline/session";
 import { navigate } from "../routes";
-import { signIn } from "../state";
+import { getState, signIn } from "../state";
 
 /** /join#<token>: exchange the personal invite link for a session, then the profile step. */
 export class JoinPage extends LightElement {
@@ -36,11 +37,21 @@ export class JoinPage extends LightElement {
       await signIn(this.token);
       navigate("/profile?welcome", { replace: true });
     } catch (error) {
+      if (error instanceof ApiError && error.code === "join_link_used" && this.signedInHereAlready()) {
+        // The invitation opened again on the phone that used it: it is still signed in.
+        navigate("/", { replace: true });
+        return;
+      }
       this.error =
         error instanceof ApiError ? problemText(error) : error instanceof NetworkError ? t("join.offline") : t("error.generic");
     } finally {
       this.busy = false;
     }
+  }
+
+  private signedInHereAlready(): boolean {
+    const { session, sessionExpired } = getState();
+    return !!session && !sessionExpired && tokenClaims(this.token).sub === session.attendee_id;
   }
 
   protected override render() {
