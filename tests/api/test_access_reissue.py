@@ -74,6 +74,23 @@ class TestNoJoinLinkForWhoeverJoined:
         assert rows[waiting.email]["status"] == "sent"
 
 
+class TestTheConsoleKnowsWhetherTheLinkWasUsed:
+    async def test_join_link_used_follows_the_join_and_the_reissue(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        organiser, event, attendee = await _world(factory)
+        headers = factory.organiser_headers(organiser)
+        path = f"/api/events/{event.id}/attendees/{attendee.id}"
+        assert (await client.get(path, headers=headers)).json()["join_link_used"] is False
+        await _joined(client, settings, attendee)
+        assert (await client.get(path, headers=headers)).json()["join_link_used"] is True
+        await client.post(_reissue_path(event, attendee), headers=headers)
+        after = (await client.get(path, headers=headers)).json()
+        assert (after["join_link_used"], after["invite_state"]) == (False, "joined")
+        again = await client.get(f"{path}/invite", headers=headers)
+        assert again.status_code == 200
+
+
 class TestReissueEndsEverySession:
     async def test_the_old_session_gets_a_401_and_the_new_link_works_once(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings

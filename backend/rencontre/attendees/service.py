@@ -135,7 +135,7 @@ async def access_reissues(session: AsyncSession, event: Event, attendee_id: uuid
 async def invitable_attendee(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> Attendee:
     """The attendee, if their join link is still unused; handing it out counts as sending."""
     attendee = await get_attendee(session, event, attendee_id)
-    if auth_service.has_claimed_access(attendee):
+    if attendee.join_link_used:
         raise AttendeeAlreadyJoined(attendee.name)
     if attendee.invite_state is InviteState.pending:
         attendee.invite_state = InviteState.sent
@@ -153,7 +153,7 @@ async def invites_csv(session: AsyncSession, settings: Settings, event: Event) -
     """
     rows = []
     for attendee in await repository.all_live(session, event.id):
-        if auth_service.has_claimed_access(attendee):
+        if attendee.join_link_used:
             rows.append((attendee.name, attendee.email, attendee.company, "", InviteState.joined.value))
             continue
         if attendee.invite_state is InviteState.pending:

@@ -170,11 +170,6 @@ async def renew_device_session(session: AsyncSession, settings: Settings, token:
     return attendee
 
 
-def has_claimed_access(attendee: Attendee) -> bool:
-    """The join link of the attendee's current access has been used on a phone."""
-    return attendee.join_used_version >= attendee.access_version
-
-
 async def load_organiser(session: AsyncSession, claims: TokenClaims) -> Organiser:
     organiser = await repository.organiser_by_id(session, claims.subject)
     if organiser is None or organiser.token_version != claims.version:

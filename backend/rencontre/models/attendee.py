@@ -53,3 +53,8 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     last_seen_at: Mapped[datetime | None]
     # Set when the attendee deleted their account; the row stays as a tombstone.
     deleted_at: Mapped[datetime | None]
+
+    @property
+    def join_link_used(self) -> bool:
+        """The join link of the current access has been exchanged: no other works until a re-issue."""
+        return self.join_used_version >= self.access_version

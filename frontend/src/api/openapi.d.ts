@@ -736,6 +736,11 @@ export type components = {
             /** Joined At */
             joined_at: string | null;
             /**
+             * Join Link Used
+             * @description The current join link has been used on a phone: no link is handed out until access is re-issued.
+             */
+            join_link_used: boolean;
+            /**
              * Created At
              * Format: date-time
              */
