@@ -228,4 +228,6 @@ class TestThePwaTellsTheAttendee:
         other = phone()
         _open_link(other, token)
         expect(other.locator("page-join [role=alert]")).to_have_text(words["used"])
+        # Trying the same link again cannot help: no "try again" button.
+        expect(other.locator("page-join button")).to_have_count(0)
         _shot(other, console_artifacts, f"access-12-pwa-link-used-{lang}")

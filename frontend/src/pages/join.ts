@@ -11,10 +11,13 @@ import { getState, signIn } from "../state";
 export class JoinPage extends LightElement {
   static override properties = {
     error: { state: true },
+    retryable: { state: true },
     busy: { state: true },
   };
 
   error = "";
+  /** Whether trying the same link again can help (the network, the server), or not (a used link). */
+  retryable = false;
   busy = false;
   private token = "";
 
@@ -42,6 +45,7 @@ export class JoinPage extends LightElement {
         navigate("/", { replace: true });
         return;
       }
+      this.retryable = !(error instanceof ApiError) || error.transient;
       this.error =
         error instanceof ApiError ? problemText(error) : error instanceof NetworkError ? t("join.offline") : t("error.generic");
     } finally {
@@ -61,7 +65,7 @@ export class JoinPage extends LightElement {
         ${this.busy ? html`<div class="spinner" role="status" aria-label=${t("join.title")}></div>` : nothing}
         ${this.error
           ? html`<p class="notice error" role="alert">${this.error}</p>
-              ${this.token ? html`<button type="button" class="button primary" @click=${() => void this.join()}>${t("join.retry")}</button>` : nothing}
+              ${this.token && this.retryable ? html`<button type="button" class="button primary" @click=${() => void this.join()}>${t("join.retry")}</button>` : nothing}
               <p class="muted">${t("welcome.lost")}</p>`
           : nothing}
       </section>
