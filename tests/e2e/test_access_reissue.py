@@ -5,6 +5,9 @@ in French and English."""
 
 from __future__ import annotations
 
+import base64
+import json
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +22,7 @@ from tests.e2e.console_helpers import (
     ConsoleServer,
     ConsoleTab,
     check_screen,
+    poll,
     sign_in,
 )
 from tests.e2e.pwa import access_token, run_axe, serve_axe
@@ -231,3 +235,48 @@ class TestThePwaTellsTheAttendee:
         # Trying the same link again cannot help: no "try again" button.
         expect(other.locator("page-join button")).to_have_count(0)
         _shot(other, console_artifacts, f"access-12-pwa-link-used-{lang}")
+
+
+def _lapsed_token(attendee_id: str) -> str:
+    """A token shaped like an access token whose time is up (unsigned: the server would refuse it)."""
+
+    def part(value: dict[str, Any]) -> str:
+        return base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")
+
+    claims = {"sub": attendee_id, "typ": "access", "exp": int(time.time()) - 3600}
+    return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
+
+
+class TestThePhoneStaysSignedIn:
+    @pytest.mark.parametrize("lang", ["fr"])
+    def test_a_lapsed_access_token_is_renewed_with_the_device_token(
+        self, phone: Callable[[], Any], console_server: ConsoleServer, lang: str
+    ) -> None:
+        event_id, person = _attendee(console_server, "Nina Durable")
+        page = phone()
+        _open_link(page, _invite_token(console_server, event_id, person["id"]))
+        page.wait_for_url("**/profile?welcome")
+        lapsed = _lapsed_token(person["id"])
+        page.evaluate(
+            """(token) => new Promise((resolve, reject) => {
+                const open = indexedDB.open('rencontre');
+                open.onerror = () => reject(open.error);
+                open.onsuccess = () => {
+                  const store = open.result.transaction('kv', 'readwrite').objectStore('kv');
+                  const get = store.get('session');
+                  get.onsuccess = () => {
+                    const put = store.put({ ...get.result, access_token: token }, 'session');
+                    put.onsuccess = () => resolve(null);
+                  };
+                };
+            })""",
+            lapsed,
+        )
+        page.goto("/me")
+        expect(page.locator("page-badge h1")).to_be_visible()
+        expect(page.locator("page-badge .my-qr-name")).to_have_text("Nina Durable")
+        renewed = poll(lambda: access_token(page) if access_token(page) != lapsed else None)
+        me = httpx.get(f"{console_server.url}/api/me", headers={"Authorization": f"Bearer {renewed}"})
+        assert me.status_code == 200
+        assert me.json()["name"] == "Nina Durable"
+        expect(page.locator("page-welcome")).to_have_count(0)
