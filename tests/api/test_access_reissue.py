@@ -6,10 +6,11 @@ import csv
 import io
 
 import httpx
+from sqlalchemy import select
 
 from rencontre.auth.service import attendee_token, invite_token
 from rencontre.config import Settings
-from rencontre.models import Attendee, Event, Organiser
+from rencontre.models import AccessReissue, Attendee, Event, Organiser
 from tests.support import Factory
 
 
@@ -247,3 +248,17 @@ class TestTheAttendeeIsTold:
         )
         assert response.status_code == 404
         assert "no API endpoint" in response.json()["detail"]
+
+    async def test_deleting_the_account_removes_the_records(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        organiser, event, attendee = await _world(factory)
+        headers = factory.organiser_headers(organiser)
+        await client.post(_reissue_path(event, attendee), headers=headers)
+        await factory.session.refresh(attendee)
+        deleted = await client.delete("/api/me", headers=factory.attendee_headers(attendee))
+        assert deleted.status_code == 204
+        rows = await factory.session.scalars(
+            select(AccessReissue).where(AccessReissue.attendee_id == attendee.id)
+        )
+        assert list(rows) == []

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.models import AccessReissue
@@ -22,3 +22,7 @@ async def one_of(session: AsyncSession, attendee_id: uuid.UUID, record_id: uuid.
         select(AccessReissue).where(AccessReissue.id == record_id, AccessReissue.attendee_id == attendee_id)
     )
     return result.one_or_none()
+
+
+async def delete_for_attendee(session: AsyncSession, attendee_id: uuid.UUID) -> None:
+    await session.execute(delete(AccessReissue).where(AccessReissue.attendee_id == attendee_id))

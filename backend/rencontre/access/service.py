@@ -51,3 +51,8 @@ async def dismiss(session: AsyncSession, attendee: Attendee, record_id: uuid.UUI
         record.dismissed_at = utcnow()
         await session.flush()
     return record
+
+
+async def forget(session: AsyncSession, attendee: Attendee) -> None:
+    """The attendee deleted their account: what they were told goes with it."""
+    await repository.delete_for_attendee(session, attendee.id)

@@ -70,6 +70,7 @@ async def delete_me(session: AsyncSession, attendee: Attendee) -> None:
     they show a "deleted attendee" card carrying no data.
     """
     await contact_service.forget_author(session, attendee)
+    await access_service.forget(session, attendee)
     attendee.name = ""
     attendee.email = placeholder_email(attendee.id)
     for field in ("company", "job_title", "phone", "website", "linkedin", "pitch", "objective", "language"):
