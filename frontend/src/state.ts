@@ -129,6 +129,20 @@ export const api = new Api({
   onUnauthorized: (error) => void recoverSession(error),
 });
 
+/** A phone signed in before join links worked once keeps no device token: it gets one now. */
+async function ensureDeviceToken(): Promise<void> {
+  const session = state.session;
+  if (!session || session.device_token) return;
+  try {
+    const upgraded = await api.deviceToken();
+    if (state.session?.attendee_id !== upgraded.attendee_id) return;
+    await setValue("session", upgraded);
+    setState({ session: upgraded });
+  } catch {
+    // Offline, or the session is over: the next start tries again, or the welcome screen shows.
+  }
+}
+
 export async function refreshAccessNotices(): Promise<void> {
   try {
     const notices = await api.accessNotices();
@@ -262,6 +276,7 @@ export async function start(): Promise<void> {
   }
 
   if (state.session) {
+    void ensureDeviceToken();
     void syncOutbox();
     void Promise.allSettled([refreshMe(), refreshDirectory(), refreshContacts(), refreshAccessNotices()]);
   }

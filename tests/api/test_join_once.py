@@ -204,3 +204,32 @@ class TestDeviceRenewal:
         )
         assert removed.status_code == 204
         assert (await client.post("/api/auth/renew", json={"token": token})).status_code == 401
+
+
+class TestPhonesThatJoinedBeforeDeviceTokens:
+    async def test_a_valid_session_gets_a_device_token_that_renews_it(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        event = await factory.event()
+        attendee = await factory.attendee(event)
+        given = await client.post("/api/auth/device", headers=factory.attendee_headers(attendee))
+        assert given.status_code == 200
+        assert given.json()["attendee_id"] == str(attendee.id)
+        renewed = await client.post("/api/auth/renew", json={"token": given.json()["device_token"]})
+        assert renewed.status_code == 200
+
+    async def test_without_a_valid_attendee_session_there_is_none(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        organiser = await factory.organiser()
+        event = await factory.event(organiser)
+        attendee = await factory.attendee(event)
+        assert (await client.post("/api/auth/device")).status_code == 401
+        as_organiser = await client.post("/api/auth/device", headers=factory.organiser_headers(organiser))
+        assert as_organiser.status_code == 403
+        headers = factory.attendee_headers(attendee)
+        await client.post(
+            f"/api/events/{event.id}/attendees/{attendee.id}/access/reissue",
+            headers=factory.organiser_headers(organiser),
+        )
+        assert (await client.post("/api/auth/device", headers=headers)).status_code == 401

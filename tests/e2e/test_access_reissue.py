@@ -25,7 +25,7 @@ from tests.e2e.console_helpers import (
     poll,
     sign_in,
 )
-from tests.e2e.pwa import access_token, run_axe, serve_axe
+from tests.e2e.pwa import access_token, idb_get, run_axe, serve_axe
 
 pytest_plugins = ["tests.e2e.console_fixtures"]
 pytestmark = pytest.mark.e2e
@@ -247,6 +247,22 @@ def _lapsed_token(attendee_id: str) -> str:
     return f"{part({'alg': 'HS256', 'typ': 'JWT'})}.{part(claims)}.c2lnbmF0dXJl"
 
 
+_EDIT_SESSION = """(change) => new Promise((resolve, reject) => {
+    const open = indexedDB.open('rencontre');
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const store = open.result.transaction('kv', 'readwrite').objectStore('kv');
+      const get = store.get('session');
+      get.onsuccess = () => {
+        const session = { ...get.result, ...change };
+        for (const [key, value] of Object.entries(change)) if (value === null) delete session[key];
+        const put = store.put(session, 'session');
+        put.onsuccess = () => resolve(null);
+      };
+    };
+})"""
+
+
 class TestThePhoneStaysSignedIn:
     @pytest.mark.parametrize("lang", ["fr"])
     def test_a_lapsed_access_token_is_renewed_with_the_device_token(
@@ -257,21 +273,7 @@ class TestThePhoneStaysSignedIn:
         _open_link(page, _invite_token(console_server, event_id, person["id"]))
         page.wait_for_url("**/profile?welcome")
         lapsed = _lapsed_token(person["id"])
-        page.evaluate(
-            """(token) => new Promise((resolve, reject) => {
-                const open = indexedDB.open('rencontre');
-                open.onerror = () => reject(open.error);
-                open.onsuccess = () => {
-                  const store = open.result.transaction('kv', 'readwrite').objectStore('kv');
-                  const get = store.get('session');
-                  get.onsuccess = () => {
-                    const put = store.put({ ...get.result, access_token: token }, 'session');
-                    put.onsuccess = () => resolve(null);
-                  };
-                };
-            })""",
-            lapsed,
-        )
+        page.evaluate(_EDIT_SESSION, {"access_token": lapsed})
         page.goto("/me")
         expect(page.locator("page-badge h1")).to_be_visible()
         expect(page.locator("page-badge .my-qr-name")).to_have_text("Nina Durable")
@@ -280,3 +282,19 @@ class TestThePhoneStaysSignedIn:
         assert me.status_code == 200
         assert me.json()["name"] == "Nina Durable"
         expect(page.locator("page-welcome")).to_have_count(0)
+
+    @pytest.mark.parametrize("lang", ["en"])
+    def test_a_phone_that_joined_before_device_tokens_gets_one(
+        self, phone: Callable[[], Any], console_server: ConsoleServer, lang: str
+    ) -> None:
+        event_id, person = _attendee(console_server, "Omar Ancien")
+        page = phone()
+        _open_link(page, _invite_token(console_server, event_id, person["id"]))
+        page.wait_for_url("**/profile?welcome")
+        page.evaluate(_EDIT_SESSION, {"device_token": None})
+        assert "device_token" not in idb_get(page, "kv", "session")
+        page.goto("/me")
+        expect(page.locator("page-badge .my-qr-name")).to_have_text("Omar Ancien")
+        device = poll(lambda: idb_get(page, "kv", "session").get("device_token"))
+        renewed = httpx.post(f"{console_server.url}/api/auth/renew", json={"token": device})
+        assert renewed.status_code == 200

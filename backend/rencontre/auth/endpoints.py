@@ -12,8 +12,8 @@ from rencontre.auth.schemas import (
     OrganiserSession,
 )
 from rencontre.config import Settings
-from rencontre.dependencies import CurrentOrganiser, SessionDep, SettingsDep
-from rencontre.errors import Conflict, TooManyRequests, Unauthorized, responses
+from rencontre.dependencies import CurrentAttendee, CurrentOrganiser, SessionDep, SettingsDep
+from rencontre.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, responses
 from rencontre.kit.ratelimit import limit
 from rencontre.models import Attendee
 
@@ -64,6 +64,16 @@ async def join(
 )
 async def renew(body: DeviceRenewal, session: SessionDep, settings: SettingsDep) -> AttendeeSession:
     attendee = await service.renew_device_session(session, settings, body.token)
+    return _attendee_session(settings, attendee)
+
+
+@router.post(
+    "/device",
+    summary="Give the phone signed in with this access token a device token, to renew its session",
+    description="For phones that joined before join links worked once: they hold no device token yet.",
+    responses=responses(Unauthorized, Forbidden),
+)
+async def device(attendee: CurrentAttendee, settings: SettingsDep) -> AttendeeSession:
     return _attendee_session(settings, attendee)
 
 

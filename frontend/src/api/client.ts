@@ -91,6 +91,11 @@ export class Api {
     return this.json("POST", "/api/auth/renew", { token: deviceToken });
   }
 
+  /** For a phone signed in before device tokens existed: one, with the current session. */
+  deviceToken(): Promise<AttendeeSession> {
+    return this.json("POST", "/api/auth/device");
+  }
+
   accessNotices(): Promise<AccessNotice[]> {
     return this.json("GET", "/api/me/access-notices");
   }
