@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from sqlalchemy import text
 
 from rencontre import __version__, health
+from rencontre.access import endpoints as access_endpoints
 from rencontre.attendees import endpoints as attendees_endpoints
 from rencontre.auth import endpoints as auth_endpoints
 from rencontre.badges import endpoints as badges_endpoints
@@ -74,6 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         attendees_endpoints.router,
         profile_endpoints.router,
         passkeys_endpoints.router,
+        access_endpoints.router,
         badges_endpoints.router,
         contacts_endpoints.router,
         reports_endpoints.router,

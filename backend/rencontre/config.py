@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     access_token_minutes: int = 60 * 24 * 3
     organiser_token_minutes: int = 60 * 12
     invite_token_days: int = 60
+    # How long the phone that joined can renew its session without being used; each
+    # renewal starts a new period. A join link works once, so this is what keeps an
+    # attendee signed in on their own phone past the access token's lifetime.
+    device_token_days: int = 60
     ws_ticket_seconds: int = 30
 
     max_body_bytes: int = 3 * 1024 * 1024

@@ -117,7 +117,7 @@ async def seed_demo(settings: Settings) -> list[str]:
                 f"Organiser console: {settings.public_base_url}/console",
                 f"  e-mail:   {DEMO_EMAIL}",
                 f"  password: {password}",
-                "Join links of a few attendees (open one per browser profile):",
+                "Join links of a few attendees (each works once: open it in its own browser profile):",
             ]
             lines += [f"  {a.name}: {auth_service.invite_link(settings, a)}" for a in attendees[:4]]
             return lines

@@ -2,6 +2,7 @@ import { html, nothing } from "lit";
 import { keyed } from "lit/directives/keyed.js";
 
 import { LightElement } from "./components/light-element";
+import "./components/access-notice";
 import "./components/status-bar";
 import { lang, setLang, t } from "./i18n";
 import "./pages/join";
@@ -94,6 +95,7 @@ export class App extends LightElement {
         </button>
       </header>
       <rc-status-bar></rc-status-bar>
+      ${signedIn ? html`<rc-access-notice></rc-access-notice>` : nothing}
       <main id="main" class="page page-${name}">${this.page()}</main>
       ${signedIn
         ? html`<nav class="bottom-nav" aria-label=${t("nav.main")}>

@@ -20,6 +20,13 @@ export function formatMoment(iso: string, timeZone?: string, now = new Date()): 
   return zoned(timeZone, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(date);
 }
 
+/** "4 décembre 2026 à 20:45": a moment told in full, in the event's time zone. */
+export function formatDateTime(iso: string, timeZone?: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return "";
+  return zoned(timeZone, { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(date);
+}
+
 export function formatDateRange(startIso: string, endIso: string, timeZone?: string): string {
   const start = new Date(startIso);
   const end = new Date(endIso);

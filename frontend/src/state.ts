@@ -5,11 +5,12 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 
 import { Api } from "./api/client";
 import { ApiError, NetworkError } from "./api/errors";
-import type { AttendeeSession, Contact, Me } from "./api/types";
+import type { AccessNotice, AttendeeSession, Contact, Me } from "./api/types";
 import { saveContacts, saveDirectory } from "./offline/cache";
 import { clearPersonalData, deleteValue, getValue, setValue, type RejectedItem } from "./offline/db";
 import { flushEdits, pendingEdits } from "./offline/edits";
 import { flush, OUTBOX_CHANNEL, queued, rejected, type OutboxMessage } from "./offline/outbox";
+import { renewedIfDue, renewNow, reissueNoticeOf, type ReissueNotice } from "./offline/session";
 import { requestBackgroundSync } from "./sw-bridge";
 
 export interface State {
@@ -23,6 +24,10 @@ export interface State {
   rejected: RejectedItem[];
   syncing: boolean;
   sessionExpired: boolean;
+  /** This phone was signed out because the organisers re-issued the access: who and when. */
+  signedOutBy: ReissueNotice | null;
+  /** Re-issues of this attendee's access not yet acknowledged, newest first. */
+  accessNotices: AccessNotice[];
   updateReady: (() => void) | null;
 }
 
@@ -36,6 +41,8 @@ const state: State = {
   rejected: [],
   syncing: false,
   sessionExpired: false,
+  signedOutBy: null,
+  accessNotices: [],
   updateReady: null,
 };
 
@@ -74,8 +81,42 @@ export class StoreController implements ReactiveController {
 
 let flushSoon: ReturnType<typeof setTimeout> | null = null;
 
+/** The access token to send, renewed first with the device token when it lapses soon. */
+async function accessToken(): Promise<string | null> {
+  const session = state.session;
+  if (!session) return null;
+  try {
+    const fresh = await renewedIfDue(session);
+    if (fresh !== session) setState({ session: fresh });
+    return fresh.access_token;
+  } catch (error) {
+    // Offline: the request meets the same network. Refused: the session is over.
+    if (error instanceof ApiError && error.status === 401) signedOut(error);
+    return session.access_token;
+  }
+}
+
+function signedOut(error: ApiError): void {
+  setState({ sessionExpired: true, signedOutBy: reissueNoticeOf(error) ?? state.signedOutBy });
+}
+
+/** A 401: an expired token is renewed with the device token; a revoked one ends the session. */
+async function recoverSession(error: ApiError): Promise<void> {
+  const session = state.session;
+  if (!session?.device_token || state.sessionExpired) {
+    signedOut(error);
+    return;
+  }
+  try {
+    const renewed = await renewNow(session);
+    setState({ session: renewed, sessionExpired: false });
+  } catch (renewal) {
+    signedOut(renewal instanceof ApiError ? renewal : error);
+  }
+}
+
 export const api = new Api({
-  token: () => state.session?.access_token ?? null,
+  token: accessToken,
   onSuccess: () => {
     if (!state.online) setState({ online: true });
     if (state.pending + state.edits > 0 && !state.syncing && flushSoon === null) {
@@ -85,8 +126,36 @@ export const api = new Api({
       }, 300);
     }
   },
-  onUnauthorized: () => setState({ sessionExpired: true }),
+  onUnauthorized: (error) => void recoverSession(error),
 });
+
+/** A phone signed in before join links worked once keeps no device token: it gets one now. */
+async function ensureDeviceToken(): Promise<void> {
+  const session = state.session;
+  if (!session || session.device_token) return;
+  try {
+    const upgraded = await api.deviceToken();
+    if (state.session?.attendee_id !== upgraded.attendee_id) return;
+    await setValue("session", upgraded);
+    setState({ session: upgraded });
+  } catch {
+    // Offline, or the session is over: the next start tries again, or the welcome screen shows.
+  }
+}
+
+export async function refreshAccessNotices(): Promise<void> {
+  try {
+    const notices = await api.accessNotices();
+    setState({ accessNotices: notices.filter((notice) => !notice.dismissed_at) });
+  } catch {
+    // Offline: the notice waits for the next start.
+  }
+}
+
+export async function dismissAccessNotice(id: string): Promise<void> {
+  await api.dismissAccessNotice(id);
+  setState({ accessNotices: state.accessNotices.filter((notice) => notice.id !== id) });
+}
 
 export async function refreshOutboxCounts(): Promise<void> {
   const attendeeId = state.session?.attendee_id;
@@ -129,8 +198,8 @@ export async function signIn(joinToken: string): Promise<AttendeeSession> {
   const previous = await getValue("session");
   if (previous && previous.attendee_id !== session.attendee_id) await clearPersonalData();
   await setValue("session", session);
-  setState({ session, sessionExpired: false, me: null });
-  await Promise.allSettled([refreshMe(), refreshDirectory(), refreshContacts()]);
+  setState({ session, sessionExpired: false, signedOutBy: null, me: null });
+  await Promise.allSettled([refreshMe(), refreshDirectory(), refreshContacts(), refreshAccessNotices()]);
   void syncOutbox();
   return session;
 }
@@ -138,7 +207,7 @@ export async function signIn(joinToken: string): Promise<AttendeeSession> {
 export async function signOut(): Promise<void> {
   await clearPersonalData();
   await deleteValue("session");
-  setState({ session: null, me: null, pending: 0, edits: 0 });
+  setState({ session: null, me: null, pending: 0, edits: 0, accessNotices: [], signedOutBy: null });
 }
 
 export async function refreshMe(): Promise<Me | null> {
@@ -207,8 +276,9 @@ export async function start(): Promise<void> {
   }
 
   if (state.session) {
+    void ensureDeviceToken();
     void syncOutbox();
-    void Promise.allSettled([refreshMe(), refreshDirectory(), refreshContacts()]);
+    void Promise.allSettled([refreshMe(), refreshDirectory(), refreshContacts(), refreshAccessNotices()]);
   }
 }
 

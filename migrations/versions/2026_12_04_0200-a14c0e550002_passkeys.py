@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "a14c0e550002"
-down_revision: str | None = "9a9d10e4a504"
+down_revision: str | None = "a14c0e550001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

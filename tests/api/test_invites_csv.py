@@ -38,7 +38,7 @@ class TestInvitesCsv:
         assert response.headers["content-type"].startswith("text/csv")
         assert 'filename="join-links-soiree-d-ete.csv"' in response.headers["content-disposition"]
         rows = _rows(response)
-        assert list(rows[0]) == ["name", "email", "company", "join_link"]
+        assert list(rows[0]) == ["name", "email", "company", "join_link", "status"]
         by_email = {row["email"]: row for row in rows}
         assert set(by_email) == {person.email for person in people}
         zoe = by_email[people[0].email]
@@ -77,7 +77,7 @@ class TestInvitesCsv:
         response = await client.get(
             f"/api/events/{event.id}/invites.csv", headers=factory.organiser_headers(organiser)
         )
-        assert response.content.decode("utf-8") == "\ufeffname,email,company,join_link\r\n"
+        assert response.content.decode("utf-8") == "\ufeffname,email,company,join_link,status\r\n"
 
 
 class TestInvitesCsvAccess:

@@ -161,7 +161,7 @@ class TestAttendeeManagement:
         assert text.startswith("\ufeff")
         rows = list(csv.DictReader(io.StringIO(text[1:])))
         assert len(rows) == total
-        assert set(rows[0]) == {"name", "email", "company", "join_link"}
+        assert set(rows[0]) == {"name", "email", "company", "join_link", "status"}
         lou = next(r for r in rows if r["email"] == "lou@e2e.example")
         assert lou["name"] == "<img src=x onerror=alert(1)> Lou"
         assert all("/join#" in r["join_link"] for r in rows)

@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
+from rencontre.access.schemas import AccessRecord, AccessReissueRequest, ReissuedAccess
 from rencontre.attendees import service
 from rencontre.attendees.schemas import (
     Attendee,
@@ -17,7 +18,7 @@ from rencontre.attendees.schemas import (
     JoinLink,
 )
 from rencontre.auth import service as auth_service
-from rencontre.dependencies import SessionDep, SettingsDep, WritesOnGet
+from rencontre.dependencies import CurrentOrganiser, SessionDep, SettingsDep, WritesOnGet
 from rencontre.errors import (
     BadRequest,
     Conflict,
@@ -31,7 +32,6 @@ from rencontre.errors import (
 from rencontre.events.dependencies import OrganiserEvent
 from rencontre.kit.csvfile import MEDIA_TYPE as CSV_MEDIA_TYPE
 from rencontre.kit.text import slugify
-from rencontre.models import InviteState
 
 router = APIRouter(
     prefix="/api/events/{event_id}",
@@ -170,26 +170,46 @@ async def reissue_badge(attendee_id: uuid.UUID, event: OrganiserEvent, session: 
 
 @router.post(
     "/attendees/{attendee_id:uuid}/access/reissue",
-    summary="Re-issue access (lost phone): old sessions and join links stop working",
+    summary="Re-issue access (lost phone): every session and join link ends, the attendee is told",
+    responses=responses(Unprocessable),
 )
 async def reissue_access(
-    attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep, settings: SettingsDep
-) -> JoinLink:
-    attendee = await service.reissue_access(session, event, attendee_id)
-    return JoinLink(join_link=auth_service.invite_link(settings, attendee))
+    attendee_id: uuid.UUID,
+    event: OrganiserEvent,
+    organiser: CurrentOrganiser,
+    session: SessionDep,
+    settings: SettingsDep,
+    body: AccessReissueRequest | None = None,
+) -> ReissuedAccess:
+    attendee, record = await service.reissue_access(
+        session, event, attendee_id, organiser, reason=body.reason if body else ""
+    )
+    return ReissuedAccess(
+        join_link=auth_service.invite_link(settings, attendee), record=AccessRecord.model_validate(record)
+    )
+
+
+@router.get(
+    "/attendees/{attendee_id:uuid}/access/reissues",
+    summary="When this attendee's access was re-issued, and by whom (newest first)",
+)
+async def access_reissues(
+    attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep
+) -> list[AccessRecord]:
+    records = await service.access_reissues(session, event, attendee_id)
+    return [AccessRecord.model_validate(r) for r in records]
 
 
 @router.get(
     "/attendees/{attendee_id:uuid}/invite",
-    summary="An attendee's personal join link",
+    summary="An attendee's personal join link, until it has been used",
     dependencies=[WritesOnGet],
+    responses=responses(Conflict),
 )
 async def invite(
     attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep, settings: SettingsDep
 ) -> JoinLink:
-    attendee = await service.get_attendee(session, event, attendee_id)
-    if attendee.invite_state is InviteState.pending:
-        attendee.invite_state = InviteState.sent
+    attendee = await service.invitable_attendee(session, event, attendee_id)
     return JoinLink(join_link=auth_service.invite_link(settings, attendee))
 
 
@@ -198,7 +218,13 @@ async def invite(
     summary="Every attendee's join link as CSV, for a mail-merge",
     dependencies=[WritesOnGet],
     response_class=Response,
-    responses={200: {"content": {"text/csv": {}}, "description": "name, email, company, join_link"}},
+    responses={
+        200: {
+            "content": {"text/csv": {}},
+            "description": "name, email, company, join_link, status; the link is empty when it has "
+            "been used (status `joined`)",
+        }
+    },
 )
 async def invites_csv(event: OrganiserEvent, session: SessionDep, settings: SettingsDep) -> Response:
     return Response(

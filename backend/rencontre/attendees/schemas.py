@@ -82,6 +82,10 @@ class Attendee(AttendeeFields):
     badge_version: int
     invite_state: InviteState
     joined_at: datetime | None
+    join_link_used: bool = Field(
+        description="The current join link has been used on a phone: no link is handed out until "
+        "access is re-issued."
+    )
     created_at: datetime
 
 

@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rencontre.access import service as access_service
 from rencontre.attendees import repository
 from rencontre.attendees.csv_import import CsvRejected, already_registered, parse_attendees
 from rencontre.attendees.schemas import AttendeeCreate, AttendeeUpdate, ImportFileCode, ImportReport
@@ -17,7 +18,7 @@ from rencontre.kit.csvfile import csv_bytes
 from rencontre.kit.pagination import decode_cursor, encode_cursor
 from rencontre.kit.text import clean_line
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Event, InviteState
+from rencontre.models import AccessReissue, Attendee, Event, InviteState, Organiser
 from rencontre.profile import service as profile_service
 
 MAX_BADGE_VERSION = 255
@@ -26,6 +27,14 @@ MAX_BADGE_VERSION = 255
 class AttendeeNotFound(NotFound):
     def __init__(self) -> None:
         super().__init__("No such attendee in this event.")
+
+
+class AttendeeAlreadyJoined(Conflict):
+    def __init__(self, name: str) -> None:
+        super().__init__(
+            f"{name} has already joined with their link, which works once. If they lost their phone, "
+            "re-issue their access: every session of theirs ends and they are told."
+        )
 
 
 class DuplicateEmail(Conflict):
@@ -113,23 +122,53 @@ async def reissue_badge(session: AsyncSession, event: Event, attendee_id: uuid.U
     return attendee
 
 
-async def reissue_access(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> Attendee:
+async def reissue_access(
+    session: AsyncSession, event: Event, attendee_id: uuid.UUID, organiser: Organiser, *, reason: str
+) -> tuple[Attendee, AccessReissue]:
     attendee = await get_attendee(session, event, attendee_id)
-    await auth_service.revoke_attendee_access(session, attendee)
+    record = await access_service.reissue(session, attendee, organiser, reason=reason)
+    return attendee, record
+
+
+async def access_reissues(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> list[AccessReissue]:
+    return await access_service.records(session, await get_attendee(session, event, attendee_id))
+
+
+async def invitable_attendee(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> Attendee:
+    """The attendee, if their join link is still unused; handing it out counts as sending."""
+    attendee = await get_attendee(session, event, attendee_id)
+    if attendee.join_link_used:
+        raise AttendeeAlreadyJoined(attendee.name)
+    if attendee.invite_state is InviteState.pending:
+        attendee.invite_state = InviteState.sent
+        await session.flush()
     return attendee
 
 
-INVITES_CSV_HEADER = ("name", "email", "company", "join_link")
+INVITES_CSV_HEADER = ("name", "email", "company", "join_link", "status")
 
 
 async def invites_csv(session: AsyncSession, settings: Settings, event: Event) -> bytes:
-    """Every attendee's personal join link, for a mail-merge; handing them out counts as sending."""
+    """Every unused join link, for a mail-merge; handing them out counts as sending.
+
+    A link already used gives no new one: its row says ``joined`` and the link stays empty.
+    """
     rows = []
     for attendee in await repository.all_live(session, event.id):
+        if attendee.join_link_used:
+            rows.append((attendee.name, attendee.email, attendee.company, "", InviteState.joined.value))
+            continue
         if attendee.invite_state is InviteState.pending:
             attendee.invite_state = InviteState.sent
         rows.append(
-            (attendee.name, attendee.email, attendee.company, auth_service.invite_link(settings, attendee))
+            (
+                attendee.name,
+                attendee.email,
+                attendee.company,
+                auth_service.invite_link(settings, attendee),
+                # Joined before, and their access was re-issued since: the new link is unused.
+                "reissued" if attendee.invite_state is InviteState.joined else attendee.invite_state.value,
+            )
         )
     await session.flush()
     return csv_bytes(INVITES_CSV_HEADER, rows)

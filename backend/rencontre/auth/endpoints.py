@@ -5,14 +5,17 @@ from fastapi import APIRouter, Request
 from rencontre.auth import service
 from rencontre.auth.schemas import (
     AttendeeSession,
+    DeviceRenewal,
     JoinRequest,
     LoginRequest,
     OrganiserOut,
     OrganiserSession,
 )
-from rencontre.dependencies import CurrentOrganiser, SessionDep, SettingsDep
-from rencontre.errors import TooManyRequests, Unauthorized, responses
+from rencontre.config import Settings
+from rencontre.dependencies import CurrentAttendee, CurrentOrganiser, SessionDep, SettingsDep
+from rencontre.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, responses
 from rencontre.kit.ratelimit import limit
+from rencontre.models import Attendee
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 
@@ -35,18 +38,51 @@ async def login(
 
 @router.post(
     "/join",
-    summary="Exchange an attendee's join link for an access token",
-    responses=responses(Unauthorized, TooManyRequests),
+    summary="Exchange an attendee's join link for an access token (a join link works once)",
+    responses=responses(Unauthorized, Conflict, TooManyRequests),
 )
 async def join(
     body: JoinRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> AttendeeSession:
     await limit(request, "join", settings.login_rate_limit)
-    attendee, event = await service.join_with_invite(session, settings, body.token)
+    attendee, _event = await service.join_with_invite(session, settings, body.token)
+    return _attendee_session(settings, attendee)
+
+
+@router.post(
+    "/renew",
+    summary="Renew the session of the phone that joined, with its device token",
+    responses={
+        **responses(Unauthorized),
+        401: {
+            **responses(Unauthorized)[401],
+            "description": "Unauthorized. When the attendee's access was re-issued since, `code` is "
+            "`access_reissued` and `params` tell when (`reissued_at`), by whom (`organiser_name`, "
+            "`organiser_email`) and why (`reason`)",
+        },
+    },
+)
+async def renew(body: DeviceRenewal, session: SessionDep, settings: SettingsDep) -> AttendeeSession:
+    attendee = await service.renew_device_session(session, settings, body.token)
+    return _attendee_session(settings, attendee)
+
+
+@router.post(
+    "/device",
+    summary="Give the phone signed in with this access token a device token, to renew its session",
+    description="For phones that joined before join links worked once: they hold no device token yet.",
+    responses=responses(Unauthorized, Forbidden),
+)
+async def device(attendee: CurrentAttendee, settings: SettingsDep) -> AttendeeSession:
+    return _attendee_session(settings, attendee)
+
+
+def _attendee_session(settings: Settings, attendee: Attendee) -> AttendeeSession:
     return AttendeeSession(
         access_token=service.attendee_token(settings, attendee),
+        device_token=service.device_token(settings, attendee),
         attendee_id=attendee.id,
-        event_id=event.id,
+        event_id=attendee.event_id,
     )
 
 

@@ -28,8 +28,17 @@ class OrganiserSession(BaseModel):
     organiser: OrganiserOut
 
 
+class DeviceRenewal(BaseModel):
+    token: str = Field(
+        min_length=10, max_length=2048, description="The device token this phone received when it joined."
+    )
+
+
 class AttendeeSession(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+    device_token: str = Field(
+        description="Kept on the phone: renews the session at /api/auth/renew, since a join link works once."
+    )
     attendee_id: uuid.UUID
     event_id: uuid.UUID

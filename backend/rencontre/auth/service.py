@@ -8,18 +8,41 @@ from datetime import datetime, timedelta
 from typing import Protocol, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm.attributes import set_committed_value
 
 from rencontre.auth import repository
 from rencontre.auth.passwords import verify_password
 from rencontre.auth.tokens import InvalidToken, Role, TokenClaims, TokenType, issue, verify
 from rencontre.config import Settings
-from rencontre.errors import Unauthorized
+from rencontre.errors import Conflict, Unauthorized
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Event, InviteState, Organiser
+from rencontre.models import AccessReissue, Attendee, Event, InviteState, Organiser
 
 
 class InvalidCredentials(Unauthorized):
     pass
+
+
+class AccessReissued(Unauthorized):
+    def __init__(self, reissue: AccessReissue) -> None:
+        super().__init__(
+            f"Your access was re-issued on {reissue.created_at:%Y-%m-%d %H:%M} UTC by "
+            f"{reissue.organiser_name} ({reissue.organiser_email}), so this phone is signed out. "
+            "If you did not ask for it, tell the organisers.",
+            params={
+                "reissued_at": reissue.created_at.isoformat(),
+                "organiser_name": reissue.organiser_name,
+                "organiser_email": reissue.organiser_email,
+                "reason": reissue.reason,
+            },
+        )
+
+
+class JoinLinkUsed(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This join link has already been used on another device; ask the organisers for a new access."
+        )
 
 
 # An access token verified in the last few seconds is not verified again: a phone sends
@@ -84,6 +107,18 @@ def invite_token(settings: Settings, attendee: Attendee) -> str:
     )
 
 
+def device_token(settings: Settings, attendee: Attendee) -> str:
+    return issue(
+        settings.jwt_keyring(),
+        type=TokenType.device,
+        role=Role.attendee,
+        subject=attendee.id,
+        version=attendee.access_version,
+        event_id=attendee.event_id,
+        lifetime=timedelta(days=settings.device_token_days),
+    )
+
+
 def invite_link(settings: Settings, attendee: Attendee) -> str:
     return f"{settings.public_base_url}/join#{invite_token(settings, attendee)}"
 
@@ -97,11 +132,16 @@ async def login_organiser(session: AsyncSession, email: str, password: str) -> O
 
 
 async def join_with_invite(session: AsyncSession, settings: Settings, token: str) -> tuple[Attendee, Event]:
+    """Exchange a join link, once: whoever uses it first holds the attendee's access."""
     try:
         claims = verify(settings.jwt_keyring(), token, expected=TokenType.invite)
     except InvalidToken as exc:
         raise Unauthorized(f"This join link does not work: {exc}. Ask the organisers for a new one.") from exc
     attendee = await _attendee_for(session, claims, what="join link")
+    # A conditional update, so that of two exchanges racing for one link exactly one wins.
+    if not await repository.claim_join_link(session, attendee.id, claims.version):
+        raise JoinLinkUsed()
+    set_committed_value(attendee, "join_used_version", claims.version)
     if attendee.invite_state is not InviteState.joined:
         attendee.invite_state = InviteState.joined
         attendee.joined_at = utcnow()
@@ -110,6 +150,26 @@ async def join_with_invite(session: AsyncSession, settings: Settings, token: str
     event = await repository.event_by_id(session, attendee.event_id)
     assert event is not None
     return attendee, event
+
+
+async def renew_device_session(session: AsyncSession, settings: Settings, token: str) -> Attendee:
+    """The phone that joined asks for a fresh session; re-issued access ends this too."""
+    try:
+        claims = verify(settings.jwt_keyring(), token, expected=TokenType.device)
+    except InvalidToken as exc:
+        raise Unauthorized(
+            f"This phone's sign-in does not work any more: {exc}. Ask the organisers for a new access."
+        ) from exc
+    attendee = await repository.attendee_by_id(session, claims.subject)
+    if attendee is not None and attendee.deleted_at is None and claims.version < attendee.access_version:
+        # This phone held the attendee's access: it is told who re-issued it, and when.
+        reissue = await repository.latest_access_reissue(session, attendee.id)
+        if reissue is not None and attendee.event_id == claims.event_id:
+            raise AccessReissued(reissue)
+    attendee = check_attendee(attendee, claims, what="sign-in on this phone")
+    attendee.last_seen_at = utcnow()
+    await session.flush()
+    return attendee
 
 
 async def load_organiser(session: AsyncSession, claims: TokenClaims) -> Organiser:

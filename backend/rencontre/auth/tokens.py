@@ -1,6 +1,7 @@
 """Signed tokens (JWT, HS256) with a token type, a key id and revocation versions.
 
-Types: ``access`` (an API session), ``invite`` (an attendee's personal join link).
+Types: ``access`` (an API session), ``invite`` (an attendee's personal join link, which
+works once), ``device`` (kept by the phone that used the join link, to renew its session).
 A token of one type is never accepted as another. Keys rotate by key id: only
 the ids in the key ring verify, and nothing in a token header is ever fetched.
 """
@@ -27,6 +28,7 @@ LEEWAY_SECONDS = 30
 class TokenType(StrEnum):
     access = "access"
     invite = "invite"
+    device = "device"
 
 
 class Role(StrEnum):
@@ -100,7 +102,7 @@ def verify(keyring: KeyRing, token: str, *, expected: TokenType) -> TokenClaims:
     except jwt.PyJWTError as exc:
         raise InvalidToken(f"the token is invalid ({exc})") from exc
     if claims["typ"] != expected.value:
-        raise InvalidToken(f"a {claims['typ']} token cannot be used as an {expected.value} token")
+        raise InvalidToken(f"{claims['typ']} tokens cannot be used as {expected.value} tokens")
     try:
         role = Role(claims["role"])
         subject = uuid.UUID(claims["sub"])

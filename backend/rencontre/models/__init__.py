@@ -1,5 +1,6 @@
 """Every table, re-exported for Alembic's autogenerate."""
 
+from rencontre.models.access_reissue import AccessReissue
 from rencontre.models.attendee import Attendee, InviteState
 from rencontre.models.base import Base
 from rencontre.models.encounter import Encounter, FollowUpState, Scan
@@ -9,6 +10,7 @@ from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
 
 __all__ = [
+    "AccessReissue",
     "Attendee",
     "Base",
     "Encounter",

@@ -46,6 +46,8 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     # Kept by the passkeys service beside the passkey rows, so that every request (a scan
     # above all) knows whether the notes are locked without a query of its own.
     has_passkey: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The access version whose join link has been exchanged: a join link works once.
+    join_used_version: Mapped[int] = mapped_column(default=0, server_default="0")
     invite_state: Mapped[InviteState] = mapped_column(
         Enum(InviteState, native_enum=False, length=16, validate_strings=True),
         default=InviteState.pending,
@@ -54,3 +56,8 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     last_seen_at: Mapped[datetime | None]
     # Set when the attendee deleted their account; the row stays as a tombstone.
     deleted_at: Mapped[datetime | None]
+
+    @property
+    def join_link_used(self) -> bool:
+        """The join link of the current access has been exchanged: no other works until a re-issue."""
+        return self.join_used_version >= self.access_version

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from rencontre.access.schemas import AccessNotice
 from rencontre.contacts.schemas import Contact
 from rencontre.models import InviteState
 from rencontre.passkeys.schemas import PasskeyOut
@@ -37,4 +38,7 @@ class MyData(BaseModel):
     scanned_by_count: int = Field(description="How many attendees recorded you as a contact.")
     passkeys: list[PasskeyOut] = Field(
         default_factory=list, description="The passkeys that lock your notes (their names and dates)."
+    )
+    access_reissues: list[AccessNotice] = Field(
+        default_factory=list, description="When the organisers re-issued your access, and who."
     )

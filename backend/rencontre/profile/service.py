@@ -6,6 +6,8 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rencontre.access import service as access_service
+from rencontre.access.schemas import AccessNotice
 from rencontre.contacts import service as contact_service
 from rencontre.db import checkpoint_after_commit
 from rencontre.kit.time import utcnow
@@ -59,6 +61,9 @@ async def export_me(session: AsyncSession, attendee: Attendee, *, locked: bool) 
         contacts=contacts,
         scans=scans,
         scanned_by_count=scanned_by,
+        access_reissues=[
+            AccessNotice.model_validate(r) for r in await access_service.records(session, attendee)
+        ],
     )
 
 
@@ -78,6 +83,7 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
     """
     await contact_service.forget_author(session, attendee)
     await passkey_service.forget(session, attendee)
+    await access_service.forget(session, attendee)
     attendee.name = ""
     attendee.email = placeholder_email(attendee.id)
     for field in ("company", "job_title", "phone", "website", "linkedin", "pitch", "objective", "language"):

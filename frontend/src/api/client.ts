@@ -1,6 +1,7 @@
 // The typed API client. Works in the page and in the service worker (no DOM).
 import { ApiError, NetworkError, problemFrom } from "./errors";
 import type {
+  AccessNotice,
   AttendeeSession,
   BadgeInfo,
   Contact,
@@ -85,6 +86,24 @@ export class Api {
 
   join(token: string): Promise<AttendeeSession> {
     return this.json("POST", "/api/auth/join", { token });
+  }
+
+  /** No bearer token: the device token is the credential. */
+  renew(deviceToken: string): Promise<AttendeeSession> {
+    return this.json("POST", "/api/auth/renew", { token: deviceToken });
+  }
+
+  /** For a phone signed in before device tokens existed: one, with the current session. */
+  deviceToken(): Promise<AttendeeSession> {
+    return this.json("POST", "/api/auth/device");
+  }
+
+  accessNotices(): Promise<AccessNotice[]> {
+    return this.json("GET", "/api/me/access-notices");
+  }
+
+  dismissAccessNotice(id: string): Promise<AccessNotice> {
+    return this.json("POST", `/api/me/access-notices/${encodeURIComponent(id)}/dismiss`);
   }
 
   me(): Promise<Me> {

@@ -7,6 +7,8 @@ export class ApiError extends Error {
   readonly code: string;
   readonly detail: string;
   readonly errors: FieldError[];
+  /** What phrasing the problem needs, by code (`access_reissued`: who and when). */
+  readonly params: Record<string, unknown>;
 
   constructor(problem: Problem) {
     super(problem.detail || problem.title);
@@ -14,6 +16,8 @@ export class ApiError extends Error {
     this.status = problem.status;
     this.code = problem.code;
     this.detail = problem.detail || problem.title;
+    const params = (problem as Problem & { params?: unknown }).params;
+    this.params = typeof params === "object" && params !== null ? (params as Record<string, unknown>) : {};
     this.errors = (problem.errors ?? []).map((error) => ({
       field: String(error["field"] ?? ""),
       message: String(error["message"] ?? ""),

@@ -81,8 +81,45 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Exchange an attendee's join link for an access token */
+        /** Exchange an attendee's join link for an access token (a join link works once) */
         post: operations["join_api_auth_join_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/renew": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Renew the session of the phone that joined, with its device token */
+        post: operations["renew_api_auth_renew_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/auth/device": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the phone signed in with this access token a device token, to renew its session
+         * @description For phones that joined before join links worked once: they hold no device token yet.
+         */
+        post: operations["device_api_auth_device_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -222,8 +259,25 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Re-issue access (lost phone): old sessions and join links stop working */
+        /** Re-issue access (lost phone): every session and join link ends, the attendee is told */
         post: operations["reissue_access_api_events__event_id__attendees__attendee_id__access_reissue_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/attendees/{attendee_id}/access/reissues": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When this attendee's access was re-issued, and by whom (newest first) */
+        get: operations["access_reissues_api_events__event_id__attendees__attendee_id__access_reissues_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -237,7 +291,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** An attendee's personal join link */
+        /** An attendee's personal join link, until it has been used */
         get: operations["invite_api_events__event_id__attendees__attendee_id__invite_get"];
         put?: never;
         post?: never;
@@ -414,6 +468,40 @@ export type paths = {
         post?: never;
         /** Remove one of your passkeys (this session must have presented one) */
         delete: operations["remove_api_passkeys__passkey_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/access-notices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** When your access was re-issued, and by whom (newest first) */
+        get: operations["access_notices_api_me_access_notices_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/access-notices/{notice_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an access notice as read */
+        post: operations["dismiss_access_notice_api_me_access_notices__notice_id__dismiss_post"];
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -666,6 +754,61 @@ export type webhooks = Record<string, never>;
 export type components = {
     schemas: {
         /**
+         * AccessNotice
+         * @description What the attendee is told; ``dismissed_at`` is set once they have read it.
+         */
+        AccessNotice: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Reissued At
+             * Format: date-time
+             */
+            reissued_at: string;
+            /** Organiser Name */
+            organiser_name: string;
+            /** Organiser Email */
+            organiser_email: string;
+            /** Reason */
+            reason: string;
+            /** Dismissed At */
+            dismissed_at: string | null;
+        };
+        /**
+         * AccessRecord
+         * @description A re-issue of an attendee's access: when, by which organiser account, why.
+         */
+        AccessRecord: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Reissued At
+             * Format: date-time
+             */
+            reissued_at: string;
+            /** Organiser Name */
+            organiser_name: string;
+            /** Organiser Email */
+            organiser_email: string;
+            /** Reason */
+            reason: string;
+        };
+        /** AccessReissueRequest */
+        AccessReissueRequest: {
+            /**
+             * Reason
+             * @description Why, in a few words; the attendee reads it.
+             * @default
+             */
+            reason: string;
+        };
+        /**
          * AccountRecord
          * @description What the service keeps about the account itself, beside the profile.
          */
@@ -744,6 +887,11 @@ export type components = {
             /** Joined At */
             joined_at: string | null;
             /**
+             * Join Link Used
+             * @description The current join link has been used on a phone: no link is handed out until access is re-issued.
+             */
+            join_link_used: boolean;
+            /**
              * Created At
              * Format: date-time
              */
@@ -802,6 +950,11 @@ export type components = {
              * @default bearer
              */
             token_type: string;
+            /**
+             * Device Token
+             * @description Kept on the phone: renews the session at /api/auth/renew, since a join link works once.
+             */
+            device_token: string;
             /**
              * Attendee Id
              * Format: uuid
@@ -979,6 +1132,14 @@ export type components = {
             rating?: number | null;
             /** Follow Up */
             follow_up?: components["schemas"]["FollowUpState"];
+        };
+        /** DeviceRenewal */
+        DeviceRenewal: {
+            /**
+             * Token
+             * @description The device token this phone received when it joined.
+             */
+            token: string;
         };
         /**
          * DirectoryCard
@@ -1449,6 +1610,11 @@ export type components = {
              * @description The passkeys that lock your notes (their names and dates).
              */
             passkeys?: components["schemas"]["PasskeyOut"][];
+            /**
+             * Access Reissues
+             * @description When the organisers re-issued your access, and who.
+             */
+            access_reissues?: components["schemas"]["AccessNotice"][];
         };
         /** OrganiserOut */
         OrganiserOut: {
@@ -1639,6 +1805,15 @@ export type components = {
              * @default
              */
             name: string;
+        };
+        /** ReissuedAccess */
+        ReissuedAccess: {
+            /**
+             * Join Link
+             * @description A new join link; it works once.
+             */
+            join_link: string;
+            record: components["schemas"]["AccessRecord"];
         };
         /** ReportTotals */
         ReportTotals: {
@@ -2222,6 +2397,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The request body is too large */
             413: {
                 headers: {
@@ -2245,6 +2429,128 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    renew_api_auth_renew_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeviceRenewal"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendeeSession"];
+                };
+            };
+            /** @description The request body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized. When the attendee's access was re-issued since, `code` is `access_reissued` and `params` tell when (`reissued_at`), by whom (`organiser_name`, `organiser_email`) and why (`reason`) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    device_api_auth_device_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AttendeeSession"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -3231,6 +3537,100 @@ export interface operations {
             };
             cookie?: never;
         };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["AccessReissueRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReissuedAccess"];
+                };
+            };
+            /** @description The request body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    access_reissues_api_events__event_id__attendees__attendee_id__access_reissues_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: string;
+                event_id: string;
+            };
+            cookie?: never;
+        };
         requestBody?: never;
         responses: {
             /** @description Successful Response */
@@ -3239,7 +3639,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["JoinLink"];
+                    "application/json": components["schemas"]["AccessRecord"][];
                 };
             };
             /** @description Unauthorized */
@@ -3343,6 +3743,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Validation Error */
             422: {
                 headers: {
@@ -3376,7 +3785,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description name, email, company, join_link */
+            /** @description name, email, company, join_link, status; the link is empty when it has been used (status `joined`) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -4109,6 +4518,128 @@ export interface operations {
                 };
             };
             /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    access_notices_api_me_access_notices_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessNotice"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismiss_access_notice_api_me_access_notices__notice_id__dismiss_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                notice_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessNotice"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -12,6 +12,7 @@ export interface FieldError {
   message: string;
 }
 export type AttendeeSession = Schemas["AttendeeSession"];
+export type AccessNotice = Schemas["AccessNotice"];
 export type EventInfo = Schemas["EventInfo"];
 export type Me = Schemas["Me"];
 export type MeUpdate = Schemas["MeUpdate"];

@@ -3,6 +3,7 @@
 import { ApiError, NetworkError, problemFrom } from "../api/errors";
 import type { Problem } from "../api/types";
 import type {
+  AccessRecord,
   Attendee,
   AttendeeFields,
   AttendeePage,
@@ -14,6 +15,7 @@ import type {
   JoinLink,
   Organiser,
   OrganiserSession,
+  ReissuedAccess,
 } from "./types";
 import type { Report } from "./report-types";
 
@@ -187,8 +189,13 @@ export class ConsoleApi {
     return this.json("POST", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/badge/reissue`);
   }
 
-  reissueAccess(eventId: string, attendeeId: string): Promise<JoinLink> {
-    return this.json("POST", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/access/reissue`);
+  /** Ends every session of the attendee; they will read who did it, when, and the reason. */
+  reissueAccess(eventId: string, attendeeId: string, reason: string): Promise<ReissuedAccess> {
+    return this.json("POST", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/access/reissue`, { reason });
+  }
+
+  accessReissues(eventId: string, attendeeId: string): Promise<AccessRecord[]> {
+    return this.json("GET", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/access/reissues`);
   }
 
   invite(eventId: string, attendeeId: string): Promise<JoinLink> {

@@ -178,7 +178,7 @@ export const en = {
 
   "error.offline": "You are offline.",
   "error.network": "The server could not be reached. Check your connection and try again.",
-  "error.session": "Your session has ended. Open your personal join link again to sign in.",
+  "error.session": "Your session on this phone has ended. Ask the organisers for a new access: they will give you a new personal link.",
   "error.generic": "Something went wrong.",
 
   "auth.needed.title": "Sign in with your join link",
@@ -222,6 +222,17 @@ export const en = {
   "problem.passkey_already_registered": "This passkey is already registered.",
   "problem.no_passkey": "You have no passkey yet: add one from your profile.",
   "problem.passkey_not_found": "This passkey no longer exists.",
+  "problem.join_link_used": "This link has already been used on another device. Ask the organisers for a new access.",
+  "problem.access_reissued": "The organisers re-issued your access, so this phone is signed out.",
+  "access.notice.title": "Your access was re-issued",
+  "access.notice.body": "Your access was re-issued on {date} by {name} ({email}).",
+  "access.notice.reason": "Reason given: {reason}",
+  "access.notice.advice": "If you did not ask for it, contact the organisers straight away. Your earlier sessions were closed; your notes stay private.",
+  "access.notice.dismiss": "Got it",
+  "access.signedOut.title": "This phone has been signed out",
+  "access.signedOut.advice": "If you asked for it, open the new link the organisers gave you. If you did not, contact them straight away; your notes stay private.",
+  "access.history.title": "Access re-issued",
+  "problem.access_notice_not_found": "This notice no longer exists.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -180,7 +180,7 @@ export const fr: Record<MessageKey, string> = {
 
   "error.offline": "Vous êtes hors ligne.",
   "error.network": "Le serveur est injoignable. Vérifiez la connexion et réessayez.",
-  "error.session": "Votre session a expiré. Rouvrez votre lien personnel pour vous reconnecter.",
+  "error.session": "Votre session sur ce téléphone a pris fin. Demandez un nouvel accès aux organisateurs : ils vous remettront un nouveau lien personnel.",
   "error.generic": "Une erreur est survenue.",
 
   "auth.needed.title": "Connectez-vous avec votre lien personnel",
@@ -224,4 +224,15 @@ export const fr: Record<MessageKey, string> = {
   "problem.passkey_already_registered": "Cette clé d'accès est déjà enregistrée.",
   "problem.no_passkey": "Vous n'avez pas encore de clé d'accès : ajoutez-en une depuis votre profil.",
   "problem.passkey_not_found": "Cette clé d'accès n'existe plus.",
+  "problem.join_link_used": "Ce lien a déjà été utilisé sur un autre appareil ; demandez un nouvel accès aux organisateurs.",
+  "problem.access_reissued": "Les organisateurs ont réémis votre accès : ce téléphone est déconnecté.",
+  "access.notice.title": "Votre accès a été réémis",
+  "access.notice.body": "Votre accès a été réémis le {date} par {name} ({email}).",
+  "access.notice.reason": "Motif indiqué : {reason}",
+  "access.notice.advice": "Si vous ne l'avez pas demandé, contactez les organisateurs sans attendre. Vos sessions précédentes ont été fermées ; vos notes restent privées.",
+  "access.notice.dismiss": "J'ai compris",
+  "access.signedOut.title": "Ce téléphone a été déconnecté",
+  "access.signedOut.advice": "Si vous l'avez demandé, ouvrez le nouveau lien remis par les organisateurs. Sinon, contactez-les sans attendre ; vos notes restent privées.",
+  "access.history.title": "Accès réémis",
+  "problem.access_notice_not_found": "Cet avis n'existe plus.",
 };

@@ -1,7 +1,8 @@
 import { html, nothing } from "lit";
 
 import { ApiError } from "../api/errors";
-import { sharedFields, type BadgeInfo, type Me, type PublicCard } from "../api/types";
+import { sharedFields, type AccessNotice, type BadgeInfo, type Me, type PublicCard } from "../api/types";
+import { reissueText } from "../components/access-notice";
 import { LightElement } from "../components/light-element";
 import "../components/person-card";
 import "../components/qr-code";
@@ -31,8 +32,11 @@ export class BadgePage extends LightElement {
     badge: { state: true },
     card: { state: true },
     error: { state: true },
+    reissues: { state: true },
   };
 
+  /** Every re-issue of this attendee's access, read or not: theirs to see at any time. */
+  reissues: AccessNotice[] = [];
   badge: BadgeInfo | null = null;
   card: PublicCard | null = null;
   error = "";
@@ -55,6 +59,11 @@ export class BadgePage extends LightElement {
       this.card = await api.myCard();
     } catch {
       this.card = null;
+    }
+    try {
+      this.reissues = await api.accessNotices();
+    } catch {
+      // Offline: the history shows next time.
     }
   }
 
@@ -106,6 +115,12 @@ export class BadgePage extends LightElement {
             <h2 id="own-card-title">${t("profile.preview")}</h2>
             <rc-person-card .card=${card} heading-level="3"></rc-person-card>
           </section>` : nothing}
+      ${this.reissues.length
+        ? html`<section class="card access-history" aria-labelledby="access-history-title">
+            <h2 id="access-history-title">${t("access.history.title")}</h2>
+            ${this.reissues.map((notice) => reissueText(notice, me?.event.timezone))}
+          </section>`
+        : nothing}
       <div class="stack-actions">
         <a class="button secondary" href="/profile">${t("badge.edit")}</a>
         <button type="button" class="button secondary" @click=${() => void this.exportMine()}>${t("badge.export")}</button>

@@ -3,17 +3,21 @@ import { html, nothing } from "lit";
 import { ApiError, NetworkError } from "../api/errors";
 import { LightElement } from "../components/light-element";
 import { t, problemText } from "../i18n";
+import { tokenClaims } from "../offline/session";
 import { navigate } from "../routes";
-import { signIn } from "../state";
+import { getState, signIn } from "../state";
 
 /** /join#<token>: exchange the personal invite link for a session, then the profile step. */
 export class JoinPage extends LightElement {
   static override properties = {
     error: { state: true },
+    retryable: { state: true },
     busy: { state: true },
   };
 
   error = "";
+  /** Whether trying the same link again can help (the network, the server), or not (a used link). */
+  retryable = false;
   busy = false;
   private token = "";
 
@@ -36,11 +40,22 @@ export class JoinPage extends LightElement {
       await signIn(this.token);
       navigate("/profile?welcome", { replace: true });
     } catch (error) {
+      if (error instanceof ApiError && error.code === "join_link_used" && this.signedInHereAlready()) {
+        // The invitation opened again on the phone that used it: it is still signed in.
+        navigate("/", { replace: true });
+        return;
+      }
+      this.retryable = !(error instanceof ApiError) || error.transient;
       this.error =
         error instanceof ApiError ? problemText(error) : error instanceof NetworkError ? t("join.offline") : t("error.generic");
     } finally {
       this.busy = false;
     }
+  }
+
+  private signedInHereAlready(): boolean {
+    const { session, sessionExpired } = getState();
+    return !!session && !sessionExpired && tokenClaims(this.token).sub === session.attendee_id;
   }
 
   protected override render() {
@@ -50,7 +65,7 @@ export class JoinPage extends LightElement {
         ${this.busy ? html`<div class="spinner" role="status" aria-label=${t("join.title")}></div>` : nothing}
         ${this.error
           ? html`<p class="notice error" role="alert">${this.error}</p>
-              ${this.token ? html`<button type="button" class="button primary" @click=${() => void this.join()}>${t("join.retry")}</button>` : nothing}
+              ${this.token && this.retryable ? html`<button type="button" class="button primary" @click=${() => void this.join()}>${t("join.retry")}</button>` : nothing}
               <p class="muted">${t("welcome.lost")}</p>`
           : nothing}
       </section>

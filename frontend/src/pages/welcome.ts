@@ -1,8 +1,11 @@
 import { html, nothing } from "lit";
 
+import { reissueText } from "../components/access-notice";
+import "../components/access-notice.css";
 import { LightElement } from "../components/light-element";
 import { t } from "../i18n";
 import { navigate } from "../routes";
+import { StoreController } from "../state";
 
 /** Shown when nobody is signed in on this phone: the join link is the only way in. */
 export class WelcomePage extends LightElement {
@@ -10,6 +13,7 @@ export class WelcomePage extends LightElement {
 
   reason: "welcome" | "badge" | "expired" = "welcome";
   pasteError = "";
+  private readonly store = new StoreController(this);
 
   // An app installed on the home screen may not share the browser's storage
   // (iOS): pasting the link from the invitation signs it in too.
@@ -24,6 +28,17 @@ export class WelcomePage extends LightElement {
     navigate(`/join#${token}`);
   }
 
+  /** Signed out by a re-issue: who and when, and what to do if it was not asked for. */
+  private renderSignedOut() {
+    const { signedOutBy, me } = this.store.value;
+    if (this.reason !== "expired" || !signedOutBy) return nothing;
+    return html`<section class="access-notice" role="alert" aria-labelledby="signed-out-title">
+      <h2 id="signed-out-title">${t("access.signedOut.title")}</h2>
+      ${reissueText(signedOutBy, me?.event.timezone)}
+      <p class="access-notice-advice">${t("access.signedOut.advice")}</p>
+    </section>`;
+  }
+
   protected override render() {
     const title = this.reason === "badge" ? t("auth.needed.title") : t("welcome.title");
     const body =
@@ -32,7 +47,7 @@ export class WelcomePage extends LightElement {
       <section class="centered-page welcome">
         <img class="welcome-logo" src="/icons/icon-192.png" alt="" width="96" height="96" />
         <h1 tabindex="-1">${title}</h1>
-        <p class="lead">${body}</p>
+        ${this.store.value.signedOutBy && this.reason === "expired" ? this.renderSignedOut() : html`<p class="lead">${body}</p>`}
         <form class="paste-link card" @submit=${(e: Event) => this.usePastedLink(e)}>
           <label class="field-label" for="join-link">${t("welcome.paste")}</label>
           <div class="inline-field">

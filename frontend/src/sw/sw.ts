@@ -10,6 +10,7 @@ import { Api } from "../api/client";
 import { getValue } from "../offline/db";
 import { flushEdits } from "../offline/edits";
 import { flush, SYNC_TAG } from "../offline/outbox";
+import { renewedIfDue } from "../offline/session";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 
@@ -40,8 +41,10 @@ self.addEventListener("message", (event: ExtendableMessageEvent) => {
 });
 
 async function flushFromWorker(): Promise<void> {
-  const session = await getValue("session");
-  if (!session) return;
+  const stored = await getValue("session");
+  if (!stored) return;
+  // A lapsed token is renewed here too: a sync may run long after the page last did.
+  const session = await renewedIfDue(stored).catch(() => stored);
   const api = new Api({ token: () => session.access_token });
   const report = await flush(api, session.attendee_id);
   const error = report.error ?? (await flushEdits(api, session.attendee_id)).error;

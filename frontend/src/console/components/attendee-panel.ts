@@ -6,9 +6,10 @@ import { api } from "../context";
 import { errorMessage } from "../errors";
 import { t, type ConsoleKey } from "../i18n";
 import { toast } from "../toast";
-import type { Attendee, AttendeeFields } from "../types";
+import { formatDateTime } from "../time";
+import type { AccessRecord, Attendee, AttendeeFields } from "../types";
 import "./badge-preview";
-import { confirmDialog } from "./confirm";
+import { confirmDialog, confirmWithNote } from "./confirm";
 import { ConsoleElement } from "./console-element";
 import "./join-link";
 
@@ -32,16 +33,30 @@ export class AttendeePanel extends ConsoleElement {
   @property({ attribute: false }) attendee: Attendee | null = null;
   /** Open on the join link (the help-desk shortcut from the list). */
   @property({ type: Boolean }) showInvite = false;
+  /** The event's time zone, for the dates of past re-issues. */
+  @property() timeZone = "";
   @state() private link = "";
   @state() private linkIsNew = false;
   @state() private busy = false;
   @state() private error = "";
   @state() private fieldErrors = new Map<string, string>();
+  @state() private reissues: AccessRecord[] = [];
 
   protected override firstUpdated(): void {
     const dialog = this.querySelector("dialog");
     dialog?.showModal();
-    if (this.showInvite) void this.loadInvite();
+    if (this.showInvite && !this.attendee?.join_link_used) void this.loadInvite();
+    void this.loadReissues();
+  }
+
+  private async loadReissues(): Promise<void> {
+    if (!this.attendee) return;
+    try {
+      this.reissues = await api.accessReissues(this.eventId, this.attendee.id);
+    } catch {
+      // The history is a courtesy: the panel works without it.
+      this.reissues = [];
+    }
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -50,6 +65,8 @@ export class AttendeePanel extends ConsoleElement {
       this.linkIsNew = false;
       this.error = "";
       this.fieldErrors = new Map();
+      this.reissues = [];
+      void this.loadReissues();
     }
   }
 
@@ -127,16 +144,22 @@ export class AttendeePanel extends ConsoleElement {
   private async reissueAccess(): Promise<void> {
     const attendee = this.attendee;
     if (!attendee) return;
-    const ok = await confirmDialog({
+    const reason = await confirmWithNote({
       title: t("attendee.reissueAccess.title"),
       body: t("attendee.reissueAccess.body", { name: attendee.name }),
       confirm: t("attendee.reissueAccess.confirm"),
       danger: true,
+      noteLabel: t("attendee.reissueAccess.reason"),
+      noteHint: t("attendee.reissueAccess.reason.hint"),
+      noteMaxLength: 280,
     });
-    if (!ok) return;
+    if (reason === null) return;
     try {
-      this.link = (await api.reissueAccess(this.eventId, attendee.id)).join_link;
+      const reissued = await api.reissueAccess(this.eventId, attendee.id, reason);
+      this.link = reissued.join_link;
       this.linkIsNew = true;
+      this.reissues = [reissued.record, ...this.reissues];
+      this.emit("attendee-changed", { ...attendee, join_link_used: false });
       toast(t("attendee.reissueAccess.done", { name: attendee.name }));
       await this.updateComplete;
       this.querySelector<HTMLElement>("#attendee-access")?.focus();
@@ -206,13 +229,35 @@ export class AttendeePanel extends ConsoleElement {
         ${this.linkIsNew ? html`<p class="notice" role="status">${t("attendee.reissueAccess.new")}</p>` : null}
         ${this.link
           ? html`<rc-join-link .link=${this.link} .name=${attendee.name}></rc-join-link>`
-          : html`<button type="button" class="button" @click=${this.loadInvite}>${t("invite.show")}</button>`}
+          : attendee.join_link_used
+            ? html`<p class="field__hint" id="attendee-joined">${t("attendee.joined.hint", { name: attendee.name })}</p>`
+            : html`<button type="button" class="button" @click=${this.loadInvite}>${t("invite.show")}</button>`}
         <div class="panel-section__more">
           <p class="field__hint">${t("attendee.reissueAccess.hint")}</p>
-          <button type="button" class="button button--danger-outline" @click=${this.reissueAccess}>
+          <button
+            type="button"
+            class=${attendee.join_link_used && !this.link ? "button button--danger" : "button button--danger-outline"}
+            @click=${this.reissueAccess}
+          >
             ${t("attendee.reissueAccess.action")}
           </button>
         </div>
+        ${this.reissues.length
+          ? html`<div class="panel-section__more">
+              <h4>${t("attendee.reissues.title")}</h4>
+              <ul class="reissue-list">
+                ${this.reissues.map(
+                  (record) => html`<li>
+                    ${t("attendee.reissues.item", {
+                      date: formatDateTime(record.reissued_at, this.timeZone || undefined),
+                      name: record.organiser_name,
+                      email: record.organiser_email,
+                    })}${record.reason ? html` — <q>${record.reason}</q>` : null}
+                  </li>`,
+                )}
+              </ul>
+            </div>`
+          : null}
       </section>
       <section class="panel-section" aria-labelledby="attendee-badge">
         <h3 id="attendee-badge">${t("attendee.badge", { version: attendee.badge_version })}</h3>

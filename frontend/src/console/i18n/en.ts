@@ -141,12 +141,12 @@ export const en = {
   "attendee.reissueBadge.confirm": "Re-issue the badge",
   "attendee.reissueBadge.done": "New badge issued for {name}.",
   "attendee.reissueAccess.action": "Re-issue access (lost phone)",
-  "attendee.reissueAccess.hint": "Signs the attendee out everywhere and replaces the join link. Their contacts are kept.",
+  "attendee.reissueAccess.hint": "Signs the attendee out everywhere and gives a new join link that works once. They are told who did it. Their contacts are kept.",
   "attendee.reissueAccess.title": "Re-issue access?",
-  "attendee.reissueAccess.body": "{name} will be signed out on every phone and the old join link will stop working. Give them the new link.",
+  "attendee.reissueAccess.body": "{name} will be signed out on every phone and device, and every join link sent so far stops working. You get a new link that works once: give it to them in person. Next time they open the app, they will see that you re-issued their access: when, your name and e-mail, and the reason below. Their contacts and notes are kept.",
   "attendee.reissueAccess.confirm": "Re-issue access",
   "attendee.reissueAccess.done": "New join link for {name}.",
-  "attendee.reissueAccess.new": "This is the new join link: the old one no longer works.",
+  "attendee.reissueAccess.new": "This is the new join link: it works once, and the old one no longer works.",
   "attendee.remove.heading": "Remove",
   "attendee.remove.hint": "Removes the attendee and everything they recorded at this event.",
   "attendee.remove.action": "Remove this attendee",
@@ -309,6 +309,14 @@ export const en = {
   "problem.passkey_already_registered": "This passkey is already registered.",
   "problem.no_passkey": "You have no passkey yet: add one from your profile.",
   "problem.passkey_not_found": "This passkey no longer exists.",
+
+  "problem.attendee_already_joined": "This attendee has already joined: their join link works once and has been used. If they lost their phone, re-issue their access.",
+  "problem.join_link_used": "This join link has already been used on another device.",
+  "attendee.joined.hint": "{name} has joined: their join link has been used and works no more. If they lost their phone, or the link reached someone else, re-issue their access.",
+  "attendee.reissueAccess.reason": "Reason (optional)",
+  "attendee.reissueAccess.reason.hint": "The attendee will read it, with your name, your e-mail and the date.",
+  "attendee.reissues.title": "Access re-issued",
+  "attendee.reissues.item": "{date} by {name} ({email})",
 };
 
 export type ConsoleKey = keyof typeof en;

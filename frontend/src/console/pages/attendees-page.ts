@@ -152,14 +152,16 @@ export class AttendeesPage extends ConsoleElement {
       </td>
       <td class="cell-num col-badge">${attendee.badge_version}</td>
       <td class="cell-actions">
-        <button
-          type="button"
-          class="button button--small"
-          aria-label=${t("attendees.invite.for", { name: attendee.name })}
-          @click=${(e: Event) => this.open(attendee, true, e)}
-        >
-          ${t("attendees.invite")}
-        </button>
+        ${attendee.join_link_used
+          ? null
+          : html`<button
+              type="button"
+              class="button button--small"
+              aria-label=${t("attendees.invite.for", { name: attendee.name })}
+              @click=${(e: Event) => this.open(attendee, true, e)}
+            >
+              ${t("attendees.invite")}
+            </button>`}
         <button
           type="button"
           class="button button--small"
@@ -277,6 +279,7 @@ export class AttendeesPage extends ConsoleElement {
             .eventId=${this.event.id}
             .attendee=${this.panel.attendee}
             .showInvite=${this.panel.invite}
+            .timeZone=${this.event.timezone}
             @attendee-changed=${(e: CustomEvent<Attendee>) => this.changed(e.detail)}
             @attendee-added=${this.added}
             @attendee-removed=${(e: CustomEvent<string>) => this.removed(e.detail)}
