@@ -48,7 +48,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # Behind nginx the connecting address is the proxy's: believe its X-Forwarded-For only
+        # when it comes from one of these, so rate limits count the real client (README, proxies).
+        proxy_headers=bool(settings.forwarded_allow_ips.strip()),
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
         # The feed refuses client frames over 4 KiB; don't buffer 16 MiB first.
@@ -65,13 +68,14 @@ def create_organiser(
     name: Annotated[str, typer.Option(prompt=True, help="Display name.")],
 ) -> None:
     """Create an organiser account (password from RENCONTRE_ORGANISER_PASSWORD or a prompt)."""
+    from rencontre.auth.passwords import MIN_PASSWORD_LENGTH
     from rencontre.demo import create_organiser_account
 
     password = os.environ.get("RENCONTRE_ORGANISER_PASSWORD") or typer.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
-    if len(password) < 8:
-        raise typer.BadParameter("the password needs at least 8 characters")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise typer.BadParameter(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     try:
         asyncio.run(create_organiser_account(get_settings(), email, name, password))
     except ValueError as exc:

@@ -52,6 +52,7 @@ def run_server(data_dir: Path) -> Iterator[LiveServer]:
         RENCONTRE_PUBLIC_BASE_URL=base_url,
         # Every test signs in from 127.0.0.1: the per-address limits are not under test here.
         RENCONTRE_LOGIN_RATE_LIMIT="10000/minute",
+        RENCONTRE_LOGIN_ADDRESS_RATE_LIMIT="10000/minute",
         RENCONTRE_SCAN_RATE_LIMIT="10000/minute",
     )
     cli = [sys.executable, "-m", "rencontre.cli"]
