@@ -35,6 +35,21 @@ export function signOut(): void {
   navigate("/console/login", { replace: true });
 }
 
+/**
+ * The "Log out" button: the server revokes the tokens first, so a copied token or another
+ * tab stops working too; unreachable, this tab forgets its token all the same.
+ */
+export async function logOut(): Promise<boolean> {
+  let revoked = true;
+  try {
+    await api.logout();
+  } catch {
+    revoked = false;
+  }
+  signOut();
+  return revoked;
+}
+
 /** True once, after the server refused the token: the login page says why. */
 export function takeExpired(): boolean {
   const was = expired;

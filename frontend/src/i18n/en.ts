@@ -183,6 +183,9 @@ export const en = {
 
   "auth.needed.title": "Sign in with your join link",
   "auth.needed.body": "You opened a badge link. To add this person to your contacts, first open the personal join link you received from the organiser on this phone, then scan the badge again.",
+
+  "problem.too_many_joins": "This join link was opened too many times in a row. Wait a minute, then try again.",
+  "problem.too_many_joins_from_address": "Too many people are joining from this network right now. Wait a minute, then try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -185,4 +185,7 @@ export const fr: Record<MessageKey, string> = {
 
   "auth.needed.title": "Connectez-vous avec votre lien personnel",
   "auth.needed.body": "Vous avez ouvert un lien de badge. Pour ajouter cette personne à vos contacts, ouvrez d'abord sur ce téléphone le lien personnel reçu de l'organisateur, puis scannez de nouveau le badge.",
+
+  "problem.too_many_joins": "Ce lien personnel a été ouvert trop de fois d'affilée. Patientez une minute, puis réessayez.",
+  "problem.too_many_joins_from_address": "Trop de personnes rejoignent l'événement depuis ce réseau en ce moment. Patientez une minute, puis réessayez.",
 };
