@@ -25,7 +25,11 @@ _DOOR_LIMITS = (
 
 
 def door_settings(settings: Settings, **limits: str) -> Settings:
-    """The test's settings with the shipped defaults of the door's limits, then ``limits``."""
+    """The test's settings with the shipped defaults of the door's limits, then ``limits``.
+
+    A test that counts hits up to a limit gives it a daily window: the sliding window
+    counter lets one more hit through when a window boundary passes between two of them,
+    and a minute boundary passes during a run far more often than midnight does."""
     shipped: dict[str, Any] = {name: Settings.model_fields[name].default for name in _DOOR_LIMITS}
     return settings.model_copy(update={**shipped, **limits})
 

@@ -59,7 +59,7 @@ class TestOneLinkIsCountedOnItsOwn:
         session_factory: async_sessionmaker[AsyncSession],
         factory: Factory,
     ) -> None:
-        shipped = door_settings(settings, join_rate_limit="3/minute")
+        shipped = door_settings(settings, join_rate_limit="3/day")
         (person, other) = await _attendees(factory, 2)
         at = clients_of(door_app(shipped, engine, session_factory))
         async with at(VENUE) as phone:
@@ -84,7 +84,7 @@ class TestTheAddressValve:
         session_factory: async_sessionmaker[AsyncSession],
         factory: Factory,
     ) -> None:
-        shipped = door_settings(settings, join_address_rate_limit="3/minute")
+        shipped = door_settings(settings, join_address_rate_limit="3/day")
         people = await _attendees(factory, 2)
         at = clients_of(door_app(shipped, engine, session_factory))
         async with at(VENUE) as venue, at(ELSEWHERE) as elsewhere:

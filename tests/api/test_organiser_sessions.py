@@ -155,7 +155,7 @@ class TestPasswordGuessingThroughAChange:
     ) -> None:
         organiser: Organiser = await factory.organiser()
         client.headers.update(_bearer(organiser_token(settings, organiser)))
-        settings.login_rate_limit = "2/minute"
+        settings.login_rate_limit = "2/day"
         body = {"current_password": "guess", "new_password": NEW_PASSWORD}
         for _ in range(2):
             assert (await client.post("/api/auth/password", json=body)).status_code == 403

@@ -50,7 +50,7 @@ class TestPasswordSprayingFromOneAddress:
         engine: AsyncEngine,
         session_factory: async_sessionmaker[AsyncSession],
     ) -> None:
-        at = _app(settings, engine, session_factory, login_address_rate_limit="5/minute")
+        at = _app(settings, engine, session_factory, login_address_rate_limit="5/day")
         async with at(ATTACKER) as attacker:
             for i in range(5):
                 wrong = await _sign_in(attacker, f"org{i}@example.org", "Summer2026!")
@@ -65,16 +65,22 @@ class TestPasswordSprayingFromOneAddress:
                 (await _sign_in(attacker, f"org{i}@example.org", "Summer2026!")).status_code
                 for i in range(40)
             ]
-        assert 429 in statuses
-        assert statuses.count(401) <= 30
+        # 30 a minute: a minute boundary passing meanwhile may let one or two more through.
+        assert statuses[:30] == [401] * 30
+        assert statuses[-1] == 429
 
 
 class TestGuessingOnePasswordFromOneAddress:
     async def test_ten_failures_refuse_that_address_even_the_right_password(
-        self, door: FastAPI, factory: Factory
+        self,
+        settings: Settings,
+        engine: AsyncEngine,
+        session_factory: async_sessionmaker[AsyncSession],
+        factory: Factory,
     ) -> None:
         await factory.organiser(email=EMAIL)
-        async with clients_of(door)(ATTACKER) as attacker:
+        at = _app(settings, engine, session_factory, login_rate_limit="10/day")
+        async with at(ATTACKER) as attacker:
             for _ in range(10):
                 assert (await _sign_in(attacker, EMAIL, "guess")).status_code == 401
             _assert_too_many(await _sign_in(attacker, EMAIL, TEST_PASSWORD))
@@ -99,7 +105,7 @@ class TestTheOrganiserIsNotLockedOut:
         factory: Factory,
     ) -> None:
         await factory.organiser(email=EMAIL)
-        at = _app(settings, engine, session_factory, login_email_rate_limit="4/hour")
+        at = _app(settings, engine, session_factory, login_email_rate_limit="4/day")
         botnet = [f"203.0.113.{i}" for i in range(1, 5)]
         for address in botnet:
             async with at(address) as bot:
@@ -121,7 +127,7 @@ class TestTheOrganiserIsNotLockedOut:
         factory: Factory,
     ) -> None:
         await factory.organiser(email=EMAIL)
-        at = _app(settings, engine, session_factory, login_rate_limit="2/minute")
+        at = _app(settings, engine, session_factory, login_rate_limit="2/day")
         async with at(ATTACKER) as attacker:
             assert (await _sign_in(attacker, "LEA@example.org", "guess")).status_code == 401
             assert (await _sign_in(attacker, "Lea@Example.org", "guess")).status_code == 401
@@ -137,7 +143,7 @@ class TestBadSignInRequests:
         factory: Factory,
     ) -> None:
         await factory.organiser(email=EMAIL)
-        at = _app(settings, engine, session_factory, login_address_rate_limit="2/minute")
+        at = _app(settings, engine, session_factory, login_address_rate_limit="2/day")
         async with at(ATTACKER) as client:
             for _ in range(3):
                 response = await client.post("/api/auth/login", json={"email": "not-an-email"})
