@@ -317,7 +317,7 @@ export const en = {
   "account.confirm.differs": "The two new passwords differ.",
   "account.sessions.title": "Logging out",
   "account.sessions.lead": "“Log out” ends every session of this account, on every device; a live screen already open stops at its next reconnection.",
-  "problem.too_many_sign_ins": "Too many sign-in attempts from here. Wait a minute, then try again.",
+  "problem.too_many_sign_ins": "Too many sign-in attempts. Wait a few minutes, then try again.",
   "problem.current_password_wrong": "The current password is wrong; nothing was changed.",
   "problem.password_unchanged": "The new password is the current one; choose another.",
 };

@@ -319,7 +319,7 @@ export const fr: Record<ConsoleKey, string> = {
   "account.confirm.differs": "Les deux nouveaux mots de passe diffèrent.",
   "account.sessions.title": "Se déconnecter",
   "account.sessions.lead": "« Se déconnecter » ferme toutes les sessions de ce compte, sur tous les appareils ; un écran en direct déjà ouvert s'arrête à sa prochaine reconnexion.",
-  "problem.too_many_sign_ins": "Trop de tentatives de connexion depuis ici. Patientez une minute, puis réessayez.",
+  "problem.too_many_sign_ins": "Trop de tentatives de connexion. Patientez quelques minutes, puis réessayez.",
   "problem.current_password_wrong": "Le mot de passe actuel est faux ; rien n'a été changé.",
   "problem.password_unchanged": "Le nouveau mot de passe est l'actuel ; choisissez-en un autre.",
 };
