@@ -12,6 +12,7 @@ protects it from scraping.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from functools import lru_cache
@@ -32,9 +33,23 @@ def _rate(text: str) -> RateLimitItem:
 
 
 def client_address(request: Request) -> str:
-    """The caller's address: behind a trusted proxy (RENCONTRE_FORWARDED_ALLOW_IPS) uvicorn has
-    already put the forwarded client here, so a venue's proxy does not count as one caller."""
-    return request.client.host if request.client else "unknown"
+    """Who a per-address limit counts: behind a trusted proxy (RENCONTRE_FORWARDED_ALLOW_IPS)
+    uvicorn has already put the forwarded client here, so a venue's proxy is not one caller."""
+    return address_key(request.client.host if request.client else "")
+
+
+def address_key(host: str) -> str:
+    """An IPv6 client is counted by its /64: one subscriber or host is routinely given the
+    whole /64, and would otherwise have 2^64 addresses to spread its attempts over."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
 
 
 async def limit(

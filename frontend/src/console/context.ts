@@ -1,6 +1,6 @@
 // The console's shared state: who is signed in, the API client, and which
 // attendees are selected for badge printing (per event, for this tab).
-import { ConsoleApi } from "./api";
+import { ConsoleApi, NetworkError } from "./api";
 import { navigate } from "./routes";
 import { clearSession, loadSession, saveSession, type ConsoleSession } from "./session";
 
@@ -43,10 +43,11 @@ export async function logOut(): Promise<boolean> {
   let revoked = true;
   try {
     await api.logout();
-  } catch {
-    revoked = false;
+  } catch (error) {
+    // Any answer from the server (a 401: already revoked) means the token is dead there too.
+    if (error instanceof NetworkError) revoked = false;
   }
-  signOut();
+  if (session) signOut();
   return revoked;
 }
 
