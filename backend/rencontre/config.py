@@ -165,7 +165,7 @@ class Settings(BaseSettings):
         return _badge_key(self.badge_secret, self.data_dir)
 
 
-# HS256 keys shorter than the hash's output weaken every token (RFC 7518 §3.2).
+# HMAC-SHA256 keys (tokens, badges) shorter than the hash's output weaken it (RFC 7518 §3.2).
 MIN_KEY_BYTES = 32
 
 
