@@ -7,6 +7,7 @@ import httpx
 from rencontre.auth.service import organiser_token
 from rencontre.config import Settings
 from rencontre.models import Organiser
+from tests.api.feed_support import scene_of
 from tests.support import TEST_PASSWORD, Factory
 
 NEW_PASSWORD = "a longer passphrase for the door"
@@ -162,3 +163,17 @@ class TestPasswordGuessingThroughAChange:
         refused = await client.post("/api/auth/password", json=body)
         assert refused.status_code == 429
         assert refused.json()["code"] == "too_many_sign_ins"
+
+
+class TestSignOutAndTheLiveFeed:
+    async def test_a_ticket_asked_for_before_sign_out_opens_no_feed_after(self, settings: Settings) -> None:
+        async with scene_of(settings) as scene:
+            ticket = await scene.ticket()
+            out = await scene.http.post("/api/auth/logout", headers=scene.headers)
+            assert out.status_code == 204
+            socket = await scene.socket()
+            await socket.auth(ticket)
+            closed = await socket.closed()
+            assert closed.code == 4401
+            again = await scene.http.post(f"/api/events/{scene.event.id}/feed/ticket", headers=scene.headers)
+            assert again.status_code == 401

@@ -14,6 +14,7 @@ from rencontre.auth.passwords import hash_password, verify_password
 from rencontre.auth.tokens import InvalidToken, Role, TokenClaims, TokenType, issue, verify
 from rencontre.config import Settings
 from rencontre.errors import Forbidden, Unauthorized, Unprocessable
+from rencontre.feed import service as feed_service
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, InviteState, Organiser
 
@@ -115,9 +116,12 @@ async def sign_in(
 
 
 async def sign_out(session: AsyncSession, organiser: Organiser) -> None:
-    """Every token issued to this organiser so far stops working, on every device."""
+    """Every token issued to this organiser so far stops working, on every device, and so
+    do the live-feed tickets not yet used. A feed already open stays open until it
+    reconnects, when its new ticket is refused (the token is)."""
     organiser.token_version += 1
     await session.flush()
+    await feed_service.void_tickets(session, organiser)
 
 
 async def change_password(
