@@ -105,6 +105,9 @@ def make_settings(data_dir: Path, database_url: str = "", **overrides: Any) -> S
         "badge_secret": secrets.token_urlsafe(32),
         "scan_rate_limit": "100000/minute",
         "login_rate_limit": "100000/minute",
+        "login_address_rate_limit": "100000/minute",
+        "login_email_rate_limit": "100000/minute",
+        "join_rate_limit": "100000/minute",
     }
     values.update(overrides)
     return Settings(**values)

@@ -8,8 +8,9 @@ import sys
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
-from rencontre.config import get_settings
+from rencontre.config import Settings, get_settings
 
 app = typer.Typer(help="Rencontre: badge scanning for networking events.", no_args_is_help=True)
 organiser_app = typer.Typer(help="Manage organiser accounts.", no_args_is_help=True)
@@ -21,7 +22,7 @@ def migrate() -> None:
     """Bring the database schema up to date (alembic upgrade head)."""
     from rencontre import migrate as migrations
 
-    settings = get_settings()
+    settings = _settings()
     migrations.upgrade(settings)
     typer.echo(f"Database schema is up to date ({_safe_url(settings.resolved_database_url)}).")
 
@@ -36,7 +37,7 @@ def serve(
     """Serve the API, the PWA and the console."""
     import uvicorn
 
-    settings = get_settings()
+    settings = _settings()
     if workers > 1 and settings.is_sqlite:
         raise typer.BadParameter("several workers need PostgreSQL (RENCONTRE_DATABASE_URL)")
     if migrate_first:
@@ -48,7 +49,10 @@ def serve(
         host=host,
         port=port,
         workers=workers,
-        proxy_headers=True,
+        # Behind nginx the connecting address is the proxy's: believe its X-Forwarded-For only
+        # when it comes from one of these, so rate limits count the real client (README, proxies).
+        proxy_headers=bool(settings.forwarded_allow_ips.strip()),
+        forwarded_allow_ips=settings.forwarded_allow_ips,
         log_level=settings.log_level,
         timeout_graceful_shutdown=10,
         # The feed refuses client frames over 4 KiB; don't buffer 16 MiB first.
@@ -65,15 +69,16 @@ def create_organiser(
     name: Annotated[str, typer.Option(prompt=True, help="Display name.")],
 ) -> None:
     """Create an organiser account (password from RENCONTRE_ORGANISER_PASSWORD or a prompt)."""
+    from rencontre.auth.passwords import MIN_PASSWORD_LENGTH
     from rencontre.demo import create_organiser_account
 
     password = os.environ.get("RENCONTRE_ORGANISER_PASSWORD") or typer.prompt(
         "Password", hide_input=True, confirmation_prompt=True
     )
-    if len(password) < 8:
-        raise typer.BadParameter("the password needs at least 8 characters")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise typer.BadParameter(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
     try:
-        asyncio.run(create_organiser_account(get_settings(), email, name, password))
+        asyncio.run(create_organiser_account(_settings(), email, name, password))
     except ValueError as exc:
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(1) from exc
@@ -85,7 +90,7 @@ def demo() -> None:
     """Fill an empty database with a demo event, and print how to sign in."""
     from rencontre.demo import seed_demo
 
-    lines = asyncio.run(seed_demo(get_settings()))
+    lines = asyncio.run(seed_demo(_settings()))
     for line in lines:
         typer.echo(line)
 
@@ -120,6 +125,19 @@ def watch(
         raise typer.Exit(1) from exc
     except KeyboardInterrupt:
         pass
+
+
+def _settings() -> Settings:
+    """The settings, or a short message per wrong one and exit status 2: a deployment with a
+    short key or a malformed limit stops before it serves anything."""
+    try:
+        return get_settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "RENCONTRE_" + "__".join(str(part) for part in error["loc"]).upper()
+            message = str(error["msg"]).removeprefix("Value error, ")
+            typer.echo(f"Error: {message if message.startswith(name) else f'{name}: {message}'}", err=True)
+        raise typer.Exit(2) from None
 
 
 def _safe_url(url: str) -> str:

@@ -7,6 +7,7 @@ processes sharing the directory agree on them.
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import secrets
@@ -16,7 +17,8 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from limits import parse
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rencontre.kit.private import private_dir, private_file
@@ -65,7 +67,19 @@ class Settings(BaseSettings):
     max_csv_rows: int = 20_000
     max_batch_items: int = 500
     scan_rate_limit: str = "120/minute"
+    # Organiser sign-in (auth/throttle.py): failures of one e-mail from one address; every
+    # attempt from one address, whatever the e-mail (password spraying); failures of one
+    # e-mail from anywhere, which past its cap refuses only the addresses that failed too.
     login_rate_limit: str = "10/minute"
+    login_address_rate_limit: str = "30/minute"
+    login_email_rate_limit: str = "100/hour"
+    # A venue's phones share one public address: joins are counted per attendee's link,
+    # and per address only as a safety valve far above a queue at the door.
+    join_rate_limit: str = "5/minute"
+    join_address_rate_limit: str = "3000/minute"
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's
+    # forwarded_allow_ips): comma-separated addresses or networks, "*" for any, "" for none.
+    forwarded_allow_ips: str = "127.0.0.1"
 
     # WebAuthn relying party: by default the host and origin of public_base_url.
     passkey_rp_id: str = ""
@@ -94,6 +108,51 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("must be an absolute http(s) URL, e.g. https://rencontre.example.org")
         return value.rstrip("/")
+
+    @field_validator("jwt_secret", "badge_secret")
+    @classmethod
+    def _long_enough(cls, value: str, info: ValidationInfo) -> str:
+        if value:
+            _check_key_length(f"RENCONTRE_{str(info.field_name).upper()}", value)
+        return value
+
+    @field_validator("jwt_retired_keys")
+    @classmethod
+    def _retired_long_enough(cls, value: dict[str, str]) -> dict[str, str]:
+        for key_id, secret in value.items():
+            _check_key_length(f"RENCONTRE_JWT_RETIRED_KEYS[{key_id!r}]", secret)
+        return value
+
+    @field_validator(
+        "scan_rate_limit",
+        "login_rate_limit",
+        "login_address_rate_limit",
+        "login_email_rate_limit",
+        "join_rate_limit",
+        "join_address_rate_limit",
+        "feed_ticket_rate_limit",
+    )
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        try:
+            parse(value)
+        except ValueError:
+            raise ValueError(f"{value!r} is not a rate; write e.g. 10/minute or 100/hour") from None
+        return value
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        for item in (part.strip() for part in value.split(",")):
+            if item in ("", "*"):
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is neither an IP address nor a network; write e.g. 10.0.0.5,10.1.0.0/16"
+                ) from None
+        return value
 
     @property
     def resolved_database_url(self) -> str:
@@ -129,6 +188,19 @@ class Settings(BaseSettings):
 
     def badge_key(self) -> bytes:
         return _badge_key(self.badge_secret, self.data_dir)
+
+
+# HMAC-SHA256 keys (tokens, badges) shorter than the hash's output weaken it (RFC 7518 §3.2).
+MIN_KEY_BYTES = 32
+
+
+def _check_key_length(name: str, value: str) -> None:
+    if len(value.encode()) < MIN_KEY_BYTES:
+        raise ValueError(
+            f"{name} is {len(value.encode())} bytes long; signing keys need at least {MIN_KEY_BYTES}. "
+            "Generate one with: python -c 'import secrets; print(secrets.token_urlsafe(48))' "
+            "(or leave it unset to have one generated in the data directory)"
+        )
 
 
 @lru_cache(maxsize=64)

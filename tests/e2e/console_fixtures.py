@@ -58,6 +58,7 @@ def console_server(
         "RENCONTRE_PUBLIC_BASE_URL": url,
         # Every request comes from 127.0.0.1: the per-address limits are not under test here.
         "RENCONTRE_LOGIN_RATE_LIMIT": "10000/minute",
+        "RENCONTRE_LOGIN_ADDRESS_RATE_LIMIT": "10000/minute",
         "RENCONTRE_SCAN_RATE_LIMIT": "10000/minute",
         # The live lists move every second, by two connections at a time: the steps the
         # dashboard test takes, without waiting a minute for each.

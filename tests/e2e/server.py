@@ -53,6 +53,9 @@ def run_server(data_dir: Path, *, public_host: str = "127.0.0.1") -> Iterator[Li
         RENCONTRE_PUBLIC_BASE_URL=base_url,
         # Every test signs in from 127.0.0.1: the per-address limits are not under test here.
         RENCONTRE_LOGIN_RATE_LIMIT="10000/minute",
+        RENCONTRE_LOGIN_ADDRESS_RATE_LIMIT="10000/minute",
+        # Tests reopen one person's join link as often as they need: not the limit under test.
+        RENCONTRE_JOIN_RATE_LIMIT="10000/minute",
         RENCONTRE_SCAN_RATE_LIMIT="10000/minute",
     )
     cli = [sys.executable, "-m", "rencontre.cli"]

@@ -63,6 +63,7 @@ def _env(data_dir: Path, database_url: str, secrets_: dict[str, str], public: st
         "RENCONTRE_DATABASE_URL": database_url,
         "RENCONTRE_PUBLIC_BASE_URL": public,
         "RENCONTRE_LOGIN_RATE_LIMIT": "100000/minute",
+        "RENCONTRE_LOGIN_ADDRESS_RATE_LIMIT": "100000/minute",
         "RENCONTRE_SCAN_RATE_LIMIT": "100000/minute",
         "PYTHONUNBUFFERED": "1",
         **secrets_,

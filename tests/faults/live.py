@@ -100,6 +100,9 @@ class Stage:
             "RENCONTRE_BADGE_SECRET": self.settings.badge_secret,
             "RENCONTRE_SCAN_RATE_LIMIT": self.settings.scan_rate_limit,
             "RENCONTRE_LOGIN_RATE_LIMIT": self.settings.login_rate_limit,
+            "RENCONTRE_LOGIN_ADDRESS_RATE_LIMIT": self.settings.login_address_rate_limit,
+            "RENCONTRE_LOGIN_EMAIL_RATE_LIMIT": self.settings.login_email_rate_limit,
+            "RENCONTRE_JOIN_RATE_LIMIT": self.settings.join_rate_limit,
         }
         env.update(self.extra_env)
         return env

@@ -122,6 +122,10 @@ class Plan:
         organiser = Organiser(id=self.organiser_id, token_version=1)
         return auth_service.organiser_token(self.settings, organiser)
 
+    def other_organiser_token(self) -> str:
+        organiser = Organiser(id=self.other_organiser_id, token_version=1)
+        return auth_service.organiser_token(self.settings, organiser)
+
     def badge_tokens(self) -> list[str]:
         """Badges the attendee may scan, and one of the other event."""
         return [person.badge_token(self.settings) for person in [*self.met, *self.crowd[:2], self.guests[0]]]

@@ -82,3 +82,17 @@ class TestCommandLine:
         assert _run(tmp_path, "migrate").returncode == 0
         assert _run(tmp_path, "demo").returncode == 0
         assert (tmp_path / "secrets.json").stat().st_mode & 0o077 == 0
+
+
+class TestSettingsRefusedAtStart:
+    def test_a_short_signing_key_stops_serve_with_one_clear_line(self, tmp_path: Path) -> None:
+        result = _run(tmp_path, "serve", "--no-migrate", RENCONTRE_JWT_SECRET="changeme")
+        assert result.returncode == 2
+        assert result.stderr.startswith("Error: RENCONTRE_JWT_SECRET is 8 bytes long")
+        assert "Traceback" not in result.stderr
+        assert "token_urlsafe" in result.stderr
+
+    def test_a_proxy_list_that_does_not_parse_names_its_setting(self, tmp_path: Path) -> None:
+        result = _run(tmp_path, "migrate", RENCONTRE_FORWARDED_ALLOW_IPS="nginx")
+        assert result.returncode == 2
+        assert "RENCONTRE_FORWARDED_ALLOW_IPS: 'nginx' is neither an IP address" in result.stderr

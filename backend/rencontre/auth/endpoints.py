@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, status
 
 from rencontre.auth import service
 from rencontre.auth.schemas import (
@@ -10,11 +10,14 @@ from rencontre.auth.schemas import (
     LoginRequest,
     OrganiserOut,
     OrganiserSession,
+    PasswordChange,
 )
+from rencontre.auth.service import CurrentPasswordWrong, PasswordUnchanged
+from rencontre.auth.throttle import TooManyJoins, TooManySignIns
 from rencontre.config import Settings
 from rencontre.dependencies import CurrentAttendee, CurrentOrganiser, SessionDep, SettingsDep
-from rencontre.errors import Conflict, Forbidden, TooManyRequests, Unauthorized, responses
-from rencontre.kit.ratelimit import limit
+from rencontre.errors import Conflict, Forbidden, Unauthorized, responses
+from rencontre.kit.ratelimit import client_address
 from rencontre.models import Attendee
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
@@ -23,13 +26,50 @@ router = APIRouter(prefix="/api/auth", tags=["auth"])
 @router.post(
     "/login",
     summary="Organiser sign-in",
-    responses=responses(Unauthorized, TooManyRequests),
+    responses=responses(Unauthorized, TooManySignIns),
 )
 async def login(
     body: LoginRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> OrganiserSession:
-    await limit(request, "login", settings.login_rate_limit, key=body.email.lower())
-    organiser = await service.login_organiser(session, body.email, body.password)
+    organiser = await service.sign_in(
+        session, settings, body.email, body.password, address=client_address(request)
+    )
+    return OrganiserSession(
+        access_token=service.organiser_token(settings, organiser),
+        organiser=OrganiserOut.model_validate(organiser),
+    )
+
+
+@router.post(
+    "/logout",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Organiser sign-out: every token of this organiser stops working, on every device",
+    responses=responses(Unauthorized),
+)
+async def logout(organiser: CurrentOrganiser, session: SessionDep) -> None:
+    await service.sign_out(session, organiser)
+
+
+@router.post(
+    "/password",
+    summary="Change the organiser's password; every earlier token stops working, a new one is returned",
+    responses=responses(Unauthorized, CurrentPasswordWrong, PasswordUnchanged, TooManySignIns),
+)
+async def change_password(
+    body: PasswordChange,
+    organiser: CurrentOrganiser,
+    request: Request,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> OrganiserSession:
+    organiser = await service.change_password(
+        session,
+        settings,
+        organiser,
+        body.current_password,
+        body.new_password,
+        address=client_address(request),
+    )
     return OrganiserSession(
         access_token=service.organiser_token(settings, organiser),
         organiser=OrganiserOut.model_validate(organiser),
@@ -39,13 +79,14 @@ async def login(
 @router.post(
     "/join",
     summary="Exchange an attendee's join link for an access token (a join link works once)",
-    responses=responses(Unauthorized, Conflict, TooManyRequests),
+    responses=responses(Unauthorized, Conflict, TooManyJoins),
 )
 async def join(
     body: JoinRequest, request: Request, session: SessionDep, settings: SettingsDep
 ) -> AttendeeSession:
-    await limit(request, "join", settings.login_rate_limit)
-    attendee, _event = await service.join_with_invite(session, settings, body.token)
+    attendee, _event = await service.join_with_invite(
+        session, settings, body.token, address=client_address(request)
+    )
     return _attendee_session(settings, attendee)
 
 

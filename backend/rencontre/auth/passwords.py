@@ -3,6 +3,9 @@ from __future__ import annotations
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+# The one strength rule, for `rencontre organiser create` and a password change alike.
+MIN_PASSWORD_LENGTH = 8
+
 _hasher = PasswordHasher()
 # Verified against when the e-mail is unknown, so both paths cost the same.
 _DUMMY_HASH = _hasher.hash("rencontre-timing-equaliser")

@@ -4,10 +4,21 @@ import uuid
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from rencontre.auth.passwords import MIN_PASSWORD_LENGTH
+
 
 class LoginRequest(BaseModel):
     email: EmailStr
     password: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(
+        min_length=MIN_PASSWORD_LENGTH,
+        max_length=256,
+        description=f"At least {MIN_PASSWORD_LENGTH} characters, as when the account was created.",
+    )
 
 
 class JoinRequest(BaseModel):

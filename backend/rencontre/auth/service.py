@@ -10,11 +10,12 @@ from typing import Protocol, TypeVar
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.attributes import set_committed_value
 
-from rencontre.auth import repository
-from rencontre.auth.passwords import verify_password
+from rencontre.auth import repository, throttle
+from rencontre.auth.passwords import hash_password, verify_password
 from rencontre.auth.tokens import InvalidToken, Role, TokenClaims, TokenType, issue, verify
 from rencontre.config import Settings
-from rencontre.errors import Conflict, Unauthorized
+from rencontre.errors import Conflict, Forbidden, Unauthorized, Unprocessable
+from rencontre.feed import service as feed_service
 from rencontre.kit.time import utcnow
 from rencontre.models import AccessReissue, Attendee, Event, InviteState, Organiser
 
@@ -43,6 +44,14 @@ class JoinLinkUsed(Conflict):
         super().__init__(
             "This join link has already been used on another device; ask the organisers for a new access."
         )
+
+
+class CurrentPasswordWrong(Forbidden):
+    pass
+
+
+class PasswordUnchanged(Unprocessable):
+    pass
 
 
 # An access token verified in the last few seconds is not verified again: a phone sends
@@ -131,12 +140,59 @@ async def login_organiser(session: AsyncSession, email: str, password: str) -> O
     return organiser
 
 
-async def join_with_invite(session: AsyncSession, settings: Settings, token: str) -> tuple[Attendee, Event]:
+async def sign_in(
+    session: AsyncSession, settings: Settings, email: str, password: str, *, address: str
+) -> Organiser:
+    """``login_organiser`` within the sign-in limits of ``address`` and ``email`` (auth/throttle)."""
+    await throttle.before_sign_in(settings, email, address)
+    try:
+        return await login_organiser(session, email, password)
+    except InvalidCredentials:
+        await throttle.sign_in_failed(settings, email, address)
+        raise
+
+
+async def sign_out(session: AsyncSession, organiser: Organiser) -> None:
+    """Every token issued to this organiser so far stops working, on every device, and so
+    do the live-feed tickets not yet used. A feed already open stays open until it
+    reconnects, when its new ticket is refused (the token is)."""
+    organiser.token_version += 1
+    await session.flush()
+    await feed_service.void_tickets(session, organiser)
+
+
+async def change_password(
+    session: AsyncSession,
+    settings: Settings,
+    organiser: Organiser,
+    current: str,
+    new: str,
+    *,
+    address: str,
+) -> Organiser:
+    """Set a new password and revoke every token issued so far; counted as a sign-in attempt,
+    since a stolen token must not become a way to guess the password faster."""
+    await throttle.before_sign_in(settings, organiser.email, address)
+    if not verify_password(organiser.password_hash, current):
+        await throttle.sign_in_failed(settings, organiser.email, address)
+        raise CurrentPasswordWrong("The current password is wrong; the password was not changed.")
+    if new == current:
+        raise PasswordUnchanged("The new password is the current one; choose another.")
+    organiser.password_hash = hash_password(new)
+    await sign_out(session, organiser)
+    return organiser
+
+
+async def join_with_invite(
+    session: AsyncSession, settings: Settings, token: str, *, address: str
+) -> tuple[Attendee, Event]:
     """Exchange a join link, once: whoever uses it first holds the attendee's access."""
+    await throttle.before_join_from(settings, address)
     try:
         claims = verify(settings.jwt_keyring(), token, expected=TokenType.invite)
     except InvalidToken as exc:
         raise Unauthorized(f"This join link does not work: {exc}. Ask the organisers for a new one.") from exc
+    await throttle.before_join_of(settings, claims.subject)
     attendee = await _attendee_for(session, claims, what="join link")
     # A conditional update, so that of two exchanges racing for one link exactly one wins.
     if not await repository.claim_join_link(session, attendee.id, claims.version):

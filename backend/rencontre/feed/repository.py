@@ -37,6 +37,13 @@ async def purge_tickets(session: AsyncSession, organiser_id: uuid.UUID, expired_
     )
 
 
+async def void_unused_tickets(session: AsyncSession, organiser_id: uuid.UUID) -> None:
+    await session.execute(
+        delete(FeedTicket).where(FeedTicket.organiser_id == organiser_id, FeedTicket.used_at.is_(None)),
+        execution_options={"synchronize_session": False},
+    )
+
+
 async def claim_ticket(
     session: AsyncSession, ticket_id: uuid.UUID, event_id: uuid.UUID, now: datetime
 ) -> uuid.UUID | None:

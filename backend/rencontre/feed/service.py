@@ -85,6 +85,11 @@ async def issue_ticket(
     return FeedTicketOut(ticket=str(ticket.id), expires_at=ticket.expires_at)
 
 
+async def void_tickets(session: AsyncSession, organiser: Organiser) -> None:
+    """The organiser signed out: a ticket asked for before cannot open a feed after."""
+    await repository.void_unused_tickets(session, organiser.id)
+
+
 async def redeem_ticket(session: AsyncSession, raw_ticket: str, event_id: uuid.UUID) -> uuid.UUID:
     """Use the ticket to open this event's feed; the organiser it was issued to."""
     try:

@@ -12,6 +12,7 @@ protects it from scraping.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import time
 from functools import lru_cache
@@ -32,18 +33,73 @@ def _rate(text: str) -> RateLimitItem:
 
 
 def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
+    """Who a per-address limit counts: behind a trusted proxy (RENCONTRE_FORWARDED_ALLOW_IPS)
+    uvicorn has already put the forwarded client here, so a venue's proxy is not one caller."""
+    return address_key(request.client.host if request.client else "")
 
 
-async def limit(request: Request, scope: str, rate: str, *, key: str | None = None) -> None:
-    """Count one hit for ``key`` (default: the client address) or raise 429."""
-    item = _rate(rate)
-    identity = key or client_address(request)
-    if await _limiter.hit(item, scope, identity):
+def address_key(host: str) -> str:
+    """An IPv6 client is counted by its /64: one subscriber or host is routinely given the
+    whole /64, and would otherwise have 2^64 addresses to spread its attempts over."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host or "unknown"
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
+async def limit(
+    request: Request,
+    scope: str,
+    rate: str,
+    *,
+    key: str | None = None,
+    refusal: type[TooManyRequests] = TooManyRequests,
+    detail: str = "Too many requests; try again in {retry_after} s.",
+) -> None:
+    """Count one hit for ``key`` (default: the client address) or raise ``refusal`` (429)."""
+    await consume(scope, rate, key or client_address(request), refusal=refusal, detail=detail)
+
+
+async def consume(
+    scope: str,
+    rate: str,
+    key: str,
+    *,
+    refusal: type[TooManyRequests] = TooManyRequests,
+    detail: str = "Too many requests; try again in {retry_after} s.",
+) -> None:
+    """Count one hit for ``key`` in ``scope`` or raise ``refusal``, whose detail names the wait."""
+    if await _limiter.hit(_rate(rate), scope, key):
         return
-    stats = await _limiter.get_window_stats(item, scope, identity)
-    retry_after = max(1, math.ceil(stats.reset_time - time.time()))
-    raise TooManyRequests(f"Too many requests; try again in {retry_after} s.", retry_after=retry_after)
+    retry_after = await seconds_until_free(scope, rate, key)
+    raise refusal(detail.format(retry_after=retry_after), retry_after=retry_after)
+
+
+async def allows(scope: str, rate: str, key: str) -> bool:
+    """Whether one more hit would be allowed, without counting one."""
+    return await _limiter.test(_rate(rate), scope, key)
+
+
+async def record(scope: str, rate: str, key: str) -> None:
+    """Count one hit whatever the count already is (an outcome, e.g. a failed sign-in)."""
+    await _limiter.hit(_rate(rate), scope, key)
+
+
+async def has_hits(scope: str, rate: str, key: str) -> bool:
+    """Whether ``key`` was counted at all within the rate's window."""
+    item = _rate(rate)
+    stats = await _limiter.get_window_stats(item, scope, key)
+    return stats.remaining < item.amount
+
+
+async def seconds_until_free(scope: str, rate: str, key: str) -> int:
+    stats = await _limiter.get_window_stats(_rate(rate), scope, key)
+    return max(1, math.ceil(stats.reset_time - time.time()))
 
 
 def reset() -> None:

@@ -134,6 +134,16 @@ export class ConsoleApi {
     return this.json("POST", "/api/auth/login", { email, password });
   }
 
+  /** Ends every session of this organiser, on every device (the server revokes the tokens). */
+  logout(): Promise<void> {
+    return this.json("POST", "/api/auth/logout");
+  }
+
+  /** The answer holds a new token: every earlier one, this tab's too, stops working. */
+  changePassword(currentPassword: string, newPassword: string): Promise<OrganiserSession> {
+    return this.json("POST", "/api/auth/password", { current_password: currentPassword, new_password: newPassword });
+  }
+
   whoami(): Promise<Organiser> {
     return this.json("GET", "/api/auth/organiser");
   }

@@ -2,13 +2,15 @@ import { html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 
 import { ConsoleElement } from "./components/console-element";
-import { currentSession, onSessionChange, signOut } from "./context";
+import { currentSession, logOut, onSessionChange } from "./context";
 import { lang, setLang, t } from "./i18n";
+import "./pages/account-page";
 import "./pages/event-form";
 import "./pages/event-page";
 import "./pages/events-page";
 import "./pages/login-page";
 import { currentRoute, installLinkInterception, navigate, onRouteChange, type ConsoleRoute } from "./routes";
+import { toast } from "./toast";
 
 /** The console's frame: who is signed in, the language, and the page for the current path. */
 @customElement("rc-console")
@@ -76,6 +78,8 @@ export class ConsoleApp extends ConsoleElement {
         return t("events.title");
       case "new-event":
         return t("event.new.title");
+      case "account":
+        return t("account.title");
       case "event":
         return this.eventName ? `${t(`nav.${this.route.section === "import" ? "attendees" : this.route.section}`)} · ${this.eventName}` : t("app.console");
       default:
@@ -92,6 +96,8 @@ export class ConsoleApp extends ConsoleElement {
         return html`<rc-events-page></rc-events-page>`;
       case "new-event":
         return html`<rc-new-event-page></rc-new-event-page>`;
+      case "account":
+        return html`<rc-account-page></rc-account-page>`;
       case "event":
         return html`<rc-event-page
           .eventId=${route.eventId}
@@ -104,6 +110,10 @@ export class ConsoleApp extends ConsoleElement {
           <p><a href="/console">${t("notFound.back")}</a></p>`;
     }
   }
+
+  private readonly logOut = async (): Promise<void> => {
+    if (!(await logOut())) toast(t("logout.offline"), "error");
+  };
 
   private renderLanguage() {
     const other = lang() === "fr" ? "en" : "fr";
@@ -131,8 +141,16 @@ export class ConsoleApp extends ConsoleElement {
         </a>
         <div class="topbar__account">
           ${session ? html`<span class="topbar__who">${session.organiser.name || session.organiser.email}</span>` : null}
+          ${session
+            ? html`<a
+                class="button button--ghost"
+                href="/console/account"
+                aria-current=${this.route.name === "account" ? "page" : "false"}
+                >${t("nav.account")}</a
+              >`
+            : null}
           ${this.renderLanguage()}
-          ${session ? html`<button type="button" class="button button--ghost" @click=${signOut}>${t("nav.logout")}</button>` : null}
+          ${session ? html`<button type="button" class="button button--ghost" @click=${this.logOut}>${t("nav.logout")}</button>` : null}
         </div>
       </header>
       <main id="main" class="page" tabindex="-1">${this.renderPage()}</main>

@@ -1,6 +1,6 @@
 // The console's shared state: who is signed in, the API client, and which
 // attendees are selected for badge printing (per event, for this tab).
-import { ConsoleApi } from "./api";
+import { ConsoleApi, NetworkError } from "./api";
 import { navigate } from "./routes";
 import { clearSession, loadSession, saveSession, type ConsoleSession } from "./session";
 
@@ -33,6 +33,22 @@ export function signOut(): void {
   selections.clear();
   for (const listener of sessionListeners) listener();
   navigate("/console/login", { replace: true });
+}
+
+/**
+ * The "Log out" button: the server revokes the tokens first, so a copied token or another
+ * tab stops working too; unreachable, this tab forgets its token all the same.
+ */
+export async function logOut(): Promise<boolean> {
+  let revoked = true;
+  try {
+    await api.logout();
+  } catch (error) {
+    // Any answer from the server (a 401: already revoked) means the token is dead there too.
+    if (error instanceof NetworkError) revoked = false;
+  }
+  if (session) signOut();
+  return revoked;
 }
 
 /** True once, after the server refused the token: the login page says why. */

@@ -7,6 +7,7 @@ export type ConsoleRoute =
   | { name: "login" }
   | { name: "events" }
   | { name: "new-event" }
+  | { name: "account" }
   | { name: "event"; eventId: string; section: EventSection; wall: boolean }
   | { name: "not-found" };
 
@@ -16,6 +17,7 @@ export function match(url: URL): ConsoleRoute {
   const path = url.pathname.replace(/\/+$/, "") || "/";
   if (path === "/console") return { name: "events" };
   if (path === "/console/login") return { name: "login" };
+  if (path === "/console/account") return { name: "account" };
   if (path === "/console/events/new") return { name: "new-event" };
   const found = /^\/console\/events\/([0-9a-f-]{36})(?:\/([a-z]+))?$/i.exec(path);
   if (found?.[1]) {

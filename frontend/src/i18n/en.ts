@@ -233,6 +233,8 @@ export const en = {
   "access.signedOut.advice": "If you asked for it, open the new link the organisers gave you. If you did not, contact them straight away; your notes stay private.",
   "access.history.title": "Access re-issued",
   "problem.access_notice_not_found": "This notice no longer exists.",
+  "problem.too_many_joins": "This join link was opened too many times in a row. Wait a minute, then try again.",
+  "problem.too_many_joins_from_address": "Too many people are joining from this network right now. Wait a minute, then try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -235,4 +235,6 @@ export const fr: Record<MessageKey, string> = {
   "access.signedOut.advice": "Si vous l'avez demandé, ouvrez le nouveau lien remis par les organisateurs. Sinon, contactez-les sans attendre ; vos notes restent privées.",
   "access.history.title": "Accès réémis",
   "problem.access_notice_not_found": "Cet avis n'existe plus.",
+  "problem.too_many_joins": "Ce lien personnel a été ouvert trop de fois d'affilée. Patientez une minute, puis réessayez.",
+  "problem.too_many_joins_from_address": "Trop de personnes rejoignent l'événement depuis ce réseau en ce moment. Patientez une minute, puis réessayez.",
 };

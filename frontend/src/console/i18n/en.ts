@@ -317,6 +317,27 @@ export const en = {
   "attendee.reissueAccess.reason.hint": "The attendee will read it, with your name, your e-mail and the date.",
   "attendee.reissues.title": "Access re-issued",
   "attendee.reissues.item": "{date} by {name} ({email})",
+
+  "nav.account": "Account",
+  "logout.offline": "Signed out of this tab only: the server could not be reached to end your other sessions.",
+  "account.title": "Your account",
+  "account.password.title": "Change the password",
+  "account.password.lead": "Every other session (another laptop, a wall screen) is signed out; this one stays signed in.",
+  "account.current": "Current password",
+  "account.new": "New password",
+  "account.new.hint": "At least {n} characters.",
+  "account.confirm": "New password, again",
+  "account.submit": "Change the password",
+  "account.busy": "Changing…",
+  "account.changed": "Password changed. Your other sessions are signed out.",
+  "account.current.missing": "Enter your current password.",
+  "account.new.short": "The new password needs at least {n} characters.",
+  "account.confirm.differs": "The two new passwords differ.",
+  "account.sessions.title": "Logging out",
+  "account.sessions.lead": "“Log out” ends every session of this account, on every device; a live screen already open stops at its next reconnection.",
+  "problem.too_many_sign_ins": "Too many sign-in attempts. Wait a few minutes, then try again.",
+  "problem.current_password_wrong": "The current password is wrong; nothing was changed.",
+  "problem.password_unchanged": "The new password is the current one; choose another.",
 };
 
 export type ConsoleKey = keyof typeof en;

@@ -4,6 +4,7 @@ import { customElement, state } from "lit/decorators.js";
 import { ApiError, NetworkError } from "../api";
 import { ConsoleElement } from "../components/console-element";
 import { api, signIn, takeExpired } from "../context";
+import { errorMessage } from "../errors";
 import { t } from "../i18n";
 import { navigate } from "../routes";
 
@@ -32,7 +33,7 @@ export class LoginPage extends ConsoleElement {
     } catch (error) {
       if (error instanceof NetworkError) this.error = t("error.network");
       else if (error instanceof ApiError && error.status === 401) this.error = t("login.wrong");
-      else if (error instanceof ApiError) this.error = error.detail;
+      else if (error instanceof ApiError) this.error = errorMessage(error);
       else throw error;
       this.updateComplete.then(() => this.querySelector<HTMLElement>("#login-error")?.focus());
     } finally {
