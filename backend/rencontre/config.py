@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -58,13 +58,21 @@ class Settings(BaseSettings):
     max_csv_bytes: int = 2 * 1024 * 1024
     max_csv_rows: int = 20_000
     max_batch_items: int = 500
+    # Each scan costs one (a batch its item count) against this sustained rate, with a
+    # burst on top: a phone back online sends its whole offline backlog at once.
     scan_rate_limit: str = "120/minute"
+    scan_burst: int = 1000
+    # A contact's note, re-scans included: a scan that would pass it is recorded without its note.
+    max_note_chars: int = 5000
     login_rate_limit: str = "10/minute"
 
     feed_coalesce_ms: int = 250
     # Per organiser and per process: a wall screen and a few laptops, not a scraper.
     feed_dashboards_per_organiser: int = 20
     feed_ticket_rate_limit: str = "120/minute"
+    # Sockets opened but not yet signed in (per process), and how long one may take to sign in.
+    feed_unauthenticated_sockets: int = 200
+    feed_auth_timeout_seconds: float = 5.0
     db_pool_size: int = 10
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0
@@ -77,6 +85,15 @@ class Settings(BaseSettings):
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("must be an absolute http(s) URL, e.g. https://rencontre.example.org")
         return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _burst_holds_a_batch(self) -> Settings:
+        if self.scan_burst < self.max_batch_items:
+            raise ValueError(
+                f"scan_burst ({self.scan_burst}) must be at least max_batch_items ({self.max_batch_items}):"
+                " a full offline batch must be able to sync"
+            )
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -17,7 +17,7 @@ import time
 from functools import lru_cache
 
 from fastapi import Request
-from limits import RateLimitItem, parse
+from limits import RateLimitItem, RateLimitItemPerSecond, parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
@@ -35,11 +35,24 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def limit(request: Request, scope: str, rate: str, *, key: str | None = None) -> None:
-    """Count one hit for ``key`` (default: the client address) or raise 429."""
-    item = _rate(rate)
+@lru_cache(maxsize=64)
+def _with_burst(text: str, burst: int) -> RateLimitItem:
+    """``rate`` on average, but ``burst`` at once: ``burst`` hits in the time ``rate`` takes to
+    allow that many (120/minute with a burst of 600 is 600 per 5 minutes)."""
+    rate = _rate(text)
+    if burst <= rate.amount:
+        return rate
+    return RateLimitItemPerSecond(burst, math.ceil(burst * rate.get_expiry() / rate.amount))
+
+
+async def limit(
+    request: Request, scope: str, rate: str, *, key: str | None = None, cost: int = 1, burst: int = 0
+) -> None:
+    """Count ``cost`` hits for ``key`` (default: the client address) or raise 429 (counting none)."""
+    item = _with_burst(rate, burst) if burst else _rate(rate)
     identity = key or client_address(request)
-    if await _limiter.hit(item, scope, identity):
+    # A request dearer than the whole budget could never pass: it takes the whole budget instead.
+    if await _limiter.hit(item, scope, identity, cost=max(1, min(cost, item.amount))):
         return
     stats = await _limiter.get_window_stats(item, scope, identity)
     retry_after = max(1, math.ceil(stats.reset_time - time.time()))
