@@ -40,10 +40,10 @@ from rencontre.badges import service as badge_service
 from rencontre.badges.repository import Holder, Person
 from rencontre.badges.token import BadgeRef
 from rencontre.config import Settings
+from rencontre.contacts.versions import contact_version
 from rencontre.db import after_commit
 from rencontre.encounters import repository
 from rencontre.encounters.repository import Scanner
-from rencontre.contacts.versions import contact_version
 from rencontre.encounters.schemas import MAX_TAGS, ScanBatchItem, ScanIn, ScanOut, ScanOutcome
 from rencontre.errors import (
     AppError,
