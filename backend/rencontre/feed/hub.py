@@ -378,6 +378,8 @@ def get_hub(app: FastAPI) -> FeedHub:
         limits = getattr(state, "feed_limits", None) or FeedLimits(
             coalesce_seconds=settings.feed_coalesce_ms / 1000,
             feeds_per_organiser=settings.feed_dashboards_per_organiser,
+            auth_timeout_seconds=settings.feed_auth_timeout_seconds,
+            unauthenticated_sockets=settings.feed_unauthenticated_sockets,
         )
         hub = FeedHub(state.broker, state.session_factory, limits)
         state.feed_hub = hub
