@@ -131,7 +131,7 @@ def _query_problems(query: bytes) -> list[tuple[str, str]]:
 def _is_json(scope: Scope) -> bool:
     for name, value in scope.get("headers", ()):
         if name == b"content-type":
-            media = value.split(b";", 1)[0].strip().lower()
+            media = bytes(value).split(b";", 1)[0].strip().lower()
             return media == b"application/json" or media.endswith(b"+json")
     return False
 
