@@ -183,6 +183,11 @@ export const en = {
 
   "auth.needed.title": "Sign in with your join link",
   "auth.needed.body": "You opened a badge link. To add this person to your contacts, first open the personal join link you received from the organiser on this phone, then scan the badge again.",
+
+  "note.full": "Your note was not added: the note on {name} is full. Open the contact to shorten it, then add your note there.",
+  "status.noteFull.one": "1 scan was recorded without its note, because the note on that contact is full. Your note:",
+  "status.noteFull.many": "{n} scans were recorded without their notes, because the notes on those contacts are full. Your notes:",
+  "problem.unstorable_text": "Some text holds a character that cannot be saved (a NUL character, or half of an emoji). Remove it and try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -185,4 +185,9 @@ export const fr: Record<MessageKey, string> = {
 
   "auth.needed.title": "Connectez-vous avec votre lien personnel",
   "auth.needed.body": "Vous avez ouvert un lien de badge. Pour ajouter cette personne à vos contacts, ouvrez d'abord sur ce téléphone le lien personnel reçu de l'organisateur, puis scannez de nouveau le badge.",
+
+  "note.full": "Votre note n'a pas été ajoutée : la note sur {name} est pleine. Ouvrez le contact pour la raccourcir, puis ajoutez-y votre note.",
+  "status.noteFull.one": "1 scan a été enregistré sans sa note, car la note de ce contact est pleine. Votre note :",
+  "status.noteFull.many": "{n} scans ont été enregistrés sans leur note, car les notes de ces contacts sont pleines. Vos notes :",
+  "problem.unstorable_text": "Un texte contient un caractère impossible à enregistrer (caractère NUL ou moitié d'émoji). Retirez-le puis réessayez.",
 };

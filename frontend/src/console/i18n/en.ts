@@ -299,6 +299,10 @@ export const en = {
   "report.peaks": "Peak times",
   "report.peaks.empty": "No connection recorded yet.",
   "report.privacy": "The report holds counts only: no note, no name, no pair of people.",
+
+  "problem.unstorable_text": "Some text holds a character that cannot be saved (a NUL character, or half of an emoji). Remove it and try again.",
+  "problem.nul_character": "The file holds a NUL character, which cannot be saved: remove it in your spreadsheet, then export the file again.",
+  "import.file.nul_character": "Line {line} holds a NUL character, which cannot be saved: remove it in your spreadsheet, then export the file again.",
 };
 
 export type ConsoleKey = keyof typeof en;

@@ -301,4 +301,8 @@ export const fr: Record<ConsoleKey, string> = {
   "report.peaks": "Heures de pointe",
   "report.peaks.empty": "Aucune connexion enregistrée pour l'instant.",
   "report.privacy": "Le bilan ne contient que des chiffres : aucune note, aucun nom, aucune paire de personnes.",
+
+  "problem.unstorable_text": "Un texte contient un caractère impossible à enregistrer (caractère NUL ou moitié d'émoji). Retirez-le puis réessayez.",
+  "problem.nul_character": "Le fichier contient un caractère NUL, impossible à enregistrer : retirez-le dans votre tableur, puis exportez à nouveau le fichier.",
+  "import.file.nul_character": "La ligne {line} contient un caractère NUL, impossible à enregistrer : retirez-le dans votre tableur, puis exportez à nouveau le fichier.",
 };
