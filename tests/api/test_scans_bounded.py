@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
 import httpx
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from rencontre.config import Settings
 from rencontre.contacts.versions import contact_version
@@ -124,3 +129,67 @@ class TestBatchAnswers:
             headers={**headers, "If-Match": f'"{item["version"]}"'},
         )
         assert edited.status_code == 200
+
+
+@contextmanager
+def _contact_writes(engine: AsyncEngine) -> Iterator[list[int]]:
+    """Rows written to the contacts table, one entry per statement (its count of parameter sets)."""
+    writes: list[int] = []
+
+    def seen(
+        _conn: Any, _cursor: Any, statement: str, parameters: Sequence[Any], _ctx: Any, many: bool
+    ) -> None:
+        if statement.lstrip().upper().startswith(("INSERT INTO ENCOUNTER", "UPDATE ENCOUNTER")):
+            writes.append(len(parameters) if many else 1)
+
+    event.listen(engine.sync_engine, "before_cursor_execute", seen)
+    try:
+        yield writes
+    finally:
+        event.remove(engine.sync_engine, "before_cursor_execute", seen)
+
+
+class TestRepeatsInABatch:
+    async def test_repeats_of_one_new_pair_are_one_insert_of_one_row(
+        self,
+        client: httpx.AsyncClient,
+        factory: Factory,
+        settings: Settings,
+        session: AsyncSession,
+        engine: AsyncEngine,
+    ) -> None:
+        event_ = await factory.event()
+        alice, zoe = await factory.attendee(event_), await factory.attendee(event_)
+        items = [scan_body(settings, event_, zoe, note=f"Note {i}") for i in range(50)]
+        with _contact_writes(engine) as writes:
+            response = await client.post(
+                "/api/scans/batch", json={"items": items}, headers=factory.attendee_headers(alice)
+            )
+        assert response.status_code == 200
+        assert writes == [1]
+        contact = await encounter_between(session, alice, zoe)
+        assert contact is not None
+        assert contact.scan_count == 50
+        assert await scan_count(session) == 50
+
+    async def test_repeats_of_one_known_pair_are_one_update_of_one_row(
+        self,
+        client: httpx.AsyncClient,
+        factory: Factory,
+        settings: Settings,
+        session: AsyncSession,
+        engine: AsyncEngine,
+    ) -> None:
+        event_ = await factory.event()
+        alice, zoe = await factory.attendee(event_), await factory.attendee(event_)
+        await factory.encounter(alice, zoe, note="Avant")
+        items = [scan_body(settings, event_, zoe, tags=[f"t{i}"]) for i in range(50)]
+        with _contact_writes(engine) as writes:
+            response = await client.post(
+                "/api/scans/batch", json={"items": items}, headers=factory.attendee_headers(alice)
+            )
+        assert response.status_code == 200
+        assert writes == [1]
+        contact = await encounter_between(session, alice, zoe)
+        assert contact is not None
+        assert contact.scan_count == 51
