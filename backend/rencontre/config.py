@@ -18,7 +18,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from limits import parse
-from pydantic import Field, ValidationInfo, field_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rencontre.kit.private import private_dir, private_file
@@ -66,7 +66,12 @@ class Settings(BaseSettings):
     max_csv_bytes: int = 2 * 1024 * 1024
     max_csv_rows: int = 20_000
     max_batch_items: int = 500
+    # Each scan costs one (a batch its item count) against this sustained rate, with a
+    # burst on top: a phone back online sends its whole offline backlog at once.
     scan_rate_limit: str = "120/minute"
+    scan_burst: int = 1000
+    # A contact's note, re-scans included: a scan that would pass it is recorded without its note.
+    max_note_chars: int = 5000
     # Organiser sign-in (auth/throttle.py): failures of one e-mail from one address; every
     # attempt from one address, whatever the e-mail (password spraying); failures of one
     # e-mail from anywhere, which past its cap refuses only the addresses that failed too.
@@ -96,6 +101,9 @@ class Settings(BaseSettings):
     # one connection, so it never tells who met whom. The bound is the feed's resume window.
     feed_lists_refresh_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
     feed_lists_min_connections: int = Field(default=3, ge=1, le=1000)
+    # Sockets opened but not yet signed in (per process), and how long one may take to sign in.
+    feed_unauthenticated_sockets: int = 200
+    feed_auth_timeout_seconds: float = 5.0
     db_pool_size: int = 10
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0
@@ -153,6 +161,15 @@ class Settings(BaseSettings):
                     f"{item!r} is neither an IP address nor a network; write e.g. 10.0.0.5,10.1.0.0/16"
                 ) from None
         return value
+
+    @model_validator(mode="after")
+    def _burst_holds_a_batch(self) -> Settings:
+        if self.scan_burst < self.max_batch_items:
+            raise ValueError(
+                f"scan_burst ({self.scan_burst}) must be at least max_batch_items ({self.max_batch_items}):"
+                " a full offline batch must be able to sync"
+            )
+        return self
 
     @property
     def resolved_database_url(self) -> str:

@@ -40,6 +40,11 @@ _AFTER_COMMIT_KEY = "rencontre_after_commit"
 _SQLITE_BEGIN = "rencontre_sqlite_begin"
 
 
+# Every engine hides statement parameters from its errors and logs: they hold notes. The
+# SQLite driver logs each statement with its parameters at DEBUG: never, whatever the log level.
+logging.getLogger("aiosqlite").setLevel(logging.INFO)
+
+
 def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
     url = url or settings.resolved_database_url
     if url.startswith("sqlite"):
@@ -49,7 +54,7 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
             if db_path.resolve().parent == settings.data_dir.resolve():
                 private_dir(settings.data_dir)
             private_sqlite_database(db_path)
-        engine = create_async_engine(url, connect_args={"timeout": 30})
+        engine = create_async_engine(url, connect_args={"timeout": 30}, hide_parameters=True)
         _install_sqlite_pragmas(engine.sync_engine)
         return engine
     engine = create_async_engine(
@@ -58,6 +63,7 @@ def create_engine(settings: Settings, url: str | None = None) -> AsyncEngine:
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
+        hide_parameters=True,
         connect_args={"timeout": settings.db_connect_timeout, "command_timeout": 30},
     )
     _install_disconnect_detection(engine.sync_engine)
@@ -91,7 +97,11 @@ def _install_disconnect_detection(engine: Engine) -> None:
 def create_sqlite_writer_engine(url: URL) -> Engine:
     """A synchronous engine on the SQLite file at ``url``, with the same pragmas, for one thread."""
     engine = sa_create_engine(
-        url.set(drivername="sqlite"), connect_args={"timeout": 30}, pool_size=1, max_overflow=0
+        url.set(drivername="sqlite"),
+        connect_args={"timeout": 30},
+        pool_size=1,
+        max_overflow=0,
+        hide_parameters=True,
     )
     _install_sqlite_pragmas(engine)
     return engine

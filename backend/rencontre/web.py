@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from rencontre.config import Settings
 from rencontre.errors import PROBLEM_JSON, allowed_methods, method_not_allowed, problem_response
+from rencontre.guard import InputGuardMiddleware
 
 
 def frontend_dist() -> Path:
@@ -156,6 +157,8 @@ class _BodyTooLarge(HTTPException):
 
 
 def install_web_middleware(app: FastAPI, settings: Settings) -> None:
+    # Innermost: it reads bodies the body limit has bounded, and its answers get CORS headers.
+    app.add_middleware(InputGuardMiddleware)
     if settings.cors_origins:
         if "*" in settings.cors_origins:
             raise ValueError("CORS origins must be listed explicitly; '*' is not allowed")

@@ -147,7 +147,9 @@ class TestIdempotency:
         first = await client.post("/api/scans", json=body, headers=headers)
         again = await client.post("/api/scans", json=body, headers=headers)
         assert first.status_code == again.status_code == 201
-        assert again.json() == first.json()
+        # The same answer, but for saying that this one was a repeat.
+        assert {**again.json(), "outcome": "created"} == first.json()
+        assert again.json()["outcome"] == "duplicate"
         assert await encounter_count(session) == 1
         assert await scan_count(session) == 1
         assert len(notices) == 1
@@ -420,27 +422,74 @@ class TestBadInput:
 
 
 class TestRateLimit:
-    async def test_too_many_scans_get_a_429_with_retry_after(
+    async def test_each_scan_of_a_batch_counts_and_the_next_scan_gets_a_429_with_retry_after(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
-        settings.scan_rate_limit = "3/minute"
+        settings.scan_rate_limit, settings.scan_burst, settings.max_batch_items = "3/minute", 5, 5
         event, alice, zoe = await _pair(factory)
         headers = factory.attendee_headers(alice)
         batch = {"items": [scan_body(settings, event, zoe) for _ in range(5)]}
-        # A batch is one request, whatever it holds.
         assert (await client.post("/api/scans/batch", json=batch, headers=headers)).status_code == 200
-        for _ in range(2):
-            assert (
-                await client.post("/api/scans", json=scan_body(settings, event, zoe), headers=headers)
-            ).is_success
         refused = await client.post("/api/scans", json=scan_body(settings, event, zoe), headers=headers)
         assert refused.status_code == 429
+        assert refused.json()["code"] == "too_many_requests"
         assert int(refused.headers["retry-after"]) >= 1
         # Per attendee: someone else scanning is not slowed down.
         other = await client.post(
             "/api/scans", json=scan_body(settings, event, alice), headers=factory.attendee_headers(zoe)
         )
         assert other.status_code == 201
+
+    async def test_a_refused_batch_records_nothing_and_costs_nothing(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings, session: AsyncSession
+    ) -> None:
+        settings.scan_rate_limit, settings.scan_burst, settings.max_batch_items = "3/minute", 5, 5
+        event, alice, zoe = await _pair(factory)
+        headers = factory.attendee_headers(alice)
+        for _ in range(3):
+            assert (
+                await client.post("/api/scans", json=scan_body(settings, event, zoe), headers=headers)
+            ).is_success
+        batch = {"items": [scan_body(settings, event, zoe) for _ in range(3)]}
+        refused = await client.post("/api/scans/batch", json=batch, headers=headers)
+        assert refused.status_code == 429
+        assert int(refused.headers["retry-after"]) >= 1
+        assert await scan_count(session) == 3
+        # What the refused batch would have cost is still there for smaller sends.
+        for _ in range(2):
+            assert (
+                await client.post("/api/scans", json=scan_body(settings, event, zoe), headers=headers)
+            ).is_success
+
+    async def test_an_offline_backlog_of_500_scans_syncs_at_once_and_a_flood_beyond_the_burst_gets_a_429(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings, session: AsyncSession
+    ) -> None:
+        """With the default limits."""
+        defaults = Settings.model_fields
+        settings.scan_rate_limit = defaults["scan_rate_limit"].default
+        settings.scan_burst = defaults["scan_burst"].default
+        event = await factory.event()
+        alice = await factory.attendee(event)
+        people = [await factory.attendee(event) for _ in range(50)]
+        headers = factory.attendee_headers(alice)
+
+        def queue(count: int) -> dict[str, Any]:
+            return {"items": [scan_body(settings, event, people[i % len(people)]) for i in range(count)]}
+
+        # As the phone sends its queue: in batches of 100, one after the other.
+        for _ in range(5):
+            response = await client.post("/api/scans/batch", json=queue(100), headers=headers)
+            assert response.status_code == 200
+        assert await scan_count(session) == 500
+        statuses = []
+        for _ in range(settings.scan_burst // 100):
+            response = await client.post("/api/scans/batch", json=queue(100), headers=headers)
+            statuses.append(response.status_code)
+            if response.status_code == 429:
+                assert int(response.headers["retry-after"]) >= 1
+                break
+        assert statuses[-1] == 429
+        assert await scan_count(session) == 500 + 100 * (len(statuses) - 1)
 
 
 class TestOpenApi:

@@ -58,16 +58,18 @@ class TestBatch:
         ]
         assert [r["http_status"] for r in results] == [201, 403, 422, 422, 201, 200, 422, 422]
         assert results[0]["client_id"] == items[0]["client_id"]
-        assert results[0]["card"]["badge_code"] == zoe.badge_code
+        assert results[0]["outcome"] == "created"
         assert "another event" in results[1]["detail"]
         assert results[1]["error"]["status"] == 403
         assert "note" in results[2]["detail"]
         assert results[2]["client_id"] == items[2]["client_id"]
         assert results[2]["error"]["errors"][0]["field"] == "note"
         assert "your own badge" in results[3]["detail"]
-        assert results[5]["already_met"] is True
+        assert results[5]["outcome"] == "again"
         assert results[5]["contact_id"] == results[0]["contact_id"]
-        assert results[5]["note"].startswith("Rencontrée au café\n\n[")
+        zoe_contact = await encounter_between(session, alice, zoe)
+        assert zoe_contact is not None
+        assert zoe_contact.note.startswith("Rencontrée au café\n\n[")
         assert results[6]["client_id"] is None
         assert results[7]["client_id"] is None
         assert await encounter_count(session) == 2
@@ -98,8 +100,7 @@ class TestBatch:
         assert [{k: r[k] for k in stable} for r in retry.json()["results"]] == [
             {k: r[k] for k in stable} for r in first.json()["results"]
         ]
-        # The contact is shown as it is now: the first item's contact met again in the fifth.
-        assert retry.json()["results"][0]["scan_count"] == 2
+        assert [r["outcome"] for r in retry.json()["results"]] == ["duplicate"] * 5 + ["error"]
         assert await encounter_count(session) == 4
         assert await scan_count(session) == 5
         assert len(notices) == 4
@@ -153,7 +154,7 @@ class TestBatch:
             json={"items": [scan_body(settings, event, alice)]},
             headers=factory.attendee_headers(zoe),
         )
-        assert back.json()["results"][0]["mutual"] is True
+        assert back.json()["results"][0]["outcome"] == "mutual"
         first = await encounter_between(session, alice, zoe)
         assert first is not None
         assert first.mutual is True
@@ -184,13 +185,14 @@ class TestBatch:
         )
         results = again.json()["results"]
         assert [r["status"] for r in results] == ["updated"] * 300
-        assert [r["scan_count"] for r in results] == [2] * 300
-        assert [r["mutual"] for r in results] == [False] * 280 + [True] * 20
+        assert [r["outcome"] for r in results] == ["again"] * 300
         assert await encounter_count(session) == 320
         last = await encounter_between(session, alice, people[-1])
         assert last is not None
-        assert last.scan_count == 2
-        assert last.note == "Revu"
+        assert (last.scan_count, last.mutual, last.note) == (2, True, "Revu")
+        first_met = await encounter_between(session, alice, people[0])
+        assert first_met is not None
+        assert (first_met.scan_count, first_met.mutual) == (2, False)
 
     async def test_every_field_is_stored_as_sent(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings, session: AsyncSession

@@ -270,10 +270,24 @@ def _cells(row: list[str], columns: dict[str, int]) -> dict[str, str]:
     return {"name": name, **values}
 
 
+def _refuse_nul(text: str) -> None:
+    """A NUL character cannot be stored: the file is refused at its first, rather than
+    imported with the character silently dropped from a name or an e-mail address."""
+    at = text.find("\x00")
+    if at >= 0:
+        line = text.count("\n", 0, at) + 1
+        raise CsvRejected(
+            f"Line {line} holds a NUL character, which cannot be stored; remove it, then export again.",
+            ImportFileCode.nul_character,
+            line=line,
+        )
+
+
 def parse_attendees(data: bytes, *, max_rows: int, mapping: dict[str, str] | None = None) -> ParseResult:
     text = _decode(data)
     if not text.strip():
         raise CsvRejected("The file is empty.", ImportFileCode.file_empty)
+    _refuse_nul(text)
     first_line = text.split("\n", 1)[0]
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
     try:

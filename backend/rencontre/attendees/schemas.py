@@ -128,6 +128,7 @@ class ImportFileCode(StrEnum):
     file_empty = "file_empty"
     no_rows = "no_rows"
     line_unreadable = "line_unreadable"
+    nul_character = "nul_character"
     too_many_rows = "too_many_rows"
     email_column_missing = "email_column_missing"
     name_column_missing = "name_column_missing"

@@ -86,24 +86,37 @@ router = APIRouter(
     openapi_extra=BEARER_SECURITY,
 )
 async def record_scan(body: ScanIn, request: Request, caller: CurrentCaller) -> Response:
-    await limit(request, "scan", _settings(request).scan_rate_limit, key=str(caller.subject))
+    settings = _settings(request)
+    await limit(request, "scan", settings.scan_rate_limit, key=str(caller.subject), burst=settings.scan_burst)
     [outcome] = await _writer(request).record([ScanRequest(caller, body)])
     if isinstance(outcome, AppError):
         raise outcome
-    return _json(outcome.out, status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)
+    return _json(outcome.out(), status.HTTP_201_CREATED if outcome.created else status.HTTP_200_OK)
 
 
 @router.post(
     "/batch",
     response_model=ScanBatchOut,
     summary="Record queued scans, each answered on its own",
+    description=(
+        "Each item counts as one scan against the scan rate limit. Each is answered with the"
+        " contact's id and version and what became of it (`outcome`), not the note or card."
+    ),
     responses=responses(PayloadTooLarge, Unprocessable),
     openapi_extra=BEARER_SECURITY,
 )
 async def record_batch(body: ScanBatchIn, request: Request, caller: CurrentCaller) -> Response:
     settings = _settings(request)
-    await limit(request, "scan", settings.scan_rate_limit, key=str(caller.subject))
     service.check_batch_size(settings, body.items)
+    # Each scan counts, whether sent alone or queued: a batch is no way around the limit.
+    await limit(
+        request,
+        "scan",
+        settings.scan_rate_limit,
+        key=str(caller.subject),
+        cost=len(body.items),
+        burst=settings.scan_burst,
+    )
     parsed = service.parse_batch(caller, body.items)
     requests = [item for item in parsed if isinstance(item, ScanRequest)]
     if not requests:

@@ -77,14 +77,29 @@ class ScanIn(BaseModel):
     )
 
 
+ScanOutcome = Literal["created", "mutual", "again", "duplicate"]
+OUTCOME_DESCRIPTION = (
+    "`created`: a new contact; `mutual`: a new contact, and the person had scanned you already;"
+    " `again`: you had met, the contact was updated; `duplicate`: this scan (its client_id) was"
+    " recorded already, nothing changed."
+)
+NOTE_FULL_DESCRIPTION = (
+    "True when the scan was recorded without its note: the contact's note would have passed its"
+    " total length. Edit the contact's note to make room."
+)
+
+
 class ScanOut(BaseModel):
     """The scanner's view of the contact a scan made or updated: their own note, tags and rating only."""
 
     client_id: uuid.UUID
     status: Literal["created", "updated"]
+    outcome: ScanOutcome = Field(description=OUTCOME_DESCRIPTION)
     contact_id: uuid.UUID
+    version: str = Field(description="The contact's version (its ETag, for an edit's If-Match).")
     already_met: bool = Field(description="True when this person was already among your contacts.")
     mutual: bool = Field(description="True when the person has scanned you too.")
+    note_full: bool = Field(description=NOTE_FULL_DESCRIPTION)
     scan_count: int
     met_at: datetime
     last_scanned_at: datetime
@@ -114,25 +129,20 @@ class ScanBatchIn(BaseModel):
 
 
 class ScanBatchItem(BaseModel):
-    """One item's answer, in the order sent: a :class:`ScanOut` on success, a problem otherwise."""
+    """One item's answer, in the order sent. Only what the phone lacks: the contact's id,
+    version and what became of the scan; not the note or the card, which it has already
+    (an answer the size of the batch, however often one person was scanned)."""
 
     index: int
     client_id: uuid.UUID | None
     status: Literal["created", "updated", "error"]
+    outcome: ScanOutcome | Literal["error"] = Field(description=OUTCOME_DESCRIPTION)
     http_status: int = Field(description="What POST /api/scans would have answered for this item alone.")
     detail: str | None = None
     error: Problem | None = None
     contact_id: uuid.UUID | None = None
-    already_met: bool | None = None
-    mutual: bool | None = None
-    scan_count: int | None = None
-    met_at: datetime | None = None
-    last_scanned_at: datetime | None = None
-    note: str | None = None
-    tags: list[str] | None = None
-    rating: int | None = None
-    notes_locked: bool | None = None
-    card: PublicCard | None = None
+    version: str | None = None
+    note_full: bool | None = Field(default=None, description=NOTE_FULL_DESCRIPTION)
 
 
 class ScanBatchOut(BaseModel):

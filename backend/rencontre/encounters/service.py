@@ -40,10 +40,11 @@ from rencontre.badges import service as badge_service
 from rencontre.badges.repository import Holder, Person
 from rencontre.badges.token import BadgeRef
 from rencontre.config import Settings
+from rencontre.contacts.versions import contact_version
 from rencontre.db import after_commit
 from rencontre.encounters import repository
 from rencontre.encounters.repository import Scanner
-from rencontre.encounters.schemas import MAX_TAGS, ScanBatchItem, ScanIn, ScanOut
+from rencontre.encounters.schemas import MAX_TAGS, ScanBatchItem, ScanIn, ScanOut, ScanOutcome
 from rencontre.errors import (
     AppError,
     Conflict,
@@ -58,6 +59,7 @@ from rencontre.kit.time import utcnow
 from rencontre.models import FollowUpState
 from rencontre.passkeys.lock import is_locked
 from rencontre.profile.cards import CardSource
+from rencontre.profile.schemas import PublicCard
 
 logger = logging.getLogger(__name__)
 
@@ -88,15 +90,65 @@ class BusyRetry(ServiceUnavailable):
         super().__init__("Too many simultaneous scans of the same person; please retry.", retry_after=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Recorded:
-    """A scan's answer, and whether this request created the contact."""
+    """A recorded scan: the contact as this scan left it (``row``, a shallow copy), and how.
 
-    out: ScanOut
+    The answers are built from it on demand: a batch's items need neither the card nor the note.
+    The card is made in the group's transaction (it reads the person), for a single scan only.
+    """
+
+    client_id: uuid.UUID
+    row: dict[str, Any]
+    card: PublicCard | None
+    created: bool
+    outcome: ScanOutcome
+    note_full: bool
+    # Notes locked by a passkey this session has not presented are write-only: the answer
+    # carries what this scan sent (``sent``), never what was there before.
+    sent: ScanIn
+    locked: bool
 
     @property
-    def created(self) -> bool:
-        return self.out.status == "created"
+    def version(self) -> str:
+        return contact_version(self.row["id"], self.row["updated_at"], self.row["scan_count"])
+
+    def out(self) -> ScanOut:
+        assert self.card is not None, "recorded with_card"
+        row = self.row
+        return ScanOut(
+            client_id=self.client_id,
+            status="created" if self.created else "updated",
+            outcome=self.outcome,
+            contact_id=row["id"],
+            version=self.version,
+            already_met=not self.created,
+            mutual=row["mutual"],
+            note_full=self.note_full,
+            scan_count=row["scan_count"],
+            met_at=row["met_at"],
+            last_scanned_at=row["last_scanned_at"],
+            note=self.sent.note if self.locked else row["note"],
+            tags=list(self.sent.tags[:MAX_TAGS] if self.locked else row["tags"] or ()),
+            rating=self.sent.rating if self.locked else row["rating"],
+            notes_locked=self.locked,
+            card=self.card,
+        )
+
+    def item(self, index: int) -> ScanBatchItem:
+        # Built from values made here: checked once, by construction.
+        return ScanBatchItem.model_construct(
+            index=index,
+            client_id=self.client_id,
+            status="created" if self.created else "updated",
+            outcome=self.outcome,
+            http_status=201 if self.created else 200,
+            detail=None,
+            error=None,
+            contact_id=self.row["id"],
+            version=self.version,
+            note_full=self.note_full,
+        )
 
 
 @dataclass(frozen=True)
@@ -109,6 +161,8 @@ class ScanRequest:
 
     caller: TokenClaims
     scan: ScanIn
+    # A batch's answers carry no card: the phone has it, and a card costs a few reads.
+    with_card: bool = True
 
     @property
     def event_id(self) -> uuid.UUID:
@@ -129,7 +183,7 @@ def parse_batch(caller: TokenClaims, items: Sequence[Any]) -> list[ScanRequest |
     parsed: list[ScanRequest | AppError] = []
     for raw in items:
         try:
-            parsed.append(ScanRequest(caller, ScanIn.model_validate(raw)))
+            parsed.append(ScanRequest(caller, ScanIn.model_validate(raw), with_card=False))
         except ValidationError as exc:
             parsed.append(_invalid(exc))
     return parsed
@@ -153,11 +207,7 @@ def batch_results(
             client_id = item.scan.client_id if isinstance(item, ScanRequest) else _client_id_of(raw)
             results.append(_failure(index, client_id, outcome))
         else:
-            status = 201 if outcome.created else 200
-            # The answer's fields as they are (``dict`` of a model is shallow): built and checked once.
-            results.append(
-                ScanBatchItem.model_construct(index=index, http_status=status, **dict(outcome.out))
-            )
+            results.append(outcome.item(index))
     return results
 
 
@@ -246,8 +296,16 @@ async def record_scans(
                 continue
             contact = by_id[done["encounter_id"]]
             assert contact.person is not None
+            # Whether its note was kept is not stored: it was if the contact's note holds it.
+            kept = not scan.note or scan.note in contact.row["note"]
             outcomes[i] = _recorded(
-                scan, contact, contact.person, scanner, requests[i].caller, created=done["created"]
+                requests[i],
+                contact,
+                contact.person,
+                scanner,
+                created=done["created"],
+                outcome="duplicate",
+                note_full=not kept,
             )
             continue
         holder = holders[i]
@@ -259,6 +317,7 @@ async def record_scans(
             outcomes[i] = SelfScan()
             continue
         known = contacts.get((scanner.id, scanned.id))
+        outcome: ScanOutcome
         if known is None:
             other_side = contacts.get((scanned.id, scanner.id))
             if other_side is not None:
@@ -269,13 +328,20 @@ async def record_scans(
                 person=scanned,
                 new=True,
             )
+            note_full = len(scan.note) > settings.max_note_chars
+            if note_full:
+                contact.row["note"] = ""
             contacts[(scanner.id, scanned.id)] = by_id[contact.row["id"]] = contact
             fresh.append((contact, scanned.event_id))
+            outcome = "mutual" if other_side is not None else "created"
         else:
             contact = known
             contact.person = scanned
             contact.dirty = not contact.new
-            _meet_again(contact.row, scan, now, holder.event_timezone)
+            note_full = not _meet_again(
+                contact.row, scan, now, holder.event_timezone, settings.max_note_chars
+            )
+            outcome = "again"
         created = contact.new and contact.row["scan_count"] == 1
         scans[key] = {
             "scanner_id": scanner.id,
@@ -285,7 +351,9 @@ async def record_scans(
             "created": created,
             "received_at": now,
         }
-        outcomes[i] = _recorded(scan, contact, scanned, scanner, requests[i].caller, created=created)
+        outcomes[i] = _recorded(
+            requests[i], contact, scanned, scanner, created=created, outcome=outcome, note_full=note_full
+        )
 
     # Writes: feed numbers for the new contacts, then the contacts, then the scans that refer to them.
     notices = await _number(session, fresh)
@@ -343,14 +411,23 @@ def _first_meeting(
     }
 
 
-def _meet_again(contact: dict[str, Any], scan: ScanIn, now: datetime, timezone: str) -> None:
-    """A repeat meeting adds to the contact: the note is appended, tags merged, nothing overwritten."""
+def _meet_again(contact: dict[str, Any], scan: ScanIn, now: datetime, timezone: str, max_note: int) -> bool:
+    """A repeat meeting adds to the contact: the note is appended, tags merged, nothing overwritten.
+
+    A note that would pass ``max_note`` characters is left as it is, whole: the new note is
+    not written at all rather than cut (a cut note reads as a finished one), and the answer
+    says so. Returns whether the scan's note was kept.
+    """
+    kept = True
     if scan.note:
         if contact["note"]:
             stamp = now.astimezone(ZoneInfo(timezone)).strftime("%Y-%m-%d %H:%M")
-            contact["note"] = f"{contact['note']}\n\n[{stamp}] {scan.note}"
+            note = f"{contact['note']}\n\n[{stamp}] {scan.note}"
         else:
-            contact["note"] = scan.note
+            note = scan.note
+        kept = len(note) <= max_note
+        if kept:
+            contact["note"] = note
     if scan.tags:
         tags = list(contact["tags"] or ())
         known = {tag.casefold() for tag in tags}
@@ -361,41 +438,24 @@ def _meet_again(contact: dict[str, Any], scan: ScanIn, now: datetime, timezone: 
     contact["scan_count"] += 1
     contact["last_scanned_at"] = now
     contact["updated_at"] = now
+    return kept
 
 
 def _recorded(
-    scan: ScanIn,
+    request: ScanRequest,
     contact: _Contact,
     person: CardSource,
     scanner: Scanner,
-    caller: TokenClaims,
     *,
     created: bool,
+    outcome: ScanOutcome,
+    note_full: bool,
 ) -> Recorded:
-    row = contact.row
-    # Locked notes are write-only: the answer carries what this scan sent, never what was there.
-    locked = is_locked(has_passkey=scanner.has_passkey, presented=caller.passkey)
-    note, tags, rating = (
-        (scan.note, list(scan.tags[:MAX_TAGS]), scan.rating)
-        if locked
-        else (row["note"], list(row["tags"] or ()), row["rating"])
-    )
+    # A copy: later scans of the group change the contact, this answer is as this scan left it.
+    card = badge_service.card_for(person, scanner) if request.with_card else None
+    locked = is_locked(has_passkey=scanner.has_passkey, presented=request.caller.passkey)
     return Recorded(
-        ScanOut(
-            client_id=scan.client_id,
-            status="created" if created else "updated",
-            contact_id=row["id"],
-            already_met=not created,
-            mutual=row["mutual"],
-            scan_count=row["scan_count"],
-            met_at=row["met_at"],
-            last_scanned_at=row["last_scanned_at"],
-            note=note,
-            tags=tags,
-            rating=rating,
-            notes_locked=locked,
-            card=badge_service.card_for(person, scanner),
-        )
+        request.scan.client_id, dict(contact.row), card, created, outcome, note_full, request.scan, locked
     )
 
 
@@ -447,6 +507,7 @@ def _failure(index: int, client_id: uuid.UUID | None, exc: AppError) -> ScanBatc
         index=index,
         client_id=client_id,
         status="error",
+        outcome="error",
         http_status=exc.status_code,
         detail=exc.detail,
         error=Problem(

@@ -56,7 +56,9 @@ class FeedLimits:
     send_stall_seconds: float = 30.0
     resyncs_per_minute: int = 3
     feeds_per_organiser: int = 20
-    auth_timeout_seconds: float = 10.0
+    auth_timeout_seconds: float = 5.0
+    # Sockets accepted but not yet signed in, per process: each costs a task and a buffer.
+    unauthenticated_sockets: int = 200
     messages_per_second: float = 5.0
     message_burst: int = 20
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
+from typing import Any
 
 from fastapi import APIRouter, Request, WebSocket, status
 
@@ -48,8 +49,18 @@ async def live_feed(websocket: WebSocket, event_id: uuid.UUID) -> None:
         # Before accepting: the browser sees the handshake refused (HTTP 403).
         await websocket.close(code=FeedClose.FORBIDDEN, reason="Origin not allowed.")
         return
-    await websocket.accept()
     hub = get_hub(app)
+    waiting = _waiting(app)
+    await websocket.accept()
+    if waiting.count >= hub.limits.unauthenticated_sockets:
+        # Accepted only to say why: a refused handshake reaches the page as a bare 1006.
+        await close_socket(
+            websocket,
+            FeedClose.TRY_AGAIN_LATER,
+            "Too many connections are signing in; reconnect in a moment.",
+        )
+        return
+    waiting.count += 1
     try:
         hello = await _hello(websocket, hub.limits.auth_timeout_seconds)
         async with session_scope(app.state.session_factory) as session:
@@ -63,7 +74,23 @@ async def live_feed(websocket: WebSocket, event_id: uuid.UUID) -> None:
         logger.warning("live feed: could not open a dashboard of event %s", event_id, exc_info=True)
         await close_socket(websocket, FeedClose.TRY_AGAIN_LATER, "The live feed is unavailable; reconnect.")
         return
+    finally:
+        waiting.count -= 1
     await hub.serve(websocket, event_id=event_id, organiser_id=organiser_id, last_seq=hello.last_seq)
+
+
+class _Waiting:
+    """Sockets of this app accepted and not yet signed in (one event loop: a plain count)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+def _waiting(app: Any) -> _Waiting:
+    waiting: _Waiting | None = getattr(app.state, "feed_waiting", None)
+    if waiting is None:
+        waiting = app.state.feed_waiting = _Waiting()
+    return waiting
 
 
 class _ClientLeft(Exception):

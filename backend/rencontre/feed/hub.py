@@ -422,6 +422,8 @@ def get_hub(app: FastAPI) -> FeedHub:
             lists_refresh_seconds=settings.feed_lists_refresh_seconds,
             list_step=settings.feed_lists_min_connections,
             feeds_per_organiser=settings.feed_dashboards_per_organiser,
+            auth_timeout_seconds=settings.feed_auth_timeout_seconds,
+            unauthenticated_sockets=settings.feed_unauthenticated_sockets,
         )
         hub = FeedHub(state.broker, state.session_factory, limits)
         state.feed_hub = hub

@@ -18,7 +18,7 @@ import time
 from functools import lru_cache
 
 from fastapi import Request
-from limits import RateLimitItem, parse
+from limits import RateLimitItem, RateLimitItemPerSecond, parse
 from limits.aio.storage import MemoryStorage
 from limits.aio.strategies import SlidingWindowCounterRateLimiter
 
@@ -52,17 +52,32 @@ def address_key(host: str) -> str:
     return str(address)
 
 
+@lru_cache(maxsize=64)
+def _with_burst(text: str, burst: int) -> RateLimitItem:
+    """``rate`` on average, but ``burst`` at once: ``burst`` hits in the time ``rate`` takes to
+    allow that many (120/minute with a burst of 600 is 600 per 5 minutes)."""
+    rate = _rate(text)
+    if burst <= rate.amount:
+        return rate
+    return RateLimitItemPerSecond(burst, math.ceil(burst * rate.get_expiry() / rate.amount))
+
+
 async def limit(
     request: Request,
     scope: str,
     rate: str,
     *,
     key: str | None = None,
+    cost: int = 1,
+    burst: int = 0,
     refusal: type[TooManyRequests] = TooManyRequests,
     detail: str = "Too many requests; try again in {retry_after} s.",
 ) -> None:
-    """Count one hit for ``key`` (default: the client address) or raise ``refusal`` (429)."""
-    await consume(scope, rate, key or client_address(request), refusal=refusal, detail=detail)
+    """Count ``cost`` hits for ``key`` (default: the client address) or raise ``refusal`` (429,
+    counting none)."""
+    await consume(
+        scope, rate, key or client_address(request), cost=cost, burst=burst, refusal=refusal, detail=detail
+    )
 
 
 async def consume(
@@ -70,13 +85,18 @@ async def consume(
     rate: str,
     key: str,
     *,
+    cost: int = 1,
+    burst: int = 0,
     refusal: type[TooManyRequests] = TooManyRequests,
     detail: str = "Too many requests; try again in {retry_after} s.",
 ) -> None:
-    """Count one hit for ``key`` in ``scope`` or raise ``refusal``, whose detail names the wait."""
-    if await _limiter.hit(_rate(rate), scope, key):
+    """Count ``cost`` hits for ``key`` in ``scope`` or raise ``refusal``, whose detail names the wait."""
+    item = _with_burst(rate, burst) if burst else _rate(rate)
+    # A request dearer than the whole budget could never pass: it takes the whole budget instead.
+    if await _limiter.hit(item, scope, key, cost=max(1, min(cost, item.amount))):
         return
-    retry_after = await seconds_until_free(scope, rate, key)
+    stats = await _limiter.get_window_stats(item, scope, key)
+    retry_after = max(1, math.ceil(stats.reset_time - time.time()))
     raise refusal(detail.format(retry_after=retry_after), retry_after=retry_after)
 
 

@@ -30,7 +30,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Record queued scans, each answered on its own */
+        /**
+         * Record queued scans, each answered on its own
+         * @description Each item counts as one scan against the scan rate limit. Each is answered with the contact's id and version and what became of it (`outcome`), not the note or card.
+         */
         post: operations["record_batch_api_scans_batch_post"];
         delete?: never;
         options?: never;
@@ -1899,7 +1902,9 @@ export type components = {
         };
         /**
          * ScanBatchItem
-         * @description One item's answer, in the order sent: a :class:`ScanOut` on success, a problem otherwise.
+         * @description One item's answer, in the order sent. Only what the phone lacks: the contact's id,
+         *     version and what became of the scan; not the note or the card, which it has already
+         *     (an answer the size of the batch, however often one person was scanned).
          */
         ScanBatchItem: {
             /** Index */
@@ -1912,6 +1917,11 @@ export type components = {
              */
             status: "created" | "updated" | "error";
             /**
+             * Outcome
+             * @description `created`: a new contact; `mutual`: a new contact, and the person had scanned you already; `again`: you had met, the contact was updated; `duplicate`: this scan (its client_id) was recorded already, nothing changed.
+             */
+            outcome: ("created" | "mutual" | "again" | "duplicate") | "error";
+            /**
              * Http Status
              * @description What POST /api/scans would have answered for this item alone.
              */
@@ -1921,25 +1931,13 @@ export type components = {
             error?: components["schemas"]["Problem"] | null;
             /** Contact Id */
             contact_id?: string | null;
-            /** Already Met */
-            already_met?: boolean | null;
-            /** Mutual */
-            mutual?: boolean | null;
-            /** Scan Count */
-            scan_count?: number | null;
-            /** Met At */
-            met_at?: string | null;
-            /** Last Scanned At */
-            last_scanned_at?: string | null;
-            /** Note */
-            note?: string | null;
-            /** Tags */
-            tags?: string[] | null;
-            /** Rating */
-            rating?: number | null;
-            /** Notes Locked */
-            notes_locked?: boolean | null;
-            card?: components["schemas"]["PublicCard"] | null;
+            /** Version */
+            version?: string | null;
+            /**
+             * Note Full
+             * @description True when the scan was recorded without its note: the contact's note would have passed its total length. Edit the contact's note to make room.
+             */
+            note_full?: boolean | null;
         };
         /** ScanBatchOut */
         ScanBatchOut: {
@@ -1997,10 +1995,21 @@ export type components = {
              */
             status: "created" | "updated";
             /**
+             * Outcome
+             * @description `created`: a new contact; `mutual`: a new contact, and the person had scanned you already; `again`: you had met, the contact was updated; `duplicate`: this scan (its client_id) was recorded already, nothing changed.
+             * @enum {string}
+             */
+            outcome: "created" | "mutual" | "again" | "duplicate";
+            /**
              * Contact Id
              * Format: uuid
              */
             contact_id: string;
+            /**
+             * Version
+             * @description The contact's version (its ETag, for an edit's If-Match).
+             */
+            version: string;
             /**
              * Already Met
              * @description True when this person was already among your contacts.
@@ -2011,6 +2020,11 @@ export type components = {
              * @description True when the person has scanned you too.
              */
             mutual: boolean;
+            /**
+             * Note Full
+             * @description True when the scan was recorded without its note: the contact's note would have passed its total length. Edit the contact's note to make room.
+             */
+            note_full: boolean;
             /** Scan Count */
             scan_count: number;
             /**
@@ -3610,7 +3624,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unprocessable content. A refused file has a `code` (`file_encoding`, `file_empty`, `no_rows`, `line_unreadable`, `too_many_rows`, `email_column_missing`, `name_column_missing`, `mapping_unknown_field`, `mapping_column_missing`, `rows_invalid`) and `params` (`max_rows`, `line`, `field`, `allowed`, `column` or `count`, as the code needs) beside the English `detail`. With `rows_invalid`, `errors` lists the bad rows, each shaped as an ImportRowError. A request without a file is the usual validation problem, without `code` */
+            /** @description Unprocessable content. A refused file has a `code` (`file_encoding`, `file_empty`, `no_rows`, `line_unreadable`, `nul_character`, `too_many_rows`, `email_column_missing`, `name_column_missing`, `mapping_unknown_field`, `mapping_column_missing`, `rows_invalid`) and `params` (`max_rows`, `line`, `field`, `allowed`, `column` or `count`, as the code needs) beside the English `detail`. With `rows_invalid`, `errors` lists the bad rows, each shaped as an ImportRowError. A request without a file is the usual validation problem, without `code` */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -58,10 +58,15 @@ export type PublicCard = Partial<Schemas["PublicCard"]> & { name: string };
 export type ScanRequest = Pick<Schemas["ScanIn"], "client_id" | "qr"> &
   Partial<Omit<Schemas["ScanIn"], "client_id" | "qr">>;
 
-/** The server's word on one scan: a ScanOut (live) or a batch item (outbox). */
-export type ScanResult = Omit<ScanBatchItem, "index" | "client_id" | "http_status" | "status"> & {
-  client_id: string | null;
-  index?: number;
-  http_status?: number;
-  status: ScanBatchItem["status"];
-};
+/**
+ * The server's word on one scan: a ScanOut (live) or a batch item (outbox). A batch item
+ * carries only the contact's id and version and the outcome: the rest is the live answer's.
+ */
+export type ScanResult = Partial<Omit<ScanOut, keyof ScanBatchItem>> &
+  Omit<ScanBatchItem, "index" | "client_id" | "http_status" | "status" | "outcome"> & {
+    client_id: string | null;
+    index?: number;
+    http_status?: number;
+    status: ScanBatchItem["status"];
+    outcome?: ScanBatchItem["outcome"];
+  };

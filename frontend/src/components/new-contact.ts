@@ -17,7 +17,7 @@ import "./tag-picker";
 import "./new-contact.css";
 
 type Outcome =
-  | { kind: "sent"; already: boolean; contactId: string | null }
+  | { kind: "sent"; already: boolean; contactId: string | null; noteFull: boolean }
   | { kind: "queued" }
   | { kind: "updated" }
   | { kind: "error"; message: string };
@@ -131,7 +131,12 @@ export class NewContact extends LightElement {
       };
       const result = await submit(api, item);
       if (result.kind === "sent") {
-        this.outcome = { kind: "sent", already: wasMetBefore(result.result) || !!this.known, contactId: contactIdOf(result.result) };
+        this.outcome = {
+          kind: "sent",
+          already: wasMetBefore(result.result) || !!this.known,
+          contactId: contactIdOf(result.result),
+          noteFull: result.result.note_full === true,
+        };
         void refreshContacts();
       } else if (result.kind === "queued") {
         this.outcome = { kind: "queued" };
@@ -159,6 +164,7 @@ export class NewContact extends LightElement {
           <p class="notice success" role="status">
             ${outcome.already ? t("note.already", { name, when: "" }) + " " : ""}${t("note.saved", { name })}
           </p>
+          ${outcome.noteFull ? html`<p class="notice pending" role="status">${t("note.full", { name })}</p>` : nothing}
           ${again}
           ${outcome.contactId ? html`<a class="button secondary" href=${`/contacts/${encodeURIComponent(outcome.contactId)}`}>${t("note.open")}</a>` : nothing}
         </div>`;

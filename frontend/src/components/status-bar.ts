@@ -13,6 +13,9 @@ export class StatusBar extends LightElement {
   protected override render() {
     const { online, pending, rejected, syncing, updateReady, session } = this.store.value;
     if (!session) return nothing;
+    // Scans recorded without their note (the contact's note was full) are listed with the note.
+    const refused = rejected.filter((item) => !item.note_full);
+    const unsaved = rejected.filter((item) => item.note_full);
     return html`
       <div class="status-stack" role="status" aria-live="polite">
         ${!online ? html`<p class="status offline"><span class="dot" aria-hidden="true"></span>${t("status.offline")}</p>` : nothing}
@@ -24,10 +27,16 @@ export class StatusBar extends LightElement {
                 : nothing}
             </p>`
           : nothing}
-        ${rejected.length
+        ${refused.length || unsaved.length
           ? html`<div class="status refused">
-              <p>${plural(rejected.length, "status.rejected.one", "status.rejected.many")}</p>
-              <ul>${rejected.map((item) => html`<li><strong>${item.name || t("card.unknown")}</strong> — ${item.detail}</li>`)}</ul>
+              ${refused.length
+                ? html`<p>${plural(refused.length, "status.rejected.one", "status.rejected.many")}</p>
+                    <ul>${refused.map((item) => html`<li><strong>${item.name || t("card.unknown")}</strong> — ${item.detail}</li>`)}</ul>`
+                : nothing}
+              ${unsaved.length
+                ? html`<p>${plural(unsaved.length, "status.noteFull.one", "status.noteFull.many")}</p>
+                    <ul class="unsaved-notes">${unsaved.map((item) => html`<li><strong>${item.name || t("card.unknown")}</strong> — ${item.note}</li>`)}</ul>`
+                : nothing}
               <button type="button" class="link-button" @click=${async () => { await dismissRejected(); await refreshOutboxCounts(); }}>
                 ${t("status.rejected.dismiss")}
               </button>

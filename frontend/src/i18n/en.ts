@@ -235,6 +235,10 @@ export const en = {
   "problem.access_notice_not_found": "This notice no longer exists.",
   "problem.too_many_joins": "This join link was opened too many times in a row. Wait a minute, then try again.",
   "problem.too_many_joins_from_address": "Too many people are joining from this network right now. Wait a minute, then try again.",
+  "note.full": "Your note was not added: the note on {name} is full. Open the contact to shorten it, then add your note there.",
+  "status.noteFull.one": "1 scan was recorded without its note, because the note on that contact is full. Your note:",
+  "status.noteFull.many": "{n} scans were recorded without their notes, because the notes on those contacts are full. Your notes:",
+  "problem.unstorable_text": "Some text holds a character that cannot be saved (a NUL character, or half of an emoji). Remove it and try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;

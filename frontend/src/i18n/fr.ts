@@ -237,4 +237,8 @@ export const fr: Record<MessageKey, string> = {
   "problem.access_notice_not_found": "Cet avis n'existe plus.",
   "problem.too_many_joins": "Ce lien personnel a été ouvert trop de fois d'affilée. Patientez une minute, puis réessayez.",
   "problem.too_many_joins_from_address": "Trop de personnes rejoignent l'événement depuis ce réseau en ce moment. Patientez une minute, puis réessayez.",
+  "note.full": "Votre note n'a pas été ajoutée : la note sur {name} est pleine. Ouvrez le contact pour la raccourcir, puis ajoutez-y votre note.",
+  "status.noteFull.one": "1 scan a été enregistré sans sa note, car la note de ce contact est pleine. Votre note :",
+  "status.noteFull.many": "{n} scans ont été enregistrés sans leur note, car les notes de ces contacts sont pleines. Vos notes :",
+  "problem.unstorable_text": "Un texte contient un caractère impossible à enregistrer (caractère NUL ou moitié d'émoji). Retirez-le puis réessayez.",
 };

@@ -19,6 +19,8 @@ export interface OutboxItem extends ScanRequest {
 export interface RejectedItem extends OutboxItem {
   detail: string;
   rejected_at: string;
+  /** Recorded, but without its note: the contact's note was full. Kept to show the note. */
+  note_full?: boolean;
 }
 
 /** A contact edit not yet saved by the server (see edits.ts). */

@@ -147,6 +147,11 @@ async function settle(batch: OutboxItem[], results: ScanResult[], report: FlushR
     const outcome = verdict(result);
     if (outcome === "ack") {
       await tx.objectStore("outbox").delete(item.client_id);
+      if (result.note_full && item.note) {
+        // Recorded without its note (the contact's note is full): kept so the person still has it.
+        const unsaved: RejectedItem = { ...item, detail: "", note_full: true, rejected_at: new Date().toISOString() };
+        await tx.objectStore("rejected").put(unsaved);
+      }
       report.acknowledged.push(result);
       progressed = true;
     } else if (outcome === "refused") {

@@ -338,6 +338,10 @@ export const en = {
   "problem.too_many_sign_ins": "Too many sign-in attempts. Wait a few minutes, then try again.",
   "problem.current_password_wrong": "The current password is wrong; nothing was changed.",
   "problem.password_unchanged": "The new password is the current one; choose another.",
+
+  "problem.unstorable_text": "Some text holds a character that cannot be saved (a NUL character, or half of an emoji). Remove it and try again.",
+  "problem.nul_character": "The file holds a NUL character, which cannot be saved: remove it in your spreadsheet, then export the file again.",
+  "import.file.nul_character": "Line {line} holds a NUL character, which cannot be saved: remove it in your spreadsheet, then export the file again.",
 };
 
 export type ConsoleKey = keyof typeof en;

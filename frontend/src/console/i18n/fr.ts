@@ -340,4 +340,8 @@ export const fr: Record<ConsoleKey, string> = {
   "problem.too_many_sign_ins": "Trop de tentatives de connexion. Patientez quelques minutes, puis réessayez.",
   "problem.current_password_wrong": "Le mot de passe actuel est faux ; rien n'a été changé.",
   "problem.password_unchanged": "Le nouveau mot de passe est l'actuel ; choisissez-en un autre.",
+
+  "problem.unstorable_text": "Un texte contient un caractère impossible à enregistrer (caractère NUL ou moitié d'émoji). Retirez-le puis réessayez.",
+  "problem.nul_character": "Le fichier contient un caractère NUL, impossible à enregistrer : retirez-le dans votre tableur, puis exportez à nouveau le fichier.",
+  "import.file.nul_character": "La ligne {line} contient un caractère NUL, impossible à enregistrer : retirez-le dans votre tableur, puis exportez à nouveau le fichier.",
 };
