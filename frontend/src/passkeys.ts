@@ -48,7 +48,7 @@ export async function refreshPasskeys(): Promise<PasskeyStatus | null> {
 async function adopt(unlocked: PasskeySession): Promise<void> {
   const session = getState().session;
   if (!session) return;
-  const fresh = { ...session, access_token: unlocked.access_token };
+  const fresh = { ...session, access_token: unlocked.access_token, device_token: unlocked.device_token };
   await setValue("session", fresh);
   setState({ session: fresh });
   await Promise.allSettled([refreshPasskeys(), refreshContacts()]);

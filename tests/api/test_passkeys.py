@@ -290,6 +290,40 @@ class TestAuthentication:
         assert fresh["notes_locked"] is True
 
 
+class TestRenewal:
+    async def test_the_phone_that_presented_its_passkey_stays_unlocked_when_it_renews(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        _me, headers = await _someone(factory)
+        authenticator, _ = await register(client, settings, headers)
+        unlocked = (await unlock(client, settings, headers, authenticator)).json()
+        renewed = await client.post("/api/auth/renew", json={"token": unlocked["device_token"]})
+        assert renewed.status_code == 200, renewed.text
+        assert (await _status(client, bearer(renewed.json()["access_token"])))["notes_locked"] is False
+        again = await client.post("/api/auth/renew", json={"token": renewed.json()["device_token"]})
+        assert (await _status(client, bearer(again.json()["access_token"])))["notes_locked"] is False
+
+    async def test_a_phone_that_never_presented_it_renews_into_a_locked_session(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        me, headers = await _someone(factory)
+        await register(client, settings, headers)
+        device = auth_service.device_token(settings, me)
+        renewed = await client.post("/api/auth/renew", json={"token": device})
+        assert renewed.status_code == 200, renewed.text
+        assert (await _status(client, bearer(renewed.json()["access_token"])))["notes_locked"] is True
+
+    async def test_re_issuing_the_access_ends_the_unlocked_phone_too(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        me, headers = await _someone(factory)
+        authenticator, _ = await register(client, settings, headers)
+        unlocked = (await unlock(client, settings, headers, authenticator)).json()
+        await auth_service.revoke_attendee_access(factory.session, me)
+        renewed = await client.post("/api/auth/renew", json={"token": unlocked["device_token"]})
+        assert renewed.status_code == 401
+
+
 class TestRemoval:
     async def test_a_locked_session_cannot_remove_a_passkey(
         self, client: httpx.AsyncClient, factory: Factory, settings: Settings

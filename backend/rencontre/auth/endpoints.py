@@ -104,8 +104,8 @@ async def join(
     },
 )
 async def renew(body: DeviceRenewal, session: SessionDep, settings: SettingsDep) -> AttendeeSession:
-    attendee = await service.renew_device_session(session, settings, body.token)
-    return _attendee_session(settings, attendee)
+    attendee, device = await service.renew_device_session(session, settings, body.token)
+    return _attendee_session(settings, attendee, passkey=device.passkey)
 
 
 @router.post(
@@ -118,10 +118,10 @@ async def device(attendee: CurrentAttendee, settings: SettingsDep) -> AttendeeSe
     return _attendee_session(settings, attendee)
 
 
-def _attendee_session(settings: Settings, attendee: Attendee) -> AttendeeSession:
+def _attendee_session(settings: Settings, attendee: Attendee, *, passkey: bool = False) -> AttendeeSession:
     return AttendeeSession(
-        access_token=service.attendee_token(settings, attendee),
-        device_token=service.device_token(settings, attendee),
+        access_token=service.attendee_token(settings, attendee, passkey=passkey),
+        device_token=service.device_token(settings, attendee, passkey=passkey),
         attendee_id=attendee.id,
         event_id=attendee.event_id,
     )

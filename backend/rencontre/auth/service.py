@@ -116,7 +116,9 @@ def invite_token(settings: Settings, attendee: Attendee) -> str:
     )
 
 
-def device_token(settings: Settings, attendee: Attendee) -> str:
+def device_token(settings: Settings, attendee: Attendee, *, passkey: bool = False) -> str:
+    """What the phone that joined keeps to renew its session; ``passkey`` when a passkey was
+    presented on this phone, so that its renewed sessions stay unlocked (a re-issue ends it)."""
     return issue(
         settings.jwt_keyring(),
         type=TokenType.device,
@@ -125,6 +127,7 @@ def device_token(settings: Settings, attendee: Attendee) -> str:
         version=attendee.access_version,
         event_id=attendee.event_id,
         lifetime=timedelta(days=settings.device_token_days),
+        passkey=passkey,
     )
 
 
@@ -208,7 +211,9 @@ async def join_with_invite(
     return attendee, event
 
 
-async def renew_device_session(session: AsyncSession, settings: Settings, token: str) -> Attendee:
+async def renew_device_session(
+    session: AsyncSession, settings: Settings, token: str
+) -> tuple[Attendee, TokenClaims]:
     """The phone that joined asks for a fresh session; re-issued access ends this too."""
     try:
         claims = verify(settings.jwt_keyring(), token, expected=TokenType.device)
@@ -225,7 +230,7 @@ async def renew_device_session(session: AsyncSession, settings: Settings, token:
     attendee = check_attendee(attendee, claims, what="sign-in on this phone")
     attendee.last_seen_at = utcnow()
     await session.flush()
-    return attendee
+    return attendee, claims
 
 
 async def load_organiser(session: AsyncSession, claims: TokenClaims) -> Organiser:

@@ -61,7 +61,9 @@ class AuthenticationIn(BaseModel):
 
 
 class PasskeySession(BaseModel):
-    """A fresh access token for this session, marked as having presented a passkey."""
+    """A fresh access token for this session, marked as having presented a passkey, and a
+    device token whose renewals keep that mark (on this phone only)."""
 
     access_token: str
+    device_token: str
     passkey: PasskeyOut

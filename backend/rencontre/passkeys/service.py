@@ -214,6 +214,7 @@ async def register(
     # Creating it took the same user verification as presenting it: this session is unlocked.
     return PasskeySession(
         access_token=auth_service.attendee_token(settings, attendee, passkey=True),
+        device_token=auth_service.device_token(settings, attendee, passkey=True),
         passkey=PasskeyOut.model_validate(passkey),
     )
 
@@ -248,6 +249,7 @@ async def authenticate(
     await session.flush()
     return PasskeySession(
         access_token=auth_service.attendee_token(settings, attendee, passkey=True),
+        device_token=auth_service.device_token(settings, attendee, passkey=True),
         passkey=PasskeyOut.model_validate(passkey),
     )
 

@@ -1700,11 +1700,14 @@ export type components = {
         };
         /**
          * PasskeySession
-         * @description A fresh access token for this session, marked as having presented a passkey.
+         * @description A fresh access token for this session, marked as having presented a passkey, and a
+         *     device token whose renewals keep that mark (on this phone only).
          */
         PasskeySession: {
             /** Access Token */
             access_token: string;
+            /** Device Token */
+            device_token: string;
             passkey: components["schemas"]["PasskeyOut"];
         };
         /**
