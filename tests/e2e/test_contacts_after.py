@@ -23,7 +23,7 @@ class TestContactsAfterTheEvent:
     def test_a_contact_is_edited_and_marked_followed_up(self, tour: Tour, backend: Backend) -> None:
         contact_id = tour.contact_ids["James O'Connor"]
         page = on_main_page(f"/contacts/{contact_id}", "page-contact .person-name")(tour)
-        note = page.get_by_label("Note privée")
+        note = page.get_by_label("Note privée", exact=True)
         note.fill("Deck envoyé ✅ — rappeler en janvier")
         page.get_by_role("button", name="Enregistrer").click()
         expect(page.get_by_role("status").filter(has_text="Modifications enregistrées")).to_be_visible()
@@ -44,7 +44,7 @@ class TestContactsAfterTheEvent:
         path = f"/api/contacts/{contact_id}"
         page = on_main_page(f"/contacts/{contact_id}", "page-contact .person-name")(tour)
         opened = backend.http.get(path, headers=backend.auth(tour.token)).json()
-        note = page.get_by_label("Note privée")
+        note = page.get_by_label("Note privée", exact=True)
         expect(note).to_have_value(opened["note"])
 
         # Zoé meets James again (her other phone): the scan appends to the note.
@@ -135,7 +135,7 @@ def expect_kept_on_the_phone(page: Any) -> None:
 
 def save_note_offline(page: Any, draft: str) -> None:
     """Save the note with the network cut, then go back to the list."""
-    page.get_by_label("Note privée").fill(draft)
+    page.get_by_label("Note privée", exact=True).fill(draft)
     page.get_by_role("button", name="Enregistrer").click()
     expect_kept_on_the_phone(page)
     page.get_by_role("link", name="Tous les contacts").click()
@@ -210,7 +210,7 @@ class TestContactEditsWithoutNetwork:
 
         row.click()
         expect(page.locator(".current-note mark")).to_contain_text("Vu au dîner")
-        expect(page.get_by_label("Note privée")).to_have_value(draft)
+        expect(page.get_by_label("Note privée", exact=True)).to_have_value(draft)
         page.get_by_role("button", name="Ajouter la nouvelle note à mon texte et enregistrer").click()
         expect(page.get_by_role("status").filter(has_text="Modifications enregistrées")).to_be_visible()
         saved = stored(tour, backend, opened.path)

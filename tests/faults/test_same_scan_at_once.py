@@ -62,14 +62,15 @@ class TestSameClientIdAtOnce:
             assert [answer["http"] for answer in answers if answer["http"] >= 500] == [], answers
             assert [answer["code"] for answer in answers] == [201] * SENDERS, answers
             assert len({answer["contact_id"] for answer in answers}) == 1
-            assert {answer["note"] for answer in answers} == {item["note"]}
-            assert {answer["scan_count"] for answer in answers} == {1}
+            # Every sender is answered with the contact as that one scan left it: one version.
+            # (A batch answer carries no note: the phone has it; the database is read below.)
+            assert len({answer["version"] for answer in answers}) == 1
             sent[name] = item
         # A second scan of someone already met, sent ten times: still counted once.
         again = scan_item(others[0].badge, note="and again")
         answers = _answers(live, phone, ["single", "batch"] * (SENDERS // 2), again)
         assert [answer["code"] for answer in answers] == [200] * SENDERS, answers
-        assert {answer["scan_count"] for answer in answers} == {2}
+        assert len({answer["version"] for answer in answers}) == 1
 
         async def stored(session: AsyncSession) -> tuple[list[tuple[uuid.UUID, int, str]], int]:
             rows = await session.execute(
