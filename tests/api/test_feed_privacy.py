@@ -192,6 +192,34 @@ class TestNamesOnlyAfterTheyWereTurnedOn:
             assert resumed["shows_names"] is True
             assert resumed["connections"] == []
 
+    async def test_a_room_built_after_the_switch_names_what_came_after_it_and_nothing_before(
+        self, settings: Settings
+    ) -> None:
+        async with scene_of(settings, limits=LIMITS) as scene:
+            await scene.meet([(0, 1)])
+            response = await scene.http.patch(
+                f"/api/events/{scene.event.id}", json={"feed_shows_names": True}, headers=scene.headers
+            )
+            assert response.status_code == 200, response.text
+            await scene.meet([(2, 3)])
+            _socket, resumed = await scene.dashboard(last_seq=0)
+            assert [(c["seq"], c["names"]) for c in resumed["connections"]] == [
+                (2, ["Person 02", "Person 03"])
+            ]
+
+    async def test_turning_names_on_twice_keeps_the_first_mark(self, settings: Settings) -> None:
+        async with scene_of(settings, limits=LIMITS) as scene:
+            on = {"feed_shows_names": True}
+            assert (
+                await scene.http.patch(f"/api/events/{scene.event.id}", json=on, headers=scene.headers)
+            ).is_success
+            await scene.meet([(0, 1)])
+            assert (
+                await scene.http.patch(f"/api/events/{scene.event.id}", json=on, headers=scene.headers)
+            ).is_success
+            _socket, resumed = await scene.dashboard(last_seq=0)
+            assert [c["seq"] for c in resumed["connections"]] == [1]
+
     async def test_turning_names_off_again_names_nothing(self, settings: Settings) -> None:
         async with scene_of(settings, shows_names=True, limits=LIMITS) as scene:
             socket, snapshot = await scene.dashboard()

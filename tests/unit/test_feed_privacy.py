@@ -134,17 +134,16 @@ class TestPerPersonCounts:
 class TestNamesOnlyAfterTheyWereTurnedOn:
     ORGANISER = uuid.uuid4()
 
-    def _head(self, seq: int, shows: bool) -> Head:
-        return Head(feed_seq=seq, shows_names=shows, organiser_id=self.ORGANISER)
+    def _head(self, seq: int, shows: bool, names_from: int | None = None) -> Head:
+        return Head(feed_seq=seq, shows_names=shows, organiser_id=self.ORGANISER, names_from_seq=names_from)
 
-    def test_the_mark_is_where_the_feed_stood_when_names_were_seen_on(self) -> None:
-        assert service.names_after(self._head(7, False), None, showed_names=False) is None
-        assert service.names_after(self._head(7, True), None, showed_names=False) == 7
-        # While names stay on, the mark stays.
-        assert service.names_after(self._head(12, True), 7, showed_names=True) == 7
-        # Off, then on again: only what follows the second switch.
-        assert service.names_after(self._head(15, False), 7, showed_names=True) is None
-        assert service.names_after(self._head(20, True), None, showed_names=False) == 20
+    def test_the_mark_is_where_the_feed_stood_when_names_were_turned_on(self) -> None:
+        assert service.names_after(self._head(7, False, None)) is None
+        assert service.names_after(self._head(12, True, 7)) == 7
+        # Turned off, nothing is named whatever the mark said.
+        assert service.names_after(self._head(15, False, 7)) is None
+        # An event created with names on shows them from its first connection.
+        assert service.names_after(self._head(20, True, 0)) == 0
 
     def test_a_delta_names_only_the_connections_after_the_mark(self) -> None:
         room = _room_after([(0, 1), (2, 3), (4, 5), (6, 7)], step=1)

@@ -43,6 +43,8 @@ async def create_event(session: AsyncSession, organiser: Organiser, data: EventC
         badge_code=await _free_badge_code(session),
         **data.model_dump(),
     )
+    if event.feed_shows_names:
+        event.feed_names_from_seq = 0
     session.add(event)
     await session.flush()
     return event
@@ -60,10 +62,19 @@ async def update_event(
     ends_at = changes.get("ends_at", event.ends_at)
     if ends_at <= starts_at:
         raise Unprocessable("The event must end after it starts (ends_at after starts_at).")
+    names_turned_on = changes.get("feed_shows_names") is True and not event.feed_shows_names
     for field, value in changes.items():
         if value is not None:
             setattr(event, field, value)
+    if names_turned_on:
+        # Set from the row's own number in the UPDATE: a scan numbering a connection at this
+        # instant is either before it (anonymous for ever) or after it (named).
+        event.feed_names_from_seq = Event.feed_seq
+    elif not event.feed_shows_names:
+        event.feed_names_from_seq = None
     await session.flush()
+    if names_turned_on:
+        await session.refresh(event, ["feed_names_from_seq"])
     return event
 
 

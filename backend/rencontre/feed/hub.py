@@ -167,8 +167,7 @@ class EventFeed:
             raise EventGone()
         room, head = opened
         self._room, self._shows_names = room, head.shows_names
-        # Not knowing when names were turned on, a new room names only what comes after it.
-        self._names_after = service.names_after(head, None, showed_names=False)
+        self._names_after = service.names_after(head)
         self._view = room.view(utcnow())
         self.rev += 1
 
@@ -267,9 +266,7 @@ class EventFeed:
         before, after = self._view, room.view(utcnow())
         assert before is not None
         shows_names_changed = changes.head.shows_names != self._shows_names
-        self._names_after = service.names_after(
-            changes.head, self._names_after, showed_names=self._shows_names
-        )
+        self._names_after = service.names_after(changes.head)
         self._shows_names = changes.head.shows_names
         if not applied and after == before and not shows_names_changed:
             return
@@ -294,7 +291,7 @@ class EventFeed:
             raise EventGone()
         room, head = opened
         room.forget_history()
-        self._names_after = service.names_after(head, self._names_after, showed_names=self._shows_names)
+        self._names_after = service.names_after(head)
         self._room, self._shows_names = room, head.shows_names
         view = room.view(utcnow())
         snapshot = service.snapshot_frame(self.event_id, view, shows_names=self._shows_names)

@@ -21,6 +21,8 @@ class Head:
     feed_seq: int
     shows_names: bool
     organiser_id: uuid.UUID
+    # Connections numbered above it may be named (None while names are off).
+    names_from_seq: int | None = None
 
 
 async def add_ticket(session: AsyncSession, ticket: FeedTicket) -> None:
@@ -72,10 +74,14 @@ async def ticket(session: AsyncSession, ticket_id: uuid.UUID) -> FeedTicket | No
 async def head(session: AsyncSession, event_id: uuid.UUID) -> Head | None:
     row = (
         await session.execute(
-            select(Event.feed_seq, Event.feed_shows_names, Event.organiser_id).where(Event.id == event_id)
+            select(
+                Event.feed_seq, Event.feed_shows_names, Event.organiser_id, Event.feed_names_from_seq
+            ).where(Event.id == event_id)
         )
     ).one_or_none()
-    return None if row is None else Head(row.feed_seq, row.feed_shows_names, row.organiser_id)
+    if row is None:
+        return None
+    return Head(row.feed_seq, row.feed_shows_names, row.organiser_id, row.feed_names_from_seq)
 
 
 async def people(session: AsyncSession, event_id: uuid.UUID) -> dict[uuid.UUID, Person]:

@@ -148,19 +148,16 @@ async def open_room(
     return room, head
 
 
-def names_after(head: Head, previous: int | None, *, showed_names: bool) -> int | None:
+def names_after(head: Head) -> int | None:
     """The last connection never to be named, or None while names are off.
 
-    Turning names on must not name the connections made before: the feed's number
-    read together with the switch turned on is the last anonymous one (a connection
-    recorded just after the switch but before this read stays anonymous too, which
-    errs on the private side). While names stay on, the mark stays where it was.
+    Turning names on records the feed's number at that moment with the switch (in the
+    event's row, so every instance and every rebuilt room agrees): the connections up to
+    it stay anonymous for ever. An event created with names on records 0.
     """
     if not head.shows_names:
         return None
-    if showed_names and previous is not None:
-        return previous
-    return head.feed_seq
+    return head.names_from_seq or 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,9 @@ class Event(IdMixin, CreatedAtMixin, Base):
     venue: Mapped[str] = mapped_column(String(200), default="")
     # Short random code carried by every badge token of the event.
     badge_code: Mapped[str] = mapped_column(String(16), unique=True)
-    # Whether live-feed frames may name the two people who just met.
+    # Whether live-feed frames may name the two people who just met; and the feed number
+    # when names were turned on: only connections numbered above it are ever named.
     feed_shows_names: Mapped[bool] = mapped_column(default=False)
+    feed_names_from_seq: Mapped[int | None] = mapped_column(default=None)
     # Sequence of the live feed: the number of connections recorded so far.
     feed_seq: Mapped[int] = mapped_column(default=0)
