@@ -1,6 +1,6 @@
 // The console's API client: the organiser's endpoints, with problem+json
 // errors turned into ApiError (shared with the PWA) and downloads as Blobs.
-import { ApiError, NetworkError, problemFrom } from "../api/errors";
+import { ApiError, NetworkError, problemFrom } from "../kit/api/errors";
 import type { Problem } from "../api/types";
 import type {
   AccessRecord,
