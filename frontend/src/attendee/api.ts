@@ -1,5 +1,6 @@
 // The typed API client. Works in the page and in the service worker (no DOM).
-import { ApiError, NetworkError, problemFrom } from "../kit/api/errors";
+import { ApiError, problemFrom } from "../kit/api/errors";
+import { fileOf, jsonOf, request, withQuery, type Query } from "../kit/api/http";
 import type {
   AccessNotice,
   AttendeeSession,
@@ -30,45 +31,24 @@ export interface ApiHooks {
 // A venue's Wi-Fi can hang rather than fail: give up and queue instead.
 const REQUEST_TIMEOUT_MS = 20_000;
 
-type Query = Record<string, string | number | boolean | undefined | null>;
-
-function withQuery(path: string, query?: Query): string {
-  if (!query) return path;
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
-
 export class Api {
   constructor(private readonly hooks: ApiHooks) {}
 
   private async send(
     method: string,
     path: string,
-    body?: unknown,
+    json?: unknown,
     accept = "application/json",
-    extra: Record<string, string> = {},
+    headers: Record<string, string> = {},
   ): Promise<Response> {
-    const headers = new Headers({ ...extra, Accept: `${accept}, application/problem+json` });
-    const token = await this.hooks.token();
-    if (token) headers.set("Authorization", `Bearer ${token}`);
-    if (body !== undefined) headers.set("Content-Type", "application/json");
-    let response: Response;
-    try {
-      response = await fetch(path, {
-        method,
-        headers,
-        body: body === undefined ? null : JSON.stringify(body),
-        cache: "no-store",
-        credentials: "omit",
-        signal: AbortSignal.timeout?.(REQUEST_TIMEOUT_MS) ?? null,
-      });
-    } catch (cause) {
-      throw new NetworkError(cause);
-    }
+    const response = await request(path, {
+      method,
+      token: await this.hooks.token(),
+      accept,
+      headers,
+      json,
+      signal: AbortSignal.timeout?.(REQUEST_TIMEOUT_MS) ?? null,
+    });
     if (!response.ok) {
       const error = new ApiError(await problemFrom(response));
       if (response.status === 401) this.hooks.onUnauthorized?.(error);
@@ -79,9 +59,7 @@ export class Api {
   }
 
   private async json<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
-    const response = await this.send(method, path, body, undefined, extra);
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return jsonOf<T>(await this.send(method, path, body, undefined, extra));
   }
 
   join(token: string): Promise<AttendeeSession> {
@@ -190,9 +168,6 @@ export class Api {
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */
   async download(path: string): Promise<{ blob: Blob; filename: string | null }> {
-    const response = await this.send("GET", path, undefined, "*/*");
-    const disposition = response.headers.get("content-disposition") ?? "";
-    const match = /filename\*?=(?:UTF-8'')?"?([^";]+)"?/i.exec(disposition);
-    return { blob: await response.blob(), filename: match?.[1] ? decodeURIComponent(match[1]) : null };
+    return fileOf(await this.send("GET", path, undefined, "*/*"));
   }
 }

@@ -1,40 +1,28 @@
-import { lang, t, type MessageKey } from "./i18n";
+import { formatZonedRange, validDate, zonedFormat } from "../kit/format";
+import { t, type MessageKey } from "./i18n";
 
 const FOLLOW_UP_WINDOW_MS = 48 * 60 * 60 * 1000;
 
-function zoned(timeZone: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  try {
-    return new Intl.DateTimeFormat(lang(), { ...options, timeZone });
-  } catch {
-    return new Intl.DateTimeFormat(lang(), options); // unknown zone: the phone's own
-  }
-}
-
 /** "14:05" today, "Tue 14:05" on another day — always in the event's time zone. */
 export function formatMoment(iso: string, timeZone?: string, now = new Date()): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  const day = zoned(timeZone, { year: "numeric", month: "2-digit", day: "2-digit" });
-  const time = zoned(timeZone, { hour: "2-digit", minute: "2-digit" });
+  const date = validDate(iso);
+  if (!date) return "";
+  const day = zonedFormat(timeZone, { year: "numeric", month: "2-digit", day: "2-digit" });
+  const time = zonedFormat(timeZone, { hour: "2-digit", minute: "2-digit" });
   if (day.format(date) === day.format(now)) return time.format(date);
-  return zoned(timeZone, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(date);
+  return zonedFormat(timeZone, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(date);
 }
 
 /** "4 décembre 2026 à 20:45": a moment told in full, in the event's time zone. */
 export function formatDateTime(iso: string, timeZone?: string): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return "";
-  return zoned(timeZone, { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(date);
+  const date = validDate(iso);
+  if (!date) return "";
+  return zonedFormat(timeZone, { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(date);
 }
 
 export function formatDateRange(startIso: string, endIso: string, timeZone?: string): string {
-  const start = new Date(startIso);
-  const end = new Date(endIso);
-  if (Number.isNaN(start.getTime())) return "";
-  const format = zoned(timeZone, { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" });
-  if (Number.isNaN(end.getTime())) return format.format(start);
-  const range = format as Intl.DateTimeFormat & { formatRange?: (a: Date, b: Date) => string };
-  return range.formatRange ? range.formatRange(start, end) : `${format.format(start)} – ${format.format(end)}`;
+  const options = { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" } as const;
+  return formatZonedRange(startIso, endIso, timeZone, options);
 }
 
 export interface Countdown {
