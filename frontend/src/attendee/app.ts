@@ -1,7 +1,8 @@
 import { html, nothing } from "lit";
 import { keyed } from "lit/directives/keyed.js";
 
-import { LightElement } from "./components/light-element";
+import "./app.css";
+import { LightElement } from "../kit/light-element";
 import "./components/access-notice";
 import "./components/status-bar";
 import { lang, setLang, t } from "./i18n";

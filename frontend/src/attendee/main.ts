@@ -1,5 +1,9 @@
+import "../kit/styles/reset.css";
+import "./styles/tokens.css";
 import "./styles/base.css";
-import "./styles/components.css";
+import "./styles/layout.css";
+import "./styles/forms.css";
+import "./styles/controls.css";
 import "./app";
 import { installLinkInterception } from "./routes";
 import { setState, start } from "./state";

@@ -5,7 +5,7 @@ import { formatDateTime } from "../format";
 import { t, problemText } from "../i18n";
 import type { ReissueNotice } from "../offline/session";
 import { dismissAccessNotice, StoreController } from "../state";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 import "./access-notice.css";
 
 /** "Your access was re-issued on … by …": what the attendee reads, and what to do if it was not them. */

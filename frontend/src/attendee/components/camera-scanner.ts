@@ -3,7 +3,7 @@ import { html, nothing } from "lit";
 import { parseBadge, type BadgeRef } from "../scanner/badge";
 import { t } from "../i18n";
 import type { QrDetector } from "../scanner/decoder";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 import "./camera-scanner.css";
 
 const SCAN_INTERVAL_MS = 120;

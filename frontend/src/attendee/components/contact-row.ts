@@ -1,11 +1,12 @@
 import { html, nothing } from "lit";
 
+import "./contact-row.css";
 import type { Contact } from "../../api/types";
 import type { PendingEdit } from "../offline/db";
 import { colourSlot, followUpCountdown, formatMoment, initials, tagLabel } from "../format";
 import { t } from "../i18n";
 import { getState } from "../state";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 
 /** One line of the contact list: who, when, the start of the note, the time left to follow up. */
 export class ContactRow extends LightElement {

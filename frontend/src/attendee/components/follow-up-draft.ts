@@ -4,7 +4,7 @@ import { ApiError } from "../../kit/api/errors";
 import type { FollowUpKind } from "../../api/types";
 import { lang, problemText, t } from "../i18n";
 import { api } from "../state";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 import "./follow-up-draft.css";
 
 const KINDS: readonly FollowUpKind[] = ["message", "coffee", "resource"];

@@ -10,7 +10,7 @@ import { cardByBadgeCode, contactWith } from "../offline/cache";
 import type { OutboxItem } from "../offline/db";
 import { queued, submit, updateQueued } from "../offline/outbox";
 import { api, getState, queuedForLater, refreshContacts, refreshOutboxCounts } from "../state";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 import "./person-card";
 import "./rating-input";
 import "./tag-picker";

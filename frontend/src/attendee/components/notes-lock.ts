@@ -3,7 +3,7 @@ import { html, nothing } from "lit";
 import type { PasskeyStatus } from "../../api/types";
 import { t } from "../i18n";
 import { onPasskeyStatus, passkeyError, refreshPasskeys, unlockNotes } from "../passkeys";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 import "./notes-lock.css";
 
 /**

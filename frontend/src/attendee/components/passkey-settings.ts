@@ -5,7 +5,7 @@ import { formatMoment } from "../format";
 import { t } from "../i18n";
 import { deviceName, onPasskeyStatus, passkeyError, refreshPasskeys, registerPasskey, removePasskey } from "../passkeys";
 import { getState } from "../state";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 import "./notes-lock";
 import "./notes-lock.css";
 

@@ -3,7 +3,7 @@ import { html, nothing } from "lit";
 import type { PublicCard } from "../../api/types";
 import { colourSlot, initials, objectiveLabel, safeUrl } from "../format";
 import { t } from "../i18n";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 import "./person-card.css";
 
 /** A person as a scanner sees them. Every value is rendered as text, never as HTML. */

@@ -1,7 +1,7 @@
 import { html, svg, nothing } from "lit";
 import { encode } from "uqr";
 
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 
 /** A QR code drawn as one SVG path: crisp at any size, no canvas, no inline style. */
 export class QrCode extends LightElement {

@@ -1,7 +1,8 @@
 import { html } from "lit";
 
+import "./rating-input.css";
 import { t } from "../i18n";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 
 let nextId = 0;
 

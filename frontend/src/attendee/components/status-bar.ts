@@ -3,7 +3,7 @@ import { html, nothing } from "lit";
 import { plural, t } from "../i18n";
 import { dismissRejected } from "../offline/outbox";
 import { refreshOutboxCounts, StoreController, syncOutbox } from "../state";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 import "./status-bar.css";
 
 /** The network, the scans waiting to be sent, the scans the server refused, a waiting update. */

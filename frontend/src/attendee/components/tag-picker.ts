@@ -2,7 +2,7 @@ import { html } from "lit";
 
 import { QUICK_TAGS, tagLabel } from "../format";
 import { t } from "../i18n";
-import { LightElement } from "./light-element";
+import { LightElement } from "../../kit/light-element";
 
 /** Quick tags as toggle buttons; tags that are not quick tags are kept and shown too. */
 export class TagPicker extends LightElement {

@@ -3,7 +3,7 @@ import { html, nothing } from "lit";
 import { ApiError } from "../../kit/api/errors";
 import { sharedFields, type AccessNotice, type BadgeInfo, type Me, type PublicCard } from "../../api/types";
 import { reissueText } from "../components/access-notice";
-import { LightElement } from "../components/light-element";
+import { LightElement } from "../../kit/light-element";
 import "../components/person-card";
 import "../components/qr-code";
 import { t, problemText } from "../i18n";

@@ -2,7 +2,7 @@ import { html, nothing } from "lit";
 
 import { ApiError, NetworkError } from "../../kit/api/errors";
 import type { Contact, ContactUpdate } from "../../api/types";
-import { LightElement } from "../components/light-element";
+import { LightElement } from "../../kit/light-element";
 import { addedText, changes, draftOf, rebase, withUpdate, type Draft, type FollowUp } from "../contact-draft";
 import "../components/follow-up-draft";
 import "../components/notes-lock";

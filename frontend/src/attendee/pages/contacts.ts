@@ -4,7 +4,7 @@ import { ApiError } from "../../kit/api/errors";
 import type { Contact } from "../../api/types";
 import "../components/contact-row";
 import "../components/notes-lock";
-import { LightElement } from "../components/light-element";
+import { LightElement } from "../../kit/light-element";
 import { tagLabel } from "../format";
 import { plural, t, problemText } from "../i18n";
 import { saveBlob } from "../../kit/download";

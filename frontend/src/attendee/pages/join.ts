@@ -1,7 +1,7 @@
 import { html, nothing } from "lit";
 
 import { ApiError, NetworkError } from "../../kit/api/errors";
-import { LightElement } from "../components/light-element";
+import { LightElement } from "../../kit/light-element";
 import { t, problemText } from "../i18n";
 import { tokenClaims } from "../offline/session";
 import { navigate } from "../routes";

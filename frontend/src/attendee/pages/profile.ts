@@ -11,7 +11,7 @@ import {
   type PublicCard,
   type SharedField,
 } from "../../api/types";
-import { LightElement } from "../components/light-element";
+import { LightElement } from "../../kit/light-element";
 import "../components/passkey-settings";
 import "../components/person-card";
 import { objectiveLabel } from "../format";

@@ -3,7 +3,7 @@ import { html, nothing } from "lit";
 import type { Contact } from "../../api/types";
 import "../components/camera-scanner";
 import "../components/contact-row";
-import { LightElement } from "../components/light-element";
+import { LightElement } from "../../kit/light-element";
 import "../components/new-contact";
 import { t } from "../i18n";
 import { parseBadge, type BadgeRef } from "../scanner/badge";

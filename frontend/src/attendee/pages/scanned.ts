@@ -1,6 +1,6 @@
 import { html, type PropertyValues } from "lit";
 
-import { LightElement } from "../components/light-element";
+import { LightElement } from "../../kit/light-element";
 import "../components/new-contact";
 import { t } from "../i18n";
 import { parseBadge, type BadgeRef } from "../scanner/badge";

@@ -2,7 +2,8 @@ import { html, nothing } from "lit";
 
 import { reissueText } from "../components/access-notice";
 import "../components/access-notice.css";
-import { LightElement } from "../components/light-element";
+import "./welcome.css";
+import { LightElement } from "../../kit/light-element";
 import { t } from "../i18n";
 import { navigate } from "../routes";
 import { StoreController } from "../state";

@@ -1,11 +1,11 @@
 import { LitElement } from "lit";
 
-import { onLangChange } from "../i18n";
+import { onLangChange } from "./lang";
 
 /**
- * Elements render into the light DOM: one stylesheet (CSS files bundled by
- * Vite, allowed by a strict CSP), native form labels, and axe sees everything.
- * Every element re-renders when the language changes.
+ * The base of both apps' elements. They render into the light DOM: one
+ * stylesheet (CSS files bundled by Vite, allowed by a strict CSP), native form
+ * labels, and axe sees everything. Every element re-renders when the language changes.
  */
 export class LightElement extends LitElement {
   private stopLangListener: (() => void) | null = null;
@@ -22,6 +22,7 @@ export class LightElement extends LitElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopLangListener?.();
+    this.stopLangListener = null;
   }
 
   protected emit<T>(name: string, detail?: T): void {
