@@ -7,6 +7,7 @@ import {
   type PublicKeyCredentialCreationOptionsJSON,
   type PublicKeyCredentialRequestOptionsJSON,
 } from "@simplewebauthn/browser";
+import type { ReactiveController, ReactiveControllerHost } from "lit";
 
 import { ApiError } from "../kit/api/errors";
 import type { PasskeySession, PasskeyStatus } from "../api/types";
@@ -33,6 +34,32 @@ export function onPasskeyStatus(listener: Listener): () => void {
 function publish(status: PasskeyStatus | null): void {
   current = status;
   for (const listener of listeners) listener(status);
+}
+
+/**
+ * The passkey status for an element while it is on the page: asked of the server
+ * when the element connects, followed until it leaves, and re-rendering it on each change.
+ */
+export class PasskeyStatusController implements ReactiveController {
+  status: PasskeyStatus | null = null;
+  private stop: (() => void) | null = null;
+
+  constructor(private readonly host: ReactiveControllerHost) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    this.stop = onPasskeyStatus((status) => {
+      this.status = status;
+      this.host.requestUpdate();
+    });
+    void refreshPasskeys();
+  }
+
+  hostDisconnected(): void {
+    this.stop?.();
+    this.stop = null;
+  }
 }
 
 export async function refreshPasskeys(): Promise<PasskeyStatus | null> {

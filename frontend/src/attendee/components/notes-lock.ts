@@ -1,8 +1,7 @@
 import { html, nothing } from "lit";
 
-import type { PasskeyStatus } from "../../api/types";
 import { t } from "../i18n";
-import { onPasskeyStatus, passkeyError, refreshPasskeys, unlockNotes } from "../passkeys";
+import { PasskeyStatusController, passkeyError, unlockNotes } from "../passkeys";
 import { LightElement } from "../../kit/light-element";
 import "./notes-lock.css";
 
@@ -14,27 +13,14 @@ import "./notes-lock.css";
 export class NotesLockBanner extends LightElement {
   static override properties = {
     locked: { type: Boolean },
-    status: { state: true },
     busy: { state: true },
     error: { state: true },
   };
 
   locked = false;
-  status: PasskeyStatus | null = null;
   busy = false;
   error = "";
-  private stop: (() => void) | null = null;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.stop = onPasskeyStatus((status) => (this.status = status));
-    void refreshPasskeys();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stop?.();
-  }
+  private readonly passkeys = new PasskeyStatusController(this);
 
   private async unlock(): Promise<void> {
     this.busy = true;
@@ -50,7 +36,7 @@ export class NotesLockBanner extends LightElement {
   }
 
   protected override render() {
-    const locked = this.status ? this.status.notes_locked : this.locked;
+    const locked = this.passkeys.status ? this.passkeys.status.notes_locked : this.locked;
     if (!locked) return nothing;
     return html`<div class="notice info notes-lock" role="region" aria-label=${t("notes.locked.title")}>
         <p><strong>${t("notes.locked.title")}</strong> — ${t("notes.locked.body")}</p>

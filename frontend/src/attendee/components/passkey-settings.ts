@@ -1,9 +1,8 @@
 import { html, nothing } from "lit";
 
-import type { PasskeyStatus } from "../../api/types";
 import { formatMoment } from "../format";
 import { t } from "../i18n";
-import { deviceName, onPasskeyStatus, passkeyError, refreshPasskeys, registerPasskey, removePasskey } from "../passkeys";
+import { deviceName, PasskeyStatusController, passkeyError, registerPasskey, removePasskey } from "../passkeys";
 import { getState } from "../state";
 import { LightElement } from "../../kit/light-element";
 import "./notes-lock";
@@ -12,28 +11,15 @@ import "./notes-lock.css";
 /** The profile's "Protect my notes with a passkey": register one, list them, remove one. */
 export class PasskeySettings extends LightElement {
   static override properties = {
-    status: { state: true },
     busy: { state: true },
     error: { state: true },
     message: { state: true },
   };
 
-  status: PasskeyStatus | null = null;
   busy = false;
   error = "";
   message = "";
-  private stop: (() => void) | null = null;
-
-  override connectedCallback(): void {
-    super.connectedCallback();
-    this.stop = onPasskeyStatus((status) => (this.status = status));
-    void refreshPasskeys();
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this.stop?.();
-  }
+  private readonly passkeys = new PasskeyStatusController(this);
 
   private async run(action: () => Promise<void>, done: string): Promise<void> {
     this.busy = true;
@@ -50,7 +36,7 @@ export class PasskeySettings extends LightElement {
   }
 
   protected override render() {
-    const status = this.status;
+    const status = this.passkeys.status;
     const supported = typeof window.PublicKeyCredential === "function";
     const timeZone = getState().me?.event.timezone;
     const has = !!status?.passkeys.length;
