@@ -1,6 +1,7 @@
 // The console's API client: the organiser's endpoints, with problem+json
 // errors turned into ApiError (shared with the PWA) and downloads as Blobs.
-import { ApiError, NetworkError, problemFrom } from "../api/errors";
+import { ApiError, NetworkError, problemFrom } from "../kit/api/errors";
+import { fileOf, jsonOf, request, withQuery } from "../kit/api/http";
 import type { Problem } from "../api/types";
 import type {
   AccessRecord,
@@ -56,17 +57,6 @@ export interface ConsoleApiHooks {
   onUnauthorized(): void;
 }
 
-type Query = Record<string, string | number | boolean | undefined | null>;
-
-function withQuery(path: string, query: Query = {}): string {
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `${path}?${text}` : path;
-}
-
 const id = encodeURIComponent;
 
 function retryAfterMs(response: Response): number | null {
@@ -86,31 +76,10 @@ export class ConsoleApi {
     path: string,
     options: { json?: unknown; form?: FormData; accept?: string; signal?: AbortSignal } = {},
   ): Promise<Response> {
-    const headers = new Headers({ Accept: `${options.accept ?? "application/json"}, application/problem+json` });
     const token = this.hooks.token();
-    if (token) headers.set("Authorization", `Bearer ${token}`);
-    let body: BodyInit | null = null;
-    if (options.json !== undefined) {
-      headers.set("Content-Type", "application/json");
-      body = JSON.stringify(options.json);
-    } else if (options.form) {
-      body = options.form;
-    }
     let response: Response;
     for (let attempt = 0; ; attempt++) {
-      try {
-        response = await fetch(path, {
-          method,
-          headers,
-          body,
-          cache: "no-store",
-          credentials: "omit",
-          signal: options.signal ?? null,
-        });
-      } catch (cause) {
-        if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
-        throw new NetworkError(cause);
-      }
+      response = await request(path, { method, token, ...options });
       // "Busy, retry shortly" (503 + Retry-After): a read is safe to ask again, once or twice.
       const wait = retryAfterMs(response);
       if (method !== "GET" || wait === null || attempt >= 2) break;
@@ -125,9 +94,7 @@ export class ConsoleApi {
   }
 
   private async json<T>(method: string, path: string, json?: unknown, signal?: AbortSignal): Promise<T> {
-    const response = await this.send(method, path, json === undefined ? { signal } : { json, signal });
-    if (response.status === 204) return undefined as T;
-    return (await response.json()) as T;
+    return jsonOf<T>(await this.send(method, path, json === undefined ? { signal } : { json, signal }));
   }
 
   login(email: string, password: string): Promise<OrganiserSession> {
@@ -241,19 +208,6 @@ export class ConsoleApi {
 
   /** A file fetched with the bearer token (a plain link cannot send it), as a Blob. */
   async download(path: string): Promise<{ blob: Blob; filename: string | null }> {
-    const response = await this.send("GET", path, { accept: "*/*" });
-    const disposition = response.headers.get("content-disposition") ?? "";
-    const star = /filename\*=UTF-8''([^;]+)/i.exec(disposition);
-    const plain = /filename="?([^";]+)"?/i.exec(disposition);
-    const raw = star?.[1] ?? plain?.[1] ?? null;
-    let filename: string | null = null;
-    if (raw) {
-      try {
-        filename = decodeURIComponent(raw);
-      } catch {
-        filename = raw;
-      }
-    }
-    return { blob: await response.blob(), filename };
+    return fileOf(await this.send("GET", path, { accept: "*/*" }));
   }
 }

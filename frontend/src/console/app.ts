@@ -1,7 +1,7 @@
 import { html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 
-import { ConsoleElement } from "./components/console-element";
+import { LightElement } from "../kit/light-element";
 import { currentSession, logOut, onSessionChange } from "./context";
 import { lang, setLang, t } from "./i18n";
 import "./pages/account-page";
@@ -14,7 +14,7 @@ import { toast } from "./toast";
 
 /** The console's frame: who is signed in, the language, and the page for the current path. */
 @customElement("rc-console")
-export class ConsoleApp extends ConsoleElement {
+export class ConsoleApp extends LightElement {
   @state() private route: ConsoleRoute = currentRoute();
   @state() private eventName = "";
   private navigated = false;

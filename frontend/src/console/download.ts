@@ -1,3 +1,4 @@
+import { saveBlob } from "../kit/download";
 import { api } from "./context";
 import { errorMessage } from "./errors";
 import { toast } from "./toast";
@@ -6,15 +7,7 @@ import { toast } from "./toast";
 export async function downloadFile(path: string, fallbackName: string): Promise<boolean> {
   try {
     const { blob, filename } = await api.download(path);
-    const url = URL.createObjectURL(blob);
-    const anchor = document.createElement("a");
-    anchor.href = url;
-    anchor.download = filename ?? fallbackName;
-    anchor.hidden = true;
-    document.body.append(anchor);
-    anchor.click();
-    anchor.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    saveBlob(blob, filename ?? fallbackName);
     return true;
   } catch (error) {
     toast(errorMessage(error), "error");

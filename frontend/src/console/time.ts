@@ -1,13 +1,5 @@
 // Times are shown and typed in the event's time zone, whatever the laptop's.
-import { lang } from "./i18n";
-
-function formatter(timeZone: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  try {
-    return new Intl.DateTimeFormat(lang(), { ...options, timeZone });
-  } catch {
-    return new Intl.DateTimeFormat(lang(), options);
-  }
-}
+import { formatZonedRange, validDate, zonedFormat } from "../kit/format";
 
 /** The UTC offset of a zone at an instant, in minutes (Paris in winter: 60). */
 export function zoneOffsetMinutes(timeZone: string, at: Date): number {
@@ -40,8 +32,8 @@ export function zonedInputToIso(value: string, timeZone: string): string | null 
 
 /** An instant → the "YYYY-MM-DDTHH:mm" a datetime-local input shows for that zone. */
 export function isoToZonedInput(iso: string, timeZone: string): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return "";
+  const at = validDate(iso);
+  if (!at) return "";
   const local = new Date(at.getTime() + zoneOffsetMinutes(timeZone, at) * 60_000);
   return local.toISOString().slice(0, 16);
 }
@@ -58,23 +50,20 @@ export function browserTimeZone(): string {
 }
 
 export function formatDateTime(iso: string, timeZone?: string): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return "";
-  return formatter(timeZone, { dateStyle: "medium", timeStyle: "short" }).format(at);
+  const at = validDate(iso);
+  if (!at) return "";
+  return zonedFormat(timeZone, { dateStyle: "medium", timeStyle: "short" }).format(at);
 }
 
 export function formatTime(iso: string | number, timeZone?: string): string {
-  const at = new Date(iso);
-  if (Number.isNaN(at.getTime())) return "";
-  return formatter(timeZone, { timeStyle: "short" }).format(at);
+  const at = validDate(iso);
+  if (!at) return "";
+  return zonedFormat(timeZone, { timeStyle: "short" }).format(at);
 }
 
 export function formatRange(startIso: string, endIso: string, timeZone?: string): string {
-  const start = new Date(startIso);
-  const end = new Date(endIso);
-  if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return "";
-  const format = formatter(timeZone, { dateStyle: "medium", timeStyle: "short" });
-  return format.formatRange(start, end);
+  if (!validDate(endIso)) return "";
+  return formatZonedRange(startIso, endIso, timeZone, { dateStyle: "medium", timeStyle: "short" });
 }
 
 /** "1 h 05" or "12 min": how long someone has been in the room. */

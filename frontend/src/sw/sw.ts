@@ -6,11 +6,11 @@ import { clientsClaim } from "workbox-core";
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
 
-import { Api } from "../api/client";
-import { getValue } from "../offline/db";
-import { flushEdits } from "../offline/edits";
-import { flush, SYNC_TAG } from "../offline/outbox";
-import { renewedIfDue } from "../offline/session";
+import { Api } from "../attendee/api";
+import { getValue } from "../attendee/offline/db";
+import { flushEdits } from "../attendee/offline/edits";
+import { flush, SYNC_TAG } from "../attendee/offline/outbox";
+import { renewedIfDue } from "../attendee/offline/session";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 

@@ -1,6 +1,7 @@
 import { html, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
+import "./attendee-panel.css";
 import { ProblemError } from "../api";
 import { api } from "../context";
 import { errorMessage } from "../errors";
@@ -10,7 +11,7 @@ import { formatDateTime } from "../time";
 import type { AccessRecord, Attendee, AttendeeFields } from "../types";
 import "./badge-preview";
 import { confirmDialog, confirmWithNote } from "./confirm";
-import { ConsoleElement } from "./console-element";
+import { LightElement } from "../../kit/light-element";
 import "./join-link";
 
 const FIELDS: { name: keyof AttendeeFields; type: string; autocomplete: string; required?: boolean }[] = [
@@ -28,7 +29,7 @@ const FIELDS: { name: keyof AttendeeFields; type: string; autocomplete: string; 
  * re-issues and removal. With no attendee it adds a new one.
  */
 @customElement("rc-attendee-panel")
-export class AttendeePanel extends ConsoleElement {
+export class AttendeePanel extends LightElement {
   @property() eventId = "";
   @property({ attribute: false }) attendee: Attendee | null = null;
   /** Open on the join link (the help-desk shortcut from the list). */

@@ -1,14 +1,15 @@
 import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
+import "./badge-preview.css";
 import { api } from "../context";
 import { errorMessage } from "../errors";
 import { t } from "../i18n";
-import { ConsoleElement } from "./console-element";
+import { LightElement } from "../../kit/light-element";
 
 /** One badge as the printer will get it (badge.svg needs the bearer token, so it comes as a Blob). */
 @customElement("rc-badge-preview")
-export class BadgePreview extends ConsoleElement {
+export class BadgePreview extends LightElement {
   @property() eventId = "";
   @property() attendeeId = "";
   @property() name = "";

@@ -1,3 +1,4 @@
+import "./confirm.css";
 import { t } from "../i18n";
 
 export interface ConfirmOptions {

@@ -1,14 +1,15 @@
 import { html } from "lit";
 import { customElement, property } from "lit/decorators.js";
 
+import "./join-link.css";
 import { copyText } from "../clipboard";
 import { t } from "../i18n";
-import { ConsoleElement } from "./console-element";
+import { LightElement } from "../../kit/light-element";
 import { qrSvg } from "./qr-svg";
 
 /** An attendee's join link: to copy into a message, or to show as a QR at the help desk. */
 @customElement("rc-join-link")
-export class JoinLinkView extends ConsoleElement {
+export class JoinLinkView extends LightElement {
   @property() link = "";
   @property() name = "";
   private qr: { link: string; name: string; node: SVGSVGElement } | null = null;

@@ -1,5 +1,7 @@
 import { encode } from "uqr";
 
+import "./qr-svg.css";
+
 const SVG = "http://www.w3.org/2000/svg";
 
 /**

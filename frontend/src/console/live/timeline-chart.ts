@@ -3,7 +3,7 @@ import { customElement, property } from "lit/decorators.js";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 
-import { ConsoleElement } from "../components/console-element";
+import { LightElement } from "../../kit/light-element";
 import { formatNumber, t } from "../i18n";
 import { formatTime } from "../time";
 import type { TimelineBucket } from "./dashboard-state";
@@ -13,7 +13,7 @@ const TEAL = "#0f5e55";
 
 /** Connections per few minutes, drawn by uPlot on a canvas, with a text summary for screen readers. */
 @customElement("rc-timeline-chart")
-export class TimelineChart extends ConsoleElement {
+export class TimelineChart extends LightElement {
   @property({ attribute: false }) buckets: TimelineBucket[] = [];
   @property({ type: Number }) bucketSeconds = 300;
   @property() timeZone = "UTC";

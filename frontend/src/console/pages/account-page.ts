@@ -1,8 +1,9 @@
 import { html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 
+import "./account-page.css";
 import { ApiError } from "../api";
-import { ConsoleElement } from "../components/console-element";
+import { LightElement } from "../../kit/light-element";
 import { api, currentSession, signIn } from "../context";
 import { errorMessage } from "../errors";
 import { t } from "../i18n";
@@ -15,7 +16,7 @@ type Field = "current" | "new" | "confirm";
 
 /** Who is signed in, and a password change (which signs out every other session). */
 @customElement("rc-account-page")
-export class AccountPage extends ConsoleElement {
+export class AccountPage extends LightElement {
   @state() private error = "";
   @state() private busy = false;
   @state() private fieldErrors = new Map<Field, string>();

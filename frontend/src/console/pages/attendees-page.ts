@@ -1,8 +1,9 @@
 import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
+import "./attendees-page.css";
 import "../components/attendee-panel";
-import { ConsoleElement } from "../components/console-element";
+import { LightElement } from "../../kit/light-element";
 import { api, selection } from "../context";
 import { downloadFile } from "../download";
 import { errorMessage } from "../errors";
@@ -18,7 +19,7 @@ interface Panel {
 }
 
 @customElement("rc-attendees-page")
-export class AttendeesPage extends ConsoleElement {
+export class AttendeesPage extends LightElement {
   @property({ attribute: false }) event!: ConsoleEvent;
   @state() private items: Attendee[] | null = null;
   @state() private total = 0;

@@ -1,9 +1,10 @@
 import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
+import "./badges-page.css";
 import { MAX_PRINT_SELECTION } from "../api";
 import "../components/badge-preview";
-import { ConsoleElement } from "../components/console-element";
+import { LightElement } from "../../kit/light-element";
 import { api, selection } from "../context";
 import { downloadFile } from "../download";
 import { t, tn } from "../i18n";
@@ -13,7 +14,7 @@ import type { Attendee, BadgeLayout, ConsoleEvent } from "../types";
 type Scope = "all" | "selected";
 
 @customElement("rc-badges-page")
-export class BadgesPage extends ConsoleElement {
+export class BadgesPage extends LightElement {
   @property({ attribute: false }) event!: ConsoleEvent;
   @state() private layout: BadgeLayout = "a6";
   @state() private scope: Scope = "all";

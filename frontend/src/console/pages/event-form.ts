@@ -2,7 +2,7 @@ import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
 import { ProblemError } from "../api";
-import { ConsoleElement } from "../components/console-element";
+import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { errorMessage } from "../errors";
 import { t } from "../i18n";
@@ -21,7 +21,7 @@ function defaultStart(timeZone: string): string {
 
 /** Create an event (no `event`) or edit one. */
 @customElement("rc-event-form")
-export class EventForm extends ConsoleElement {
+export class EventForm extends LightElement {
   @property({ attribute: false }) event: ConsoleEvent | null = null;
   @state() private busy = false;
   @state() private error = "";
@@ -206,7 +206,7 @@ export class EventForm extends ConsoleElement {
 }
 
 @customElement("rc-new-event-page")
-export class NewEventPage extends ConsoleElement {
+export class NewEventPage extends LightElement {
   protected override render() {
     return html`
       <p class="crumbs"><a href="/console">${t("events.title")}</a></p>

@@ -1,7 +1,8 @@
 import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
-import { ConsoleElement } from "../components/console-element";
+import "./event-page.css";
+import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { errorMessage } from "../errors";
 import { t, type ConsoleKey } from "../i18n";
@@ -20,7 +21,7 @@ const TABS: EventSection[] = ["overview", "attendees", "badges", "live", "report
 
 /** One event: its heading, its sections as tabs (links), and the section shown. */
 @customElement("rc-event-page")
-export class EventPage extends ConsoleElement {
+export class EventPage extends LightElement {
   @property() eventId = "";
   @property() section: EventSection = "overview";
   @property({ type: Boolean }) wall = false;

@@ -1,7 +1,8 @@
 import { html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 
-import { ConsoleElement } from "../components/console-element";
+import "./events-page.css";
+import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { errorMessage } from "../errors";
 import { t, tn } from "../i18n";
@@ -10,7 +11,7 @@ import { formatRange } from "../time";
 import type { ConsoleEvent } from "../types";
 
 @customElement("rc-events-page")
-export class EventsPage extends ConsoleElement {
+export class EventsPage extends LightElement {
   @state() private events: ConsoleEvent[] | null = null;
   @state() private error = "";
 

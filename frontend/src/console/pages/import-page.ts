@@ -1,9 +1,10 @@
 import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
+import "./import-page.css";
 import type { components } from "../../api/openapi";
 import { ProblemError } from "../api";
-import { ConsoleElement } from "../components/console-element";
+import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { errorMessage } from "../errors";
 import { hasKey, t, tn, type ConsoleKey } from "../i18n";
@@ -89,7 +90,7 @@ function refusal(error: unknown): () => string {
  * reason (nothing is written), then the real import of a clean file.
  */
 @customElement("rc-import-page")
-export class ImportPage extends ConsoleElement {
+export class ImportPage extends LightElement {
   @property({ attribute: false }) event!: ConsoleEvent;
   @state() private step: Step = "choose";
   @state() private file: File | null = null;

@@ -1,8 +1,9 @@
 import { html, svg } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
+import "./live-page.css";
 import { ApiError } from "../api";
-import { ConsoleElement } from "../components/console-element";
+import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { formatNumber, t, tn, type ConsoleKey } from "../i18n";
 import { applyFrame, emptyState, type Counts, type DashboardState, type Lonely } from "../live/dashboard-state";
@@ -15,7 +16,7 @@ import type { ConsoleEvent } from "../types";
 const COUNT_KEYS: (keyof Counts)[] = ["connections", "unique_pairs", "mutual", "active_scanners", "present"];
 
 @customElement("rc-live-page")
-export class LivePage extends ConsoleElement {
+export class LivePage extends LightElement {
   @property({ attribute: false }) event!: ConsoleEvent;
   /** Opened as /live?wall: the wall layout without the console around it. */
   @property({ type: Boolean }) wallRoute = false;

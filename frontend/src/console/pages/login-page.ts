@@ -1,15 +1,16 @@
 import { html } from "lit";
 import { customElement, state } from "lit/decorators.js";
 
+import "./login-page.css";
 import { ApiError, NetworkError } from "../api";
-import { ConsoleElement } from "../components/console-element";
+import { LightElement } from "../../kit/light-element";
 import { api, signIn, takeExpired } from "../context";
 import { errorMessage } from "../errors";
 import { t } from "../i18n";
 import { navigate } from "../routes";
 
 @customElement("rc-login-page")
-export class LoginPage extends ConsoleElement {
+export class LoginPage extends LightElement {
   @state() private error = "";
   @state() private busy = false;
   private notice = "";

@@ -1,7 +1,8 @@
 import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
-import { ConsoleElement } from "../components/console-element";
+import "./overview-page.css";
+import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { t, tn, type ConsoleKey } from "../i18n";
 import { eventPath, type EventSection } from "../routes";
@@ -15,7 +16,7 @@ interface Step {
 
 /** The event at a glance, and the organiser's path through it: before, during, after. */
 @customElement("rc-overview-page")
-export class OverviewPage extends ConsoleElement {
+export class OverviewPage extends LightElement {
   @property({ attribute: false }) event!: ConsoleEvent;
   @state() private attendees: number | null = null;
 

@@ -1,7 +1,8 @@
 import { html, svg } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
-import { ConsoleElement } from "../components/console-element";
+import "./report-page.css";
+import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { downloadFile } from "../download";
 import { errorMessage } from "../errors";
@@ -25,7 +26,7 @@ function percent(part: number, whole: number): string {
 }
 
 @customElement("rc-report-page")
-export class ReportPage extends ConsoleElement {
+export class ReportPage extends LightElement {
   @property({ attribute: false }) event!: ConsoleEvent;
   @state() private report: Report | null = null;
   @state() private error = "";

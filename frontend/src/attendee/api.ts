@@ -1,0 +1,173 @@
+// The typed API client. Works in the page and in the service worker (no DOM).
+import { ApiError, problemFrom } from "../kit/api/errors";
+import { fileOf, jsonOf, request, withQuery, type Query } from "../kit/api/http";
+import type {
+  AccessNotice,
+  AttendeeSession,
+  BadgeInfo,
+  Contact,
+  ContactPage,
+  ContactUpdate,
+  FollowUpDraft,
+  FollowUpKind,
+  Me,
+  MeUpdate,
+  PasskeySession,
+  PasskeyStatus,
+  PublicCard,
+  ScanBatchResponse,
+  ScanRequest,
+  ScanResult,
+} from "../api/types";
+
+export interface ApiHooks {
+  token(): Promise<string | null> | string | null;
+  /** Called after every answered request (2xx): the network is back, flush the outbox. */
+  onSuccess?(): void;
+  /** Called on 401: the session is gone (revoked access, expired token). */
+  onUnauthorized?(error: ApiError): void;
+}
+
+// A venue's Wi-Fi can hang rather than fail: give up and queue instead.
+const REQUEST_TIMEOUT_MS = 20_000;
+
+export class Api {
+  constructor(private readonly hooks: ApiHooks) {}
+
+  private async send(
+    method: string,
+    path: string,
+    json?: unknown,
+    accept = "application/json",
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
+    const response = await request(path, {
+      method,
+      token: await this.hooks.token(),
+      accept,
+      headers,
+      json,
+      signal: AbortSignal.timeout?.(REQUEST_TIMEOUT_MS) ?? null,
+    });
+    if (!response.ok) {
+      const error = new ApiError(await problemFrom(response));
+      if (response.status === 401) this.hooks.onUnauthorized?.(error);
+      throw error;
+    }
+    this.hooks.onSuccess?.();
+    return response;
+  }
+
+  private async json<T>(method: string, path: string, body?: unknown, extra?: Record<string, string>): Promise<T> {
+    return jsonOf<T>(await this.send(method, path, body, undefined, extra));
+  }
+
+  join(token: string): Promise<AttendeeSession> {
+    return this.json("POST", "/api/auth/join", { token });
+  }
+
+  /** No bearer token: the device token is the credential. */
+  renew(deviceToken: string): Promise<AttendeeSession> {
+    return this.json("POST", "/api/auth/renew", { token: deviceToken });
+  }
+
+  /** For a phone signed in before device tokens existed: one, with the current session. */
+  deviceToken(): Promise<AttendeeSession> {
+    return this.json("POST", "/api/auth/device");
+  }
+
+  accessNotices(): Promise<AccessNotice[]> {
+    return this.json("GET", "/api/me/access-notices");
+  }
+
+  dismissAccessNotice(id: string): Promise<AccessNotice> {
+    return this.json("POST", `/api/me/access-notices/${encodeURIComponent(id)}/dismiss`);
+  }
+
+  me(): Promise<Me> {
+    return this.json("GET", "/api/me");
+  }
+
+  updateMe(update: MeUpdate): Promise<Me> {
+    return this.json("PATCH", "/api/me", update);
+  }
+
+  deleteMe(): Promise<void> {
+    return this.json("DELETE", "/api/me");
+  }
+
+  myCard(): Promise<PublicCard> {
+    return this.json("GET", "/api/me/card");
+  }
+
+  myBadge(): Promise<BadgeInfo> {
+    return this.json("GET", "/api/me/badge");
+  }
+
+  directory(): Promise<unknown> {
+    return this.json("GET", "/api/directory");
+  }
+
+  resolveBadge(token: string): Promise<PublicCard> {
+    return this.json("GET", `/api/badges/${encodeURIComponent(token)}`);
+  }
+
+  scan(request: ScanRequest): Promise<ScanResult> {
+    return this.json("POST", "/api/scans", request);
+  }
+
+  scanBatch(items: ScanRequest[]): Promise<ScanBatchResponse> {
+    return this.json("POST", "/api/scans/batch", { items });
+  }
+
+  contacts(query: Query = {}): Promise<ContactPage> {
+    return this.json("GET", withQuery("/api/contacts", query));
+  }
+
+  contact(id: string): Promise<Contact> {
+    return this.json("GET", `/api/contacts/${encodeURIComponent(id)}`);
+  }
+
+  /**
+   * Edit a contact. With `version` (the one the edit was made on) the server refuses with
+   * 412 if the contact changed meanwhile, rather than overwrite a note added by meeting again.
+   */
+  updateContact(id: string, update: ContactUpdate, version?: string): Promise<Contact> {
+    const condition = version ? { "If-Match": `"${version}"` } : undefined;
+    return this.json("PATCH", `/api/contacts/${encodeURIComponent(id)}`, update, condition);
+  }
+
+  /** The private note is quoted only when `includeNote` says so: the draft goes to the person it is about. */
+  followUp(id: string, kind: FollowUpKind, lang: string, includeNote = false): Promise<FollowUpDraft> {
+    return this.json(
+      "GET",
+      withQuery(`/api/contacts/${encodeURIComponent(id)}/follow-up`, { kind, lang, include_note: includeNote }),
+    );
+  }
+
+  passkeys(): Promise<PasskeyStatus> {
+    return this.json("GET", "/api/passkeys");
+  }
+
+  /** WebAuthn options as JSON, for @simplewebauthn/browser; the server keeps the challenge. */
+  passkeyOptions(purpose: "registration" | "authentication"): Promise<Record<string, unknown>> {
+    return this.json("POST", `/api/passkeys/${purpose}/options`);
+  }
+
+  registerPasskey(credential: unknown, name: string): Promise<PasskeySession> {
+    return this.json("POST", "/api/passkeys/registration/verify", { credential, name });
+  }
+
+  presentPasskey(credential: unknown): Promise<PasskeySession> {
+    return this.json("POST", "/api/passkeys/authentication/verify", { credential });
+  }
+
+  removePasskey(id: string): Promise<PasskeyStatus> {
+    return this.json("DELETE", `/api/passkeys/${encodeURIComponent(id)}`);
+  }
+
+  /** A file download (exports) fetched with the bearer token, handed back as a Blob. */
+  async download(path: string): Promise<{ blob: Blob; filename: string | null }> {
+    return fileOf(await this.send("GET", path, undefined, "*/*"));
+  }
+}

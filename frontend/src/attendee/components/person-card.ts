@@ -1,0 +1,68 @@
+import { html, nothing } from "lit";
+
+import type { PublicCard } from "../../api/types";
+import { colourSlot, initials, objectiveLabel, safeUrl } from "../format";
+import { t } from "../i18n";
+import { LightElement } from "../../kit/light-element";
+import "./person-card.css";
+
+/** A person as a scanner sees them. Every value is rendered as text, never as HTML. */
+export class PersonCard extends LightElement {
+  static override properties = {
+    card: { attribute: false },
+    headingLevel: { type: Number, attribute: "heading-level" },
+    compact: { type: Boolean },
+  };
+
+  card: PublicCard | null = null;
+  headingLevel = 2;
+  compact = false;
+
+  private contactLines(card: PublicCard) {
+    const lines = [];
+    if (card.email) lines.push(html`<li><span class="label">${t("card.email")}</span><a href=${`mailto:${encodeURIComponent(card.email).replace(/%40/g, "@")}`}>${card.email}</a></li>`);
+    if (card.phone) lines.push(html`<li><span class="label">${t("card.phone")}</span><a href=${`tel:${card.phone.replace(/[^+\d]/g, "")}`}>${card.phone}</a></li>`);
+    for (const [key, label] of [["website", t("card.website")], ["linkedin", t("card.linkedin")]] as const) {
+      const value = card[key];
+      if (!value) continue;
+      const href = safeUrl(value);
+      lines.push(
+        html`<li><span class="label">${label}</span>${href
+          ? html`<a href=${href} target="_blank" rel="noopener noreferrer">${value}</a>`
+          : html`<span>${value}</span>`}</li>`,
+      );
+    }
+    return lines;
+  }
+
+  protected override render() {
+    const card = this.card;
+    if (!card) return nothing;
+    const name = card.name || t("card.unknown");
+    const role = [card.job_title, card.company].filter(Boolean).join(" · ");
+    const heading = this.headingLevel === 1
+      ? html`<h1 class="person-name">${name}</h1>`
+      : this.headingLevel === 3
+        ? html`<h3 class="person-name">${name}</h3>`
+        : html`<h2 class="person-name">${name}</h2>`;
+    const contacts = this.compact ? [] : this.contactLines(card);
+    return html`
+      <article class="person-card ${this.compact ? "compact" : ""}">
+        <header class="person-head">
+          <span class="avatar avatar-c${colourSlot(name)}" aria-hidden="true">${initials(name)}</span>
+          <div class="person-id">
+            ${heading}
+            ${role ? html`<p class="person-role">${role}</p>` : nothing}
+          </div>
+        </header>
+        ${card.pitch ? html`<p class="person-pitch">${card.pitch}</p>` : nothing}
+        ${card.objective ? html`<p class="person-objective">${t("card.objective", { objective: objectiveLabel(card.objective) })}</p>` : nothing}
+        ${!this.compact && card.interests?.length
+          ? html`<ul class="chips" aria-label=${t("card.interests")}>${card.interests.map((interest) => html`<li class="chip">${interest}</li>`)}</ul>`
+          : nothing}
+        ${contacts.length ? html`<ul class="person-contacts">${contacts}</ul>` : nothing}
+      </article>
+    `;
+  }
+}
+customElements.define("rc-person-card", PersonCard);

@@ -1,0 +1,87 @@
+import { formatZonedRange, validDate, zonedFormat } from "../kit/format";
+import { t, type MessageKey } from "./i18n";
+
+const FOLLOW_UP_WINDOW_MS = 48 * 60 * 60 * 1000;
+
+/** "14:05" today, "Tue 14:05" on another day — always in the event's time zone. */
+export function formatMoment(iso: string, timeZone?: string, now = new Date()): string {
+  const date = validDate(iso);
+  if (!date) return "";
+  const day = zonedFormat(timeZone, { year: "numeric", month: "2-digit", day: "2-digit" });
+  const time = zonedFormat(timeZone, { hour: "2-digit", minute: "2-digit" });
+  if (day.format(date) === day.format(now)) return time.format(date);
+  return zonedFormat(timeZone, { weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit" }).format(date);
+}
+
+/** "4 décembre 2026 à 20:45": a moment told in full, in the event's time zone. */
+export function formatDateTime(iso: string, timeZone?: string): string {
+  const date = validDate(iso);
+  if (!date) return "";
+  return zonedFormat(timeZone, { day: "numeric", month: "long", year: "numeric", hour: "2-digit", minute: "2-digit" }).format(date);
+}
+
+export function formatDateRange(startIso: string, endIso: string, timeZone?: string): string {
+  const options = { weekday: "long", day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" } as const;
+  return formatZonedRange(startIso, endIso, timeZone, options);
+}
+
+export interface Countdown {
+  label: string;
+  state: "open" | "urgent" | "over" | "done";
+}
+
+/** Time left in the 48-hour follow-up window that opens when two people meet. */
+export function followUpCountdown(
+  contact: { met_at: string; follow_up: string; follow_up_due_at?: string | null },
+  now = Date.now(),
+): Countdown {
+  if (contact.follow_up === "done") return { label: t("countdown.done"), state: "done" };
+  const until = contact.follow_up_due_at
+    ? new Date(contact.follow_up_due_at).getTime()
+    : new Date(contact.met_at).getTime() + FOLLOW_UP_WINDOW_MS;
+  const left = until - now;
+  if (!(left > 0)) return { label: t("countdown.over"), state: "over" };
+  const hours = Math.floor(left / 3_600_000);
+  const minutes = Math.floor((left % 3_600_000) / 60_000);
+  return { label: t("countdown.left", { h: hours, m: minutes }), state: hours < 6 ? "urgent" : "open" };
+}
+
+export const QUICK_TAGS = ["follow_up", "hot_lead", "partner", "candidate", "investor", "speaker"] as const;
+
+/** Quick tags are stored by key and shown in the user's language; other tags as written. */
+export function tagLabel(tag: string): string {
+  return (QUICK_TAGS as readonly string[]).includes(tag) ? t(`tag.${tag}` as MessageKey) : tag;
+}
+
+export function objectiveLabel(objective: string | undefined | null): string {
+  if (!objective) return "";
+  const key = `profile.objective.${objective}` as MessageKey;
+  const label = t(key);
+  return label === key ? objective : label;
+}
+
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1 ? [parts[0], parts[parts.length - 1]] : parts;
+  return letters.map((part) => Array.from(part ?? "")[0]?.toUpperCase() ?? "").join("") || "?";
+}
+
+/** A stable colour slot (0–7) from a name, for avatars without inline styles. */
+export function colourSlot(name: string): number {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
+  return hash % 8;
+}
+
+/** Only http(s) links leave the app: a "website" of `javascript:…` becomes plain text. */
+export function safeUrl(value: string | null | undefined): string | null {
+  if (!value) return null;
+  const text = value.trim();
+  const candidate = /^[a-z][a-z0-9+.-]*:/i.test(text) ? text : `https://${text}`;
+  try {
+    const url = new URL(candidate);
+    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,15 @@
+import "../kit/styles/reset.css";
+import "./styles/tokens.css";
+import "./styles/base.css";
+import "./styles/layout.css";
+import "./styles/forms.css";
+import "./styles/controls.css";
+import "./app";
+import { installLinkInterception } from "./routes";
+import { setState, start } from "./state";
+import { registerServiceWorker, whenUpdateReady } from "./sw-bridge";
+
+installLinkInterception();
+whenUpdateReady((apply) => setState({ updateReady: apply }));
+void start();
+void registerServiceWorker().catch((error: unknown) => console.warn("service worker not registered", error));

@@ -1,0 +1,181 @@
+import { html, nothing } from "lit";
+
+import { ApiError } from "../../kit/api/errors";
+import type { Contact } from "../../api/types";
+import "../components/contact-row";
+import "../components/notes-lock";
+import { LightElement } from "../../kit/light-element";
+import { tagLabel } from "../format";
+import { plural, t, problemText } from "../i18n";
+import { saveBlob } from "../../kit/download";
+import { cachedContacts } from "../offline/cache";
+import type { OutboxItem, PendingEdit } from "../offline/db";
+import { pendingEdits, withEdit } from "../offline/edits";
+import { queued } from "../offline/outbox";
+import { api, getState, onContactsChanged, refreshContacts, StoreController } from "../state";
+import "./contacts.css";
+
+interface Filters {
+  q: string;
+  tag: string;
+  mutual: boolean;
+  followUp: "" | "todo" | "done";
+}
+
+function matches(contact: Contact, filters: Filters): boolean {
+  if (filters.tag && !contact.tags.includes(filters.tag)) return false;
+  if (filters.mutual && !contact.mutual) return false;
+  if (filters.followUp && contact.follow_up !== filters.followUp) return false;
+  const q = filters.q.trim().toLocaleLowerCase();
+  if (!q) return true;
+  const person = contact.person;
+  const haystack = [person.name, person.company, person.job_title, contact.note, ...contact.tags, ...contact.tags.map(tagLabel)]
+    .filter(Boolean)
+    .join("\n")
+    .toLocaleLowerCase();
+  return q.split(/\s+/).every((word) => haystack.includes(word));
+}
+
+/** The day's people, newest first: search, filters, follow-up countdown, exports. */
+export class ContactsPage extends LightElement {
+  static override properties = {
+    contacts: { state: true },
+    waiting: { state: true },
+    filters: { state: true },
+    now: { state: true },
+    error: { state: true },
+    loaded: { state: true },
+  };
+
+  contacts: Contact[] = [];
+  waiting: OutboxItem[] = [];
+  /** Edits not yet saved, by contact id: the list shows the contacts as they will be. */
+  edits = new Map<string, PendingEdit>();
+  filters: Filters = { q: "", tag: "", mutual: false, followUp: "" };
+  now = Date.now();
+  error = "";
+  loaded = false;
+  private readonly store = new StoreController(this);
+  private clock: ReturnType<typeof setInterval> | null = null;
+  private stopListening: (() => void) | null = null;
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+    void refreshContacts();
+    this.stopListening = onContactsChanged(() => void this.load());
+    this.clock = setInterval(() => (this.now = Date.now()), 30_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopListening?.();
+    if (this.clock) clearInterval(this.clock);
+  }
+
+  private async load(): Promise<void> {
+    const attendeeId = getState().session?.attendee_id;
+    const [contacts, waiting, edits] = await Promise.all([cachedContacts(), queued(attendeeId), pendingEdits(attendeeId)]);
+    this.edits = new Map(edits.map((edit) => [edit.contact_id, edit]));
+    this.contacts = contacts.map((contact) => withEdit(contact, this.edits.get(contact.id)));
+    this.waiting = waiting.reverse();
+    this.loaded = true;
+  }
+
+  private setFilter<K extends keyof Filters>(key: K, value: Filters[K]): void {
+    this.filters = { ...this.filters, [key]: value };
+  }
+
+  private async export(kind: "csv" | "vcf"): Promise<void> {
+    this.error = "";
+    try {
+      const { blob, filename } = await api.download(`/api/contacts/export.${kind}`);
+      saveBlob(blob, filename ?? `rencontre-contacts.${kind}`);
+    } catch (error) {
+      this.error = t("contacts.export.failed", { reason: error instanceof ApiError ? problemText(error) : t("error.network") });
+    }
+  }
+
+  private renderFilters(allTags: string[]) {
+    return html`
+      <div class="filters" role="search">
+        <label class="field search">
+          <span class="visually-hidden">${t("contacts.search")}</span>
+          <input
+            type="search"
+            placeholder=${t("contacts.search")}
+            .value=${this.filters.q}
+            @input=${(e: Event) => this.setFilter("q", (e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <div class="filter-row">
+          <label class="field compact">
+            <span class="field-label small">${t("contacts.filter.tag")}</span>
+            <select @change=${(e: Event) => this.setFilter("tag", (e.target as HTMLSelectElement).value)}>
+              <option value="" ?selected=${!this.filters.tag}>${t("contacts.filter.any")}</option>
+              ${allTags.map((tag) => html`<option value=${tag} ?selected=${this.filters.tag === tag}>${tagLabel(tag)}</option>`)}
+            </select>
+          </label>
+          <label class="field compact">
+            <span class="field-label small">${t("contacts.filter.followup")}</span>
+            <select @change=${(e: Event) => this.setFilter("followUp", (e.target as HTMLSelectElement).value as Filters["followUp"])}>
+              <option value="" ?selected=${!this.filters.followUp}>${t("contacts.filter.any")}</option>
+              <option value="todo" ?selected=${this.filters.followUp === "todo"}>${t("contacts.filter.todo")}</option>
+              <option value="done" ?selected=${this.filters.followUp === "done"}>${t("contacts.filter.done")}</option>
+            </select>
+          </label>
+          <label class="check toggle">
+            <input type="checkbox" .checked=${this.filters.mutual} @change=${(e: Event) => this.setFilter("mutual", (e.target as HTMLInputElement).checked)} />
+            <span>${t("contacts.filter.mutual")}</span>
+          </label>
+        </div>
+      </div>
+    `;
+  }
+
+  protected override render() {
+    const allTags = [...new Set(this.contacts.flatMap((c) => c.tags))].sort();
+    const shown = this.contacts.filter((contact) => matches(contact, this.filters));
+    const filtering = !!(this.filters.q || this.filters.tag || this.filters.mutual || this.filters.followUp);
+    // Exports carry the notes: the server refuses them while locked, so they are not offered.
+    const locked = this.contacts.some((contact) => contact.notes_locked);
+    return html`
+      <header class="page-head with-action">
+        <div>
+          <h1 tabindex="-1">${t("contacts.title")}</h1>
+          <p class="muted">${plural(this.contacts.length, "contacts.count.one", "contacts.count.many")}</p>
+        </div>
+        <details class="export-menu" ?hidden=${locked}>
+          <summary class="button secondary">${t("contacts.export")}</summary>
+          <div class="menu">
+            <button type="button" class="button ghost" @click=${() => void this.export("csv")}>${t("contacts.export.csv")}</button>
+            <button type="button" class="button ghost" @click=${() => void this.export("vcf")}>${t("contacts.export.vcf")}</button>
+          </div>
+        </details>
+      </header>
+      <rc-notes-lock ?locked=${locked}></rc-notes-lock>
+      ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
+      ${!this.store.value.online ? html`<p class="notice pending">${t("contacts.offline")}</p>` : nothing}
+      ${this.contacts.length ? this.renderFilters(allTags) : nothing}
+      ${this.waiting.length && !filtering
+        ? html`<ul class="contact-list waiting" aria-label=${t("contacts.pending")}>
+            ${this.waiting.map(
+              (item) => html`<li class="waiting-row">
+                <span class="contact-name">${item.name || t("card.unknown")}</span>
+                ${item.note ? html`<span class="contact-note">${item.note}</span>` : nothing}
+                <span class="badge pending">${t("contacts.pending")}</span>
+              </li>`,
+            )}
+          </ul>`
+        : nothing}
+      ${shown.length
+        ? html`<ul class="contact-list">
+            ${shown.map((contact) => html`<li><rc-contact-row .contact=${contact} .edit=${this.edits.get(contact.id)?.state ?? null} .now=${this.now}></rc-contact-row></li>`)}
+          </ul>`
+        : this.loaded && !this.waiting.length
+          ? html`<p class="empty">${filtering ? t("contacts.nomatch") : t("contacts.empty")}</p>`
+          : nothing}
+    `;
+  }
+}
+customElements.define("page-contacts", ContactsPage);

@@ -1,0 +1,278 @@
+import { html, nothing } from "lit";
+
+import { ApiError, NetworkError } from "../../kit/api/errors";
+import {
+  OBJECTIVES,
+  objectiveOf,
+  SHAREABLE_FIELDS,
+  sharedFields,
+  type Me,
+  type Objective,
+  type PublicCard,
+  type SharedField,
+} from "../../api/types";
+import { LightElement } from "../../kit/light-element";
+import "../components/passkey-settings";
+import "../components/person-card";
+import { objectiveLabel } from "../format";
+import { t, type MessageKey, problemText } from "../i18n";
+import { navigate } from "../routes";
+import { setValue } from "../offline/db";
+import { api, refreshMe, setState, StoreController } from "../state";
+import "./profile.css";
+
+interface Draft {
+  pitch: string;
+  objective: Objective | "";
+  interests: string[];
+  shared_fields: SharedField[];
+  phone: string;
+  website: string;
+  linkedin: string;
+}
+
+function draftOf(me: Me): Draft {
+  return {
+    pitch: me.pitch ?? "",
+    objective: objectiveOf(me.objective),
+    interests: [...me.interests],
+    shared_fields: sharedFields(me),
+    phone: me.phone ?? "",
+    website: me.website ?? "",
+    linkedin: me.linkedin ?? "",
+  };
+}
+
+const MAX_INTERESTS = 12;
+
+/** The profile step after joining, and the profile editor later: with a live preview of one's card. */
+export class ProfilePage extends LightElement {
+  static override properties = {
+    welcome: { type: Boolean },
+    draft: { state: true },
+    saving: { state: true },
+    message: { state: true },
+    error: { state: true },
+    fieldErrors: { state: true },
+  };
+
+  welcome = false;
+  draft: Draft | null = null;
+  saving = false;
+  message = "";
+  error = "";
+  fieldErrors: Record<string, string> = {};
+  private readonly store = new StoreController(this);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    const me = this.store.value.me;
+    if (me) this.draft = draftOf(me);
+    void refreshMe().then((fresh) => {
+      if (fresh && !this.draft) this.draft = draftOf(fresh);
+    });
+  }
+
+  private change<K extends keyof Draft>(key: K, value: Draft[K]): void {
+    if (!this.draft) return;
+    this.draft = { ...this.draft, [key]: value };
+    this.message = "";
+  }
+
+  private addInterest(input: HTMLInputElement): void {
+    const value = input.value.trim().replace(/\s+/g, " ").slice(0, 40);
+    if (!value || !this.draft) return;
+    if (!this.draft.interests.some((i) => i.toLowerCase() === value.toLowerCase()) && this.draft.interests.length < MAX_INTERESTS) {
+      this.change("interests", [...this.draft.interests, value]);
+    }
+    input.value = "";
+  }
+
+  private toggleShared(field: SharedField, on: boolean): void {
+    if (!this.draft) return;
+    const rest = this.draft.shared_fields.filter((f) => f !== field);
+    this.change("shared_fields", on ? [...rest, field] : rest);
+  }
+
+  private preview(me: Me, draft: Draft): PublicCard {
+    const card: PublicCard = {
+      name: me.name,
+      company: me.company,
+      job_title: me.job_title,
+      pitch: draft.pitch,
+      objective: draft.objective,
+      interests: draft.interests,
+    };
+    for (const field of draft.shared_fields) card[field] = field === "email" ? me.email : draft[field];
+    return card;
+  }
+
+  private async save(event: Event): Promise<void> {
+    event.preventDefault();
+    if (!this.draft || this.saving) return;
+    this.saving = true;
+    this.error = "";
+    this.fieldErrors = {};
+    try {
+      const me = await api.updateMe({ ...this.draft, pitch: this.draft.pitch.trim() });
+      await setValue("me", me);
+      setState({ me });
+      this.draft = draftOf(me);
+      this.message = t("profile.saved");
+      if (this.welcome) navigate("/", { replace: true });
+    } catch (error) {
+      if (error instanceof ApiError) {
+        this.error = problemText(error);
+        this.fieldErrors = Object.fromEntries(error.errors.map((e) => [e.field.split(".").pop() ?? e.field, e.message]));
+      } else {
+        this.error = error instanceof NetworkError ? t("error.offline") : t("error.generic");
+      }
+    } finally {
+      this.saving = false;
+    }
+  }
+
+  private fieldError(name: string) {
+    const message = this.fieldErrors[name];
+    return message ? html`<span class="field-error" id=${`${name}-error`}>${message}</span>` : nothing;
+  }
+
+  private renderShared(me: Me, draft: Draft) {
+    return SHAREABLE_FIELDS.map((field) => {
+      const on = draft.shared_fields.includes(field);
+      const label = t(`profile.field.${field}` as MessageKey);
+      return html`
+        <div class="share-row">
+          <label class="check">
+            <input type="checkbox" .checked=${on} @change=${(e: Event) => this.toggleShared(field, (e.target as HTMLInputElement).checked)} />
+            <span>${label}${field === "email" ? html` <span class="muted">${me.email}</span>` : nothing}</span>
+          </label>
+          ${field === "email"
+            ? nothing
+            : html`<div class="field compact">
+                <label class="visually-hidden" for=${`profile-${field}`}>${t(`profile.${field}` as MessageKey)}</label>
+                <input
+                  id=${`profile-${field}`}
+                  name=${field}
+                  type=${field === "phone" ? "tel" : "url"}
+                  inputmode=${field === "phone" ? "tel" : "url"}
+                  autocomplete=${field === "phone" ? "tel" : "url"}
+                  placeholder=${t(`profile.${field}` as MessageKey)}
+                  maxlength=${field === "phone" ? 40 : 200}
+                  .value=${draft[field]}
+                  @input=${(e: Event) => this.change(field, (e.target as HTMLInputElement).value)}
+                />
+                ${this.fieldError(field)}
+              </div>`}
+        </div>
+      `;
+    });
+  }
+
+  protected override render() {
+    const me = this.store.value.me;
+    const draft = this.draft;
+    if (!me || !draft) return html`<h1 tabindex="-1">${t("profile.title")}</h1><div class="spinner" role="status"></div>`;
+    return html`
+      <header class="page-head">
+        <p class="eyebrow">${me.event.name}</p>
+        <h1 tabindex="-1">${this.welcome ? t("profile.welcome", { name: me.name }) : t("profile.title")}</h1>
+        ${this.welcome ? html`<p class="lead">${t("profile.intro")}</p>` : nothing}
+      </header>
+      <form class="profile-form" @submit=${(e: Event) => this.save(e)} novalidate>
+        <div class="field">
+          <label class="field-label" for="profile-pitch">${t("profile.pitch")}</label>
+          <textarea
+            id="profile-pitch"
+            name="pitch"
+            rows="3"
+            maxlength="280"
+            aria-describedby="pitch-hint"
+            .value=${draft.pitch}
+            @input=${(e: Event) => this.change("pitch", (e.target as HTMLTextAreaElement).value)}
+          ></textarea>
+          <span class="field-hint" id="pitch-hint">${t("profile.pitch.hint")} (${draft.pitch.length}/280)</span>
+          ${this.fieldError("pitch")}
+        </div>
+
+        <fieldset class="objective">
+          <legend>${t("profile.objective")}</legend>
+          <div class="chip-row">
+            ${OBJECTIVES.map(
+              (objective) => html`
+                <label class="chip-radio">
+                  <input
+                    type="radio"
+                    name="objective"
+                    .value=${objective}
+                    .checked=${draft.objective === objective}
+                    @change=${() => this.change("objective", objective)}
+                  />
+                  <span>${objectiveLabel(objective)}</span>
+                </label>
+              `,
+            )}
+          </div>
+        </fieldset>
+
+        <fieldset class="interests">
+          <legend>${t("profile.interests")}</legend>
+          ${draft.interests.length
+            ? html`<ul class="chip-row" aria-label=${t("profile.interests")}>
+                ${draft.interests.map(
+                  (interest) => html`<li class="chip removable">
+                    <span>${interest}</span>
+                    <button
+                      type="button"
+                      aria-label=${t("profile.interests.remove", { name: interest })}
+                      @click=${() => this.change("interests", draft.interests.filter((i) => i !== interest))}
+                    >×</button>
+                  </li>`,
+                )}
+              </ul>`
+            : nothing}
+          <div class="inline-field">
+            <input
+              id="new-interest"
+              aria-label=${t("profile.interests.new")}
+              aria-describedby="interests-hint"
+              maxlength="40"
+              enterkeyhint="done"
+              @keydown=${(e: KeyboardEvent) => {
+                if (e.key === "Enter" || e.key === ",") {
+                  e.preventDefault();
+                  this.addInterest(e.target as HTMLInputElement);
+                }
+              }}
+            />
+            <button type="button" class="button secondary" @click=${() => this.addInterest(this.querySelector<HTMLInputElement>("#new-interest")!)}>
+              ${t("profile.interests.add")}
+            </button>
+          </div>
+          <span class="field-hint" id="interests-hint">${t("profile.interests.hint")}</span>
+        </fieldset>
+
+        <fieldset class="shared">
+          <legend>${t("profile.shared")}</legend>
+          <p class="field-hint">${t("profile.shared.hint")}</p>
+          ${this.renderShared(me, draft)}
+        </fieldset>
+
+        <section class="preview" aria-labelledby="preview-title">
+          <h2 id="preview-title">${t("profile.preview")}</h2>
+          <rc-person-card .card=${this.preview(me, draft)} heading-level="3"></rc-person-card>
+        </section>
+
+        ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
+        ${this.message ? html`<p class="notice success" role="status">${this.message}</p>` : nothing}
+        <div class="form-actions">
+          <button type="submit" class="button primary large" ?disabled=${this.saving}>
+            ${this.welcome ? t("profile.continue") : t("profile.save")}
+          </button>
+        </div>
+      </form>
+      ${this.welcome ? nothing : html`<rc-passkey-settings></rc-passkey-settings>`}
+    `;
+  }
+}
+customElements.define("page-profile", ProfilePage);
