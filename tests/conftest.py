@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 from rencontre import migrate
 from rencontre.app import create_app
 from rencontre.config import Settings
-from rencontre.db import create_engine
+from rencontre.db import create_engine, session_info
 from rencontre.feed.broker import InProcessBroker
 from rencontre.kit import ratelimit
 from tests.support import (
@@ -108,7 +108,10 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
     # Each request's commit releases a SAVEPOINT; the test's outer transaction is rolled back.
     return async_sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        bind=connection,
+        expire_on_commit=False,
+        join_transaction_mode="create_savepoint",
+        info=session_info(connection),
     )
 
 
