@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from sqlalchemy import create_engine as sa_create_engine
 from sqlalchemy import event, text
-from sqlalchemy.engine import URL, Engine, ExceptionContext, make_url
+from sqlalchemy.engine import URL, Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncConnection,
@@ -163,22 +163,22 @@ SQLITE = Dialect("sqlite", locks_rows=False, binds_arrays=False)
 POSTGRESQL = Dialect("postgresql", locks_rows=True, binds_arrays=True)
 
 
-def dialect_for(bind: AsyncEngine | AsyncConnection | Engine) -> Dialect:
+def dialect_for(bind: AsyncEngine | AsyncConnection | Engine | Connection) -> Dialect:
     return SQLITE if bind.dialect.name == "sqlite" else POSTGRESQL
 
 
-def session_info(bind: AsyncEngine | AsyncConnection | Engine) -> dict[str, Any]:
+def session_info(bind: AsyncEngine | AsyncConnection | Engine | Connection) -> dict[str, Any]:
     """The ``info`` every session on ``bind`` starts with: its :class:`Dialect`."""
     return {_DIALECT_KEY: dialect_for(bind)}
 
 
 def dialect_of(session: AsyncSession) -> Dialect:
     """The dialect a session was made for (by :func:`create_session_factory` or :func:`session_info`)."""
-    dialect = session.info.get(_DIALECT_KEY)
+    dialect: Dialect | None = session.info.get(_DIALECT_KEY)
     if dialect is None:
         # A session made without either (a one-off script's): decided once, kept for its life.
         dialect = session.info[_DIALECT_KEY] = dialect_for(session.get_bind())
-    return dialect  # type: ignore[no-any-return]
+    return dialect
 
 
 def create_session_factory(
