@@ -38,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broker = create_broker(settings, engine)
         app.state.broker = broker
         await broker.start()
-        collector.tune_for_serving()
+        collector.tune_for_serving(settings.gc_young_threshold)
         try:
             yield
         finally:
