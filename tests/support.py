@@ -27,9 +27,6 @@ from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Encounter, Event, Organiser
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "RENCONTRE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 REPO = Path(__file__).resolve().parents[1]
 
 # One argon2 hash for every test organiser: hashing is deliberately slow.
@@ -44,56 +41,6 @@ def require_or_skip(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is not available")
     pytest.skip(f"{what} is not available on this machine")
-
-
-def postgres_available() -> bool:
-    import asyncio
-
-    import asyncpg
-
-    async def probe() -> bool:
-        try:
-            connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=3)
-        except (OSError, asyncpg.PostgresError):
-            return False
-        await connection.close()
-        return True
-
-    return asyncio.run(probe())
-
-
-def create_postgres_database(name: str) -> str:
-    """Create an empty database on the local server and return its async URL."""
-    import asyncio
-
-    import asyncpg
-
-    async def create() -> None:
-        connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(create())
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    return f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1)
-
-
-def drop_postgres_database(name: str) -> None:
-    import asyncio
-
-    import asyncpg
-
-    async def drop() -> None:
-        connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
-
-    asyncio.run(drop())
 
 
 def make_settings(data_dir: Path, database_url: str = "", **overrides: Any) -> Settings:

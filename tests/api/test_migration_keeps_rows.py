@@ -11,17 +11,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from devtools.postgres import create_postgres_database, drop_postgres_database, postgres_available
 from rencontre import migrate
 from rencontre.db import create_engine, create_session_factory
 from rencontre.models import Encounter, Scan
-from tests.support import (
-    Factory,
-    create_postgres_database,
-    drop_postgres_database,
-    make_settings,
-    postgres_available,
-    require_or_skip,
-)
+from tests.support import Factory, make_settings, require_or_skip
 
 BEFORE_REMOVAL_KEEPS_CONTACTS = "9a9d10e4a504"
 

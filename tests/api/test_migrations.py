@@ -13,16 +13,11 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
+from devtools.postgres import create_postgres_database, drop_postgres_database, postgres_available
 from rencontre import migrate
 from rencontre.db import create_engine
 from rencontre.models import Base
-from tests.support import (
-    create_postgres_database,
-    drop_postgres_database,
-    make_settings,
-    postgres_available,
-    require_or_skip,
-)
+from tests.support import make_settings, require_or_skip
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -31,18 +31,10 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Origin
 
+from devtools.postgres import create_postgres_database, drop_postgres_database, postgres_available
 from rencontre import migrate
 from rencontre.feed.watch import LiveState, feed_url
-from tests.support import (
-    REPO,
-    ServerProcess,
-    create_postgres_database,
-    drop_postgres_database,
-    free_port,
-    make_settings,
-    postgres_available,
-    require_or_skip,
-)
+from tests.support import REPO, ServerProcess, free_port, make_settings, require_or_skip
 
 pytestmark = pytest.mark.slow
 
