@@ -43,7 +43,8 @@ from rencontre.db import (
     session_scope,
 )
 from rencontre.encounters import service
-from rencontre.encounters.service import Outcome, Publish, ScanRequest
+from rencontre.encounters.outcomes import Outcome, ScanRequest
+from rencontre.encounters.service import Publish
 from rencontre.errors import ServiceUnavailable
 from rencontre.kit.immediate import ImmediateSession, run_now
 
