@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from devtools.postgres import create_postgres_database, drop_postgres_database, postgres_available
 from rencontre.auth import service as auth_service
 from rencontre.auth.passwords import hash_password
 from rencontre.config import Settings
@@ -41,6 +43,17 @@ def require_or_skip(available: bool, what: str) -> None:
     if IN_CI:
         pytest.fail(f"{what} is required in CI but is not available")
     pytest.skip(f"{what} is not available on this machine")
+
+
+def scratch_database(backend: str, tmp_path: Path, label: str) -> Iterator[str]:
+    """An empty database of ``backend`` for one test: a SQLite file, or a PostgreSQL one dropped after."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / f'{label}.db'}"
+        return
+    require_or_skip(postgres_available(), "PostgreSQL on 127.0.0.1:5432")
+    name = f"rencontre_{label}_{os.getpid()}"
+    yield create_postgres_database(name)
+    drop_postgres_database(name)
 
 
 def make_settings(data_dir: Path, database_url: str = "", **overrides: Any) -> Settings:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rencontre.auth.tokens import Role, TokenType, issue
+from rencontre.auth import service as auth_service
 from rencontre.config import Settings
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee
@@ -24,16 +23,8 @@ from tests.support import Factory
 
 
 def _expired(settings: Settings, attendee: Attendee) -> dict[str, str]:
-    token = issue(
-        settings.jwt_keyring(),
-        type=TokenType.access,
-        role=Role.attendee,
-        subject=attendee.id,
-        version=attendee.access_version,
-        event_id=attendee.event_id,
-        lifetime=timedelta(minutes=-5),
-    )
-    return {"Authorization": f"Bearer {token}"}
+    lapsed = settings.model_copy(update={"access_token_minutes": -5})
+    return {"Authorization": f"Bearer {auth_service.attendee_token(lapsed, attendee)}"}
 
 
 class TestRefusals:

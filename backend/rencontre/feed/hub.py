@@ -36,6 +36,7 @@ from rencontre.config import Settings
 from rencontre.feed import service
 from rencontre.feed.broker import Broker, FeedNotice
 from rencontre.feed.dashboard import Dashboard, FeedLimits, Frame, close_socket
+from rencontre.feed.repository import Head
 from rencontre.feed.room import Room, View
 from rencontre.feed.schemas import FeedClose
 from rencontre.kit.time import utcnow
@@ -157,17 +158,19 @@ class EventFeed:
             unsubscribe()
             self.hub.forget(self)
 
-    async def _build(self) -> None:
+    async def _open_room(self) -> tuple[Room, Head]:
+        """The event's room read afresh from the database; EventGone if the event was deleted."""
+        limits = self.hub.limits
         async with self.hub.session() as session:
             opened = await service.open_room(
-                session,
-                self.event_id,
-                list_step=self.hub.limits.list_step,
-                resume_window=self.hub.limits.resume_window,
+                session, self.event_id, list_step=limits.list_step, resume_window=limits.resume_window
             )
         if opened is None:
             raise EventGone()
-        room, head = opened
+        return opened
+
+    async def _build(self) -> None:
+        room, head = await self._open_room()
         self._room, self._shows_names = room, head.shows_names
         # Not knowing when names were turned on, a new room names only what comes after it.
         self._names_after = service.names_after(head, None, showed_names=False)
@@ -290,16 +293,7 @@ class EventFeed:
 
     async def _rebuild(self) -> None:
         logger.info("live feed: rebuilding event %s from the database", self.event_id)
-        async with self.hub.session() as session:
-            opened = await service.open_room(
-                session,
-                self.event_id,
-                list_step=self.hub.limits.list_step,
-                resume_window=self.hub.limits.resume_window,
-            )
-        if opened is None:
-            raise EventGone()
-        room, head = opened
+        room, head = await self._open_room()
         room.forget_history()
         self._names_after = service.names_after(head, self._names_after, showed_names=self._shows_names)
         self._room, self._shows_names = room, head.shows_names
