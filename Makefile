@@ -51,8 +51,8 @@ hooks: install
 	$(BIN)/pre-commit install
 
 lint: install
-	$(BIN)/ruff check backend tests bench migrations
-	$(BIN)/ruff format --check backend tests bench migrations
+	$(BIN)/ruff check backend tests bench devtools migrations
+	$(BIN)/ruff format --check backend tests bench devtools migrations
 	$(BIN)/hadolint Dockerfile
 
 typecheck: install

@@ -7,7 +7,6 @@ application and nothing else.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import os
 import secrets
@@ -22,13 +21,12 @@ from pathlib import Path
 import httpx
 import psutil  # type: ignore[import-untyped]
 
+import devtools.postgres
+from devtools.postgres import POSTGRES_ADMIN_URL, create_postgres_database, drop_postgres_database
 from rencontre.config import Settings
 
 REPO = Path(__file__).resolve().parents[1]
-POSTGRES_ADMIN_URL = os.environ.get(
-    "RENCONTRE_BENCH_POSTGRES_URL",
-    os.environ.get("RENCONTRE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"),
-)
+BENCH_POSTGRES_URL = os.environ.get("RENCONTRE_BENCH_POSTGRES_URL", POSTGRES_ADMIN_URL)
 
 
 def free_port() -> int:
@@ -217,41 +215,16 @@ class Database:
             self.work_dir.mkdir(parents=True, exist_ok=True)
             self.url = f"sqlite+aiosqlite:///{self.work_dir / 'bench.db'}"
         else:
-            self._admin(f'CREATE DATABASE "{self.name}"')
-            base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-            self.url = f"{base}/{self.name}".replace("postgresql://", "postgresql+asyncpg://", 1)
+            self.url = create_postgres_database(self.name, BENCH_POSTGRES_URL)
         return self
 
     def __exit__(self, *_exc: object) -> None:
         if self.kind == "postgresql":
-            self._admin(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
-
-    @staticmethod
-    def _admin(statement: str) -> None:
-        import asyncpg  # type: ignore[import-untyped]
-
-        async def run() -> None:
-            connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=5)
-            try:
-                await connection.execute(statement)
-            finally:
-                await connection.close()
-
-        asyncio.run(run())
+            drop_postgres_database(self.name, BENCH_POSTGRES_URL)
 
 
 def postgres_available() -> bool:
-    import asyncpg
-
-    async def probe() -> bool:
-        try:
-            connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=3)
-        except (OSError, asyncpg.PostgresError):
-            return False
-        await connection.close()
-        return True
-
-    return asyncio.run(probe())
+    return devtools.postgres.postgres_available(BENCH_POSTGRES_URL)
 
 
 def migrate(settings: Settings) -> None:

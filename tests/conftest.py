@@ -13,21 +13,14 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from devtools.postgres import create_postgres_database, drop_postgres_database, postgres_available
 from rencontre import migrate
 from rencontre.app import create_app
 from rencontre.config import Settings
-from rencontre.db import create_engine
+from rencontre.db import create_engine, session_info
 from rencontre.feed.broker import InProcessBroker
 from rencontre.kit import ratelimit
-from tests.support import (
-    IN_CI,
-    Factory,
-    create_postgres_database,
-    drop_postgres_database,
-    make_settings,
-    postgres_available,
-    require_or_skip,
-)
+from tests.support import IN_CI, Factory, make_settings, require_or_skip
 
 BACKENDS = ["sqlite", "postgresql"]
 
@@ -108,7 +101,10 @@ async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
 def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
     # Each request's commit releases a SAVEPOINT; the test's outer transaction is rolled back.
     return async_sessionmaker(
-        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+        bind=connection,
+        expire_on_commit=False,
+        join_transaction_mode="create_savepoint",
+        info=session_info(connection),
     )
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -20,6 +21,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from devtools.postgres import create_postgres_database, drop_postgres_database, postgres_available
 from rencontre.auth import service as auth_service
 from rencontre.auth.passwords import hash_password
 from rencontre.config import Settings
@@ -27,9 +29,6 @@ from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Encounter, Event, Organiser
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
-POSTGRES_ADMIN_URL = os.environ.get(
-    "RENCONTRE_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres"
-)
 REPO = Path(__file__).resolve().parents[1]
 
 # One argon2 hash for every test organiser: hashing is deliberately slow.
@@ -46,54 +45,15 @@ def require_or_skip(available: bool, what: str) -> None:
     pytest.skip(f"{what} is not available on this machine")
 
 
-def postgres_available() -> bool:
-    import asyncio
-
-    import asyncpg
-
-    async def probe() -> bool:
-        try:
-            connection = await asyncpg.connect(POSTGRES_ADMIN_URL, timeout=3)
-        except (OSError, asyncpg.PostgresError):
-            return False
-        await connection.close()
-        return True
-
-    return asyncio.run(probe())
-
-
-def create_postgres_database(name: str) -> str:
-    """Create an empty database on the local server and return its async URL."""
-    import asyncio
-
-    import asyncpg
-
-    async def create() -> None:
-        connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            await connection.execute(f'CREATE DATABASE "{name}"')
-        finally:
-            await connection.close()
-
-    asyncio.run(create())
-    base = POSTGRES_ADMIN_URL.rsplit("/", 1)[0]
-    return f"{base}/{name}".replace("postgresql://", "postgresql+asyncpg://", 1)
-
-
-def drop_postgres_database(name: str) -> None:
-    import asyncio
-
-    import asyncpg
-
-    async def drop() -> None:
-        connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
-        try:
-            await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        finally:
-            await connection.close()
-
-    asyncio.run(drop())
+def scratch_database(backend: str, tmp_path: Path, label: str) -> Iterator[str]:
+    """An empty database of ``backend`` for one test: a SQLite file, or a PostgreSQL one dropped after."""
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / f'{label}.db'}"
+        return
+    require_or_skip(postgres_available(), "PostgreSQL on 127.0.0.1:5432")
+    name = f"rencontre_{label}_{os.getpid()}"
+    yield create_postgres_database(name)
+    drop_postgres_database(name)
 
 
 def make_settings(data_dir: Path, database_url: str = "", **overrides: Any) -> Settings:

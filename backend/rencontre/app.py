@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from sqlalchemy import text
 
 from rencontre import __version__, health
 from rencontre.access import endpoints as access_endpoints
@@ -21,14 +19,12 @@ from rencontre.encounters import endpoints as encounters_endpoints
 from rencontre.errors import install_error_handlers
 from rencontre.events import endpoints as events_endpoints
 from rencontre.feed import endpoints as feed_endpoints
-from rencontre.feed.broker import create_broker
+from rencontre.feed.brokers import create_broker
 from rencontre.kit import collector
 from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.profile import endpoints as profile_endpoints
 from rencontre.reports import endpoints as reports_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
-
-logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -42,7 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broker = create_broker(settings, engine)
         app.state.broker = broker
         await broker.start()
-        collector.tune_for_serving()
+        collector.tune_for_serving(settings.gc_young_threshold)
         try:
             yield
         finally:
@@ -86,13 +82,3 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_api_docs(app)
     install_static(app, settings)
     return app
-
-
-async def database_ok(app: FastAPI) -> bool:
-    try:
-        async with app.state.engine.connect() as connection:
-            await connection.execute(text("SELECT 1"))
-    except Exception:
-        logger.warning("health check: database unreachable", exc_info=True)
-        return False
-    return True

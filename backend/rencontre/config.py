@@ -101,9 +101,22 @@ class Settings(BaseSettings):
     # one connection, so it never tells who met whom. The bound is the feed's resume window.
     feed_lists_refresh_seconds: float = Field(default=60.0, ge=1.0, le=3600.0)
     feed_lists_min_connections: int = Field(default=3, ge=1, le=1000)
+    # A dashboard this many connections behind or fewer catches up by deltas; further, a snapshot.
+    feed_resume_window: int = Field(default=1000, ge=100, le=100_000)
     # Sockets opened but not yet signed in (per process), and how long one may take to sign in.
     feed_unauthenticated_sockets: int = 200
     feed_auth_timeout_seconds: float = 5.0
+    # A dashboard's own messages (sign-in, pings, resyncs): each at most this long, and this
+    # many a second with a burst allowance, before the socket is closed.
+    feed_client_message_bytes: int = Field(default=4096, ge=512, le=65_536)
+    feed_client_messages_per_second: float = Field(default=5.0, gt=0.0, le=1000.0)
+    feed_client_message_burst: int = Field(default=20, ge=1, le=10_000)
+    # Dashboards offered a frame per turn of the event loop: a scan waits for one slice of the
+    # fan-out, never for all of it.
+    feed_fanout_slice: int = Field(default=100, ge=1, le=100_000)
+    # The garbage collector's young generation is collected after this many net allocations
+    # (CPython's default is 700): see rencontre.kit.collector.
+    gc_young_threshold: int = Field(default=50_000, ge=700, le=10_000_000)
     db_pool_size: int = 10
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0
@@ -168,6 +181,16 @@ class Settings(BaseSettings):
             raise ValueError(
                 f"scan_burst ({self.scan_burst}) must be at least max_batch_items ({self.max_batch_items}):"
                 " a full offline batch must be able to sync"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _lists_within_the_resume_window(self) -> Settings:
+        # The lists are computed back from the room's recent connections, which must reach them.
+        if self.feed_lists_min_connections > self.feed_resume_window:
+            raise ValueError(
+                f"feed_lists_min_connections ({self.feed_lists_min_connections}) must be at most"
+                f" feed_resume_window ({self.feed_resume_window})"
             )
         return self
 

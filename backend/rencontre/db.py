@@ -11,14 +11,16 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import create_engine as sa_create_engine
-from sqlalchemy import event
-from sqlalchemy.engine import URL, Engine, ExceptionContext, make_url
+from sqlalchemy import event, text
+from sqlalchemy.engine import URL, Connection, Engine, ExceptionContext, make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
+    AsyncConnection,
     AsyncEngine,
     AsyncSession,
     async_sessionmaker,
@@ -38,6 +40,7 @@ BUSY_TIMEOUT_MS = 30_000
 CHECKPOINT_WAIT_MS = 250
 _AFTER_COMMIT_KEY = "rencontre_after_commit"
 _SQLITE_BEGIN = "rencontre_sqlite_begin"
+_DIALECT_KEY = "rencontre_dialect"
 
 
 # Every engine hides statement parameters from its errors and logs: they hold notes. The
@@ -130,8 +133,62 @@ def _install_sqlite_pragmas(engine: Engine) -> None:
         connection.exec_driver_sql(connection.get_execution_options().get(_SQLITE_BEGIN, "BEGIN"))
 
 
-def create_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
-    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+async def database_ok(engine: AsyncEngine) -> bool:
+    """Whether the database answers a trivial query now (the health check's probe)."""
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        logger.warning("health check: database unreachable", exc_info=True)
+        return False
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """What the queries do differently on each database, chosen once for an engine.
+
+    Repositories read it from the session (:func:`dialect_of`) rather than asking the
+    session's bind on every call: the scan path asks several times per group.
+    """
+
+    name: Literal["sqlite", "postgresql"]
+    # SQLite's writers hold the whole database (``BEGIN IMMEDIATE``): row locks add nothing.
+    locks_rows: bool
+    # A list bound as one array parameter and unnested: one statement, planned once, for any count.
+    binds_arrays: bool
+
+
+SQLITE = Dialect("sqlite", locks_rows=False, binds_arrays=False)
+POSTGRESQL = Dialect("postgresql", locks_rows=True, binds_arrays=True)
+
+
+def dialect_for(bind: AsyncEngine | AsyncConnection | Engine | Connection) -> Dialect:
+    return SQLITE if bind.dialect.name == "sqlite" else POSTGRESQL
+
+
+def session_info(bind: AsyncEngine | AsyncConnection | Engine | Connection) -> dict[str, Any]:
+    """The ``info`` every session on ``bind`` starts with: its :class:`Dialect`."""
+    return {_DIALECT_KEY: dialect_for(bind)}
+
+
+def dialect_of(session: AsyncSession) -> Dialect:
+    """The dialect a session was made for (by :func:`create_session_factory` or :func:`session_info`)."""
+    dialect: Dialect | None = session.info.get(_DIALECT_KEY)
+    if dialect is None:
+        # A session made without either (a one-off script's): decided once, kept for its life.
+        dialect = session.info[_DIALECT_KEY] = dialect_for(session.get_bind())
+    return dialect
+
+
+def create_session_factory(
+    bind: AsyncEngine | AsyncConnection, **options: Any
+) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(
+        bind,
+        info=session_info(bind),
+        **({"expire_on_commit": False, "autoflush": False} | options),
+    )
 
 
 async def begin_write(session: AsyncSession) -> None:

@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from rencontre import __version__
+from rencontre.db import database_ok
 
 router = APIRouter(prefix="/api", tags=["health"])
 
@@ -24,9 +25,7 @@ class Health(BaseModel):
     responses={503: {"model": Health, "description": "The database is unreachable"}},
 )
 async def health(request: Request) -> JSONResponse:
-    from rencontre.app import database_ok
-
-    ok = await database_ok(request.app)
+    ok = await database_ok(request.app.state.engine)
     body = Health(
         status="ok" if ok else "degraded",
         version=__version__,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rencontre.badges.token import BadgeRef, badge_url, issue
 from rencontre.config import Settings
 from rencontre.models import Attendee, Encounter, Event, Scan
+from tests.support import Factory
 
 
 def token_of(settings: Settings, event: Event, attendee: Attendee, *, version: int | None = None) -> str:
@@ -47,3 +48,16 @@ async def encounter_between(session: AsyncSession, scanner: Attendee, scanned: A
         .where(Encounter.scanner_id == scanner.id, Encounter.scanned_id == scanned.id)
         .execution_options(populate_existing=True)
     )
+
+
+async def pair(factory: Factory, **scanned_fields: Any) -> tuple[Event, Attendee, Attendee]:
+    """An event, Alice who scans, and Zoé whose badge is scanned."""
+    event = await factory.event()
+    alice = await factory.attendee(event, name="Alice Martin")
+    zoe = await factory.attendee(event, name="Zoé Lefèvre", **scanned_fields)
+    return event, alice, zoe
+
+
+async def nothing_recorded(session: AsyncSession) -> None:
+    assert await encounter_count(session) == 0
+    assert await scan_count(session) == 0

@@ -14,7 +14,6 @@ from sqlalchemy import update
 from rencontre.auth import service as auth_service
 from rencontre.badges import service as badge_service
 from rencontre.config import Settings
-from rencontre.feed import hub as hub_module
 from rencontre.feed.broker import FeedNotice
 from rencontre.feed.dashboard import Dashboard, FeedLimits, Frame
 from rencontre.feed.watch import LiveState
@@ -270,7 +269,7 @@ class TestDeltas:
     async def test_the_fan_out_yields_to_other_work_between_slices(
         self, settings: Settings, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(hub_module, "FANOUT_SLICE", 2)
+        settings = settings.model_copy(update={"feed_fanout_slice": 2})
         turns = 0
 
         async def count_turns() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,27 +13,14 @@ from sqlalchemy import func, select
 from rencontre import migrate
 from rencontre.db import create_engine, create_session_factory
 from rencontre.models import Encounter, Scan
-from tests.support import (
-    Factory,
-    create_postgres_database,
-    drop_postgres_database,
-    make_settings,
-    postgres_available,
-    require_or_skip,
-)
+from tests.support import Factory, make_settings, scratch_database
 
 BEFORE_REMOVAL_KEEPS_CONTACTS = "9a9d10e4a504"
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def scratch_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'keeps.db'}"
-        return
-    require_or_skip(postgres_available(), "PostgreSQL on 127.0.0.1:5432")
-    name = f"rencontre_keeps_{os.getpid()}"
-    yield create_postgres_database(name)
-    drop_postgres_database(name)
+    yield from scratch_database(request.param, tmp_path, "keeps")
 
 
 async def _counts(url: str, tmp_path: Path) -> tuple[int, int]:

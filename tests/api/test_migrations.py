@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,24 +15,12 @@ from sqlalchemy.engine import Connection
 from rencontre import migrate
 from rencontre.db import create_engine
 from rencontre.models import Base
-from tests.support import (
-    create_postgres_database,
-    drop_postgres_database,
-    make_settings,
-    postgres_available,
-    require_or_skip,
-)
+from tests.support import make_settings, scratch_database
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def scratch_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite+aiosqlite:///{tmp_path / 'migrations.db'}"
-        return
-    require_or_skip(postgres_available(), "PostgreSQL on 127.0.0.1:5432")
-    name = f"rencontre_migrations_{os.getpid()}"
-    yield create_postgres_database(name)
-    drop_postgres_database(name)
+    yield from scratch_database(request.param, tmp_path, "migrations")
 
 
 def _differences(connection: Connection) -> list[Any]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import time
@@ -20,13 +18,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.support import REPO, free_port, require_or_skip
+from tests.e2e.nginx import nginx_binary, run_nginx
+from tests.support import REPO, free_port
 
 pytestmark = pytest.mark.slow
 
 WAIT = 30.0  # seconds: functional timeouts only, generous for a noisy 2-core machine
 VALVE = 3  # joins a day from one address, in these servers (see tests/api/door_support.py)
-NGINX = Path("/usr/sbin/nginx")
 
 
 @contextlib.contextmanager
@@ -76,46 +74,11 @@ def _wait_healthy(url: str, process: subprocess.Popen[bytes], log_path: Path) ->
 
 
 @contextlib.contextmanager
-def _nginx(root: Path, upstream_port: int) -> Iterator[str]:
-    """Debian's nginx with deploy/nginx.conf, both upstream lines on the one instance."""
-    binary = str(NGINX) if NGINX.exists() else shutil.which("nginx")
-    require_or_skip(binary is not None, f"nginx (apt-get install -y nginx-light; looked at {NGINX})")
-    assert binary is not None
-    prefix = root / "nginx"
-    (prefix / "logs").mkdir(parents=True)
-    (prefix / "tmp").mkdir()
-    port = free_port()
-    config = prefix / "nginx.conf"
-    config.write_text(
-        (REPO / "deploy" / "nginx.conf")
-        .read_text()
-        .replace("${RENCONTRE_LISTEN}", f"127.0.0.1:{port}")
-        .replace("${RENCONTRE_UPSTREAM_1}", f"127.0.0.1:{upstream_port}")
-        .replace("${RENCONTRE_UPSTREAM_2}", f"127.0.0.1:{upstream_port}")
-    )
-    error_log = prefix / "logs" / "error.log"
-    command = [binary, "-p", str(prefix), "-c", str(config), "-e", str(error_log)]
-    checked = subprocess.run([*command, "-t"], capture_output=True, text=True, timeout=WAIT)
-    assert checked.returncode == 0, checked.stderr
-    process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + WAIT
-        while True:
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/api/health", timeout=2).status_code == 200:
-                    break
-            if process.poll() is not None or time.monotonic() > deadline:
-                raise AssertionError(f"nginx did not start: {error_log.read_text()}")
-            time.sleep(0.1)
+def _behind_nginx(root: Path, app_url: str) -> Iterator[str]:
+    """Both of nginx's upstream lines on the one instance."""
+    port = int(app_url.rsplit(":", 1)[1])
+    with run_nginx(nginx_binary(), root, (port, port)) as (url, _access_log):
         yield url
-    finally:
-        process.send_signal(signal.SIGQUIT)  # nginx's graceful stop
-        try:
-            process.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _join(url: str, *, source: str, forwarded_for: str | None = None) -> int:
@@ -171,7 +134,7 @@ class TestBehindTheDocumentedNginx:
         self, tmp_path: Path
     ) -> None:
         # The shipped default trusts 127.0.0.1: nginx on the same host, as deploy/nginx.conf runs.
-        with _serve(tmp_path / "app") as app_url, _nginx(tmp_path, int(app_url.rsplit(":", 1)[1])) as url:
+        with _serve(tmp_path / "app") as app_url, _behind_nginx(tmp_path, app_url) as url:
             _spend(url, source="127.0.0.3")
             assert _join(url, source="127.0.0.3") == 429
             # nginx appends the address it saw: a forged one in front of it changes nothing.

@@ -22,22 +22,18 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from sqlalchemy.pool import NullPool
 
+from devtools.postgres import (
+    POSTGRES_ADMIN_URL,
+    create_postgres_database,
+    drop_postgres_database,
+    postgres_available,
+)
 from rencontre import migrate
 from rencontre.auth import service as auth_service
 from rencontre.badges.token import BadgeRef, badge_url, issue
 from rencontre.config import Settings
 from rencontre.models import Attendee, Encounter, Event, Scan
-from tests.support import (
-    POSTGRES_ADMIN_URL,
-    Factory,
-    ServerProcess,
-    create_postgres_database,
-    drop_postgres_database,
-    free_port,
-    make_settings,
-    postgres_available,
-    require_or_skip,
-)
+from tests.support import Factory, ServerProcess, free_port, make_settings, require_or_skip
 
 BACKENDS = ("sqlite", "postgresql")
 

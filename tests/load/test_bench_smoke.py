@@ -17,7 +17,8 @@ from bench import report
 from bench.plan import TINY
 from bench.runner import ALL_SCENARIOS, Options, run
 
-from tests.support import postgres_available, require_or_skip
+from devtools.postgres import postgres_available
+from tests.support import require_or_skip
 
 pytestmark = pytest.mark.slow
 

@@ -11,9 +11,9 @@ from rencontre.badges import service as badge_service
 from rencontre.badges.token import InvalidBadgeToken
 from rencontre.config import Settings
 from rencontre.dependencies import BEARER_SECURITY, bearer_token_of
-from rencontre.encounters import service
+from rencontre.encounters import batch
+from rencontre.encounters.outcomes import ScanRequest
 from rencontre.encounters.schemas import ScanBatchIn, ScanBatchOut, ScanIn, ScanOut
-from rencontre.encounters.service import ScanRequest
 from rencontre.encounters.writer import ScanWriter
 from rencontre.errors import (
     AppError,
@@ -107,7 +107,7 @@ async def record_scan(body: ScanIn, request: Request, caller: CurrentCaller) -> 
 )
 async def record_batch(body: ScanBatchIn, request: Request, caller: CurrentCaller) -> Response:
     settings = _settings(request)
-    service.check_batch_size(settings, body.items)
+    batch.check_batch_size(settings, body.items)
     # Each scan counts, whether sent alone or queued: a batch is no way around the limit.
     await limit(
         request,
@@ -117,12 +117,12 @@ async def record_batch(body: ScanBatchIn, request: Request, caller: CurrentCalle
         cost=len(body.items),
         burst=settings.scan_burst,
     )
-    parsed = service.parse_batch(caller, body.items)
+    parsed = batch.parse_batch(caller, body.items)
     requests = [item for item in parsed if isinstance(item, ScanRequest)]
     if not requests:
         await auth_service.check_session(request.app.state.session_factory, caller)
     outcomes = await _writer(request).record(requests)
-    return _json(ScanBatchOut(results=service.batch_results(body.items, parsed, outcomes)))
+    return _json(ScanBatchOut(results=batch.batch_results(body.items, parsed, outcomes)))
 
 
 def _json(out: BaseModel, status_code: int = status.HTTP_200_OK) -> Response:

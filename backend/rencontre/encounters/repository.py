@@ -36,6 +36,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rencontre.db import dialect_of
 from rencontre.models import Attendee, Encounter, Event, Scan
 
 _encounter: Table = Encounter.__table__  # type: ignore[assignment]
@@ -61,7 +62,7 @@ async def lock_events(session: AsyncSession, event_ids: Collection[uuid.UUID]) -
     In id order, so that two groups spanning the same events never wait on each other in
     a circle. Nothing to do on SQLite: its writers hold the whole database (``BEGIN IMMEDIATE``).
     """
-    if session.get_bind().dialect.name == "sqlite":
+    if not dialect_of(session).locks_rows:
         return
     await session.execute(_LOCK_EVENTS, {"ids": sorted(event_ids)})
 
@@ -111,7 +112,7 @@ async def encounters(
             await session.execute(select(_encounter).where(_encounter.c.id.in_(ids)).with_for_update())
         )
     listed = list(pairs)
-    if listed and session.get_bind().dialect.name == "postgresql":
+    if listed and dialect_of(session).binds_arrays:
         arrays = {"scanners": [pair[0] for pair in listed], "scanned": [pair[1] for pair in listed]}
         rows.extend(await session.execute(_PAIRS_POSTGRESQL, arrays))
         listed = []
@@ -271,7 +272,7 @@ async def _insert_many(session: AsyncSession, table: Table, rows: Sequence[Mappi
     """
     if not rows:
         return
-    if session.get_bind().dialect.name == "postgresql":
+    if dialect_of(session).binds_arrays:
         columns = {
             column.name: [_json_text(row[column.name]) for row in rows]
             if isinstance(column.type, JSON)

@@ -31,25 +31,21 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.auth import service as auth_service
-from rencontre.auth.tokens import TokenClaims
 from rencontre.badges import service as badge_service
 from rencontre.badges.repository import Holder, Person
 from rencontre.badges.token import BadgeRef
 from rencontre.config import Settings
-from rencontre.contacts.versions import contact_version
 from rencontre.db import after_commit
 from rencontre.encounters import repository
+from rencontre.encounters.outcomes import Outcome, Recorded, ScanRequest
 from rencontre.encounters.repository import Scanner
-from rencontre.encounters.schemas import MAX_TAGS, ScanBatchItem, ScanIn, ScanOut, ScanOutcome
+from rencontre.encounters.schemas import MAX_TAGS, ScanIn, ScanOutcome
 from rencontre.errors import (
     AppError,
     Conflict,
-    PayloadTooLarge,
-    Problem,
     ServiceUnavailable,
     Unauthorized,
     Unprocessable,
@@ -59,7 +55,6 @@ from rencontre.kit.time import utcnow
 from rencontre.models import FollowUpState
 from rencontre.passkeys.lock import is_locked
 from rencontre.profile.cards import CardSource
-from rencontre.profile.schemas import PublicCard
 
 logger = logging.getLogger(__name__)
 
@@ -78,137 +73,9 @@ class ClientIdReused(Conflict):
         )
 
 
-class BatchTooLarge(PayloadTooLarge):
-    def __init__(self, count: int, limit: int) -> None:
-        super().__init__(
-            f"A batch holds at most {limit} scans and this one has {count}; send the rest in another."
-        )
-
-
 class BusyRetry(ServiceUnavailable):
     def __init__(self) -> None:
         super().__init__("Too many simultaneous scans of the same person; please retry.", retry_after=1)
-
-
-@dataclass(frozen=True, slots=True)
-class Recorded:
-    """A recorded scan: the contact as this scan left it (``row``, a shallow copy), and how.
-
-    The answers are built from it on demand: a batch's items need neither the card nor the note.
-    The card is made in the group's transaction (it reads the person), for a single scan only.
-    """
-
-    client_id: uuid.UUID
-    row: dict[str, Any]
-    card: PublicCard | None
-    created: bool
-    outcome: ScanOutcome
-    note_full: bool
-    # Notes locked by a passkey this session has not presented are write-only: the answer
-    # carries what this scan sent (``sent``), never what was there before.
-    sent: ScanIn
-    locked: bool
-
-    @property
-    def version(self) -> str:
-        return contact_version(self.row["id"], self.row["updated_at"], self.row["scan_count"])
-
-    def out(self) -> ScanOut:
-        assert self.card is not None, "recorded with_card"
-        row = self.row
-        return ScanOut(
-            client_id=self.client_id,
-            status="created" if self.created else "updated",
-            outcome=self.outcome,
-            contact_id=row["id"],
-            version=self.version,
-            already_met=not self.created,
-            mutual=row["mutual"],
-            note_full=self.note_full,
-            scan_count=row["scan_count"],
-            met_at=row["met_at"],
-            last_scanned_at=row["last_scanned_at"],
-            note=self.sent.note if self.locked else row["note"],
-            tags=list(self.sent.tags[:MAX_TAGS] if self.locked else row["tags"] or ()),
-            rating=self.sent.rating if self.locked else row["rating"],
-            notes_locked=self.locked,
-            card=self.card,
-        )
-
-    def item(self, index: int) -> ScanBatchItem:
-        # Built from values made here: checked once, by construction.
-        return ScanBatchItem.model_construct(
-            index=index,
-            client_id=self.client_id,
-            status="created" if self.created else "updated",
-            outcome=self.outcome,
-            http_status=201 if self.created else 200,
-            detail=None,
-            error=None,
-            contact_id=self.row["id"],
-            version=self.version,
-            note_full=self.note_full,
-        )
-
-
-@dataclass(frozen=True)
-class ScanRequest:
-    """One scan to record, and the (verified) access token of who sent it.
-
-    Whether that session still stands is checked with the group's other reads, in its
-    transaction: a revoked session records nothing, without a query of its own.
-    """
-
-    caller: TokenClaims
-    scan: ScanIn
-    # A batch's answers carry no card: the phone has it, and a card costs a few reads.
-    with_card: bool = True
-
-    @property
-    def event_id(self) -> uuid.UUID:
-        assert self.caller.event_id is not None  # an attendee token names its event
-        return self.caller.event_id
-
-
-Outcome = Recorded | AppError
-
-
-def check_batch_size(settings: Settings, items: Sequence[Any]) -> None:
-    if len(items) > settings.max_batch_items:
-        raise BatchTooLarge(len(items), settings.max_batch_items)
-
-
-def parse_batch(caller: TokenClaims, items: Sequence[Any]) -> list[ScanRequest | AppError]:
-    """Each queued item on its own: one that is not a valid scan fails alone."""
-    parsed: list[ScanRequest | AppError] = []
-    for raw in items:
-        try:
-            parsed.append(ScanRequest(caller, ScanIn.model_validate(raw), with_card=False))
-        except ValidationError as exc:
-            parsed.append(_invalid(exc))
-    return parsed
-
-
-def batch_results(
-    items: Sequence[Any], parsed: Sequence[ScanRequest | AppError], outcomes: Sequence[Outcome]
-) -> list[ScanBatchItem]:
-    """Each item's answer, in the order sent; ``outcomes`` answer the items that parsed, in order.
-
-    A revoked session refuses the whole batch, as it would any request.
-    """
-    for outcome in outcomes:
-        if isinstance(outcome, Unauthorized):
-            raise outcome
-    answers = iter(outcomes)
-    results: list[ScanBatchItem] = []
-    for index, (raw, item) in enumerate(zip(items, parsed, strict=True)):
-        outcome = item if isinstance(item, AppError) else next(answers)
-        if isinstance(outcome, AppError):
-            client_id = item.scan.client_id if isinstance(item, ScanRequest) else _client_id_of(raw)
-            results.append(_failure(index, client_id, outcome))
-        else:
-            results.append(outcome.item(index))
-    return results
 
 
 @dataclass
@@ -479,42 +346,3 @@ def _publish_after_commit(session: AsyncSession, publish: Publish, notice: FeedN
             logger.exception("could not publish feed notice %s", notice)
 
     after_commit(session, send)
-
-
-def _client_id_of(raw: Any) -> uuid.UUID | None:
-    if isinstance(raw, dict):
-        try:
-            return uuid.UUID(str(raw.get("client_id")))
-        except ValueError:
-            return None
-    return None
-
-
-def _invalid(exc: ValidationError) -> Unprocessable:
-    errors = [
-        {
-            "field": ".".join(str(part) for part in error.get("loc", ())) or "item",
-            "message": error.get("msg", ""),
-        }
-        for error in exc.errors()
-    ]
-    summary = "; ".join(f"{error['field']}: {error['message']}" for error in errors[:5])
-    return Unprocessable(f"The scan is not valid — {summary}", errors=errors)
-
-
-def _failure(index: int, client_id: uuid.UUID | None, exc: AppError) -> ScanBatchItem:
-    return ScanBatchItem(
-        index=index,
-        client_id=client_id,
-        status="error",
-        outcome="error",
-        http_status=exc.status_code,
-        detail=exc.detail,
-        error=Problem(
-            title=exc.title,
-            status=exc.status_code,
-            code=str(exc.extra.get("code", exc.code)),
-            detail=exc.detail,
-            errors=exc.extra.get("errors"),
-        ),
-    )

@@ -35,9 +35,16 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
 from rencontre.config import Settings
-from rencontre.db import begin_write, create_sqlite_writer_engine, run_after_commit, session_scope
+from rencontre.db import (
+    begin_write,
+    create_sqlite_writer_engine,
+    run_after_commit,
+    session_info,
+    session_scope,
+)
 from rencontre.encounters import service
-from rencontre.encounters.service import Outcome, Publish, ScanRequest
+from rencontre.encounters.outcomes import Outcome, ScanRequest
+from rencontre.encounters.service import Publish
 from rencontre.errors import ServiceUnavailable
 from rencontre.kit.immediate import ImmediateSession, run_now
 
@@ -167,6 +174,7 @@ class _SQLiteThread:
         self.settings = settings
         self.publish = publish
         self.engine = create_sqlite_writer_engine(url)
+        self.info = session_info(self.engine)
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rencontre-scans")
 
     @classmethod
@@ -190,7 +198,7 @@ class _SQLiteThread:
         return outcomes
 
     def _write(self, requests: list[ScanRequest]) -> tuple[list[Outcome], AsyncSession]:
-        with Session(self.engine) as sync_session:
+        with Session(self.engine, info=self.info) as sync_session:
             # The rules see the AsyncSession they are written for; this one never waits.
             session = cast(AsyncSession, ImmediateSession(sync_session))
             try:

@@ -3,7 +3,7 @@
 The scan path calls :meth:`Broker.publish` after its transaction committed; it
 never waits on a socket nor on another instance. The in-process broker serves one
 process (SQLite); the PostgreSQL broker (:mod:`rencontre.feed.postgres`) fans out
-across instances with LISTEN/NOTIFY.
+across instances with LISTEN/NOTIFY; :mod:`rencontre.feed.brokers` picks one.
 
 A notice is a hint, never the data: whoever receives one reads what changed from
 the database, by sequence number. So a notice delivered twice costs nothing, and
@@ -18,10 +18,6 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
-
-from sqlalchemy.ext.asyncio import AsyncEngine
-
-from rencontre.config import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -131,12 +127,3 @@ class InProcessBroker:
 
     def observe(self, observer: BrokerObserver) -> Unsubscribe:
         return self._local.observe(observer)
-
-
-def create_broker(settings: Settings, engine: AsyncEngine) -> Broker:
-    """SQLite serves one process: in-process. PostgreSQL: LISTEN/NOTIFY across instances."""
-    if settings.is_sqlite:
-        return InProcessBroker()
-    from rencontre.feed.postgres import PostgresBroker, asyncpg_dsn
-
-    return PostgresBroker(asyncpg_dsn(engine))

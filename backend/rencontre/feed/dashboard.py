@@ -23,6 +23,7 @@ from pydantic import ValidationError
 from starlette.types import Message
 from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 
+from rencontre.feed.room import RESUME_WINDOW
 from rencontre.feed.schemas import (
     MAX_CLIENT_MESSAGE_BYTES,
     AuthMessage,
@@ -61,6 +62,11 @@ class FeedLimits:
     unauthenticated_sockets: int = 200
     messages_per_second: float = 5.0
     message_burst: int = 20
+    message_bytes: int = MAX_CLIENT_MESSAGE_BYTES
+    # Dashboards offered a frame per turn of the event loop (see rencontre.feed.hub, Fairness).
+    fanout_slice: int = 100
+    # Connections behind the room a dashboard may resume by deltas; further back, a snapshot.
+    resume_window: int = RESUME_WINDOW
 
 
 class Frame(NamedTuple):
@@ -98,15 +104,13 @@ class BadMessage(Exception):
 ClientMessage = AuthMessage | PingMessage | ResyncMessage
 
 
-def read_message(message: Message) -> ClientMessage:
+def read_message(message: Message, max_bytes: int = MAX_CLIENT_MESSAGE_BYTES) -> ClientMessage:
     """The client message in an ASGI ``websocket.receive``; FeedRefused closes, BadMessage answers."""
     text = message.get("text")
     if text is None:
         raise FeedRefused(FeedClose.UNSUPPORTED_DATA, "Send JSON text frames, not binary ones.")
-    if len(text) > MAX_CLIENT_MESSAGE_BYTES or len(text.encode()) > MAX_CLIENT_MESSAGE_BYTES:
-        raise FeedRefused(
-            FeedClose.MESSAGE_TOO_BIG, f"Messages are limited to {MAX_CLIENT_MESSAGE_BYTES} bytes."
-        )
+    if len(text) > max_bytes or len(text.encode()) > max_bytes:
+        raise FeedRefused(FeedClose.MESSAGE_TOO_BIG, f"Messages are limited to {max_bytes} bytes.")
     try:
         data = json.loads(text)
     except ValueError:
@@ -307,7 +311,7 @@ class Dashboard:
                     )
                     return
                 try:
-                    received = read_message(message)
+                    received = read_message(message, self.limits.message_bytes)
                 except FeedRefused as refused:
                     self.request_close(refused.code, refused.reason)
                     return

@@ -62,7 +62,7 @@ async def live_feed(websocket: WebSocket, event_id: uuid.UUID) -> None:
         return
     waiting.count += 1
     try:
-        hello = await _hello(websocket, hub.limits.auth_timeout_seconds)
+        hello = await _hello(websocket, hub.limits.auth_timeout_seconds, hub.limits.message_bytes)
         async with session_scope(app.state.session_factory) as session:
             organiser_id = await service.redeem_ticket(session, hello.ticket, event_id)
     except FeedRefused as refused:
@@ -97,7 +97,7 @@ class _ClientLeft(Exception):
     pass
 
 
-async def _hello(websocket: WebSocket, within_seconds: float) -> AuthMessage:
+async def _hello(websocket: WebSocket, within_seconds: float, max_bytes: int) -> AuthMessage:
     """The first message, which must be ``{"type": "auth", "ticket": …, "last_seq": …}``."""
     try:
         async with asyncio.timeout(within_seconds):
@@ -109,7 +109,7 @@ async def _hello(websocket: WebSocket, within_seconds: float) -> AuthMessage:
     if message["type"] == "websocket.disconnect":
         raise _ClientLeft()
     try:
-        received = read_message(message)
+        received = read_message(message, max_bytes)
     except BadMessage as bad:
         raise FeedRefused(FeedClose.BAD_HELLO, f"First send {{type: auth, ticket}}: {bad.detail}") from None
     if not isinstance(received, AuthMessage):

@@ -10,7 +10,7 @@ reads and a few frames per second, per process.
 
 Fairness. Offering a frame wakes that dashboard's sender, and a thousand sends
 take tens of milliseconds of the one event loop that also answers scans. So the
-ticker offers a frame to :data:`FANOUT_SLICE` dashboards at a time and yields
+ticker offers a frame to ``fanout_slice`` dashboards at a time (a setting) and yields
 between slices: a scan waits for one slice, never for the whole fan-out.
 
 Order. The room, the last broadcast view and the revision counter change only
@@ -36,14 +36,12 @@ from rencontre.config import Settings
 from rencontre.feed import service
 from rencontre.feed.broker import Broker, FeedNotice
 from rencontre.feed.dashboard import Dashboard, FeedLimits, Frame, close_socket
+from rencontre.feed.repository import Head
 from rencontre.feed.room import Room, View
 from rencontre.feed.schemas import FeedClose
 from rencontre.kit.time import utcnow
 
 logger = logging.getLogger(__name__)
-
-# Dashboards offered a frame per turn of the event loop (see Fairness above).
-FANOUT_SLICE = 100
 
 
 class FeedUnavailable(Exception):
@@ -160,12 +158,19 @@ class EventFeed:
             unsubscribe()
             self.hub.forget(self)
 
-    async def _build(self) -> None:
+    async def _open_room(self) -> tuple[Room, Head]:
+        """The event's room read afresh from the database; EventGone if the event was deleted."""
+        limits = self.hub.limits
         async with self.hub.session() as session:
-            opened = await service.open_room(session, self.event_id, list_step=self.hub.limits.list_step)
+            opened = await service.open_room(
+                session, self.event_id, list_step=limits.list_step, resume_window=limits.resume_window
+            )
         if opened is None:
             raise EventGone()
-        room, head = opened
+        return opened
+
+    async def _build(self) -> None:
+        room, head = await self._open_room()
         self._room, self._shows_names = room, head.shows_names
         self._names_after = service.names_after(head)
         self._view = room.view(utcnow())
@@ -285,11 +290,7 @@ class EventFeed:
 
     async def _rebuild(self) -> None:
         logger.info("live feed: rebuilding event %s from the database", self.event_id)
-        async with self.hub.session() as session:
-            opened = await service.open_room(session, self.event_id, list_step=self.hub.limits.list_step)
-        if opened is None:
-            raise EventGone()
-        room, head = opened
+        room, head = await self._open_room()
         room.forget_history()
         self._names_after = service.names_after(head)
         self._room, self._shows_names = room, head.shows_names
@@ -303,10 +304,11 @@ class EventFeed:
         frame = Frame(self.rev, view.seq, text)
         # Whoever joins from here on starts at this revision: the list is the dashboards before.
         dashboards = list(self.dashboards)
-        for start in range(0, len(dashboards), FANOUT_SLICE):
+        step = self.hub.limits.fanout_slice
+        for start in range(0, len(dashboards), step):
             if start:
                 await asyncio.sleep(0)
-            for dashboard in dashboards[start : start + FANOUT_SLICE]:
+            for dashboard in dashboards[start : start + step]:
                 dashboard.offer(frame)
 
 
@@ -421,6 +423,11 @@ def get_hub(app: FastAPI) -> FeedHub:
             feeds_per_organiser=settings.feed_dashboards_per_organiser,
             auth_timeout_seconds=settings.feed_auth_timeout_seconds,
             unauthenticated_sockets=settings.feed_unauthenticated_sockets,
+            messages_per_second=settings.feed_client_messages_per_second,
+            message_burst=settings.feed_client_message_burst,
+            message_bytes=settings.feed_client_message_bytes,
+            fanout_slice=settings.feed_fanout_slice,
+            resume_window=settings.feed_resume_window,
         )
         hub = FeedHub(state.broker, state.session_factory, limits)
         state.feed_hub = hub

@@ -135,11 +135,15 @@ def bucket_start(bucket: int) -> datetime:
 
 
 class Room:
-    def __init__(self, people: dict[uuid.UUID, Person], *, list_step: int = 1) -> None:
-        if not 1 <= list_step <= RESUME_WINDOW:
+    def __init__(
+        self, people: dict[uuid.UUID, Person], *, list_step: int = 1, resume_window: int = RESUME_WINDOW
+    ) -> None:
+        if not 1 <= list_step <= resume_window:
             # The lists are computed back from ``recent``, which must reach the cutoff.
-            raise ValueError(f"list_step must be between 1 and {RESUME_WINDOW}")
+            raise ValueError(f"list_step must be between 1 and {resume_window}")
         self.people = people
+        # How many connections behind a dashboard may resume by deltas; further, a snapshot.
+        self.resume_window = resume_window
         self.list_step = list_step
         self.lists = NO_LISTS
         self.seq = 0
@@ -149,7 +153,7 @@ class Room:
         self._met: Counter[uuid.UUID] = Counter()
         self._last_new_connection: dict[uuid.UUID, datetime] = {}
         self._timeline: Counter[int] = Counter()
-        self.recent: deque[Recent] = deque(maxlen=RESUME_WINDOW)
+        self.recent: deque[Recent] = deque(maxlen=resume_window)
         # Every connection after this sequence number is in ``recent``.
         self._horizon = 0
 

@@ -135,13 +135,14 @@ def origin_allowed(origin: str | None, settings: Settings) -> bool:
 
 
 async def open_room(
-    session: AsyncSession, event_id: uuid.UUID, *, list_step: int
+    session: AsyncSession, event_id: uuid.UUID, *, list_step: int, resume_window: int = RESUME_WINDOW
 ) -> tuple[Room, Head] | None:
     """The event's room built from every connection up to its current feed number, lists computed."""
     head = await repository.head(session, event_id)
     if head is None:
         return None
-    room = Room(await repository.people(session, event_id), list_step=list_step)
+    people = await repository.people(session, event_id)
+    room = Room(people, list_step=list_step, resume_window=resume_window)
     for connection in await repository.connections(session, event_id, after=0, upto=head.feed_seq):
         room.apply(connection)
     room.refresh_lists(utcnow())
@@ -180,7 +181,7 @@ async def read_changes(
     found = []
     if head.feed_seq > since:
         found = await repository.new_connections(
-            session, event_id, after=since, upto=head.feed_seq, limit=RESUME_WINDOW + 1
+            session, event_id, after=since, upto=head.feed_seq, limit=room.resume_window + 1
         )
     if not refresh:
         return Changes(head, found)
@@ -198,7 +199,7 @@ def apply_changes(room: Room, changes: Changes) -> list[Recent] | None:
     Rebuilt when the database went back (restored), lost connections the room counted
     (a person deleted their account), or moved too far ahead for one delta.
     """
-    if changes.head.feed_seq < room.seq or len(changes.connections) > RESUME_WINDOW:
+    if changes.head.feed_seq < room.seq or len(changes.connections) > room.resume_window:
         return None
     if changes.stored_connections is not None and changes.stored_connections != room.connections:
         return None

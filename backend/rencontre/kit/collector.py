@@ -25,11 +25,12 @@ from typing import Final
 
 logger = logging.getLogger(__name__)
 
+# The default of Settings.gc_young_threshold.
 YOUNG_THRESHOLD: Final = 50_000
 _tuned = False
 
 
-def tune_for_serving() -> None:
+def tune_for_serving(young_threshold: int = YOUNG_THRESHOLD) -> None:
     """Apply the settings above; later calls in the same process do nothing."""
     global _tuned
     if _tuned:
@@ -38,5 +39,5 @@ def tune_for_serving() -> None:
     _, middle, old = gc.get_threshold()
     gc.collect()
     gc.freeze()
-    gc.set_threshold(YOUNG_THRESHOLD, middle, old)
+    gc.set_threshold(young_threshold, middle, old)
     logger.debug("garbage collector: %d objects frozen at start-up", gc.get_freeze_count())
