@@ -92,41 +92,35 @@ def organiser_token(settings: Settings, organiser: Organiser) -> str:
 
 def attendee_token(settings: Settings, attendee: Attendee, *, passkey: bool = False) -> str:
     """An attendee's session; ``passkey`` when it was opened by presenting one of their passkeys."""
-    return issue(
-        settings.jwt_keyring(),
-        type=TokenType.access,
-        role=Role.attendee,
-        subject=attendee.id,
-        version=attendee.access_version,
-        event_id=attendee.event_id,
-        lifetime=timedelta(minutes=settings.access_token_minutes),
-        passkey=passkey,
+    return _attendee_issue(
+        settings, attendee, TokenType.access, timedelta(minutes=settings.access_token_minutes), passkey
     )
 
 
 def invite_token(settings: Settings, attendee: Attendee) -> str:
-    return issue(
-        settings.jwt_keyring(),
-        type=TokenType.invite,
-        role=Role.attendee,
-        subject=attendee.id,
-        version=attendee.access_version,
-        event_id=attendee.event_id,
-        lifetime=timedelta(days=settings.invite_token_days),
-    )
+    return _attendee_issue(settings, attendee, TokenType.invite, timedelta(days=settings.invite_token_days))
 
 
 def device_token(settings: Settings, attendee: Attendee, *, passkey: bool = False) -> str:
     """What the phone that joined keeps to renew its session; ``passkey`` when a passkey was
     presented on this phone, so that its renewed sessions stay unlocked (a re-issue ends it)."""
+    return _attendee_issue(
+        settings, attendee, TokenType.device, timedelta(days=settings.device_token_days), passkey
+    )
+
+
+def _attendee_issue(
+    settings: Settings, attendee: Attendee, type: TokenType, lifetime: timedelta, passkey: bool = False
+) -> str:
+    # Every attendee token names the access version: a re-issue ends all three kinds at once.
     return issue(
         settings.jwt_keyring(),
-        type=TokenType.device,
+        type=type,
         role=Role.attendee,
         subject=attendee.id,
         version=attendee.access_version,
         event_id=attendee.event_id,
-        lifetime=timedelta(days=settings.device_token_days),
+        lifetime=lifetime,
         passkey=passkey,
     )
 
