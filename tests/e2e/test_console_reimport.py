@@ -106,6 +106,7 @@ class TestReimportWithUpdates:
             page.get_by_role("button", name=words.sample_button).click()
         sample = Path(download.value.path()).read_text(encoding="utf-8-sig")
         assert sample.startswith(words.sample_header)
+        page.locator("rc-import-guide").evaluate("(guide) => guide.scrollIntoView()")
         check_screen(page, console_artifacts, f"30-import-guide-{words.lang}")
 
         updated = tmp_path / "inscrits.csv"

@@ -9,21 +9,21 @@ import { LightElement } from "../../kit/light-element";
 
 interface Column {
   field: string;
-  /** Headers the import recognises, as a file would spell them: the same in both languages. */
-  headers: string;
+  /** Headers the import recognises, as a file would spell them (the same in both languages); either group. */
+  headers: readonly string[];
   meaning: ConsoleKey;
   required?: boolean;
 }
 
 const COLUMNS: readonly Column[] = [
-  { field: "name", headers: "Name, Full name, Nom complet — or First name + Last name, Prénom + Nom", meaning: "import.guide.name", required: true },
-  { field: "email", headers: "Email, E-mail, Mail, Courriel, Adresse e-mail", meaning: "import.guide.email", required: true },
-  { field: "registration_id", headers: "Registration ID, Ticket, Attendee ID, ID, N° d'inscription, Billet, Référence", meaning: "import.guide.registration_id" },
-  { field: "company", headers: "Company, Organisation, Société, Entreprise", meaning: "import.guide.company" },
-  { field: "job_title", headers: "Job title, Title, Role, Fonction, Poste", meaning: "import.guide.job_title" },
-  { field: "phone", headers: "Phone, Mobile, Téléphone, Tél, Portable", meaning: "import.guide.phone" },
-  { field: "website", headers: "Website, URL, Site web", meaning: "import.guide.website" },
-  { field: "linkedin", headers: "LinkedIn, Profil LinkedIn", meaning: "import.guide.linkedin" },
+  { field: "name", headers: ["Name, Full name, Nom complet", "First name + Last name, Prénom + Nom"], meaning: "import.guide.name", required: true },
+  { field: "email", headers: ["Email, E-mail, Mail, Courriel, Adresse e-mail"], meaning: "import.guide.email", required: true },
+  { field: "registration_id", headers: ["Registration ID, Ticket, Attendee ID, ID, N° d'inscription, Billet, Référence"], meaning: "import.guide.registration_id" },
+  { field: "company", headers: ["Company, Organisation, Société, Entreprise"], meaning: "import.guide.company" },
+  { field: "job_title", headers: ["Job title, Title, Role, Fonction, Poste"], meaning: "import.guide.job_title" },
+  { field: "phone", headers: ["Phone, Mobile, Téléphone, Tél, Portable"], meaning: "import.guide.phone" },
+  { field: "website", headers: ["Website, URL, Site web"], meaning: "import.guide.website" },
+  { field: "linkedin", headers: ["LinkedIn, Profil LinkedIn"], meaning: "import.guide.linkedin" },
 ];
 
 /** Before a file is chosen: the columns the import reads, what each is for, and a sample to start from. */
@@ -60,7 +60,7 @@ export class ImportGuide extends LightElement {
                   <th scope="row">${t(`attendee.field.${column.field}` as ConsoleKey)}${column.required
                     ? html` <span class="import-guide__required">${t("import.guide.required")}</span>`
                     : null}</th>
-                  <td class="import-guide__headers">${column.headers}</td>
+                  <td class="import-guide__headers">${column.headers.join(` ${t("import.guide.or")} `)}</td>
                   <td>${t(column.meaning)}</td>
                 </tr>`,
               )}

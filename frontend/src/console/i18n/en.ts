@@ -382,6 +382,7 @@ export const en = {
   "import.row.registration_id_duplicate_in_file": "The registration ID “{value}” is already on line {first_line}: keep one row per person.",
   "import.row.registration_id_conflict": "The e-mail address “{email}” belongs to an attendee registered with the ID “{registered}”, not “{value}”: check which is right in your registration tool.",
   "import.row.attendee_matched_twice": "This row and line {first_line} designate the same registered attendee (one by registration ID, the other by e-mail): keep one.",
+  "import.guide.or": "— or",
 };
 
 export type ConsoleKey = keyof typeof en;

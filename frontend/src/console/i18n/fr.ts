@@ -384,4 +384,5 @@ export const fr: Record<ConsoleKey, string> = {
   "import.row.registration_id_duplicate_in_file": "Le n° d'inscription « {value} » figure déjà ligne {first_line} : gardez une seule ligne par personne.",
   "import.row.registration_id_conflict": "L'adresse e-mail « {email} » appartient à un participant inscrit sous le n° « {registered} », pas « {value} » : vérifiez lequel est juste dans votre outil d'inscription.",
   "import.row.attendee_matched_twice": "Cette ligne et la ligne {first_line} désignent le même participant inscrit (l'une par n° d'inscription, l'autre par adresse e-mail) : gardez-en une.",
+  "import.guide.or": "— ou",
 };
