@@ -291,46 +291,6 @@ def registration_id_twice(line: int, value: str, first_line: int, columns: dict[
     )
 
 
-def already_registered(row: ParsedRow, columns: dict[str, str]) -> RowProblem:
-    """A row that would give someone the e-mail of another attendee already in the event."""
-    email = row.attendee.email
-    return RowProblem(
-        row.line,
-        ImportRowCode.email_already_registered,
-        f"e-mail {email} is already registered",
-        "email",
-        columns.get("email"),
-        {"value": shown(email)},
-    )
-
-
-def registration_id_conflict(row: ParsedRow, registered: str, columns: dict[str, str]) -> RowProblem:
-    """The e-mail is registered under another registration id: two people, or an id changed at the source."""
-    email = row.attendee.email
-    return RowProblem(
-        row.line,
-        ImportRowCode.registration_id_conflict,
-        f"e-mail {email} is registered with the registration id {registered}, "
-        f"not {row.attendee.registration_id}",
-        "registration_id",
-        columns.get("registration_id"),
-        {
-            "value": shown(row.attendee.registration_id),
-            "email": shown(email),
-            "registered": shown(registered),
-        },
-    )
-
-
-def matched_twice(row: ParsedRow, first_line: int) -> RowProblem:
-    return RowProblem(
-        row.line,
-        ImportRowCode.attendee_matched_twice,
-        f"the attendee this row matches is already matched by line {first_line}",
-        params={"first_line": first_line},
-    )
-
-
 def _cells(row: list[str], columns: dict[str, int]) -> dict[str, str]:
     """The row's values by attendee field, the name put together from its parts if need be."""
     values = {t: row[i].strip() if i < len(row) else "" for t, i in columns.items()}

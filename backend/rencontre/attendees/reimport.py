@@ -13,21 +13,56 @@ access, invitation state and everything the attendee wrote are never touched.
 from __future__ import annotations
 
 import dataclasses
+import uuid
 from dataclasses import dataclass
 
-from rencontre.attendees.csv_import import (
-    ParsedRow,
-    RowProblem,
-    already_registered,
-    matched_twice,
-    registration_id_conflict,
-)
-from rencontre.attendees.schemas import FieldChange, PlannedRow, SkipReason
+from rencontre.attendees.csv_import import ParsedRow, RowProblem, shown
+from rencontre.attendees.schemas import FieldChange, ImportRowCode, PlannedRow, SkipReason
 from rencontre.models import Attendee
 
 ORGANISER_FIELDS = ("name", "company", "job_title")
 # Editable by the attendee in the app: the file's value only reaches someone who never joined.
 ATTENDEE_FIELDS = ("phone", "website", "linkedin")
+
+
+def already_registered(row: ParsedRow, columns: dict[str, str]) -> RowProblem:
+    """A row that would give someone the e-mail of another attendee already in the event."""
+    email = row.attendee.email
+    return RowProblem(
+        row.line,
+        ImportRowCode.email_already_registered,
+        f"e-mail {email} is already registered",
+        "email",
+        columns.get("email"),
+        {"value": shown(email)},
+    )
+
+
+def registration_id_conflict(row: ParsedRow, registered: str, columns: dict[str, str]) -> RowProblem:
+    """The e-mail is registered under another registration id: two people, or an id changed at the source."""
+    email = row.attendee.email
+    return RowProblem(
+        row.line,
+        ImportRowCode.registration_id_conflict,
+        f"e-mail {email} is registered with the registration id {registered}, "
+        f"not {row.attendee.registration_id}",
+        "registration_id",
+        columns.get("registration_id"),
+        {
+            "value": shown(row.attendee.registration_id),
+            "email": shown(email),
+            "registered": shown(registered),
+        },
+    )
+
+
+def matched_twice(row: ParsedRow, first_line: int) -> RowProblem:
+    return RowProblem(
+        row.line,
+        ImportRowCode.attendee_matched_twice,
+        f"the attendee this row matches is already matched by line {first_line}",
+        params={"first_line": first_line},
+    )
 
 
 @dataclass
@@ -78,7 +113,7 @@ def plan_import(
     (lower case), removed attendees' placeholders included."""
     by_id = {a.registration_id: a for a in registered if a.registration_id}
     by_email = {a.email.lower(): a for a in registered}
-    matched: dict[object, int] = {}
+    matched: dict[uuid.UUID, int] = {}
     plan = Plan()
     for row in rows:
         data = row.attendee

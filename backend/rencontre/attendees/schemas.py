@@ -171,7 +171,10 @@ class ImportRowError(BaseModel):
         "80 characters) for `email_invalid`, `phone_invalid`, `field_invalid`, `email_duplicate_in_file` "
         "and `email_already_registered`; `first_line` (where the same e-mail first appears) for "
         "`email_duplicate_in_file`; `max_length` and `length` for `field_too_long`; `fields` and "
-        "`expected` (the header's count) for `too_many_fields`."
+        "`expected` (the header's count) for `too_many_fields`; `value` and `first_line` for "
+        "`registration_id_duplicate_in_file`; `value` (the row's id), `email` and `registered` (the "
+        "id that e-mail is registered with) for `registration_id_conflict`; `first_line` for "
+        "`attendee_matched_twice`."
     )
 
 

@@ -1550,7 +1550,7 @@ export type components = {
             column: string | null;
             /**
              * Params
-             * @description What phrasing the problem needs, by code: `value` (the cell as written, at most 80 characters) for `email_invalid`, `phone_invalid`, `field_invalid`, `email_duplicate_in_file` and `email_already_registered`; `first_line` (where the same e-mail first appears) for `email_duplicate_in_file`; `max_length` and `length` for `field_too_long`; `fields` and `expected` (the header's count) for `too_many_fields`.
+             * @description What phrasing the problem needs, by code: `value` (the cell as written, at most 80 characters) for `email_invalid`, `phone_invalid`, `field_invalid`, `email_duplicate_in_file` and `email_already_registered`; `first_line` (where the same e-mail first appears) for `email_duplicate_in_file`; `max_length` and `length` for `field_too_long`; `fields` and `expected` (the header's count) for `too_many_fields`; `value` and `first_line` for `registration_id_duplicate_in_file`; `value` (the row's id), `email` and `registered` (the id that e-mail is registered with) for `registration_id_conflict`; `first_line` for `attendee_matched_twice`.
              */
             params: {
                 [key: string]: string | number;

@@ -293,11 +293,13 @@ export class ImportPage extends LightElement {
             `
           : work
             ? html`
-                <p class="notice">${t("import.plan.summary", {
-                  add: report.to_add.length,
-                  update: report.to_update.length,
-                  skip: report.to_skip.length,
-                })}</p>
+                <p class="notice">${report.to_update.length || report.to_skip.length
+                  ? t("import.plan.summary", {
+                      add: report.to_add.length,
+                      update: report.to_update.length,
+                      skip: report.to_skip.length,
+                    })
+                  : tn("import.ready", report.to_add.length)}</p>
                 <div class="form__actions">
                   <button
                     type="button"
