@@ -225,3 +225,43 @@ class TestNeverCrashes:
         except CsvRejected:
             return
         assert len(result.valid) + len(result.errors) == result.rows
+
+
+class TestRegistrationIdColumn:
+    @pytest.mark.parametrize(
+        "header",
+        [
+            "Registration ID",
+            "registration_id",
+            "Ticket #",
+            "Ticket ID",
+            "Numéro d'inscription",
+            "N° billet",
+            "id",
+        ],
+    )
+    def test_recognised_headers(self, header: str) -> None:
+        data = f"name,email,{header}\nAda,ada@example.org, T-1 \n".encode()
+        result = parse_attendees(data, max_rows=10)
+        assert result.columns["registration_id"] == header
+        assert result.valid[0].attendee.registration_id == "T-1"
+
+    def test_an_order_number_is_not_a_registration_id(self) -> None:
+        """One order often holds several people's tickets."""
+        result = parse_attendees(b"name,email,Order #\nAda,ada@example.org,1\n", max_rows=10)
+        assert "registration_id" not in result.columns
+
+    def test_the_same_id_twice_is_a_bad_row(self) -> None:
+        data = b"name,email,ticket\nAda,ada@example.org,T1\nGrace,grace@example.org,T1\n"
+        problem = only_problem(data)
+        assert (problem.line, problem.code) == (3, ImportRowCode.registration_id_duplicate_in_file)
+        assert problem.params == {"value": "T1", "first_line": 2}
+
+    def test_empty_ids_may_repeat(self) -> None:
+        data = b"name,email,ticket\nAda,ada@example.org,\nGrace,grace@example.org,\n"
+        assert len(parse_attendees(data, max_rows=10).valid) == 2
+
+    def test_it_can_be_mapped_explicitly(self) -> None:
+        data = b"name,email,Code\nAda,ada@example.org,X9\n"
+        result = parse_attendees(data, max_rows=10, mapping={"registration_id": "Code"})
+        assert result.valid[0].attendee.registration_id == "X9"

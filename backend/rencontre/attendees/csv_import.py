@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from rencontre.attendees.schemas import AttendeeCreate, ImportFileCode, ImportRowCode, ImportRowError
+from rencontre.attendees.schemas import ImportedAttendee, ImportFileCode, ImportRowCode, ImportRowError
 from rencontre.kit.text import fold
 
 FIELDS = (
@@ -32,6 +32,7 @@ FIELDS = (
     "phone",
     "website",
     "linkedin",
+    "registration_id",
 )
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -61,6 +62,30 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "phone": ("phone", "phonenumber", "telephone", "tel", "mobile", "portable"),
     "website": ("website", "site", "siteweb", "url", "web"),
     "linkedin": ("linkedin", "linkedinurl", "profillinkedin"),
+    # One per person, so never an order number: one order often holds several tickets.
+    "registration_id": (
+        "registrationid",
+        "registrationnumber",
+        "registration",
+        "ticketid",
+        "ticketnumber",
+        "ticket",
+        "attendeeid",
+        "participantid",
+        "idinscription",
+        "numeroinscription",
+        "numerodinscription",
+        "ninscription",
+        "inscription",
+        "idbillet",
+        "nbillet",
+        "numerobillet",
+        "numerodebillet",
+        "billet",
+        "identifiant",
+        "reference",
+        "id",
+    ),
 }
 
 
@@ -105,7 +130,7 @@ class RowProblem:
 @dataclass
 class ParsedRow:
     line: int
-    attendee: AttendeeCreate
+    attendee: ImportedAttendee
 
 
 @dataclass
@@ -114,6 +139,12 @@ class ParseResult:
     valid: list[ParsedRow] = dataclasses.field(default_factory=list)
     errors: list[RowProblem] = dataclasses.field(default_factory=list)
     columns: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def provided(self) -> set[str]:
+        """The attendee fields the file has a column for; a name may come from its two parts."""
+        fields = set(self.columns) - {"first_name", "last_name"}
+        return fields | {"name"}
 
 
 def _key(header: str) -> str:
@@ -249,16 +280,14 @@ def duplicate_in_file(line: int, email: str, first_line: int, columns: dict[str,
     )
 
 
-def already_registered(row: ParsedRow, columns: dict[str, str]) -> RowProblem:
-    """A row whose e-mail belongs to someone already in the event (checked against the database)."""
-    email = row.attendee.email
+def registration_id_twice(line: int, value: str, first_line: int, columns: dict[str, str]) -> RowProblem:
     return RowProblem(
-        row.line,
-        ImportRowCode.email_already_registered,
-        f"e-mail {email} is already registered",
-        "email",
-        columns.get("email"),
-        {"value": shown(email)},
+        line,
+        ImportRowCode.registration_id_duplicate_in_file,
+        f"registration id {value} already on line {first_line}",
+        "registration_id",
+        columns.get("registration_id"),
+        {"value": shown(value), "first_line": first_line},
     )
 
 
@@ -299,6 +328,7 @@ def parse_attendees(data: bytes, *, max_rows: int, mapping: dict[str, str] | Non
     columns = _map_columns(headers, mapping)
     result = ParseResult(columns={t: headers[i] for t, i in columns.items()})
     seen_emails: dict[str, int] = {}
+    seen_ids: dict[str, int] = {}
     try:
         for row in reader:
             line = reader.line_num
@@ -316,7 +346,7 @@ def parse_attendees(data: bytes, *, max_rows: int, mapping: dict[str, str] | Non
                 continue
             cells = _cells(row, columns)
             try:
-                attendee = AttendeeCreate(**cells)
+                attendee = ImportedAttendee(**cells)
             except ValidationError as exc:
                 result.errors.append(invalid_row(line, exc, cells, result.columns))
                 continue
@@ -326,7 +356,15 @@ def parse_attendees(data: bytes, *, max_rows: int, mapping: dict[str, str] | Non
                     duplicate_in_file(line, attendee.email, seen_emails[email], result.columns)
                 )
                 continue
+            registration_id = attendee.registration_id
+            if registration_id in seen_ids:
+                result.errors.append(
+                    registration_id_twice(line, registration_id, seen_ids[registration_id], result.columns)
+                )
+                continue
             seen_emails[email] = line
+            if registration_id:
+                seen_ids[registration_id] = line
             result.valid.append(ParsedRow(line=line, attendee=attendee))
     except csv.Error as exc:
         raise CsvRejected(

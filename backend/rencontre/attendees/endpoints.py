@@ -8,11 +8,13 @@ from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from rencontre.access.schemas import AccessRecord, AccessReissueRequest, ReissuedAccess
 from rencontre.attendees import service
+from rencontre.attendees.sample import SampleLanguage, sample_csv
 from rencontre.attendees.schemas import (
     Attendee,
     AttendeeCreate,
     AttendeePage,
     AttendeeUpdate,
+    ExistingRows,
     ImportFileCode,
     ImportReport,
     JoinLink,
@@ -130,6 +132,14 @@ async def import_attendees(
         Form(max_length=2000, description='Optional JSON {"field": "column header"}'),
     ] = None,
     dry_run: Annotated[bool, Query(description="Report without writing anything")] = True,
+    existing: Annotated[
+        ExistingRows,
+        Query(
+            description="Rows matching a registered attendee (by registration id, else by e-mail): "
+            "`skip` them, or `update` the details the organiser owns (never badge, access or what "
+            "the attendee wrote)"
+        ),
+    ] = ExistingRows.skip,
 ) -> ImportReport:
     column_mapping: dict[str, str] | None = None
     if mapping:
@@ -153,9 +163,28 @@ async def import_attendees(
         event,
         data,
         dry_run=dry_run,
+        existing=existing,
         mapping=column_mapping,
         max_bytes=settings.max_csv_bytes,
         max_rows=settings.max_csv_rows,
+    )
+
+
+@router.get(
+    "/attendees/import/sample.csv",
+    summary="A sample CSV with every recognised column, headed in French or English",
+    response_class=Response,
+    responses={200: {"content": {"text/csv": {}}, "description": "Three sample attendees"}},
+)
+async def import_sample(
+    event: OrganiserEvent,
+    lang: Annotated[SampleLanguage, Query(description="The headers' language")] = SampleLanguage.en,
+) -> Response:
+    filename = "inscrits-exemple.csv" if lang is SampleLanguage.fr else "attendees-sample.csv"
+    return Response(
+        sample_csv(lang),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

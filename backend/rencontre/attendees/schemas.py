@@ -59,6 +59,15 @@ class AttendeeCreate(AttendeeFields):
     model_config = ConfigDict(extra="forbid")
 
 
+RegistrationId = Annotated[str, Field(max_length=100), AfterValidator(clean_line)]
+
+
+class ImportedAttendee(AttendeeCreate):
+    """A row of an imported file: an attendee, and the registration tool's id when the file has one."""
+
+    registration_id: RegistrationId = ""
+
+
 class AttendeeUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -77,6 +86,9 @@ class Attendee(AttendeeFields):
     model_config = ConfigDict(from_attributes=True)
 
     email: str  # stored e-mails are not re-validated on read
+    registration_id: str | None = Field(
+        default=None, description="The registration tool's id, as last imported; null if none."
+    )
     id: uuid.UUID
     event_id: uuid.UUID
     badge_version: int
@@ -114,6 +126,9 @@ class ImportRowCode(StrEnum):
     field_invalid = "field_invalid"
     email_duplicate_in_file = "email_duplicate_in_file"
     email_already_registered = "email_already_registered"
+    registration_id_duplicate_in_file = "registration_id_duplicate_in_file"
+    registration_id_conflict = "registration_id_conflict"
+    attendee_matched_twice = "attendee_matched_twice"
 
 
 class ImportFileCode(StrEnum):
@@ -156,14 +171,57 @@ class ImportRowError(BaseModel):
         "80 characters) for `email_invalid`, `phone_invalid`, `field_invalid`, `email_duplicate_in_file` "
         "and `email_already_registered`; `first_line` (where the same e-mail first appears) for "
         "`email_duplicate_in_file`; `max_length` and `length` for `field_too_long`; `fields` and "
-        "`expected` (the header's count) for `too_many_fields`."
+        "`expected` (the header's count) for `too_many_fields`; `value` and `first_line` for "
+        "`registration_id_duplicate_in_file`; `value` (the row's id), `email` and `registered` (the "
+        "id that e-mail is registered with) for `registration_id_conflict`; `first_line` for "
+        "`attendee_matched_twice`."
     )
+
+
+class ExistingRows(StrEnum):
+    """What an import does with a row that matches someone already registered."""
+
+    skip = "skip"
+    update = "update"
+
+
+class SkipReason(StrEnum):
+    existing = "existing"  # already registered and the organiser chose to skip them
+    unchanged = "unchanged"  # already registered with these very details
+
+
+class FieldChange(BaseModel):
+    field: str
+    before: str
+    after: str
+
+
+class PlannedRow(BaseModel):
+    """One row of the file and what the import does with it, named as it will appear."""
+
+    line: int
+    name: str
+    email: str
+    company: str
+    attendee_id: uuid.UUID | None = Field(
+        description="The registered attendee it matches; null for a new one."
+    )
+    changes: list[FieldChange] = Field(
+        description="What an update changes (before → after); on a skipped row, what it would have changed."
+    )
+    reason: SkipReason | None = Field(description="Why a row is skipped; null for rows added or updated.")
 
 
 class ImportReport(BaseModel):
     dry_run: bool
+    existing: ExistingRows = Field(description="What is done with rows matching a registered attendee.")
     rows: int = Field(description="Data rows read.")
-    valid: int
+    valid: int = Field(description="Rows without a problem: to add, to update and to skip.")
     created: int
+    updated: int
+    skipped: int
     errors: list[ImportRowError]
     columns: dict[str, str] = Field(description="Which file column feeds which field.")
+    to_add: list[PlannedRow]
+    to_update: list[PlannedRow]
+    to_skip: list[PlannedRow]

@@ -8,9 +8,15 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.access import service as access_service
-from rencontre.attendees import repository
-from rencontre.attendees.csv_import import CsvRejected, already_registered, parse_attendees
-from rencontre.attendees.schemas import AttendeeCreate, AttendeeUpdate, ImportFileCode, ImportReport
+from rencontre.attendees import reimport, repository
+from rencontre.attendees.csv_import import CsvRejected, parse_attendees
+from rencontre.attendees.schemas import (
+    AttendeeCreate,
+    AttendeeUpdate,
+    ExistingRows,
+    ImportFileCode,
+    ImportReport,
+)
 from rencontre.auth import service as auth_service
 from rencontre.config import Settings
 from rencontre.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
@@ -180,14 +186,16 @@ async def import_csv(
     data: bytes,
     *,
     dry_run: bool,
+    existing: ExistingRows,
     mapping: dict[str, str] | None,
     max_bytes: int,
     max_rows: int,
 ) -> ImportReport:
-    """Check every row (a dry run stops there); write them all, or none if one is bad.
+    """Plan every row (a dry run stops there); carry out the whole plan, or nothing if a row is bad.
 
-    Refusals carry a ``code`` and ``params`` beside the English detail, as the rows do,
-    so that the console can word them in the organiser's language.
+    Rows matching a registered attendee are skipped or updated as ``existing`` says (see
+    ``reimport``). Refusals carry a ``code`` and ``params`` beside the English detail, as
+    the rows do, so that the console can word them in the organiser's language.
     """
     if len(data) > max_bytes:
         kib = max_bytes // 1024
@@ -200,15 +208,15 @@ async def import_csv(
         parsed = parse_attendees(data, max_rows=max_rows, mapping=mapping)
     except CsvRejected as exc:
         raise Unprocessable(str(exc), code=exc.code, params=exc.params) from exc
-    errors = list(parsed.errors)
-    existing = await repository.existing_emails(session, event.id)
-    valid = []
-    for row in parsed.valid:
-        if row.attendee.email.lower() in existing:
-            errors.append(already_registered(row, parsed.columns))
-        else:
-            valid.append(row)
-    errors.sort(key=lambda problem: problem.line)
+    plan = reimport.plan_import(
+        parsed.valid,
+        provided=parsed.provided,
+        columns=parsed.columns,
+        registered=await repository.all_live(session, event.id),
+        taken_emails=await repository.existing_emails(session, event.id),
+        update=existing is ExistingRows.update,
+    )
+    errors = sorted([*parsed.errors, *plan.errors], key=lambda problem: problem.line)
     if errors and not dry_run:
         raise Unprocessable(
             f"{len(errors)} row(s) are not valid, so nothing was imported; fix them and retry.",
@@ -216,21 +224,33 @@ async def import_csv(
             params={"count": len(errors)},
             errors=[problem.to_schema().model_dump(mode="json") for problem in errors],
         )
-    created = 0
     if not dry_run:
-        codes = await new_badge_codes(session, len(valid))
+        for update in plan.to_update:
+            reimport.apply(update)
+        codes = await new_badge_codes(session, len(plan.to_add))
         now = utcnow()
         session.add_all(
-            Attendee(event_id=event.id, badge_code=code, created_at=now, **row.attendee.model_dump())
-            for code, row in zip(codes, valid, strict=True)
+            Attendee(
+                event_id=event.id,
+                badge_code=code,
+                created_at=now,
+                **row.attendee.model_dump(exclude={"registration_id"}),
+                registration_id=row.attendee.registration_id or None,
+            )
+            for code, row in zip(codes, plan.to_add, strict=True)
         )
         await session.flush()
-        created = len(valid)
     return ImportReport(
         dry_run=dry_run,
+        existing=existing,
         rows=parsed.rows,
-        valid=len(valid),
-        created=created,
+        valid=len(plan.to_add) + len(plan.to_update) + len(plan.to_skip),
+        created=0 if dry_run else len(plan.to_add),
+        updated=0 if dry_run else len(plan.to_update),
+        skipped=0 if dry_run else len(plan.to_skip),
         errors=[problem.to_schema() for problem in errors],
         columns=parsed.columns,
+        to_add=[reimport.planned(row) for row in plan.to_add],
+        to_update=[reimport.planned(u.row, u) for u in plan.to_update],
+        to_skip=[reimport.planned(u.row, u, reason) for u, reason in plan.to_skip],
     )

@@ -20,6 +20,8 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     __tablename__ = "attendee"
     __table_args__ = (
         UniqueConstraint("event_id", "email"),
+        # NULL for attendees without one: both databases let NULLs repeat under a unique constraint.
+        UniqueConstraint("event_id", "registration_id"),
         Index("ix_attendee_event_id_name", "event_id", "name"),
     )
 
@@ -28,6 +30,9 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     badge_code: Mapped[str] = mapped_column(String(16), unique=True)
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254))
+    # The registration tool's own id (ticket, registration number), so a re-import finds the
+    # person even when their e-mail changed there.
+    registration_id: Mapped[str | None] = mapped_column(String(100))
     company: Mapped[str] = mapped_column(String(120), default="")
     job_title: Mapped[str] = mapped_column(String(120), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")

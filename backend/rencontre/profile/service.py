@@ -86,6 +86,8 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
     await access_service.forget(session, attendee)
     attendee.name = ""
     attendee.email = placeholder_email(attendee.id)
+    # A later import of the registration list adds them afresh rather than matching a tombstone.
+    attendee.registration_id = None
     for field in ("company", "job_title", "phone", "website", "linkedin", "pitch", "objective", "language"):
         setattr(attendee, field, "")
     attendee.interests = []

@@ -270,6 +270,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{event_id}/attendees/import/sample.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sample CSV with every recognised column, headed in French or English */
+        get: operations["import_sample_api_events__event_id__attendees_import_sample_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/{event_id}/attendees/{attendee_id}/badge/reissue": {
         parameters: {
             query?: never;
@@ -909,6 +926,11 @@ export type components = {
              */
             linkedin: string;
             /**
+             * Registration Id
+             * @description The registration tool's id, as last imported; null if none.
+             */
+            registration_id?: string | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -1373,6 +1395,12 @@ export type components = {
             /** Feed Shows Names */
             feed_shows_names?: boolean;
         };
+        /**
+         * ExistingRows
+         * @description What an import does with a row that matches someone already registered.
+         * @enum {string}
+         */
+        ExistingRows: "skip" | "update";
         /** FeedTicketOut */
         FeedTicketOut: {
             /**
@@ -1385,6 +1413,15 @@ export type components = {
              * Format: date-time
              */
             expires_at: string;
+        };
+        /** FieldChange */
+        FieldChange: {
+            /** Field */
+            field: string;
+            /** Before */
+            before: string;
+            /** After */
+            after: string;
         };
         /**
          * FollowUpDraft
@@ -1445,15 +1482,24 @@ export type components = {
         ImportReport: {
             /** Dry Run */
             dry_run: boolean;
+            /** @description What is done with rows matching a registered attendee. */
+            existing: components["schemas"]["ExistingRows"];
             /**
              * Rows
              * @description Data rows read.
              */
             rows: number;
-            /** Valid */
+            /**
+             * Valid
+             * @description Rows without a problem: to add, to update and to skip.
+             */
             valid: number;
             /** Created */
             created: number;
+            /** Updated */
+            updated: number;
+            /** Skipped */
+            skipped: number;
             /** Errors */
             errors: components["schemas"]["ImportRowError"][];
             /**
@@ -1463,6 +1509,12 @@ export type components = {
             columns: {
                 [key: string]: string;
             };
+            /** To Add */
+            to_add: components["schemas"]["PlannedRow"][];
+            /** To Update */
+            to_update: components["schemas"]["PlannedRow"][];
+            /** To Skip */
+            to_skip: components["schemas"]["PlannedRow"][];
         };
         /**
          * ImportRowCode
@@ -1471,7 +1523,7 @@ export type components = {
          *     More codes may come: a client that does not know one shows the row's `reason`.
          * @enum {string}
          */
-        ImportRowCode: "too_many_fields" | "name_missing" | "email_missing" | "email_invalid" | "phone_invalid" | "field_too_long" | "field_invalid" | "email_duplicate_in_file" | "email_already_registered";
+        ImportRowCode: "too_many_fields" | "name_missing" | "email_missing" | "email_invalid" | "phone_invalid" | "field_too_long" | "field_invalid" | "email_duplicate_in_file" | "email_already_registered" | "registration_id_duplicate_in_file" | "registration_id_conflict" | "attendee_matched_twice";
         /** ImportRowError */
         ImportRowError: {
             /**
@@ -1498,7 +1550,7 @@ export type components = {
             column: string | null;
             /**
              * Params
-             * @description What phrasing the problem needs, by code: `value` (the cell as written, at most 80 characters) for `email_invalid`, `phone_invalid`, `field_invalid`, `email_duplicate_in_file` and `email_already_registered`; `first_line` (where the same e-mail first appears) for `email_duplicate_in_file`; `max_length` and `length` for `field_too_long`; `fields` and `expected` (the header's count) for `too_many_fields`.
+             * @description What phrasing the problem needs, by code: `value` (the cell as written, at most 80 characters) for `email_invalid`, `phone_invalid`, `field_invalid`, `email_duplicate_in_file` and `email_already_registered`; `first_line` (where the same e-mail first appears) for `email_duplicate_in_file`; `max_length` and `length` for `field_too_long`; `fields` and `expected` (the header's count) for `too_many_fields`; `value` and `first_line` for `registration_id_duplicate_in_file`; `value` (the row's id), `email` and `registered` (the id that e-mail is registered with) for `registration_id_conflict`; `first_line` for `attendee_matched_twice`.
              */
             params: {
                 [key: string]: string | number;
@@ -1761,6 +1813,32 @@ export type components = {
             connections: number;
         };
         /**
+         * PlannedRow
+         * @description One row of the file and what the import does with it, named as it will appear.
+         */
+        PlannedRow: {
+            /** Line */
+            line: number;
+            /** Name */
+            name: string;
+            /** Email */
+            email: string;
+            /** Company */
+            company: string;
+            /**
+             * Attendee Id
+             * @description The registered attendee it matches; null for a new one.
+             */
+            attendee_id: string | null;
+            /**
+             * Changes
+             * @description What an update changes (before → after); on a skipped row, what it would have changed.
+             */
+            changes: components["schemas"]["FieldChange"][];
+            /** @description Why a row is skipped; null for rows added or updated. */
+            reason: components["schemas"]["SkipReason"] | null;
+        };
+        /**
          * Problem
          * @description RFC 9457 problem details, as every error response is shaped.
          */
@@ -1895,6 +1973,11 @@ export type components = {
              */
             joined: number;
         };
+        /**
+         * SampleLanguage
+         * @enum {string}
+         */
+        SampleLanguage: "en" | "fr";
         /** ScanBatchIn */
         ScanBatchIn: {
             /**
@@ -2085,6 +2168,11 @@ export type components = {
          * @enum {string}
          */
         SharedField: "email" | "phone" | "website" | "linkedin";
+        /**
+         * SkipReason
+         * @enum {string}
+         */
+        SkipReason: "existing" | "unchanged";
     };
     responses: never;
     parameters: never;
@@ -3558,6 +3646,8 @@ export interface operations {
             query?: {
                 /** @description Report without writing anything */
                 dry_run?: boolean;
+                /** @description Rows matching a registered attendee (by registration id, else by e-mail): `skip` them, or `update` the details the organiser owns (never badge, access or what the attendee wrote) */
+                existing?: components["schemas"]["ExistingRows"];
             };
             header?: never;
             path: {
@@ -3628,6 +3718,80 @@ export interface operations {
                 };
             };
             /** @description Unprocessable content. A refused file has a `code` (`file_encoding`, `file_empty`, `no_rows`, `line_unreadable`, `nul_character`, `too_many_rows`, `email_column_missing`, `name_column_missing`, `mapping_unknown_field`, `mapping_column_missing`, `rows_invalid`) and `params` (`max_rows`, `line`, `field`, `allowed`, `column` or `count`, as the code needs) beside the English `detail`. With `rows_invalid`, `errors` lists the bad rows, each shaped as an ImportRowError. A request without a file is the usual validation problem, without `code` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    import_sample_api_events__event_id__attendees_import_sample_csv_get: {
+        parameters: {
+            query?: {
+                /** @description The headers' language */
+                lang?: components["schemas"]["SampleLanguage"];
+            };
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Three sample attendees */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -11,6 +11,7 @@ import type {
   BadgeLayout,
   ConsoleEvent,
   EventFields,
+  ExistingRows,
   ImportReport,
   ImportRowError,
   JoinLink,
@@ -151,12 +152,13 @@ export class ConsoleApi {
     return this.json("DELETE", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}`);
   }
 
-  async importCsv(eventId: string, file: File, dryRun: boolean): Promise<ImportReport> {
+  /** `existing` says what becomes of rows matching someone registered: skipped, or updated. */
+  async importCsv(eventId: string, file: File, dryRun: boolean, existing: ExistingRows = "skip"): Promise<ImportReport> {
     const form = new FormData();
     form.set("file", file, file.name);
     const response = await this.send(
       "POST",
-      withQuery(`/api/events/${id(eventId)}/attendees/import`, { dry_run: dryRun }),
+      withQuery(`/api/events/${id(eventId)}/attendees/import`, { dry_run: dryRun, existing }),
       { form },
     );
     return (await response.json()) as ImportReport;
@@ -196,6 +198,10 @@ export class ConsoleApi {
     const params = new URLSearchParams({ layout });
     for (const attendeeId of ids) params.append("ids", attendeeId);
     return `/api/events/${id(eventId)}/badges.pdf?${params.toString()}`;
+  }
+
+  importSamplePath(eventId: string, lang: "en" | "fr"): string {
+    return withQuery(`/api/events/${id(eventId)}/attendees/import/sample.csv`, { lang });
   }
 
   invitesCsvPath(eventId: string): string {

@@ -19,6 +19,8 @@ export type AttendeePage = Schemas["AttendeePage"];
 export type ImportRowError = Pick<Schemas["ImportRowError"], "line" | "reason">;
 /** The import's report; its rows typed loosely, as a refused import's rows replace them. */
 export type ImportReport = Omit<Schemas["ImportReport"], "errors"> & { errors: ImportRowError[] };
+export type ExistingRows = Schemas["ExistingRows"];
+export type PlannedRow = Schemas["PlannedRow"];
 export type JoinLink = Schemas["JoinLink"];
 export type ReissuedAccess = Schemas["ReissuedAccess"];
 export type AccessRecord = Schemas["AccessRecord"];

@@ -2,6 +2,8 @@ import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
 import "./import-page.css";
+import "../components/import-guide";
+import "../components/import-plan";
 import type { components } from "../../api/openapi";
 import { ProblemError } from "../api";
 import { LightElement } from "../../kit/light-element";
@@ -9,7 +11,7 @@ import { api } from "../context";
 import { errorMessage } from "../errors";
 import { hasKey, t, tn, type ConsoleKey } from "../i18n";
 import { eventPath } from "../routes";
-import type { ConsoleEvent, ImportReport, ImportRowError } from "../types";
+import type { ConsoleEvent, ExistingRows, ImportReport, ImportRowError } from "../types";
 
 type Step = "choose" | "checking" | "preview" | "importing" | "done";
 type Params = Record<string, string | number>;
@@ -32,6 +34,9 @@ const ROW_TEXT: Record<RowCode, ConsoleKey> = {
   field_invalid: "import.row.field_invalid",
   email_duplicate_in_file: "import.row.email_duplicate_in_file",
   email_already_registered: "import.row.email_already_registered",
+  registration_id_duplicate_in_file: "import.row.registration_id_duplicate_in_file",
+  registration_id_conflict: "import.row.registration_id_conflict",
+  attendee_matched_twice: "import.row.attendee_matched_twice",
 };
 
 /** Parameters that are line numbers: shown as the line column shows them, without grouping. */
@@ -85,9 +90,15 @@ function refusal(error: unknown): () => string {
   return () => message;
 }
 
+/** Rows matching someone registered whose details differ: only then is there a choice to make. */
+function hasDifferences(report: ImportReport): boolean {
+  return report.to_update.length > 0 || report.to_skip.some((row) => row.reason === "existing");
+}
+
 /**
- * CSV import in two steps: a dry run that lists every bad row with its line and
- * reason (nothing is written), then the real import of a clean file.
+ * CSV import in two steps: a dry run that shows the plan (rows to add, to update, to
+ * skip) and every bad row with its line and reason, nothing written; then the real
+ * import of a clean file, which carries out that very plan.
  */
 @customElement("rc-import-page")
 export class ImportPage extends LightElement {
@@ -97,6 +108,7 @@ export class ImportPage extends LightElement {
   @state() private report: ImportReport | null = null;
   @state() private error: (() => string) | null = null;
   @state() private dragging = false;
+  @state() private existing: ExistingRows = "skip";
 
   private async check(file: File): Promise<void> {
     this.file = file;
@@ -104,7 +116,7 @@ export class ImportPage extends LightElement {
     this.error = null;
     this.step = "checking";
     try {
-      this.report = await api.importCsv(this.event.id, file, true);
+      this.report = await api.importCsv(this.event.id, file, true, this.existing);
       this.step = "preview";
     } catch (error) {
       this.error = refusal(error);
@@ -119,7 +131,7 @@ export class ImportPage extends LightElement {
     this.step = "importing";
     this.error = null;
     try {
-      this.report = await api.importCsv(this.event.id, this.file, false);
+      this.report = await api.importCsv(this.event.id, this.file, false, this.existing);
       this.step = "done";
       this.emit("attendees-changed");
     } catch (error) {
@@ -150,11 +162,24 @@ export class ImportPage extends LightElement {
     if (file) void this.check(file);
   }
 
+  /** Another choice for registered rows: the server plans again, so the preview is what will happen. */
+  private chooseExisting(event: Event): void {
+    this.existing = (event.target as HTMLInputElement).value === "update" ? "update" : "skip";
+    if (this.file) void this.check(this.file);
+  }
+
   private reset(): void {
     this.step = "choose";
     this.file = null;
     this.report = null;
     this.error = null;
+  }
+
+  /** Straight to the file picker, still within the click that asked for it. */
+  private async chooseAnother(): Promise<void> {
+    this.reset();
+    await this.updateComplete;
+    this.querySelector<HTMLInputElement>("#import-file")?.click();
   }
 
   private renderChooser() {
@@ -183,6 +208,7 @@ export class ImportPage extends LightElement {
         <p class="field__hint" id="import-hint">${t("import.hint")}</p>
         ${busy ? html`<p role="status">${t("import.checking", { file: this.file?.name ?? "" })}</p>` : null}
       </div>
+      <rc-import-guide .eventId=${this.event.id}></rc-import-guide>
     `;
   }
 
@@ -202,8 +228,32 @@ export class ImportPage extends LightElement {
     </details>`;
   }
 
+  private renderExistingChoice(report: ImportReport) {
+    if (!hasDifferences(report)) return null;
+    const busy = this.step === "importing";
+    return html`<fieldset class="choice">
+      <legend>${t("import.existing.legend")}</legend>
+      ${(["skip", "update"] as const).map(
+        (mode) => html`<label class="choice__option">
+          <input type="radio" name="existing" value=${mode} .checked=${this.existing === mode}
+            ?disabled=${busy} @change=${this.chooseExisting} />
+          <span><strong>${t(`import.existing.${mode}`)}</strong>
+            <span class="field__hint">${t(`import.existing.${mode}.hint`)}</span></span>
+        </label>`,
+      )}
+    </fieldset>`;
+  }
+
+  /** The confirm button says what it does: add only, or add and update. */
+  private goLabel(report: ImportReport): string {
+    if (this.step === "importing") return t("import.importing");
+    if (!report.to_update.length) return tn("import.go", report.to_add.length);
+    return t("import.goWithUpdates", { add: report.to_add.length, update: report.to_update.length });
+  }
+
   private renderPreview(report: ImportReport) {
     const bad = report.errors.length;
+    const work = report.to_add.length + report.to_update.length;
     return html`
       <section id="import-result" class="card import-result" tabindex="-1" aria-labelledby="import-result-title">
         <h3 id="import-result-title">${t("import.preview.title", { file: this.file?.name ?? "" })}</h3>
@@ -213,6 +263,8 @@ export class ImportPage extends LightElement {
           <li class=${bad ? "stat-bad" : ""}><strong>${bad}</strong> ${t("import.invalid")}</li>
         </ul>
         ${this.renderColumns(report)}
+        ${this.renderExistingChoice(report)}
+        <rc-import-plan .report=${report}></rc-import-plan>
         ${bad
           ? html`
               <div class="alert" role="alert">
@@ -239,9 +291,15 @@ export class ImportPage extends LightElement {
               </div>
               <div class="form__actions">${this.renderChooserButton()}</div>
             `
-          : report.valid
+          : work
             ? html`
-                <p class="notice">${tn("import.ready", report.valid)}</p>
+                <p class="notice">${report.to_update.length || report.to_skip.length
+                  ? t("import.plan.summary", {
+                      add: report.to_add.length,
+                      update: report.to_update.length,
+                      skip: report.to_skip.length,
+                    })
+                  : tn("import.ready", report.to_add.length)}</p>
                 <div class="form__actions">
                   <button
                     type="button"
@@ -249,25 +307,27 @@ export class ImportPage extends LightElement {
                     ?disabled=${this.step === "importing"}
                     @click=${this.importNow}
                   >
-                    ${this.step === "importing" ? t("import.importing") : tn("import.go", report.valid)}
+                    ${this.goLabel(report)}
                   </button>
                   <button type="button" class="button" @click=${this.reset}>${t("common.cancel")}</button>
                 </div>
               `
-            : html`<p class="alert" role="alert">${t("import.emptyFile")}</p>
+            : html`<p class="alert" role="alert">${t(report.valid ? "import.nothingToDo" : "import.emptyFile")}</p>
                 <div class="form__actions">${this.renderChooserButton()}</div>`}
       </section>
     `;
   }
 
   private renderChooserButton() {
-    return html`<button type="button" class="button button--primary" @click=${this.reset}>${t("import.chooseAnother")}</button>`;
+    return html`<button type="button" class="button button--primary" @click=${this.chooseAnother}>${t("import.chooseAnother")}</button>`;
   }
 
   private renderDone(report: ImportReport) {
     return html`
       <section id="import-result" class="card import-result import-result--done" tabindex="-1" aria-labelledby="import-done-title">
-        <h3 id="import-done-title">${tn("import.done", report.created)}</h3>
+        <h3 id="import-done-title">${report.updated
+          ? t("import.doneWithUpdates", { add: report.created, update: report.updated })
+          : tn("import.done", report.created)}</h3>
         <p>${t("import.done.next")}</p>
         <div class="form__actions">
           <a class="button button--primary" href=${eventPath(this.event.id, "attendees")}>${t("import.done.list")}</a>
