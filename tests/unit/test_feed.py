@@ -77,8 +77,8 @@ class TestCounts:
 class TestPeople:
     def test_isolated_means_present_twenty_minutes_with_at_most_one_connection(self) -> None:
         room, ids = _room(5)
-        room.people[ids[3]].joined_at = NOW - timedelta(minutes=19)  # newcomer
-        room.people[ids[4]].joined_at = None  # not here
+        room.people[ids[3]].arrived_at = NOW - timedelta(minutes=19)  # newcomer
+        room.people[ids[4]].arrived_at = None  # not here
         meetings = _Meetings(room, ids)
         meetings.meet(0, 1)
         meetings.meet(0, 2)
