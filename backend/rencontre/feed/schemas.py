@@ -113,7 +113,7 @@ class RankedOut(BaseModel):
 
 
 class LonelyOut(BaseModel):
-    id: uuid.UUID = Field(description="The attendee, for the organiser's \"introduced\" mark.")
+    id: uuid.UUID = Field(description='The attendee, for the organiser\'s "introduced" mark.')
     name: str
     company: str
     present_since: AwareDatetime = Field(description="When they arrived.")
