@@ -786,6 +786,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{event_id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check an attendee in at the door, by badge or by id (idempotent) */
+        post: operations["check_in_api_events__event_id__check_in_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/attendees/{attendee_id}/introduced": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an isolated attendee introduced by staff (idempotent; off the isolated list) */
+        post: operations["mark_introduced_api_events__event_id__attendees__attendee_id__introduced_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -924,6 +958,11 @@ export type components = {
             /** Joined At */
             joined_at: string | null;
             /**
+             * Arrived At
+             * @description At the venue since: checked in, or first scan during the event.
+             */
+            arrived_at: string | null;
+            /**
              * Join Link Used
              * @description The current join link has been used on a phone: no link is handed out until access is re-issued.
              */
@@ -1060,6 +1099,42 @@ export type components = {
              * @description Optional JSON {"field": "column header"}
              */
             mapping?: string | null;
+        };
+        /** CheckIn */
+        CheckIn: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             */
+            attendee_id: string;
+            /** Name */
+            name: string;
+            /** Company */
+            company: string;
+            /**
+             * Arrived At
+             * Format: date-time
+             * @description When they arrived: this check-in, or an earlier arrival.
+             */
+            arrived_at: string;
+            /**
+             * Already
+             * @description They had arrived already (checked in, or scanned during the event).
+             */
+            already: boolean;
+        };
+        /**
+         * CheckInRequest
+         * @description One of ``badge`` (what the badge's QR code holds) or ``attendee_id`` (a manual search).
+         */
+        CheckInRequest: {
+            /**
+             * Badge
+             * @description The badge's QR code content: its link or its bare token.
+             */
+            badge?: string | null;
+            /** Attendee Id */
+            attendee_id?: string | null;
         };
         /**
          * Contact
@@ -1504,6 +1579,20 @@ export type components = {
                 [key: string]: string | number;
             };
         };
+        /** Introduced */
+        Introduced: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             */
+            attendee_id: string;
+            /**
+             * Introduced At
+             * Format: date-time
+             * @description When staff first marked them introduced.
+             */
+            introduced_at: string;
+        };
         /**
          * InviteState
          * @enum {string}
@@ -1894,6 +1983,16 @@ export type components = {
              * @description Attendees who opened their join link.
              */
             joined: number;
+            /**
+             * Arrived
+             * @description Attendees at the venue: checked in at the door, or scanned during the event.
+             */
+            arrived: number;
+            /**
+             * Introduced
+             * @description Isolated attendees whom staff introduced to someone (never to whom).
+             */
+            introduced: number;
         };
         /** ScanBatchIn */
         ScanBatchIn: {
@@ -5921,6 +6020,198 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_in_api_events__event_id__check_in_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckIn"];
+                };
+            };
+            /** @description The request body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Attendee removed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_introduced_api_events__event_id__attendees__attendee_id__introduced_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: string;
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introduced"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Attendee removed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
