@@ -12,8 +12,9 @@ import { formatTime } from "../time";
 import type { Attendee, CheckIn, ConsoleEvent } from "../types";
 
 const SCAN_INTERVAL_MS = 150;
-// The same badge held in front of the camera is read many times a second: once is enough.
-const SAME_CODE_MS = 4000;
+// The same badge held in front of the camera is read many times a second: once is enough,
+// until it has been out of sight this long.
+const SAME_CODE_MS = 3000;
 const SEARCH_DELAY_MS = 250;
 const SEARCH_LIMIT = 8;
 
@@ -125,9 +126,11 @@ export class CheckInPage extends LightElement {
 
   private async decoded(text: string): Promise<void> {
     const now = Date.now();
-    if (text === this.lastCode && now - this.lastCodeAt < SAME_CODE_MS) return;
+    const seenJustNow = text === this.lastCode && now - this.lastCodeAt < SAME_CODE_MS;
     this.lastCode = text;
     this.lastCodeAt = now;
+    // A badge still in front of the camera stays read once; shown again later, it is read again.
+    if (seenJustNow) return;
     const badge = parseBadge(text);
     if (!badge) {
       this.outcome = { kind: "refused", reason: t("checkin.notBadge") };
