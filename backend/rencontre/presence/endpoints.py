@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Body
 
 from rencontre.badges.service import BadgeHolderGone, BadgeOfOtherEvent, BadgeRevoked
 from rencontre.dependencies import SessionDep, SettingsDep
@@ -26,7 +27,10 @@ router = APIRouter(
     ),
 )
 async def check_in(
-    body: CheckInRequest, event: OrganiserEvent, session: SessionDep, settings: SettingsDep
+    body: Annotated[CheckInRequest, Body(description="The badge's QR content, or the attendee's id.")],
+    event: OrganiserEvent,
+    session: SessionDep,
+    settings: SettingsDep,
 ) -> CheckIn:
     return await service.check_in(session, settings, event, body)
 

@@ -2,26 +2,29 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 
-class CheckInRequest(BaseModel):
-    """One of ``badge`` (what the badge's QR code holds) or ``attendee_id`` (a manual search)."""
+class CheckInByBadge(BaseModel):
+    """A check-in by badge: what its QR code holds."""
 
     model_config = ConfigDict(extra="forbid")
 
-    badge: Annotated[str, Field(min_length=1, max_length=512)] | None = Field(
-        default=None, description="The badge's QR code content: its link or its bare token."
+    badge: str = Field(
+        min_length=1, max_length=512, description="The badge's QR code content: its link or its bare token."
     )
-    attendee_id: uuid.UUID | None = None
 
-    @model_validator(mode="after")
-    def one_of(self) -> Self:
-        if (self.badge is None) == (self.attendee_id is None):
-            raise ValueError("give either badge (the QR code's content) or attendee_id, not both nor neither")
-        return self
+
+class CheckInById(BaseModel):
+    """A check-in by attendee id (found by name, badge forgotten)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    attendee_id: uuid.UUID
+
+
+CheckInRequest = CheckInByBadge | CheckInById
 
 
 class CheckIn(BaseModel):

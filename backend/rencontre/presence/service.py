@@ -20,7 +20,7 @@ from rencontre.errors import AppError, Conflict
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
 from rencontre.presence import repository
-from rencontre.presence.schemas import CheckIn, CheckInRequest, Introduced
+from rencontre.presence.schemas import CheckIn, CheckInByBadge, CheckInRequest, Introduced
 
 
 class AttendeeRemoved(AppError):
@@ -39,14 +39,13 @@ class AttendeeNotArrived(Conflict):
 
 
 async def check_in(session: AsyncSession, settings: Settings, event: Event, body: CheckInRequest) -> CheckIn:
-    if body.badge is not None:
+    if isinstance(body, CheckInByBadge):
         _, ref = badge_service.read(settings, body.badge)
         [holder] = await badge_service.resolve_many(session, [(event.id, ref)])
         if isinstance(holder, AppError):
             raise holder
         attendee_id = holder.attendee.id
     else:
-        assert body.attendee_id is not None
         attendee_id = body.attendee_id
     attendee = await _present_attendee(session, event, attendee_id)
     set_now = await repository.arrive(session, attendee, utcnow())

@@ -1124,17 +1124,26 @@ export type components = {
             already: boolean;
         };
         /**
-         * CheckInRequest
-         * @description One of ``badge`` (what the badge's QR code holds) or ``attendee_id`` (a manual search).
+         * CheckInByBadge
+         * @description A check-in by badge: what its QR code holds.
          */
-        CheckInRequest: {
+        CheckInByBadge: {
             /**
              * Badge
              * @description The badge's QR code content: its link or its bare token.
              */
-            badge?: string | null;
-            /** Attendee Id */
-            attendee_id?: string | null;
+            badge: string;
+        };
+        /**
+         * CheckInById
+         * @description A check-in by attendee id (found by name, badge forgotten).
+         */
+        CheckInById: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             */
+            attendee_id: string;
         };
         /**
          * Contact
@@ -6050,7 +6059,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["CheckInRequest"];
+                "application/json": components["schemas"]["CheckInByBadge"] | components["schemas"]["CheckInById"];
             };
         };
         responses: {
