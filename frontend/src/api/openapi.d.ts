@@ -894,9 +894,19 @@ export type components = {
             invite_state: components["schemas"]["InviteState"];
             /**
              * Last Seen At
-             * @description Your last activity, which shows you as present.
+             * @description Your last activity.
              */
             last_seen_at: string | null;
+            /**
+             * Arrived At
+             * @description When you arrived at the venue: checked in at the door, or your first scan during the event. It counts you as present on the organisers' dashboard.
+             */
+            arrived_at: string | null;
+            /**
+             * Introduced At
+             * @description When the organisers' staff noted they had introduced you to someone (never to whom).
+             */
+            introduced_at: string | null;
             /**
              * Badge Version
              * @description Raised each time your badge was re-issued.
