@@ -89,6 +89,15 @@ class TestPeople:
         room.people[ids[1]].deleted = True
         assert [p.name for p in room.refresh_lists(NOW).isolated] == ["P2"]
 
+    def test_someone_introduced_by_staff_is_no_longer_isolated_but_still_present(self) -> None:
+        room, ids = _room(3)
+        room.people[ids[0]].introduced = True
+        room.refresh_lists(NOW)
+        view = room.view(NOW)
+        assert [p.name for p in view.lists.isolated] == ["P1", "P2"]
+        assert [p.id for p in view.lists.isolated] == ids[1:]
+        assert (view.counts.present, view.counts.isolated) == (3, 2)
+
     def test_the_most_connected_first_then_by_name_never_the_deleted(self) -> None:
         room, ids = _room(5)
         meetings = _Meetings(room, ids)
