@@ -22,6 +22,7 @@ from rencontre.feed import endpoints as feed_endpoints
 from rencontre.feed.brokers import create_broker
 from rencontre.kit import collector
 from rencontre.passkeys import endpoints as passkeys_endpoints
+from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
 from rencontre.reports import endpoints as reports_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         contacts_endpoints.router,
         reports_endpoints.router,
         feed_endpoints.router,
+        presence_endpoints.router,
     ):
         app.include_router(router)
 

@@ -363,7 +363,11 @@ async def scene_of(
             joined = utcnow() - timedelta(minutes=joined_minutes_ago)
             attendees = [
                 await factory.attendee(
-                    event, name=f"Person {i:02d}", company=f"Company {i}", joined_at=joined
+                    event,
+                    name=f"Person {i:02d}",
+                    company=f"Company {i}",
+                    joined_at=joined,
+                    arrived_at=joined,
                 )
                 for i in range(people)
             ]

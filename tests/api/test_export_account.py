@@ -27,6 +27,19 @@ class TestExportHoldsTheAccountRecord:
         assert (account["badge_version"], account["access_version"]) == (3, 2)
         assert account["last_seen_at"] is not None
 
+    async def test_the_arrival_and_the_staff_s_introduction_are_exported(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        event = await factory.event()
+        arrived = datetime(2026, 11, 27, 9, 0, tzinfo=UTC)
+        introduced = datetime(2026, 11, 27, 9, 40, tzinfo=UTC)
+        me = await factory.attendee(event, arrived_at=arrived, introduced_at=introduced)
+        response = await client.get("/api/me/export", headers=factory.attendee_headers(me))
+        assert response.status_code == 200
+        account = response.json()["account"]
+        assert account["arrived_at"] == "2026-11-27T09:00:00Z"
+        assert account["introduced_at"] == "2026-11-27T09:40:00Z"
+
     async def test_the_export_needs_the_attendees_own_token(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:

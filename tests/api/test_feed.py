@@ -180,7 +180,7 @@ class TestSnapshot:
             assert snapshot["counts"]["present"] == 3
             assert snapshot["counts"]["isolated"] == 0
             assert snapshot["isolated"] == []
-            assert absent.joined_at is None
+            assert absent.arrived_at is None
 
     async def test_never_a_note_nor_who_met_whom(self, settings: Settings) -> None:
         async with scene_of(settings) as scene:
@@ -332,7 +332,9 @@ class TestDeltas:
             socket, snapshot = await scene.dashboard()
             assert snapshot["counts"]["present"] == 2
             async with scene.sessions() as session:
-                await Factory(session, settings).attendee(scene.event, name="Late", joined_at=utcnow())
+                await Factory(session, settings).attendee(
+                    scene.event, name="Late", joined_at=utcnow(), arrived_at=utcnow()
+                )
                 await session.commit()
             state = LiveState()
             state.apply(snapshot)

@@ -61,6 +61,8 @@ class TestReport:
             "attendees": 6,  # the deleted account is not counted
             "attendees_who_scanned": 4,
             "joined": 3,
+            "arrived": 0,
+            "introduced": 0,
         }
         # Anna: Bruno, Céline, the deleted one, David, Emma (5); Bruno 1; Céline 2; David 2; Emma 1; Fanny 0.
         assert {b["label"]: b["attendees"] for b in report["distribution"]} == {

@@ -195,12 +195,12 @@ class ConsoleServer:
             self._api.http.close()
 
     def backdate_arrival(self, people: list[Attendee], minutes: int) -> None:
-        """Pretend these people opened their join link ``minutes`` ago (the dashboard's
-        "isolated" list only names people present for a while)."""
+        """Pretend these people joined and arrived at the venue ``minutes`` ago (the
+        dashboard's "isolated" list only names people present for a while)."""
         arrived = (datetime.now(UTC) - timedelta(minutes=minutes)).replace(tzinfo=None)
         with sqlite3.connect(self.data_dir / "rencontre.db") as db:
             db.executemany(
-                "UPDATE attendee SET joined_at = ? WHERE id = ?",
+                "UPDATE attendee SET joined_at = ?1, arrived_at = ?1 WHERE id = ?2",
                 [(arrived.isoformat(sep=" "), uuid.UUID(person.id).hex) for person in people],
             )
 

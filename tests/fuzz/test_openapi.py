@@ -59,6 +59,11 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
     "PATCH /api/me": (["422"], "a phone number, a web address, a LinkedIn profile"),
     "GET /api/badges/{token}": (["410", "422"], "a badge this server signed, not re-issued since"),
     "POST /api/scans": (["410", "422"], "a badge this server signed, of someone else, not re-issued"),
+    "POST /api/events/{event_id}/check-in": (
+        ["410", "422"],
+        "a badge this server signed, of this event, not re-issued; an attendee not removed",
+    ),
+    "POST /api/events/{event_id}/attendees/{attendee_id}/introduced": (["410"], "an attendee not removed"),
     "GET /api/contacts": (["400"], "a cursor comes from the previous page"),
     "POST /api/passkeys/registration/verify": (
         ["400", "409"],

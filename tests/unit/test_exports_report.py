@@ -61,6 +61,8 @@ def test_report_csv_has_no_formula() -> None:
             attendees=2,
             attendees_who_scanned=1,
             joined=2,
+            arrived=2,
+            introduced=0,
         ),
         distribution=distribution([1, 1], attendees=2),
         peaks=[],

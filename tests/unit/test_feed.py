@@ -77,8 +77,8 @@ class TestCounts:
 class TestPeople:
     def test_isolated_means_present_twenty_minutes_with_at_most_one_connection(self) -> None:
         room, ids = _room(5)
-        room.people[ids[3]].joined_at = NOW - timedelta(minutes=19)  # newcomer
-        room.people[ids[4]].joined_at = None  # not here
+        room.people[ids[3]].arrived_at = NOW - timedelta(minutes=19)  # newcomer
+        room.people[ids[4]].arrived_at = None  # not here
         meetings = _Meetings(room, ids)
         meetings.meet(0, 1)
         meetings.meet(0, 2)
@@ -88,6 +88,15 @@ class TestPeople:
         assert (view.counts.present, view.counts.isolated) == (4, 2)
         room.people[ids[1]].deleted = True
         assert [p.name for p in room.refresh_lists(NOW).isolated] == ["P2"]
+
+    def test_someone_introduced_by_staff_is_no_longer_isolated_but_still_present(self) -> None:
+        room, ids = _room(3)
+        room.people[ids[0]].introduced = True
+        room.refresh_lists(NOW)
+        view = room.view(NOW)
+        assert [p.name for p in view.lists.isolated] == ["P1", "P2"]
+        assert [p.id for p in view.lists.isolated] == ids[1:]
+        assert (view.counts.present, view.counts.isolated) == (3, 2)
 
     def test_the_most_connected_first_then_by_name_never_the_deleted(self) -> None:
         room, ids = _room(5)

@@ -94,6 +94,9 @@ class Attendee(AttendeeFields):
     badge_version: int
     invite_state: InviteState
     joined_at: datetime | None
+    arrived_at: datetime | None = Field(
+        description="At the venue since: checked in, or first scan during the event."
+    )
     join_link_used: bool = Field(
         description="The current join link has been used on a phone: no link is handed out until "
         "access is re-issued."

@@ -35,15 +35,27 @@ class Person:
     phone: str
     website: str
     linkedin: str
+    # When they arrived at the venue, if known (see rencontre.presence).
+    arrived_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class Holder:
-    """The attendee a badge names, with what their event says about badges."""
+    """The attendee a badge names, with what their event says about badges and its hours."""
 
     attendee: Person
     event_code: str
     event_timezone: str
+    event_starts_at: datetime | None = None
+    event_ends_at: datetime | None = None
+
+    def event_on(self, now: datetime) -> bool:
+        """Whether ``now`` falls within the event's hours: a scan then means its two people are there."""
+        return (
+            self.event_starts_at is not None
+            and self.event_ends_at is not None
+            and self.event_starts_at <= now <= self.event_ends_at
+        )
 
 
 _attendee: Table = Attendee.__table__  # type: ignore[assignment]
@@ -54,6 +66,8 @@ _HOLDERS = (
         *(_attendee.c[name] for name in _PERSON_FIELDS),
         _event.c.badge_code.label("event_code"),
         _event.c.timezone,
+        _event.c.starts_at,
+        _event.c.ends_at,
     )
     .join(_event, _event.c.id == _attendee.c.event_id)
     .where(_attendee.c.badge_code.in_(bindparam("codes", expanding=True)))
@@ -72,7 +86,11 @@ async def holders(session: AsyncSession, attendee_codes: Collection[str]) -> dic
         values["shared_fields"] = tuple(values["shared_fields"] or ())
         person = Person(**values)
         found[person.badge_code] = Holder(
-            attendee=person, event_code=row.event_code, event_timezone=row.timezone
+            attendee=person,
+            event_code=row.event_code,
+            event_timezone=row.timezone,
+            event_starts_at=row.starts_at,
+            event_ends_at=row.ends_at,
         )
     return found
 

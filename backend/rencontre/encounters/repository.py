@@ -179,6 +179,7 @@ class Scanner:
     deleted_at: datetime | None
     language: str
     has_passkey: bool
+    arrived_at: datetime | None
 
 
 # Reads the scanners and marks them seen, in one statement (one round trip fewer per group).
@@ -199,6 +200,7 @@ _SCANNERS = (
         _attendee.c.deleted_at,
         _attendee.c.language,
         _attendee.c.has_passkey,
+        _attendee.c.arrived_at,
     )
 )
 
@@ -214,6 +216,24 @@ async def scanners(
         return {}
     rows = await session.execute(_SCANNERS, {"ids": list(ids), "now": now})
     return {row.id: Scanner(*row) for row in rows}
+
+
+# Arrival by scan: once per group, only for people not known to have arrived, and never
+# overwriting an earlier arrival (a check-in at the door, a scan committed meanwhile).
+_MARK_ARRIVED = (
+    update(_attendee)
+    .where(
+        _attendee.c.id.in_(bindparam("ids", expanding=True)),
+        _attendee.c.arrived_at.is_(None),
+        _attendee.c.deleted_at.is_(None),
+    )
+    .values(arrived_at=bindparam("now", type_=_attendee.c.arrived_at.type))
+)
+
+
+async def mark_arrived(session: AsyncSession, ids: Collection[uuid.UUID], now: datetime) -> None:
+    if ids:
+        await session.execute(_MARK_ARRIVED, {"ids": sorted(ids), "now": now})
 
 
 async def people(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Attendee]:

@@ -150,6 +150,7 @@ async def record_scans(
 
     # The rules, one scan after the other.
     fresh: list[tuple[_Contact, uuid.UUID]] = []  # new contacts and their event, in order
+    arriving: set[uuid.UUID] = set()  # people whose scan, during the event, shows they are there
     scans: dict[tuple[uuid.UUID, uuid.UUID], dict[str, Any]] = {}
     for i, (token, _) in badges.items():
         scanner, scan = scanners[i], requests[i].scan
@@ -209,6 +210,11 @@ async def record_scans(
                 contact.row, scan, now, holder.event_timezone, settings.max_note_chars
             )
             outcome = "again"
+        if holder.event_on(now):
+            if scanner.arrived_at is None:
+                arriving.add(scanner.id)
+            if scanned.arrived_at is None:
+                arriving.add(scanned.id)
         created = contact.new and contact.row["scan_count"] == 1
         scans[key] = {
             "scanner_id": scanner.id,
@@ -227,6 +233,7 @@ async def record_scans(
     await repository.add_encounters(session, [contact.row for contact, _ in fresh])
     await repository.save(session, [c.row for c in contacts.values() if c.dirty])
     await repository.add_scans(session, list(scans.values()))
+    await repository.mark_arrived(session, arriving, now)
     for notice in notices:
         _publish_after_commit(session, publish, notice)
     return _all(outcomes)

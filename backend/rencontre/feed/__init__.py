@@ -25,8 +25,10 @@ Protocol (``/api/events/{event_id}/feed``):
    skips listed connections it has seen; a larger ``from_seq`` means a gap: reconnect
    with ``last_seq`` (or send ``{"type": "resync"}``). A delta whose ``seq`` equals
    the dashboard's own must be applied too: it refreshes the figures that move with
-   the clock or without a scan (present and active scanners every 10 s when they
-   change; the lists on their own refresh), and answers a resume that missed nothing.
+   the clock or without a scan (present — arrived at the venue — and active scanners
+   every 10 s when they change, never in the frame of the connection whose scan made
+   someone arrive; the lists on their own refresh), and answers a resume that missed
+   nothing.
 5. Optional: ``{"type": "ping"}`` → ``{"type": "pong", "seq": …}``.
 
 Close codes: 1001 server going away and 1012 restarting (reconnect), 1003 binary

@@ -86,11 +86,21 @@ async def head(session: AsyncSession, event_id: uuid.UUID) -> Head | None:
 
 async def people(session: AsyncSession, event_id: uuid.UUID) -> dict[uuid.UUID, Person]:
     rows = await session.execute(
-        select(Attendee.id, Attendee.name, Attendee.company, Attendee.joined_at, Attendee.deleted_at).where(
-            Attendee.event_id == event_id
-        )
+        select(
+            Attendee.id,
+            Attendee.name,
+            Attendee.company,
+            Attendee.arrived_at,
+            Attendee.deleted_at,
+            Attendee.introduced_at,
+        ).where(Attendee.event_id == event_id)
     )
-    return {row.id: Person(row.name, row.company, row.joined_at, row.deleted_at is not None) for row in rows}
+    return {
+        row.id: Person(
+            row.name, row.company, row.arrived_at, row.deleted_at is not None, row.introduced_at is not None
+        )
+        for row in rows
+    }
 
 
 async def connections(
@@ -114,11 +124,9 @@ _NEW_CONNECTIONS = (
         Encounter.scanned_id,
         _SCANNER.name,
         _SCANNER.company,
-        _SCANNER.joined_at,
         _SCANNER.deleted_at,
         _SCANNED.name,
         _SCANNED.company,
-        _SCANNED.joined_at,
         _SCANNED.deleted_at,
     )
     .join(_SCANNER, _SCANNER.id == Encounter.scanner_id)
@@ -136,7 +144,11 @@ _NEW_CONNECTIONS = (
 async def new_connections(
     session: AsyncSession, event_id: uuid.UUID, *, after: int, upto: int, limit: int
 ) -> list[tuple[Connection, dict[uuid.UUID, Person]]]:
-    """The connections after ``after``, each with the two people as they are now."""
+    """The connections after ``after``, each with the two people as they are now.
+
+    Without their arrival: a scan may be what made them arrive, and presence moves on the
+    feed's periodic refresh only, never with a connection (see ``service.apply_changes``).
+    """
     rows = await session.execute(
         _NEW_CONNECTIONS, {"event_id": event_id, "after": after, "upto": upto, "limit": limit}
     )
@@ -147,8 +159,8 @@ async def new_connections(
             (
                 Connection(seq, met_at, scanner_id, scanned_id),
                 {
-                    scanner_id: Person(row[4], row[5], row[6], row[7] is not None),
-                    scanned_id: Person(row[8], row[9], row[10], row[11] is not None),
+                    scanner_id: Person(row[4], row[5], None, row[6] is not None),
+                    scanned_id: Person(row[7], row[8], None, row[9] is not None),
                 },
             )
         )

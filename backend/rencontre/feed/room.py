@@ -11,9 +11,11 @@ Definitions shown on the dashboard:
 - a *connection* is one recorded contact (A scanned B); *unique pairs* counts
   people who met, whichever scanned; a *mutual* pair is one where both scanned.
 - a person's *connections* (top list, isolation) are the distinct people they met.
-- *present*: joined the event (opened their join link) and not deleted.
+- *present*: arrived at the venue (checked in at the door, or made or received a
+  scan during the event's hours) and not deleted.
 - *active scanner*: recorded a new connection in the last 15 minutes.
-- *isolated*: present for 20 minutes or more with at most one connection.
+- *isolated*: present for 20 minutes or more (counted from arrival) with at most one
+  connection, and not yet introduced to someone by staff.
 
 Nothing here is ever a note or says who met whom; :attr:`Room.recent` keeps the
 two ids of the last connections only so that a delta may name them when the
@@ -52,12 +54,13 @@ RESUME_WINDOW = 1000
 class Person:
     name: str
     company: str
-    joined_at: datetime | None
+    arrived_at: datetime | None
     deleted: bool
+    introduced: bool = False
 
     @property
     def present(self) -> bool:
-        return self.joined_at is not None and not self.deleted
+        return self.arrived_at is not None and not self.deleted
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +98,7 @@ class Ranked:
 
 @dataclass(frozen=True, slots=True)
 class Lonely:
+    id: uuid.UUID
     name: str
     company: str
     present_since: datetime
@@ -218,23 +222,24 @@ class Room:
         isolated_since = now - ISOLATED_AFTER
         lonely: list[tuple[int, datetime, str, uuid.UUID]] = []
         for person_id, person in self.people.items():
-            if person.present:
-                assert person.joined_at is not None
+            if person.present and not person.introduced:
+                assert person.arrived_at is not None
                 count = met[person_id]
-                if person.joined_at <= isolated_since and count <= ISOLATED_MAX_CONNECTIONS:
-                    lonely.append((count, person.joined_at, person.name.casefold(), person_id))
+                if person.arrived_at <= isolated_since and count <= ISOLATED_MAX_CONNECTIONS:
+                    lonely.append((count, person.arrived_at, person.name.casefold(), person_id))
         lonely.sort()
         self.lists = Lists(
             upto=upto,
             top=self._top(met),
             isolated=tuple(
                 Lonely(
+                    id=person_id,
                     name=self.people[person_id].name,
                     company=self.people[person_id].company,
-                    present_since=joined_at,
+                    present_since=arrived_at,
                     connections=count,
                 )
-                for count, joined_at, _name, person_id in lonely[:ISOLATED_LIST_SIZE]
+                for count, arrived_at, _name, person_id in lonely[:ISOLATED_LIST_SIZE]
             ),
             isolated_count=len(lonely),
         )

@@ -90,9 +90,12 @@ class CountsOut(BaseModel):
     unique_pairs: int = Field(description="Pairs of people who met, whichever scanned.")
     mutual: int = Field(description="Pairs where both scanned each other.")
     active_scanners: int = Field(description="People who recorded a new connection in the last 15 minutes.")
-    present: int = Field(description="People who joined the event (opened their join link).")
+    present: int = Field(
+        description="People at the venue: checked in at the door, or scanned during the event's hours."
+    )
     isolated: int = Field(
-        description="Present for 20 minutes or more with at most one connection; moves with the lists."
+        description="Present for 20 minutes or more (from arrival) with at most one connection and not "
+        "introduced by staff; moves with the lists."
     )
 
 
@@ -110,9 +113,10 @@ class RankedOut(BaseModel):
 
 
 class LonelyOut(BaseModel):
+    id: uuid.UUID = Field(description='The attendee, for the organiser\'s "introduced" mark.')
     name: str
     company: str
-    present_since: AwareDatetime
+    present_since: AwareDatetime = Field(description="When they arrived.")
     connections: int | None = Field(default=None, description=_PER_PERSON)
 
 

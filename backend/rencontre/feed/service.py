@@ -207,6 +207,12 @@ def apply_changes(room: Room, changes: Changes) -> list[Recent] | None:
         room.people = changes.people
     applied = []
     for connection, people in changes.connections:
+        for person_id, person in people.items():
+            # Presence is the room's until the next refresh: a scan that made two people
+            # arrive must not move "present" in the frame that counts their connection.
+            known = room.people.get(person_id)
+            if known is not None:
+                person.arrived_at, person.introduced = known.arrived_at, known.introduced
         room.people.update(people)
         if room.apply(connection):
             applied.append(room.recent[-1])
@@ -298,6 +304,7 @@ def _top(top: Iterable[Ranked], shows_names: bool) -> list[RankedOut]:
 def _isolated(isolated: Iterable[Lonely], shows_names: bool) -> list[LonelyOut]:
     return [
         LonelyOut(
+            id=p.id,
             name=p.name,
             company=p.company,
             present_since=p.present_since,

@@ -59,6 +59,10 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     )
     joined_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
+    # At the venue: checked in at the door, or first scan made or received during the event.
+    arrived_at: Mapped[datetime | None]
+    # Staff introduced this isolated attendee to someone: off the live feed's isolated list.
+    introduced_at: Mapped[datetime | None]
     # Set when the attendee deleted their account; the row stays as a tombstone.
     deleted_at: Mapped[datetime | None]
 

@@ -20,7 +20,14 @@ class AccountRecord(BaseModel):
 
     registered_at: datetime = Field(validation_alias="created_at", description="When you were registered.")
     invite_state: InviteState = Field(description="Whether your join link was handed out, and used.")
-    last_seen_at: datetime | None = Field(description="Your last activity, which shows you as present.")
+    last_seen_at: datetime | None = Field(description="Your last activity.")
+    arrived_at: datetime | None = Field(
+        description="When you arrived at the venue: checked in at the door, or your first scan during "
+        "the event. It counts you as present on the organisers' dashboard."
+    )
+    introduced_at: datetime | None = Field(
+        description="When the organisers' staff noted they had introduced you to someone (never to whom)."
+    )
     badge_version: int = Field(description="Raised each time your badge was re-issued.")
     access_version: int = Field(description="Raised each time your access was re-issued.")
 

@@ -23,6 +23,8 @@ class ConnectionTotals:
 class AttendeeTotals:
     attendees: int
     joined: int
+    arrived: int = 0
+    introduced: int = 0
 
 
 async def connection_totals(session: AsyncSession, event_id: uuid.UUID) -> ConnectionTotals:
@@ -44,15 +46,17 @@ async def connection_totals(session: AsyncSession, event_id: uuid.UUID) -> Conne
 
 
 async def attendee_totals(session: AsyncSession, event_id: uuid.UUID) -> AttendeeTotals:
-    attendees, joined = (
+    attendees, joined, arrived, introduced = (
         await session.execute(
             select(
                 func.count(),
                 func.count(case((Attendee.invite_state == InviteState.joined, 1))),
+                func.count(Attendee.arrived_at),
+                func.count(Attendee.introduced_at),
             ).where(Attendee.event_id == event_id, Attendee.deleted_at.is_(None))
         )
     ).one()
-    return AttendeeTotals(int(attendees), int(joined))
+    return AttendeeTotals(int(attendees), int(joined), int(arrived), int(introduced))
 
 
 async def partner_counts(session: AsyncSession, event_id: uuid.UUID) -> list[int]:

@@ -13,6 +13,12 @@ class ReportTotals(BaseModel):
     attendees: int = Field(description="Registered attendees (deleted accounts excluded).")
     attendees_who_scanned: int
     joined: int = Field(description="Attendees who opened their join link.")
+    arrived: int = Field(
+        description="Attendees at the venue: checked in at the door, or scanned during the event."
+    )
+    introduced: int = Field(
+        description="Isolated attendees whom staff introduced to someone (never to whom)."
+    )
 
 
 class DistributionBucket(BaseModel):

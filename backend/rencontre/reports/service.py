@@ -81,6 +81,8 @@ async def event_report(session: AsyncSession, event: Event) -> EventReport:
             attendees=people.attendees,
             attendees_who_scanned=connections.scanners,
             joined=people.joined,
+            arrived=people.arrived,
+            introduced=people.introduced,
         ),
         distribution=distribution(await repository.partner_counts(session, event.id), people.attendees),
         peaks=peaks(await repository.met_times(session, event.id), zone),

@@ -803,6 +803,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{event_id}/check-in": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Check an attendee in at the door, by badge or by id (idempotent) */
+        post: operations["check_in_api_events__event_id__check_in_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/attendees/{attendee_id}/introduced": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark an isolated attendee introduced by staff (idempotent; off the isolated list) */
+        post: operations["mark_introduced_api_events__event_id__attendees__attendee_id__introduced_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -877,9 +911,19 @@ export type components = {
             invite_state: components["schemas"]["InviteState"];
             /**
              * Last Seen At
-             * @description Your last activity, which shows you as present.
+             * @description Your last activity.
              */
             last_seen_at: string | null;
+            /**
+             * Arrived At
+             * @description When you arrived at the venue: checked in at the door, or your first scan during the event. It counts you as present on the organisers' dashboard.
+             */
+            arrived_at: string | null;
+            /**
+             * Introduced At
+             * @description When the organisers' staff noted they had introduced you to someone (never to whom).
+             */
+            introduced_at: string | null;
             /**
              * Badge Version
              * @description Raised each time your badge was re-issued.
@@ -945,6 +989,11 @@ export type components = {
             invite_state: components["schemas"]["InviteState"];
             /** Joined At */
             joined_at: string | null;
+            /**
+             * Arrived At
+             * @description At the venue since: checked in, or first scan during the event.
+             */
+            arrived_at: string | null;
             /**
              * Join Link Used
              * @description The current join link has been used on a phone: no link is handed out until access is re-issued.
@@ -1082,6 +1131,51 @@ export type components = {
              * @description Optional JSON {"field": "column header"}
              */
             mapping?: string | null;
+        };
+        /** CheckIn */
+        CheckIn: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             */
+            attendee_id: string;
+            /** Name */
+            name: string;
+            /** Company */
+            company: string;
+            /**
+             * Arrived At
+             * Format: date-time
+             * @description When they arrived: this check-in, or an earlier arrival.
+             */
+            arrived_at: string;
+            /**
+             * Already
+             * @description They had arrived already (checked in, or scanned during the event).
+             */
+            already: boolean;
+        };
+        /**
+         * CheckInByBadge
+         * @description A check-in by badge: what its QR code holds.
+         */
+        CheckInByBadge: {
+            /**
+             * Badge
+             * @description The badge's QR code content: its link or its bare token.
+             */
+            badge: string;
+        };
+        /**
+         * CheckInById
+         * @description A check-in by attendee id (found by name, badge forgotten).
+         */
+        CheckInById: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             */
+            attendee_id: string;
         };
         /**
          * Contact
@@ -1556,6 +1650,20 @@ export type components = {
                 [key: string]: string | number;
             };
         };
+        /** Introduced */
+        Introduced: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             */
+            attendee_id: string;
+            /**
+             * Introduced At
+             * Format: date-time
+             * @description When staff first marked them introduced.
+             */
+            introduced_at: string;
+        };
         /**
          * InviteState
          * @enum {string}
@@ -1972,6 +2080,16 @@ export type components = {
              * @description Attendees who opened their join link.
              */
             joined: number;
+            /**
+             * Arrived
+             * @description Attendees at the venue: checked in at the door, or scanned during the event.
+             */
+            arrived: number;
+            /**
+             * Introduced
+             * @description Isolated attendees whom staff introduced to someone (never to whom).
+             */
+            introduced: number;
         };
         /**
          * SampleLanguage
@@ -6085,6 +6203,198 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    check_in_api_events__event_id__check_in_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckInByBadge"] | components["schemas"]["CheckInById"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckIn"];
+                };
+            };
+            /** @description The request body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Attendee removed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    mark_introduced_api_events__event_id__attendees__attendee_id__introduced_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: string;
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Introduced"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Attendee removed */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

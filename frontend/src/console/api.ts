@@ -9,11 +9,13 @@ import type {
   AttendeeFields,
   AttendeePage,
   BadgeLayout,
+  CheckIn,
   ConsoleEvent,
   EventFields,
   ExistingRows,
   ImportReport,
   ImportRowError,
+  Introduced,
   JoinLink,
   Organiser,
   OrganiserSession,
@@ -183,6 +185,15 @@ export class ConsoleApi {
 
   feedTicket(eventId: string): Promise<{ ticket: string }> {
     return this.json("POST", `/api/events/${id(eventId)}/feed/ticket`);
+  }
+
+  /** Check an attendee in at the door, by what their badge's QR code holds or by id. */
+  checkIn(eventId: string, by: { badge: string } | { attendee_id: string }): Promise<CheckIn> {
+    return this.json("POST", `/api/events/${id(eventId)}/check-in`, by);
+  }
+
+  markIntroduced(eventId: string, attendeeId: string): Promise<Introduced> {
+    return this.json("POST", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/introduced`);
   }
 
   report(eventId: string): Promise<Report> {

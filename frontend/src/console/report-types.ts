@@ -7,6 +7,10 @@ export interface ReportTotals {
   attendees: number;
   attendees_who_scanned: number;
   joined: number;
+  /** Checked in at the door, or scanned during the event's hours. */
+  arrived: number;
+  /** Isolated attendees whom staff introduced to someone: a number, never to whom. */
+  introduced: number;
 }
 
 export interface DistributionBucket {

@@ -1,7 +1,15 @@
 // The console's own paths under /console, routed by the shared kit/router.
 import { createRouter } from "../kit/router";
 
-export type EventSection = "overview" | "attendees" | "import" | "badges" | "live" | "report" | "settings";
+export type EventSection =
+  | "overview"
+  | "attendees"
+  | "import"
+  | "badges"
+  | "checkin"
+  | "live"
+  | "report"
+  | "settings";
 
 export type ConsoleRoute =
   | { name: "login" }
@@ -11,7 +19,7 @@ export type ConsoleRoute =
   | { name: "event"; eventId: string; section: EventSection; wall: boolean }
   | { name: "not-found" };
 
-const SECTIONS: readonly EventSection[] = ["attendees", "import", "badges", "live", "report", "settings"];
+const SECTIONS: readonly EventSection[] = ["attendees", "import", "badges", "checkin", "live", "report", "settings"];
 
 export function match(url: URL): ConsoleRoute {
   const path = url.pathname.replace(/\/+$/, "") || "/";

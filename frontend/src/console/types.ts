@@ -25,3 +25,5 @@ export type JoinLink = Schemas["JoinLink"];
 export type ReissuedAccess = Schemas["ReissuedAccess"];
 export type AccessRecord = Schemas["AccessRecord"];
 export type BadgeLayout = Schemas["PaperLayout"];
+export type CheckIn = Schemas["CheckIn"];
+export type Introduced = Schemas["Introduced"];

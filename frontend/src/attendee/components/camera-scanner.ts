@@ -1,8 +1,8 @@
 import { html, nothing } from "lit";
 
-import { parseBadge, type BadgeRef } from "../scanner/badge";
+import { parseBadge, type BadgeRef } from "../../kit/scanner/badge";
 import { t } from "../i18n";
-import type { QrDetector } from "../scanner/decoder";
+import type { QrDetector } from "../../kit/scanner/decoder";
 import { LightElement } from "../../kit/light-element";
 import "./camera-scanner.css";
 
@@ -70,7 +70,7 @@ export class CameraScanner extends LightElement {
       return;
     }
     // Load the decoder while the camera opens.
-    const detectorLoading = import("../scanner/decoder").then((module) => module.createQrDetector());
+    const detectorLoading = import("../../kit/scanner/decoder").then((module) => module.createQrDetector());
     detectorLoading.catch(() => undefined);
     try {
       this.stream = await navigator.mediaDevices.getUserMedia({

@@ -4,7 +4,7 @@ import { ApiError } from "../../kit/api/errors";
 import type { Contact, PublicCard, ScanResult } from "../../api/types";
 import { formatMoment } from "../format";
 import { t, problemText } from "../i18n";
-import type { BadgeRef } from "../scanner/badge";
+import type { BadgeRef } from "../../kit/scanner/badge";
 import { newClientId } from "../offline/ids";
 import { cardByBadgeCode, contactWith } from "../offline/cache";
 import type { OutboxItem } from "../offline/db";

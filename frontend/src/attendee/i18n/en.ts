@@ -239,6 +239,9 @@ export const en = {
   "status.noteFull.one": "1 scan was recorded without its note, because the note on that contact is full. Your note:",
   "status.noteFull.many": "{n} scans were recorded without their notes, because the notes on those contacts are full. Your notes:",
   "problem.unstorable_text": "Some text holds a character that cannot be saved (a NUL character, or half of an emoji). Remove it and try again.",
+  // Check-in at the door, introductions (issue 17)
+  "problem.attendee_removed": "This attendee was removed from the event: they cannot be checked in.",
+  "problem.attendee_not_arrived": "This attendee has not arrived yet: check them in first.",
 } as const;
 
 export type MessageKey = keyof typeof en;

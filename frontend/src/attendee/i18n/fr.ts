@@ -241,4 +241,7 @@ export const fr: Record<MessageKey, string> = {
   "status.noteFull.one": "1 scan a été enregistré sans sa note, car la note de ce contact est pleine. Votre note :",
   "status.noteFull.many": "{n} scans ont été enregistrés sans leur note, car les notes de ces contacts sont pleines. Vos notes :",
   "problem.unstorable_text": "Un texte contient un caractère impossible à enregistrer (caractère NUL ou moitié d'émoji). Retirez-le puis réessayez.",
+  // Check-in at the door, introductions (issue 17)
+  "problem.attendee_removed": "Cette personne a été retirée de l'événement : son arrivée ne peut pas être enregistrée.",
+  "problem.attendee_not_arrived": "Cette personne n'est pas encore arrivée : enregistrez d'abord son arrivée.",
 };

@@ -6,7 +6,7 @@ import "../components/contact-row";
 import { LightElement } from "../../kit/light-element";
 import "../components/new-contact";
 import { t } from "../i18n";
-import { parseBadge, type BadgeRef } from "../scanner/badge";
+import { parseBadge, type BadgeRef } from "../../kit/scanner/badge";
 import { cachedContacts } from "../offline/cache";
 import { onContactsChanged, StoreController } from "../state";
 import "./scan.css";

@@ -3,7 +3,7 @@ import { html, type PropertyValues } from "lit";
 import { LightElement } from "../../kit/light-element";
 import "../components/new-contact";
 import { t } from "../i18n";
-import { parseBadge, type BadgeRef } from "../scanner/badge";
+import { parseBadge, type BadgeRef } from "../../kit/scanner/badge";
 import { navigate } from "../routes";
 import "./welcome";
 

@@ -27,6 +27,8 @@ export interface Ranked {
 }
 
 export interface Lonely extends Ranked {
+  /** The attendee, for the "introduced" mark. */
+  id: string;
   company: string;
   present_since: string;
 }
@@ -103,6 +105,7 @@ function readTop(value: unknown): Ranked[] | null {
 function readIsolated(value: unknown): Lonely[] | null {
   if (!Array.isArray(value)) return null;
   return value.filter(isObject).map((item) => ({
+    id: text(item.id),
     name: text(item.name),
     company: text(item.company),
     present_since: text(item.present_since),

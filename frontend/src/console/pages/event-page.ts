@@ -11,13 +11,14 @@ import { formatRange } from "../time";
 import type { ConsoleEvent } from "../types";
 import "./attendees-page";
 import "./badges-page";
+import "./check-in-page";
 import "./event-form";
 import "./import-page";
 import "./live-page";
 import "./overview-page";
 import "./report-page";
 
-const TABS: EventSection[] = ["overview", "attendees", "badges", "live", "report", "settings"];
+const TABS: EventSection[] = ["overview", "attendees", "badges", "checkin", "live", "report", "settings"];
 
 /** One event: its heading, its sections as tabs (links), and the section shown. */
 @customElement("rc-event-page")
@@ -61,6 +62,8 @@ export class EventPage extends LightElement {
         return html`<rc-import-page .event=${event} @attendees-changed=${this.refresh}></rc-import-page>`;
       case "badges":
         return html`<rc-badges-page .event=${event}></rc-badges-page>`;
+      case "checkin":
+        return html`<rc-check-in-page .event=${event}></rc-check-in-page>`;
       case "live":
         return html`<rc-live-page .event=${event} .wallRoute=${this.wall}></rc-live-page>`;
       case "report":

@@ -9,7 +9,9 @@ import { formatNumber, t, tn, type ConsoleKey } from "../i18n";
 import { applyFrame, emptyState, type Counts, type DashboardState, type Lonely } from "../live/dashboard-state";
 import { FeedClient, TicketRefused, type FeedStatus } from "../live/feed-client";
 import "../live/timeline-chart";
+import { errorMessage } from "../errors";
 import { eventPath, navigate } from "../routes";
+import { toast } from "../toast";
 import { formatDuration, formatTime } from "../time";
 import type { ConsoleEvent } from "../types";
 
@@ -25,6 +27,8 @@ export class LivePage extends LightElement {
   @state() private retryAt = 0;
   @state() private fullscreen = false;
   @state() private now = Date.now();
+  /** Marked introduced here: off the list at once, before the feed's next refresh says so. */
+  @state() private introduced = new Set<string>();
   private client: FeedClient | null = null;
   private clock = 0;
   private readonly fullscreenChanged = (): void => {
@@ -144,10 +148,21 @@ export class LivePage extends LightElement {
     return Number.isNaN(since) ? "" : formatDuration(this.now - since);
   }
 
+  private async markIntroduced(person: Lonely): Promise<void> {
+    try {
+      await api.markIntroduced(this.event.id, person.id);
+      this.introduced = new Set([...this.introduced, person.id]);
+      toast(t("live.introduced.done", { name: person.name }));
+    } catch (error) {
+      toast(errorMessage(error), "error");
+    }
+  }
+
   private renderIsolated() {
     // The server sends the longest alone first.
-    const people = this.dashboard.isolated;
-    const total = this.dashboard.counts.isolated;
+    const listed = this.dashboard.isolated;
+    const people = listed.filter((person) => !this.introduced.has(person.id));
+    const total = Math.max(0, this.dashboard.counts.isolated - (listed.length - people.length));
     return html`<section class="card live-card live-card--isolated" aria-labelledby="isolated-title">
       <h3 id="isolated-title">${t("live.isolated")} <span class="count-badge">${formatNumber(total)}</span></h3>
       <p class="muted">${t("live.isolated.lead")}</p>
@@ -163,6 +178,14 @@ export class LivePage extends LightElement {
                 ${person.connections === null
                   ? null
                   : html`<span class="isolated__count">${tn("live.connections", person.connections)}</span>`}
+                ${person.id
+                  ? html`<button
+                      type="button"
+                      class="button button--small isolated__introduced"
+                      aria-label=${t("live.introduced.label", { name: person.name })}
+                      @click=${() => void this.markIntroduced(person)}
+                    >${t("live.introduced")}</button>`
+                  : null}
               </li>`,
             )}
           </ul>`

@@ -18,6 +18,8 @@ const TOTALS: (keyof ReportTotals)[] = [
   "attendees",
   "joined",
   "attendees_who_scanned",
+  "arrived",
+  "introduced",
 ];
 
 function percent(part: number, whole: number): string {
@@ -52,7 +54,7 @@ export class ReportPage extends LightElement {
         (key) => html`<div class="big-number" data-total=${key}>
           <dt>${t(`report.total.${key}` as ConsoleKey)}</dt>
           <dd>${formatNumber(totals[key])}</dd>
-          ${key === "joined" || key === "attendees_who_scanned"
+          ${key === "joined" || key === "attendees_who_scanned" || key === "arrived"
             ? html`<dd class="big-number__note">${t("report.ofAttendees", { pct: percent(totals[key], totals.attendees) })}</dd>`
             : null}
         </div>`,
