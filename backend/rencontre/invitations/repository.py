@@ -77,7 +77,7 @@ async def counts(session: AsyncSession, event_id: uuid.UUID) -> dict[str, int]:
     rows = await session.execute(
         select(shown_state, func.count()).where(*_live(event_id)).group_by(shown_state)
     )
-    return {str(state): int(count) for state, count in rows.tuples()}
+    return {str(state): int(count) for state, count in rows.all()}
 
 
 async def release_stale(session: AsyncSession, *, claimed_before: datetime) -> None:
