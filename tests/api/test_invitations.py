@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
+import uuid
 
 import httpx
 import zxingcpp
@@ -171,3 +173,41 @@ class TestPermanentFailuresAreShown:
         progress = (await client.get(f"/api/events/{event.id}/invitations", headers=headers)).json()
         assert progress["mail_configured"] is True
         assert (progress["counts"]["failed"], progress["counts"]["sent"]) == (1, 1)
+
+
+class TestThePreviewShowsTheMailAsItWouldLeave:
+    async def test_the_preview_has_the_subject_text_html_and_qr_in_the_chosen_language(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        organiser = await factory.organiser()
+        event = await factory.event(organiser, name="Demo Day")
+        person = await factory.attendee(event, name="Ada")
+        path = f"/api/events/{event.id}/attendees/{person.id}/invitation/preview"
+        headers = factory.organiser_headers(organiser)
+        english = (await client.get(path, params={"language": "en"}, headers=headers)).json()
+        assert english["subject"] == "Your invitation to Demo Day"
+        assert english["to"] == person.email
+        assert "Hello Ada," in english["text"]
+        assert "cid:join-qr" in english["html"]
+        link = LINK.search(english["text"])
+        assert link is not None
+        png = base64.b64decode(english["qr_png_base64"])
+        assert zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))[0].text == link.group(0)
+        french = (await client.get(path, headers=headers)).json()
+        assert french["subject"] == "Votre invitation à Demo Day"
+        assert (await shown(client, event, person.id, headers))["invitation_state"] == "pending"
+
+    async def test_no_preview_for_an_attendee_who_joined_or_is_not_there(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        organiser = await factory.organiser()
+        event = await factory.event(organiser)
+        joined = await factory.attendee(event, join_used_version=1)
+        headers = factory.organiser_headers(organiser)
+        base = f"/api/events/{event.id}/attendees"
+        refused = await client.get(f"{base}/{joined.id}/invitation/preview", headers=headers)
+        assert (refused.status_code, refused.json()["code"]) == (409, "attendee_already_joined")
+        missing = await client.get(f"{base}/{uuid.uuid4()}/invitation/preview", headers=headers)
+        assert (missing.status_code, missing.json()["code"]) == (404, "attendee_not_found")
+        bad = await client.get(f"{base}/{joined.id}/invitation/preview?language=de", headers=headers)
+        assert bad.status_code == 422

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import time
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -121,12 +120,8 @@ class InvitationSender:
             claimed = (
                 await repository.claim(session, now=now, limit=min(budget, CLAIM_BATCH)) if budget > 0 else []
             )
-        spacing = 60.0 / self.settings.smtp_rate_per_minute
-        for index, attendee_id in enumerate(claimed):
-            started = time.monotonic()
+        for attendee_id in claimed:
             await self._send_one(attendee_id)
-            if index < len(claimed) - 1:
-                await asyncio.sleep(max(0.0, spacing - (time.monotonic() - started)))
         return len(claimed)
 
     async def _send_one(self, attendee_id: uuid.UUID) -> None:
