@@ -239,6 +239,10 @@ export const en = {
   "status.noteFull.one": "1 scan was recorded without its note, because the note on that contact is full. Your note:",
   "status.noteFull.many": "{n} scans were recorded without their notes, because the notes on those contacts are full. Your notes:",
   "problem.unstorable_text": "Some text holds a character that cannot be saved (a NUL character, or half of an emoji). Remove it and try again.",
+
+  "problem.mail_not_configured": "E-mail is not configured on this server, so no invitation can be sent: download the join links as CSV for a mail-merge.",
+  "problem.unknown_attendees": "Some of the selected attendees are no longer in this event; nothing was sent. Reload the list and try again.",
+  "problem.attendees_already_joined": "Some of the selected attendees have already joined, and a join link works once; nothing was sent. Unselect them and try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -241,4 +241,8 @@ export const fr: Record<MessageKey, string> = {
   "status.noteFull.one": "1 scan a été enregistré sans sa note, car la note de ce contact est pleine. Votre note :",
   "status.noteFull.many": "{n} scans ont été enregistrés sans leur note, car les notes de ces contacts sont pleines. Vos notes :",
   "problem.unstorable_text": "Un texte contient un caractère impossible à enregistrer (caractère NUL ou moitié d'émoji). Retirez-le puis réessayez.",
+
+  "problem.mail_not_configured": "L'envoi d'e-mails n'est pas configuré sur ce serveur, aucune invitation ne peut partir : téléchargez les liens d'accès en CSV pour un publipostage.",
+  "problem.unknown_attendees": "Certains participants sélectionnés ne font plus partie de l'événement ; rien n'a été envoyé. Rechargez la liste et réessayez.",
+  "problem.attendees_already_joined": "Certains participants sélectionnés ont déjà rejoint l'événement, et un lien d'accès ne sert qu'une fois ; rien n'a été envoyé. Désélectionnez-les et réessayez.",
 };
