@@ -43,7 +43,8 @@ class FakeMailServer:
             self.attempts += 1
             if self.data_answers:
                 return self.data_answers.pop(0)
-            message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+            # UTF-8 headers (SMTPUTF8) are read as such; the bodies are 7-bit or base64.
+            message = email.message_from_string(envelope.content.decode("utf-8"), policy=email.policy.default)
             assert isinstance(message, EmailMessage)
             self.received.append(message)
         return "250 Message accepted for delivery"

@@ -6,6 +6,7 @@ import base64
 import io
 import re
 import uuid
+from email.message import EmailMessage
 
 import httpx
 import zxingcpp
@@ -211,3 +212,42 @@ class TestThePreviewShowsTheMailAsItWouldLeave:
         assert (missing.status_code, missing.json()["code"]) == (404, "attendee_not_found")
         bad = await client.get(f"{base}/{joined.id}/invitation/preview?language=de", headers=headers)
         assert bad.status_code == 422
+
+
+class TestNoInvitationStaysClaimedByAnError:
+    async def test_an_internationalised_address_is_delivered(
+        self,
+        client: httpx.AsyncClient,
+        factory: Factory,
+        sender: InvitationSender,
+        mail_server: FakeMailServer,
+    ) -> None:
+        organiser = await factory.organiser()
+        event = await factory.event(organiser)
+        chloe = await factory.attendee(event, name="Chloé", email="chloé@example.org")
+        headers = factory.organiser_headers(organiser)
+        await invite(client, event, headers, attendee_ids=[str(chloe.id)])
+        assert await sender.run_once() == 1
+        assert (await shown(client, event, chloe.id, headers))["invitation_state"] == "sent"
+        [message] = mail_server.received
+        assert message["To"].addresses[0].addr_spec == "chloé@example.org"
+
+    async def test_an_unexpected_error_fails_the_invitation_with_its_reason(
+        self,
+        client: httpx.AsyncClient,
+        factory: Factory,
+        settings: Settings,
+        session_factory: async_sessionmaker[AsyncSession],
+    ) -> None:
+        async def broken(message: EmailMessage) -> None:
+            raise RuntimeError("the transport broke")
+
+        organiser = await factory.organiser()
+        event = await factory.event(organiser)
+        person = await factory.attendee(event)
+        headers = factory.organiser_headers(organiser)
+        await invite(client, event, headers, attendee_ids=[str(person.id)])
+        assert await InvitationSender(settings, session_factory, transport=broken).run_once() == 1
+        failed = await shown(client, event, person.id, headers)
+        assert failed["invitation_state"] == "failed"
+        assert "the transport broke" in failed["invite_error"]

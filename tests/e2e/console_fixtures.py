@@ -45,11 +45,11 @@ def console_chromium() -> Path:
     return CHROMIUM
 
 
-@pytest.fixture(scope="session")
-def console_server(
-    console_chromium: Path, tmp_path_factory: pytest.TempPathFactory
+@contextlib.contextmanager
+def running_console_server(
+    data_dir: Path, extra_env: dict[str, str] | None = None
 ) -> Iterator[ConsoleServer]:
-    data_dir = tmp_path_factory.mktemp("console-server")
+    """A migrated server process with the test organiser; ``extra_env`` sets more of its settings."""
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     env = {
@@ -64,6 +64,7 @@ def console_server(
         # dashboard test takes, without waiting a minute for each.
         "RENCONTRE_FEED_LISTS_REFRESH_SECONDS": "1",
         "RENCONTRE_FEED_LISTS_MIN_CONNECTIONS": "2",
+        **(extra_env or {}),
     }
     server = ServerProcess(env, port=port)
     server.migrate()
@@ -91,6 +92,14 @@ def console_server(
     finally:
         console.close()
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def console_server(
+    console_chromium: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[ConsoleServer]:
+    with running_console_server(tmp_path_factory.mktemp("console-server")) as console:
+        yield console
 
 
 # Module scope: a live sync Playwright keeps an event loop in this thread, which

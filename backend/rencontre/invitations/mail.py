@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import formataddr, make_msgid
+from email.utils import make_msgid
 from html import escape
 from typing import Literal
 from zoneinfo import ZoneInfo
@@ -109,6 +111,12 @@ def qr_png(link: str) -> bytes:
     return buffer.getvalue()
 
 
+def _address(name: str, address: str) -> Address:
+    # By its parts: given whole, an address whose local part is not ASCII is refused.
+    username, _, domain = address.rpartition("@")
+    return Address(display_name=name, username=username, domain=domain)
+
+
 def build_message(
     mail: RenderedMail, link: str, *, to_name: str, to_address: str, from_name: str, from_address: str
 ) -> EmailMessage:
@@ -116,10 +124,12 @@ def build_message(
     domain = from_address.rsplit("@", 1)[-1]
     cid = make_msgid(idstring="join-qr", domain=domain)
     html = mail.html.replace("cid:join-qr", f"cid:{cid[1:-1]}")
-    message = EmailMessage()
+    # An internationalised address (RFC 6531) needs a server that speaks SMTPUTF8.
+    ascii_only = to_address.isascii() and from_address.isascii()
+    message = EmailMessage(policy=policy.SMTP if ascii_only else policy.SMTPUTF8)
     message["Subject"] = mail.subject
-    message["From"] = formataddr((from_name, from_address))
-    message["To"] = formataddr((to_name, to_address))
+    message["From"] = _address(from_name, from_address)
+    message["To"] = _address(to_name, to_address)
     message["Message-ID"] = make_msgid(domain=domain)
     message["Content-Language"] = mail.language
     message.set_content(mail.text)

@@ -67,6 +67,8 @@ def smtp_transport(settings: Settings) -> Transport:
             raise _refusal(worst.code, worst.message) from exc
         except aiosmtplib.SMTPResponseException as exc:
             raise _refusal(exc.code, exc.message) from exc
+        except aiosmtplib.SMTPNotSupported as exc:
+            raise MailRefused(f"the mail server cannot take this message: {exc}", temporary=False) from exc
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise MailRefused(f"mail server unreachable: {exc}", temporary=True) from exc
 
@@ -136,19 +138,27 @@ class InvitationSender:
                 return
             link = auth_service.invite_link(self.settings, attendee)
             rendered = mail.render(event, attendee, link, mail.mail_language(attendee))
+            attempts = attendee.invite_attempts + 1
+            to_name, to_address = attendee.name, attendee.email
+        assert self.transport is not None
+        try:
             message = mail.build_message(
                 rendered,
                 link,
-                to_name=attendee.name,
-                to_address=attendee.email,
+                to_name=to_name,
+                to_address=to_address,
                 from_name=self.settings.smtp_from_name,
                 from_address=self.settings.smtp_from_address,
             )
-            attempts = attendee.invite_attempts + 1
-        assert self.transport is not None
-        try:
             await self.transport(message)
         except MailRefused as refusal:
+            await self._record_failure(attendee_id, refusal, attempts)
+            return
+        except Exception as exc:
+            # A message that cannot even be written would fail the same way again: it
+            # fails, with the reason, rather than stay claimed and block nothing but itself.
+            logger.exception("invitation to attendee %s could not be sent", attendee_id)
+            refusal = MailRefused(f"the message could not be sent: {exc}", temporary=False)
             await self._record_failure(attendee_id, refusal, attempts)
             return
         async with session_scope(self.sessions) as session:

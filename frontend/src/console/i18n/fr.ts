@@ -352,7 +352,7 @@ export const fr: Record<ConsoleKey, string> = {
   "invitations.send": "Envoyer les invitations",
   "invitations.everyone": "Inviter tous ceux qui ne l'ont pas été",
   "invitations.notConfigured": "L'envoi d'e-mails n'est pas configuré sur ce serveur (RENCONTRE_SMTP_HOST) : téléchargez les liens d'accès en CSV pour un publipostage.",
-  "invitations.progress": "Invitations : {sent} envoyées · {waiting} en attente · {failed} en échec · {joined} inscrits · {pending} non envoyées",
+  "invitations.progress": "Invitations : {sent} envoyées · {waiting} en attente · {failed} en échec · {joined} connectés · {pending} non envoyées",
   "invitations.sending": "Envoi des invitations en arrière-plan : {waiting} en attente…",
   "invitations.dialog.title.one": "Envoyer l'invitation à {name}",
   "invitations.dialog.title.many": "Envoyer les invitations à {n} participants",
