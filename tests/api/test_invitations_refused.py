@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 import httpx
 from fastapi import FastAPI
@@ -75,13 +76,14 @@ class TestRefusedInvitationsQueueNothing:
         event = await factory.event(organiser)
         person = await factory.attendee(event)
         headers = factory.organiser_headers(organiser)
-        for body in (
+        bodies: list[dict[str, Any]] = [
             {},
             {"attendee_ids": [str(person.id)], "everyone_not_invited": True},
             {"attendee_ids": []},
             {"attendee_ids": ["not-an-id"]},
             {"everyone_not_invited": True, "language": "de"},
-        ):
+        ]
+        for body in bodies:
             response = await invite(client, event, headers, **body)
             assert response.status_code == 422, body
             assert response.json()["code"] == "invalid_request"

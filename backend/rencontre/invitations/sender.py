@@ -156,10 +156,10 @@ class InvitationSender:
             return
         except Exception as exc:
             # A message that cannot even be written would fail the same way again: it
-            # fails, with the reason, rather than stay claimed and block nothing but itself.
+            # fails, with the reason, rather than stay claimed until its lease lapses.
             logger.exception("invitation to attendee %s could not be sent", attendee_id)
-            refusal = MailRefused(f"the message could not be sent: {exc}", temporary=False)
-            await self._record_failure(attendee_id, refusal, attempts)
+            broken = MailRefused(f"the message could not be sent: {exc}", temporary=False)
+            await self._record_failure(attendee_id, broken, attempts)
             return
         async with session_scope(self.sessions) as session:
             await begin_write(session)
