@@ -44,6 +44,8 @@ WORDS = {
         "door": "At the door",
         "print": "Print the badge",
         "pick": "Select {name}",
+        "reissue": "Re-issue the badge",
+        "print_new": "Print the new badge",
     },
     "fr": {
         "locale": "fr-FR",
@@ -60,6 +62,8 @@ WORDS = {
         "door": "À l'accueil",
         "print": "Imprimer le badge",
         "pick": "Sélectionner {name}",
+        "reissue": "Réémettre le badge",
+        "print_new": "Imprimer le nouveau badge",
     },
 }
 
@@ -86,6 +90,8 @@ def row(page: Any, name: str) -> Any:
 
 @pytest.mark.parametrize("lang", ["en", "fr"])
 class TestInvitationsFromTheConsole:
+    """Both languages: the words the organiser reads are the ones clicked."""
+
     def test_send_to_a_selection_see_them_sent_or_failed_then_invite_the_rest(
         self,
         lang: str,
@@ -167,4 +173,14 @@ class TestInvitationsFromTheConsole:
         with page.expect_popup() as popup:
             door.get_by_role("button", name=words["print"]).click()
         expect(popup.value).to_have_url(re.compile(r"^blob:"))
+        popup.value.close()
+
+        # A re-issued badge offers its print at once.
+        panel.get_by_role("button", name=words["reissue"]).click()
+        page.locator("dialog.dialog--small[open]").get_by_role("button", name=words["reissue"]).click()
+        print_new = panel.get_by_role("button", name=words["print_new"])
+        expect(print_new).to_be_focused()
+        with page.expect_popup() as reprint:
+            print_new.click()
+        expect(reprint.value).to_have_url(re.compile(r"^blob:"))
         assert tab.errors == []
