@@ -32,7 +32,7 @@ class TestRefusedInvitationsQueueNothing:
         response = await invite(
             client, event, headers, attendee_ids=[str(known.id), str(elsewhere.id), str(stranger)]
         )
-        assert response.status_code == 422
+        assert response.status_code == 404
         problem = response.json()
         assert problem["code"] == "unknown_attendees"
         assert set(problem["attendee_ids"]) == {str(elsewhere.id), str(stranger)}

@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, status
 
 from rencontre.dependencies import SessionDep, SettingsDep
-from rencontre.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
+from rencontre.errors import Conflict, Forbidden, NotFound, Unauthorized, responses
 from rencontre.events.dependencies import OrganiserEvent
 from rencontre.invitations import service
 from rencontre.invitations.schemas import (
@@ -34,9 +34,9 @@ async def invitation_progress(
     "/invitations",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Send invitations by e-mail, in the background",
-    description="Refused with `mail_not_configured` (no SMTP server), `unknown_attendees` or "
-    "`attendees_already_joined` (each with `attendee_ids`); nothing is queued then.",
-    responses=responses(Conflict, Unprocessable),
+    description="Refused with `mail_not_configured` (409, no SMTP server), `unknown_attendees` (404) "
+    "or `attendees_already_joined` (409), the last two with `attendee_ids`; nothing is queued then.",
+    responses=responses(Conflict),
 )
 async def send_invitations(
     body: InvitationRequest, event: OrganiserEvent, session: SessionDep, settings: SettingsDep

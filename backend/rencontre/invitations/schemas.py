@@ -1,27 +1,35 @@
 from __future__ import annotations
 
 import uuid
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
+
+MailLanguage = Annotated[
+    Literal["fr", "en"],
+    Field(description="For attendees who have not chosen a language of their own"),
+]
 
 
-class InvitationRequest(BaseModel):
-    """Whom to invite: a selection, or everyone whose invitation has not been sent."""
+class InvitationSelection(BaseModel):
+    """Invite these attendees (again, if their invitation was sent or failed)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    attendee_ids: list[uuid.UUID] | None = Field(default=None, min_length=1, max_length=20_000)
-    everyone_not_invited: bool = False
-    language: Literal["fr", "en"] = Field(
-        default="fr", description="For attendees who have not chosen a language of their own"
-    )
+    attendee_ids: list[uuid.UUID] = Field(min_length=1, max_length=20_000)
+    language: MailLanguage = "fr"
 
-    @model_validator(mode="after")
-    def _one_audience(self) -> InvitationRequest:
-        if (self.attendee_ids is None) == (not self.everyone_not_invited):
-            raise ValueError("give either attendee_ids or everyone_not_invited: true, not both")
-        return self
+
+class InvitationEveryone(BaseModel):
+    """Invite everyone whose invitation has not been sent."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    everyone_not_invited: Literal[True]
+    language: MailLanguage = "fr"
+
+
+InvitationRequest = InvitationSelection | InvitationEveryone
 
 
 class InvitationCounts(BaseModel):

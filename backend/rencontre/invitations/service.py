@@ -10,13 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rencontre.attendees import service as attendee_service
 from rencontre.auth import service as auth_service
 from rencontre.config import Settings
-from rencontre.errors import Conflict, Unprocessable
+from rencontre.errors import Conflict, NotFound
 from rencontre.invitations import mail, repository
 from rencontre.invitations.schemas import (
     InvitationCounts,
     InvitationPreview,
     InvitationProgress,
     InvitationRequest,
+    InvitationSelection,
     InvitationsQueued,
 )
 from rencontre.kit.time import utcnow
@@ -31,7 +32,7 @@ class MailNotConfigured(Conflict):
         )
 
 
-class UnknownAttendees(Unprocessable):
+class UnknownAttendees(NotFound):
     def __init__(self, ids: list[uuid.UUID]) -> None:
         super().__init__(
             f"{len(ids)} of the attendees given are not in this event (removed, or never added); "
@@ -60,7 +61,7 @@ async def invite(
 ) -> InvitationsQueued:
     if not settings.mail_configured:
         raise MailNotConfigured()
-    if request.attendee_ids is not None:
+    if isinstance(request, InvitationSelection):
         wanted = list(dict.fromkeys(request.attendee_ids))
         found = await repository.live_of(session, event.id, wanted)
         known = {a.id for a in found}

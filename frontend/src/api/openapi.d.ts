@@ -367,7 +367,7 @@ export type paths = {
         put?: never;
         /**
          * Send invitations by e-mail, in the background
-         * @description Refused with `mail_not_configured` (no SMTP server), `unknown_attendees` or `attendees_already_joined` (each with `attendee_ids`); nothing is queued then.
+         * @description Refused with `mail_not_configured` (409, no SMTP server), `unknown_attendees` (404) or `attendees_already_joined` (409), the last two with `attendee_ids`; nothing is queued then.
          */
         post: operations["send_invitations_api_events__event_id__invitations_post"];
         delete?: never;
@@ -1588,6 +1588,24 @@ export type components = {
              */
             joined: number;
         };
+        /**
+         * InvitationEveryone
+         * @description Invite everyone whose invitation has not been sent.
+         */
+        InvitationEveryone: {
+            /**
+             * Everyone Not Invited
+             * @constant
+             */
+            everyone_not_invited: true;
+            /**
+             * Language
+             * @description For attendees who have not chosen a language of their own
+             * @default fr
+             * @enum {string}
+             */
+            language: "fr" | "en";
+        };
         /** InvitationPreview */
         InvitationPreview: {
             /**
@@ -1619,17 +1637,12 @@ export type components = {
             counts: components["schemas"]["InvitationCounts"];
         };
         /**
-         * InvitationRequest
-         * @description Whom to invite: a selection, or everyone whose invitation has not been sent.
+         * InvitationSelection
+         * @description Invite these attendees (again, if their invitation was sent or failed).
          */
-        InvitationRequest: {
+        InvitationSelection: {
             /** Attendee Ids */
-            attendee_ids?: string[] | null;
-            /**
-             * Everyone Not Invited
-             * @default false
-             */
-            everyone_not_invited: boolean;
+            attendee_ids: string[];
             /**
              * Language
              * @description For attendees who have not chosen a language of their own
@@ -4278,7 +4291,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InvitationRequest"];
+                "application/json": components["schemas"]["InvitationSelection"] | components["schemas"]["InvitationEveryone"];
             };
         };
         responses: {
@@ -4347,7 +4360,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unprocessable content */
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -25,6 +25,6 @@ export type AccessRecord = Schemas["AccessRecord"];
 export type BadgeLayout = Schemas["PaperLayout"];
 export type InvitationProgress = Schemas["InvitationProgress"];
 export type InvitationsQueued = Schemas["InvitationsQueued"];
-export type InvitationRequest = Schemas["InvitationRequest"];
+export type InvitationRequest = Schemas["InvitationSelection"] | Schemas["InvitationEveryone"];
 export type InvitationPreview = Schemas["InvitationPreview"];
 export type MailLanguage = "fr" | "en";

@@ -55,8 +55,8 @@ export class InvitationDialog extends LightElement {
     this.error = "";
     try {
       const body: InvitationRequest = this.ids
-        ? { attendee_ids: this.ids, everyone_not_invited: false, language: this.language }
-        : { attendee_ids: null, everyone_not_invited: true, language: this.language };
+        ? { attendee_ids: this.ids, language: this.language }
+        : { everyone_not_invited: true, language: this.language };
       const queued: InvitationsQueued = await api.sendInvitations(this.eventId, body);
       this.emit("invitations-queued", queued);
       this.close();
