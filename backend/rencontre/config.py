@@ -18,7 +18,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from limits import parse
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rencontre.kit.private import private_dir, private_file
@@ -122,7 +122,8 @@ class Settings(BaseSettings):
     smtp_host: str = ""
     smtp_port: int = Field(default=587, ge=1, le=65535)
     smtp_username: str = ""
-    smtp_password: str = ""
+    # Kept out of reprs and logs.
+    smtp_password: SecretStr = SecretStr("")
     # starttls upgrades a plain connection (port 587), tls speaks TLS from the start (465).
     smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
     smtp_from_address: str = ""

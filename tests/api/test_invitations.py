@@ -251,3 +251,26 @@ class TestNoInvitationStaysClaimedByAnError:
         failed = await shown(client, event, person.id, headers)
         assert failed["invitation_state"] == "failed"
         assert "the transport broke" in failed["invite_error"]
+
+
+class TestAMailSettingTheServerLacksFailsAtOnce:
+    async def test_starttls_against_a_server_without_it_fails_with_the_reason(
+        self,
+        client: httpx.AsyncClient,
+        factory: Factory,
+        settings: Settings,
+        session_factory: async_sessionmaker[AsyncSession],
+        mail_server: FakeMailServer,
+    ) -> None:
+        starttls = settings.model_copy(update={"smtp_tls": "starttls"})
+        organiser = await factory.organiser()
+        event = await factory.event(organiser)
+        person = await factory.attendee(event)
+        headers = factory.organiser_headers(organiser)
+        await invite(client, event, headers, attendee_ids=[str(person.id)])
+        assert await InvitationSender(starttls, session_factory).run_once() == 1
+        failed = await shown(client, event, person.id, headers)
+        assert failed["invitation_state"] == "failed"
+        assert "does not support" in failed["invite_error"]
+        assert "STARTTLS" in failed["invite_error"]
+        assert mail_server.received == []

@@ -78,3 +78,8 @@ class TestMailSettings:
     def test_impossible_values_are_refused(self, tmp_path: Path, field: dict[str, object]) -> None:
         with pytest.raises(ValidationError):
             Settings(data_dir=tmp_path, **field)  # type: ignore[arg-type]
+
+    def test_the_password_stays_out_of_the_settings_repr(self, tmp_path: Path) -> None:
+        settings = Settings(data_dir=tmp_path, smtp_password="hunter2-but-longer")
+        assert "hunter2" not in repr(settings)
+        assert settings.smtp_password.get_secret_value() == "hunter2-but-longer"

@@ -57,7 +57,7 @@ def smtp_transport(settings: Settings) -> Transport:
                 hostname=settings.smtp_host,
                 port=settings.smtp_port,
                 username=settings.smtp_username or None,
-                password=settings.smtp_password or None,
+                password=settings.smtp_password.get_secret_value() or None,
                 use_tls=settings.smtp_tls == "tls",
                 start_tls=settings.smtp_tls == "starttls",
                 timeout=settings.smtp_timeout_seconds,
@@ -67,10 +67,12 @@ def smtp_transport(settings: Settings) -> Transport:
             raise _refusal(worst.code, worst.message) from exc
         except aiosmtplib.SMTPResponseException as exc:
             raise _refusal(exc.code, exc.message) from exc
-        except aiosmtplib.SMTPNotSupported as exc:
-            raise MailRefused(f"the mail server cannot take this message: {exc}", temporary=False) from exc
-        except (aiosmtplib.SMTPException, OSError) as exc:
+        except OSError as exc:
             raise MailRefused(f"mail server unreachable: {exc}", temporary=True) from exc
+        except aiosmtplib.SMTPException as exc:
+            # Neither an answer nor the network: something the server does not offer (STARTTLS,
+            # an authentication method, SMTPUTF8), a setting to change rather than a moment to wait.
+            raise MailRefused(f"the mail server does not support this: {exc}", temporary=False) from exc
 
     return send
 
