@@ -46,6 +46,7 @@ WORDS = {
         "pick": "Select {name}",
         "reissue": "Re-issue the badge",
         "print_new": "Print the new badge",
+        "send_one": "Send the invitation by e-mail",
     },
     "fr": {
         "locale": "fr-FR",
@@ -64,6 +65,7 @@ WORDS = {
         "pick": "Sélectionner {name}",
         "reissue": "Réémettre le badge",
         "print_new": "Imprimer le nouveau badge",
+        "send_one": "Envoyer l'invitation par e-mail",
     },
 }
 
@@ -154,6 +156,7 @@ class TestInvitationsFromTheConsole:
         console_tab: Callable[..., ConsoleTab],
         console_server: ConsoleServer,
         console_artifacts: Path,
+        mail_server: FakeMailServer,
     ) -> None:
         words = WORDS[lang]
         api = console_server.api()
@@ -183,4 +186,17 @@ class TestInvitationsFromTheConsole:
         with page.expect_popup() as reprint:
             print_new.click()
         expect(reprint.value).to_have_url(re.compile(r"^blob:"))
+        reprint.value.close()
+
+        # And their invitation by e-mail, from the panel.
+        panel.get_by_role("button", name=words["send_one"]).click()
+        dialog = page.locator("dialog.dialog--invite[open]")
+        expect(dialog.locator("#invite-preview-subject")).to_contain_text(words["subject"])
+        dialog.get_by_role("button", name=words["confirm"], exact=True).click()
+        expect(dialog).to_have_count(0)
+        expect(panel).to_be_visible()
+        expect(row(page, "Walk In").locator(".chip")).to_have_text(words["sent"], timeout=15_000)
+        expect(panel.locator(".chip")).to_have_text(words["sent"])
+        assert len(mail_server.to(f"walk.in@{lang}.door.example")) == 1
+        check_screen(page, console_artifacts, f"walk-in-invited-{lang}")
         assert tab.errors == []

@@ -5,13 +5,14 @@ import "./attendee-panel.css";
 import { ProblemError } from "../api";
 import { api } from "../context";
 import { errorMessage } from "../errors";
-import { t, type ConsoleKey } from "../i18n";
+import { t, tn, type ConsoleKey } from "../i18n";
 import { toast } from "../toast";
 import { formatDateTime } from "../time";
-import type { AccessRecord, Attendee, AttendeeFields } from "../types";
+import type { AccessRecord, Attendee, AttendeeFields, InvitationsQueued } from "../types";
 import "./badge-preview";
 import { confirmDialog, confirmWithNote } from "./confirm";
 import { LightElement } from "../../kit/light-element";
+import "./invitation-dialog";
 import "./join-link";
 import { printBadge } from "./print-badge";
 
@@ -37,6 +38,8 @@ export class AttendeePanel extends LightElement {
   @property({ type: Boolean }) showInvite = false;
   /** Just added at the door: the join QR, large, and the badge to print come first. */
   @property({ type: Boolean }) walkIn = false;
+  /** Whether the server can send invitations by e-mail. */
+  @property({ type: Boolean }) mailConfigured = false;
   /** The event's time zone, for the dates of past re-issues. */
   @property() timeZone = "";
   @state() private link = "";
@@ -47,6 +50,7 @@ export class AttendeePanel extends LightElement {
   @state() private reissues: AccessRecord[] = [];
   /** The badge was just re-issued: its print is offered at once. */
   @state() private badgeIsNew = false;
+  @state() private inviting = false;
 
   protected override firstUpdated(): void {
     const dialog = this.querySelector("dialog");
@@ -126,6 +130,13 @@ export class AttendeePanel extends LightElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  private invitationQueued(queued: InvitationsQueued): void {
+    if (!this.attendee) return;
+    toast(tn("invitations.queued", queued.queued_now));
+    this.emit("attendee-changed", { ...this.attendee, invitation_state: "queued", invite_error: "" });
+    this.emit("invitations-queued", queued);
   }
 
   private async reissueBadge(): Promise<void> {
@@ -255,6 +266,31 @@ export class AttendeePanel extends LightElement {
           : attendee.join_link_used
             ? html`<p class="field__hint" id="attendee-joined">${t("attendee.joined.hint", { name: attendee.name })}</p>`
             : html`<button type="button" class="button" @click=${this.loadInvite}>${t("invite.show")}</button>`}
+        ${this.mailConfigured && !attendee.join_link_used
+          ? html`<div class="panel-section__more">
+              <p class="field__hint">
+                <span class="chip chip--${attendee.invitation_state}">${t(`invite.state.${attendee.invitation_state}` as ConsoleKey)}</span>
+                ${attendee.invite_error ? t("invite.failed.reason", { reason: attendee.invite_error }) : null}
+              </p>
+              <button type="button" class="button" id="panel-send-invitation" @click=${() => (this.inviting = true)}>
+                ${t("attendee.sendInvitation")}
+              </button>
+            </div>`
+          : null}
+        ${this.inviting
+          ? html`<rc-invitation-dialog
+              .eventId=${this.eventId}
+              .ids=${[attendee.id]}
+              .count=${1}
+              .sampleId=${attendee.id}
+              .sampleName=${attendee.name}
+              @invitations-queued=${(e: CustomEvent<InvitationsQueued>) => this.invitationQueued(e.detail)}
+              @closed=${(e: Event) => {
+                e.stopPropagation();
+                this.inviting = false;
+              }}
+            ></rc-invitation-dialog>`
+          : null}
         <div class="panel-section__more">
           <p class="field__hint">${t("attendee.reissueAccess.hint")}</p>
           <button

@@ -66,6 +66,10 @@ export class AttendeesPage extends LightElement {
       );
       this.items = page.items;
       this.total = page.total;
+      // The open panel follows the row (an invitation's state moves in the background).
+      const open = this.panel?.attendee;
+      const fresh = open ? page.items.find((a) => a.id === open.id) : undefined;
+      if (this.panel && fresh) this.panel = { ...this.panel, attendee: fresh };
       this.nextCursor = page.next_cursor ?? null;
       this.error = "";
     } catch (error) {
@@ -343,6 +347,8 @@ export class AttendeesPage extends LightElement {
             .attendee=${this.panel.attendee}
             .showInvite=${this.panel.invite}
             .walkIn=${this.panel.walkIn ?? false}
+            .mailConfigured=${this.mailConfigured}
+            @invitations-queued=${() => void this.status()?.refresh()}
             .timeZone=${this.event.timezone}
             @attendee-changed=${(e: CustomEvent<Attendee>) => this.changed(e.detail)}
             @attendee-added=${(e: CustomEvent<Attendee>) => this.added(e.detail)}
