@@ -20,6 +20,8 @@ from rencontre.errors import install_error_handlers
 from rencontre.events import endpoints as events_endpoints
 from rencontre.feed import endpoints as feed_endpoints
 from rencontre.feed.brokers import create_broker
+from rencontre.invitations import endpoints as invitations_endpoints
+from rencontre.invitations.sender import InvitationSender
 from rencontre.kit import collector
 from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.presence import endpoints as presence_endpoints
@@ -40,9 +42,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.broker = broker
         await broker.start()
         collector.tune_for_serving(settings.gc_young_threshold)
+        sender = InvitationSender(settings, app.state.session_factory) if settings.mail_configured else None
+        if sender is not None:
+            sender.start()
         try:
             yield
         finally:
+            if sender is not None:
+                await sender.stop()
             await broker.stop()
             writer = getattr(app.state, "scan_writer", None)
             if writer is not None:
@@ -70,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_endpoints.router,
         events_endpoints.router,
         attendees_endpoints.router,
+        invitations_endpoints.router,
         profile_endpoints.router,
         passkeys_endpoints.router,
         access_endpoints.router,

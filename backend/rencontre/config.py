@@ -18,7 +18,7 @@ from typing import Literal
 from urllib.parse import urlsplit
 
 from limits import parse
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from rencontre.kit.private import private_dir, private_file
@@ -117,6 +117,25 @@ class Settings(BaseSettings):
     # The garbage collector's young generation is collected after this many net allocations
     # (CPython's default is 700): see rencontre.kit.collector.
     gc_young_threshold: int = Field(default=50_000, ge=700, le=10_000_000)
+    # Invitations by e-mail (rencontre.invitations): no host, no mail, and the console keeps
+    # the CSV of join links for a mail-merge.
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_username: str = ""
+    # Kept out of reprs and logs.
+    smtp_password: SecretStr = SecretStr("")
+    # starttls upgrades a plain connection (port 587), tls speaks TLS from the start (465).
+    smtp_tls: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_from_address: str = ""
+    smtp_from_name: str = "Rencontre"
+    # What the organiser's mail server accepts, across every instance of the app.
+    smtp_rate_per_minute: int = Field(default=30, ge=1, le=10_000)
+    smtp_timeout_seconds: float = Field(default=30.0, gt=0.0, le=300.0)
+    # A temporary failure (4xx, no connection) is retried after this, doubled each time.
+    smtp_retry_seconds: float = Field(default=60.0, ge=0.0, le=86_400.0)
+    smtp_max_attempts: int = Field(default=5, ge=1, le=50)
+    # How often an idle sender looks for queued invitations.
+    smtp_poll_seconds: float = Field(default=2.0, gt=0.0, le=600.0)
     db_pool_size: int = 10
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0
@@ -193,6 +212,18 @@ class Settings(BaseSettings):
                 f" feed_resume_window ({self.feed_resume_window})"
             )
         return self
+
+    @model_validator(mode="after")
+    def _mail_has_a_sender(self) -> Settings:
+        if self.smtp_host and "@" not in self.smtp_from_address:
+            raise ValueError(
+                "RENCONTRE_SMTP_FROM_ADDRESS must be an e-mail address when RENCONTRE_SMTP_HOST is set"
+            )
+        return self
+
+    @property
+    def mail_configured(self) -> bool:
+        return bool(self.smtp_host)
 
     @property
     def resolved_database_url(self) -> str:

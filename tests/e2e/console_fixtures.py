@@ -9,8 +9,6 @@ Test modules load this file with ``pytest_plugins``; every fixture here is named
 from __future__ import annotations
 
 import contextlib
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,14 +23,12 @@ from tests.e2e.console_helpers import (
     CHROMIUM_ARGS,
     CSP_WATCH,
     DIST,
-    ORGANISER_EMAIL,
-    ORGANISER_NAME,
-    ORGANISER_PASSWORD,
     VIEWPORT,
     ConsoleServer,
     ConsoleTab,
+    running_console_server,
 )
-from tests.support import REPO, ServerProcess, free_port, require_or_skip
+from tests.support import require_or_skip
 
 
 @pytest.fixture(scope="session")
@@ -49,48 +45,8 @@ def console_chromium() -> Path:
 def console_server(
     console_chromium: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ConsoleServer]:
-    data_dir = tmp_path_factory.mktemp("console-server")
-    port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    env = {
-        "RENCONTRE_DATA_DIR": str(data_dir),
-        "RENCONTRE_DATABASE_URL": "",
-        "RENCONTRE_PUBLIC_BASE_URL": url,
-        # Every request comes from 127.0.0.1: the per-address limits are not under test here.
-        "RENCONTRE_LOGIN_RATE_LIMIT": "10000/minute",
-        "RENCONTRE_LOGIN_ADDRESS_RATE_LIMIT": "10000/minute",
-        "RENCONTRE_SCAN_RATE_LIMIT": "10000/minute",
-        # The live lists move every second, by two connections at a time: the steps the
-        # dashboard test takes, without waiting a minute for each.
-        "RENCONTRE_FEED_LISTS_REFRESH_SECONDS": "1",
-        "RENCONTRE_FEED_LISTS_MIN_CONNECTIONS": "2",
-    }
-    server = ServerProcess(env, port=port)
-    server.migrate()
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "rencontre",
-            "organiser",
-            "create",
-            "--email",
-            ORGANISER_EMAIL,
-            "--name",
-            ORGANISER_NAME,
-        ],
-        env={**server.env, "RENCONTRE_ORGANISER_PASSWORD": ORGANISER_PASSWORD},
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
-    server.start()
-    console = ConsoleServer(url, data_dir, server)
-    try:
+    with running_console_server(tmp_path_factory.mktemp("console-server")) as console:
         yield console
-    finally:
-        console.close()
-        server.stop()
 
 
 # Module scope: a live sync Playwright keeps an event loop in this thread, which

@@ -4,11 +4,14 @@ screenshots under ``tests/e2e/artifacts/console/``, polling."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+import subprocess
+import sys
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -16,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from tests.support import REPO, ServerProcess
+from tests.support import REPO, ServerProcess, free_port
 
 CHROMIUM = Path(os.environ.get("RENCONTRE_E2E_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
@@ -271,3 +274,52 @@ def poll(probe: Callable[[], Any], *, timeout: float = 10.0, interval: float = 0
         time.sleep(interval)
         value = probe()
     return value
+
+
+@contextlib.contextmanager
+def running_console_server(
+    data_dir: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[ConsoleServer]:
+    """A migrated server process with the test organiser; ``extra_env`` sets more of its settings."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    env = {
+        "RENCONTRE_DATA_DIR": str(data_dir),
+        "RENCONTRE_DATABASE_URL": "",
+        "RENCONTRE_PUBLIC_BASE_URL": url,
+        # Every request comes from 127.0.0.1: the per-address limits are not under test here.
+        "RENCONTRE_LOGIN_RATE_LIMIT": "10000/minute",
+        "RENCONTRE_LOGIN_ADDRESS_RATE_LIMIT": "10000/minute",
+        "RENCONTRE_SCAN_RATE_LIMIT": "10000/minute",
+        # The live lists move every second, by two connections at a time: the steps the
+        # dashboard test takes, without waiting a minute for each.
+        "RENCONTRE_FEED_LISTS_REFRESH_SECONDS": "1",
+        "RENCONTRE_FEED_LISTS_MIN_CONNECTIONS": "2",
+        **(extra_env or {}),
+    }
+    server = ServerProcess(env, port=port)
+    server.migrate()
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rencontre",
+            "organiser",
+            "create",
+            "--email",
+            ORGANISER_EMAIL,
+            "--name",
+            ORGANISER_NAME,
+        ],
+        env={**server.env, "RENCONTRE_ORGANISER_PASSWORD": ORGANISER_PASSWORD},
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    server.start()
+    console = ConsoleServer(url, data_dir, server)
+    try:
+        yield console
+    finally:
+        console.close()
+        server.stop()

@@ -102,7 +102,8 @@ class TestAttendeeManagement:
             f"{console_server.url}/api/auth/join", json={"token": link.input_value().split("#", 1)[1]}
         )
         assert joined.json()["attendee_id"] == zoe.id, "the link signs in as Zoé"
-        expect(row(page, "Zoé Lefèvre")).to_contain_text("Sent")  # the list learns it at once
+        # Showing the link sends nothing: the state says what reached the attendee.
+        expect(row(page, "Zoé Lefèvre")).to_contain_text("Not sent")
         check_screen(page, console_artifacts, "08-join-link")
 
         # Lost phone: a new link, the old one stops working.
@@ -148,6 +149,9 @@ class TestAttendeeManagement:
         panel.get_by_label("Name").fill("<img src=x onerror=alert(1)> Lou")
         panel.get_by_label("E-mail").fill("lou@e2e.example")
         panel.get_by_role("button", name="Add").click()
+        # A walk-in: the panel stays on them, with their join QR and their badge to print.
+        expect(panel.locator("section.walk-in")).to_contain_text("At the door")
+        panel.get_by_role("button", name="Close").click()
         expect(panel).to_have_count(0)
         page.get_by_label("Search").fill("lou@")
         expect(row(page, "<img src=x onerror=alert(1)> Lou")).to_be_visible()

@@ -231,8 +231,7 @@ async def access_reissues(
 
 @router.get(
     "/attendees/{attendee_id:uuid}/invite",
-    summary="An attendee's personal join link, until it has been used",
-    dependencies=[WritesOnGet],
+    summary="An attendee's personal join link, until it has been used; showing it sends nothing",
     responses=responses(Conflict),
 )
 async def invite(

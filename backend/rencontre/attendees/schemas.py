@@ -92,7 +92,15 @@ class Attendee(AttendeeFields):
     id: uuid.UUID
     event_id: uuid.UUID
     badge_version: int
-    invite_state: InviteState
+    invite_state: InviteState = Field(
+        description="The invitation as last recorded; `invitation_state` is what to show"
+    )
+    invitation_state: InviteState = Field(
+        description="`joined` once the current link is used; `pending` (not sent) after an access "
+        "re-issue until the new link is sent"
+    )
+    invite_error: str = Field(description="Why the last e-mail failed, as the mail server said")
+    invite_sent_at: datetime | None
     joined_at: datetime | None
     arrived_at: datetime | None = Field(
         description="At the venue since: checked in, or first scan during the event."

@@ -141,13 +141,11 @@ async def access_reissues(session: AsyncSession, event: Event, attendee_id: uuid
 
 
 async def invitable_attendee(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> Attendee:
-    """The attendee, if their join link is still unused; handing it out counts as sending."""
+    """The attendee, if their join link is still unused. Showing the link sends nothing: the
+    state says what reached the attendee (an e-mail, or the CSV handed to a mail-merge)."""
     attendee = await get_attendee(session, event, attendee_id)
     if attendee.join_link_used:
         raise AttendeeAlreadyJoined(attendee.name)
-    if attendee.invite_state is InviteState.pending:
-        attendee.invite_state = InviteState.sent
-        await session.flush()
     return attendee
 
 

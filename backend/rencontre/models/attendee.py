@@ -12,7 +12,11 @@ from rencontre.models.base import Base, CreatedAtMixin, IdMixin
 
 class InviteState(enum.StrEnum):
     pending = "pending"
+    # Waiting for the invitation sender (rencontre.invitations.sender), then claimed by one.
+    queued = "queued"
+    sending = "sending"
     sent = "sent"
+    failed = "failed"
     joined = "joined"
 
 
@@ -23,6 +27,7 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
         # NULL for attendees without one: both databases let NULLs repeat under a unique constraint.
         UniqueConstraint("event_id", "registration_id"),
         Index("ix_attendee_event_id_name", "event_id", "name"),
+        Index("ix_attendee_invite_state_invite_next_at", "invite_state", "invite_next_at"),
     )
 
     event_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
@@ -57,6 +62,15 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
         Enum(InviteState, native_enum=False, length=16, validate_strings=True),
         default=InviteState.pending,
     )
+    # The e-mail invitation queue: the sender claims queued rows whose time has come.
+    invite_language: Mapped[str] = mapped_column(String(5), default="", server_default="")
+    invite_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    invite_next_at: Mapped[datetime | None]
+    invite_claimed_at: Mapped[datetime | None]
+    invite_last_attempt_at: Mapped[datetime | None] = mapped_column(index=True)
+    invite_sent_at: Mapped[datetime | None]
+    # Why the last attempt failed, as the mail server said it.
+    invite_error: Mapped[str] = mapped_column(String(500), default="", server_default="")
     joined_at: Mapped[datetime | None]
     last_seen_at: Mapped[datetime | None]
     # At the venue: checked in at the door, or first scan made or received during the event.
@@ -65,6 +79,15 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     introduced_at: Mapped[datetime | None]
     # Set when the attendee deleted their account; the row stays as a tombstone.
     deleted_at: Mapped[datetime | None]
+
+    @property
+    def invitation_state(self) -> InviteState:
+        """What the console shows (see invitations.repository.shown_state, its SQL twin)."""
+        if self.join_link_used:
+            return InviteState.joined
+        if self.invite_state is InviteState.joined:
+            return InviteState.pending
+        return self.invite_state
 
     @property
     def join_link_used(self) -> bool:

@@ -345,7 +345,7 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** An attendee's personal join link, until it has been used */
+        /** An attendee's personal join link, until it has been used; showing it sends nothing */
         get: operations["invite_api_events__event_id__attendees__attendee_id__invite_get"];
         put?: never;
         post?: never;
@@ -364,6 +364,44 @@ export type paths = {
         };
         /** Every attendee's join link as CSV, for a mail-merge */
         get: operations["invites_csv_api_events__event_id__invites_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whether mail is set up, and the attendees by invitation state */
+        get: operations["invitation_progress_api_events__event_id__invitations_get"];
+        put?: never;
+        /**
+         * Send invitations by e-mail, in the background
+         * @description Refused with `mail_not_configured` (409, no SMTP server), `unknown_attendees` (404) or `attendees_already_joined` (409), the last two with `attendee_ids`; nothing is queued then.
+         */
+        post: operations["send_invitations_api_events__event_id__invitations_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/attendees/{attendee_id}/invitation/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The invitation e-mail one attendee would receive */
+        get: operations["preview_invitation_api_events__event_id__attendees__attendee_id__invitation_preview_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -986,7 +1024,17 @@ export type components = {
             event_id: string;
             /** Badge Version */
             badge_version: number;
+            /** @description The invitation as last recorded; `invitation_state` is what to show */
             invite_state: components["schemas"]["InviteState"];
+            /** @description `joined` once the current link is used; `pending` (not sent) after an access re-issue until the new link is sent */
+            invitation_state: components["schemas"]["InviteState"];
+            /**
+             * Invite Error
+             * @description Why the last e-mail failed, as the mail server said
+             */
+            invite_error: string;
+            /** Invite Sent At */
+            invite_sent_at: string | null;
             /** Joined At */
             joined_at: string | null;
             /**
@@ -1665,10 +1713,123 @@ export type components = {
             introduced_at: string;
         };
         /**
+         * InvitationCounts
+         * @description Attendees by invitation state; `pending` is "not sent".
+         */
+        InvitationCounts: {
+            /**
+             * Pending
+             * @default 0
+             */
+            pending: number;
+            /**
+             * Queued
+             * @default 0
+             */
+            queued: number;
+            /**
+             * Sending
+             * @default 0
+             */
+            sending: number;
+            /**
+             * Sent
+             * @default 0
+             */
+            sent: number;
+            /**
+             * Failed
+             * @default 0
+             */
+            failed: number;
+            /**
+             * Joined
+             * @default 0
+             */
+            joined: number;
+        };
+        /**
+         * InvitationEveryone
+         * @description Invite everyone whose invitation has not been sent.
+         */
+        InvitationEveryone: {
+            /**
+             * Everyone Not Invited
+             * @constant
+             */
+            everyone_not_invited: true;
+            /**
+             * Language
+             * @description For attendees who have not chosen a language of their own
+             * @default fr
+             * @enum {string}
+             */
+            language: "fr" | "en";
+        };
+        /** InvitationPreview */
+        InvitationPreview: {
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "fr" | "en";
+            /** To */
+            to: string;
+            /** Subject */
+            subject: string;
+            /** Text */
+            text: string;
+            /**
+             * Html
+             * @description The HTML part; its QR code is the `qr_png_base64` image
+             */
+            html: string;
+            /** Qr Png Base64 */
+            qr_png_base64: string;
+        };
+        /** InvitationProgress */
+        InvitationProgress: {
+            /**
+             * Mail Configured
+             * @description Whether an SMTP server is set up; if not, only the CSV remains
+             */
+            mail_configured: boolean;
+            counts: components["schemas"]["InvitationCounts"];
+        };
+        /**
+         * InvitationSelection
+         * @description Invite these attendees (again, if their invitation was sent or failed).
+         */
+        InvitationSelection: {
+            /** Attendee Ids */
+            attendee_ids: string[];
+            /**
+             * Language
+             * @description For attendees who have not chosen a language of their own
+             * @default fr
+             * @enum {string}
+             */
+            language: "fr" | "en";
+        };
+        /** InvitationsQueued */
+        InvitationsQueued: {
+            /**
+             * Mail Configured
+             * @description Whether an SMTP server is set up; if not, only the CSV remains
+             */
+            mail_configured: boolean;
+            counts: components["schemas"]["InvitationCounts"];
+            /**
+             * Queued Now
+             * @description Invitations this request put in the queue
+             */
+            queued_now: number;
+        };
+        /**
          * InviteState
          * @enum {string}
          */
-        InviteState: "pending" | "sent" | "joined";
+        InviteState: "pending" | "queued" | "sending" | "sent" | "failed" | "joined";
         /** JoinLink */
         JoinLink: {
             /** Join Link */
@@ -4301,6 +4462,262 @@ export interface operations {
             };
             /** @description Not found */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    invitation_progress_api_events__event_id__invitations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationProgress"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    send_invitations_api_events__event_id__invitations_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationSelection"] | components["schemas"]["InvitationEveryone"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationsQueued"];
+                };
+            };
+            /** @description The request body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    preview_invitation_api_events__event_id__attendees__attendee_id__invitation_preview_get: {
+        parameters: {
+            query?: {
+                language?: ("fr" | "en") | null;
+            };
+            header?: never;
+            path: {
+                attendee_id: string;
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPreview"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,7 +16,12 @@ import type {
   ImportReport,
   ImportRowError,
   Introduced,
+  InvitationPreview,
+  InvitationProgress,
+  InvitationRequest,
+  InvitationsQueued,
   JoinLink,
+  MailLanguage,
   Organiser,
   OrganiserSession,
   ReissuedAccess,
@@ -181,6 +186,23 @@ export class ConsoleApi {
 
   invite(eventId: string, attendeeId: string): Promise<JoinLink> {
     return this.json("GET", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/invite`);
+  }
+
+  /** Whether mail is set up, and the attendees by invitation state. */
+  invitations(eventId: string, signal?: AbortSignal): Promise<InvitationProgress> {
+    return this.json("GET", `/api/events/${id(eventId)}/invitations`, undefined, signal);
+  }
+
+  /** Queues the e-mails; the server sends them in the background. */
+  sendInvitations(eventId: string, body: InvitationRequest): Promise<InvitationsQueued> {
+    return this.json("POST", `/api/events/${id(eventId)}/invitations`, body);
+  }
+
+  invitationPreview(eventId: string, attendeeId: string, language: MailLanguage): Promise<InvitationPreview> {
+    return this.json(
+      "GET",
+      withQuery(`/api/events/${id(eventId)}/attendees/${id(attendeeId)}/invitation/preview`, { language }),
+    );
   }
 
   feedTicket(eventId: string): Promise<{ ticket: string }> {

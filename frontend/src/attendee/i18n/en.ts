@@ -242,6 +242,10 @@ export const en = {
   // Check-in at the door, introductions (issue 17)
   "problem.attendee_removed": "This attendee was removed from the event: they cannot be checked in.",
   "problem.attendee_not_arrived": "This attendee has not arrived yet: check them in first.",
+
+  "problem.mail_not_configured": "E-mail is not configured on this server, so no invitation can be sent: download the join links as CSV for a mail-merge.",
+  "problem.unknown_attendees": "Some of the selected attendees are no longer in this event; nothing was sent. Reload the list and try again.",
+  "problem.attendees_already_joined": "Some of the selected attendees have already joined, and a join link works once; nothing was sent. Unselect them and try again.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -244,4 +244,8 @@ export const fr: Record<MessageKey, string> = {
   // Check-in at the door, introductions (issue 17)
   "problem.attendee_removed": "Cette personne a été retirée de l'événement : son arrivée ne peut pas être enregistrée.",
   "problem.attendee_not_arrived": "Cette personne n'est pas encore arrivée : enregistrez d'abord son arrivée.",
+
+  "problem.mail_not_configured": "L'envoi d'e-mails n'est pas configuré sur ce serveur, aucune invitation ne peut partir : téléchargez les liens d'accès en CSV pour un publipostage.",
+  "problem.unknown_attendees": "Certains participants sélectionnés ne font plus partie de l'événement ; rien n'a été envoyé. Rechargez la liste et réessayez.",
+  "problem.attendees_already_joined": "Certains participants sélectionnés ont déjà rejoint l'événement, et un lien d'accès ne sert qu'une fois ; rien n'a été envoyé. Désélectionnez-les et réessayez.",
 };

@@ -5,14 +5,16 @@ import "./attendee-panel.css";
 import { ProblemError } from "../api";
 import { api } from "../context";
 import { errorMessage } from "../errors";
-import { t, type ConsoleKey } from "../i18n";
+import { t, tn, type ConsoleKey } from "../i18n";
 import { toast } from "../toast";
 import { formatDateTime } from "../time";
-import type { AccessRecord, Attendee, AttendeeFields } from "../types";
+import type { AccessRecord, Attendee, AttendeeFields, InvitationsQueued } from "../types";
 import "./badge-preview";
 import { confirmDialog, confirmWithNote } from "./confirm";
 import { LightElement } from "../../kit/light-element";
+import "./invitation-dialog";
 import "./join-link";
+import { printBadge } from "./print-badge";
 
 const FIELDS: { name: keyof AttendeeFields; type: string; autocomplete: string; required?: boolean }[] = [
   { name: "name", type: "text", autocomplete: "off", required: true },
@@ -34,6 +36,10 @@ export class AttendeePanel extends LightElement {
   @property({ attribute: false }) attendee: Attendee | null = null;
   /** Open on the join link (the help-desk shortcut from the list). */
   @property({ type: Boolean }) showInvite = false;
+  /** Just added at the door: the join QR, large, and the badge to print come first. */
+  @property({ type: Boolean }) walkIn = false;
+  /** Whether the server can send invitations by e-mail. */
+  @property({ type: Boolean }) mailConfigured = false;
   /** The event's time zone, for the dates of past re-issues. */
   @property() timeZone = "";
   @state() private link = "";
@@ -42,6 +48,9 @@ export class AttendeePanel extends LightElement {
   @state() private error = "";
   @state() private fieldErrors = new Map<string, string>();
   @state() private reissues: AccessRecord[] = [];
+  /** The badge was just re-issued: its print is offered at once. */
+  @state() private badgeIsNew = false;
+  @state() private inviting = false;
 
   protected override firstUpdated(): void {
     const dialog = this.querySelector("dialog");
@@ -67,7 +76,9 @@ export class AttendeePanel extends LightElement {
       this.error = "";
       this.fieldErrors = new Map();
       this.reissues = [];
+      this.badgeIsNew = false;
       void this.loadReissues();
+      if (this.showInvite && this.attendee && !this.attendee.join_link_used) void this.loadInvite();
     }
   }
 
@@ -80,9 +91,6 @@ export class AttendeePanel extends LightElement {
     try {
       this.link = (await api.invite(this.eventId, this.attendee.id)).join_link;
       this.linkIsNew = false;
-      if (this.attendee.invite_state === "pending") {
-        this.emit("attendee-changed", { ...this.attendee, invite_state: "sent" });
-      }
     } catch (error) {
       toast(errorMessage(error), "error");
     }
@@ -110,9 +118,9 @@ export class AttendeePanel extends LightElement {
         toast(t("attendee.saved", { name: saved.name }));
       } else {
         const created = await api.addAttendee(this.eventId, values);
+        // The panel stays open on the newcomer: their join QR and badge are what the door needs.
         this.emit("attendee-added", created);
         toast(t("attendee.added", { name: created.name }));
-        this.close();
       }
     } catch (error) {
       if (error instanceof ProblemError) this.fieldErrors = error.fieldErrors;
@@ -122,6 +130,13 @@ export class AttendeePanel extends LightElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  private invitationQueued(queued: InvitationsQueued): void {
+    if (!this.attendee) return;
+    toast(tn("invitations.queued", queued.queued_now));
+    this.emit("attendee-changed", { ...this.attendee, invitation_state: "queued", invite_error: "" });
+    this.emit("invitations-queued", queued);
   }
 
   private async reissueBadge(): Promise<void> {
@@ -136,7 +151,10 @@ export class AttendeePanel extends LightElement {
     try {
       const saved = await api.reissueBadge(this.eventId, attendee.id);
       this.emit("attendee-changed", saved);
+      this.badgeIsNew = true;
       toast(t("attendee.reissueBadge.done", { name: saved.name }));
+      await this.updateComplete;
+      this.querySelector<HTMLElement>("#print-badge")?.focus();
     } catch (error) {
       toast(errorMessage(error), "error");
     }
@@ -223,16 +241,56 @@ export class AttendeePanel extends LightElement {
     `;
   }
 
+  private renderWalkIn(attendee: Attendee) {
+    return html`<section class="panel-section walk-in" aria-labelledby="attendee-walk-in">
+      <h3 id="attendee-walk-in">${t("attendee.walkIn.title")}</h3>
+      <p>${t("attendee.walkIn.lead", { name: attendee.name })}</p>
+      ${this.link ? html`<rc-join-link class="join-link--large" .link=${this.link} .name=${attendee.name}></rc-join-link>` : null}
+      <button type="button" class="button button--primary" id="walk-in-print" @click=${() => printBadge(this.eventId, attendee.id)}>
+        ${t("attendee.printBadge")}
+      </button>
+    </section>`;
+  }
+
   private renderManage(attendee: Attendee) {
+    const walkIn = this.walkIn && !attendee.join_link_used;
     return html`
+      ${walkIn ? this.renderWalkIn(attendee) : null}
       <section class="panel-section" aria-labelledby="attendee-access">
         <h3 id="attendee-access" tabindex="-1">${t("attendee.access")}</h3>
         ${this.linkIsNew ? html`<p class="notice" role="status">${t("attendee.reissueAccess.new")}</p>` : null}
-        ${this.link
+        ${this.link && walkIn
+          ? null
+          : this.link
           ? html`<rc-join-link .link=${this.link} .name=${attendee.name}></rc-join-link>`
           : attendee.join_link_used
             ? html`<p class="field__hint" id="attendee-joined">${t("attendee.joined.hint", { name: attendee.name })}</p>`
             : html`<button type="button" class="button" @click=${this.loadInvite}>${t("invite.show")}</button>`}
+        ${this.mailConfigured && !attendee.join_link_used
+          ? html`<div class="panel-section__more">
+              <p class="field__hint">
+                <span class="chip chip--${attendee.invitation_state}">${t(`invite.state.${attendee.invitation_state}` as ConsoleKey)}</span>
+                ${attendee.invite_error ? t("invite.failed.reason", { reason: attendee.invite_error }) : null}
+              </p>
+              <button type="button" class="button" id="panel-send-invitation" @click=${() => (this.inviting = true)}>
+                ${t("attendee.sendInvitation")}
+              </button>
+            </div>`
+          : null}
+        ${this.inviting
+          ? html`<rc-invitation-dialog
+              .eventId=${this.eventId}
+              .ids=${[attendee.id]}
+              .count=${1}
+              .sampleId=${attendee.id}
+              .sampleName=${attendee.name}
+              @invitations-queued=${(e: CustomEvent<InvitationsQueued>) => this.invitationQueued(e.detail)}
+              @closed=${(e: Event) => {
+                e.stopPropagation();
+                this.inviting = false;
+              }}
+            ></rc-invitation-dialog>`
+          : null}
         <div class="panel-section__more">
           <p class="field__hint">${t("attendee.reissueAccess.hint")}</p>
           <button
@@ -268,6 +326,16 @@ export class AttendeePanel extends LightElement {
           .name=${attendee.name}
           .version=${attendee.badge_version}
         ></rc-badge-preview>
+        <div class="panel-section__actions">
+          <button
+            type="button"
+            id="print-badge"
+            class=${this.badgeIsNew ? "button button--primary" : "button"}
+            @click=${() => printBadge(this.eventId, attendee.id)}
+          >
+            ${this.badgeIsNew ? t("attendee.printNewBadge") : t("attendee.printBadge")}
+          </button>
+        </div>
         <p class="field__hint">${t("attendee.reissueBadge.hint")}</p>
         <button type="button" class="button" @click=${this.reissueBadge}>${t("attendee.reissueBadge.action")}</button>
       </section>

@@ -3,19 +3,25 @@ import { customElement, property, state } from "lit/decorators.js";
 
 import "./attendees-page.css";
 import "../components/attendee-panel";
+import "../components/invitation-dialog";
+import "../components/invitation-status";
+import type { InvitationStatus } from "../components/invitation-status";
 import { LightElement } from "../../kit/light-element";
 import { api, selection } from "../context";
 import { downloadFile } from "../download";
 import { errorMessage } from "../errors";
 import { formatNumber, t, tn, type ConsoleKey } from "../i18n";
+import { toast } from "../toast";
 import { eventPath } from "../routes";
-import type { Attendee, ConsoleEvent } from "../types";
+import type { Attendee, ConsoleEvent, InvitationProgress, InvitationsQueued } from "../types";
 
 const PAGE_SIZE = 50;
 
 interface Panel {
   attendee: Attendee | null;
   invite: boolean;
+  /** Just added at the door: their join QR and badge come first. */
+  walkIn?: boolean;
 }
 
 @customElement("rc-attendees-page")
@@ -30,6 +36,8 @@ export class AttendeesPage extends LightElement {
   /** Cursors of the pages before this one; the last is the current page's. */
   @state() private cursors: (string | null)[] = [null];
   @state() private nextCursor: string | null = null;
+  @state() private mailConfigured = false;
+  @state() private inviting = false;
   private searchTimer = 0;
   private loading: AbortController | null = null;
   private returnFocus: HTMLElement | null = null;
@@ -58,6 +66,10 @@ export class AttendeesPage extends LightElement {
       );
       this.items = page.items;
       this.total = page.total;
+      // The open panel follows the row (an invitation's state moves in the background).
+      const open = this.panel?.attendee;
+      const fresh = open ? page.items.find((a) => a.id === open.id) : undefined;
+      if (this.panel && fresh) this.panel = { ...this.panel, attendee: fresh };
       this.nextCursor = page.next_cursor ?? null;
       this.error = "";
     } catch (error) {
@@ -117,13 +129,44 @@ export class AttendeesPage extends LightElement {
     this.emit("attendees-changed");
   }
 
-  private added(): void {
+  private added(created: Attendee): void {
     this.emit("attendees-changed");
+    this.panel = { attendee: created, invite: true, walkIn: true };
     void this.load();
+    void this.status()?.refresh();
   }
 
-  private downloadInvites(): void {
-    void downloadFile(api.invitesCsvPath(this.event.id), "join-links.csv");
+  private status(): InvitationStatus | null {
+    return this.querySelector<InvitationStatus>("rc-invitation-status");
+  }
+
+  private async downloadInvites(): Promise<void> {
+    // Handing out the links counts as sending them: the rows say so at once.
+    if (await downloadFile(api.invitesCsvPath(this.event.id), "join-links.csv")) {
+      void this.load();
+      void this.status()?.refresh();
+    }
+  }
+
+  private progressed(progress: InvitationProgress): void {
+    this.mailConfigured = progress.mail_configured;
+    if (this.items !== null) void this.load();
+  }
+
+  private invitationsQueued(event: CustomEvent<InvitationsQueued>): void {
+    this.selected.clear();
+    this.requestUpdate();
+    toast(tn("invitations.queued", event.detail.queued_now));
+    void this.load();
+    void this.status()?.refresh();
+  }
+
+  private renderInvitationState(attendee: Attendee) {
+    const state = attendee.invitation_state;
+    return html`<span class="chip chip--${state}">${t(`invite.state.${state}` as ConsoleKey)}</span>
+      ${state === "failed" || (state === "queued" && attendee.invite_error)
+        ? html`<span class="cell-sub invite-error">${t("invite.failed.reason", { reason: attendee.invite_error })}</span>`
+        : null}`;
   }
 
   private renderRow(attendee: Attendee) {
@@ -148,9 +191,7 @@ export class AttendeesPage extends LightElement {
         ${attendee.company}
         ${attendee.job_title ? html`<span class="cell-sub">${attendee.job_title}</span>` : null}
       </td>
-      <td>
-        <span class="chip chip--${attendee.invite_state}">${t(`invite.state.${attendee.invite_state}` as ConsoleKey)}</span>
-      </td>
+      <td class="cell-invite">${this.renderInvitationState(attendee)}</td>
       <td class="cell-num col-badge">${attendee.badge_version}</td>
       <td class="cell-actions">
         ${attendee.join_link_used
@@ -227,11 +268,31 @@ export class AttendeesPage extends LightElement {
     if (!count) return null;
     return html`<div class="selection-bar" role="region" aria-label=${t("attendees.selection")}>
       <p><strong>${tn("attendees.selected", count)}</strong></p>
+      ${this.mailConfigured
+        ? html`<button type="button" class="button button--primary" id="send-invitations" @click=${() => (this.inviting = true)}>
+            ${t("invitations.send")}
+          </button>`
+        : null}
       <a class="button button--primary" href=${eventPath(this.event.id, "badges")}>${t("attendees.selection.badges")}</a>
       <button type="button" class="button button--ghost" @click=${() => { this.selected.clear(); this.requestUpdate(); }}>
         ${t("attendees.selection.clear")}
       </button>
     </div>`;
+  }
+
+  private renderInvitationDialog() {
+    const ids = [...this.selected.keys()];
+    const sample = (this.items ?? []).find((a) => this.selected.has(a.id));
+    const sampleId = sample?.id ?? ids[0] ?? "";
+    return html`<rc-invitation-dialog
+      .eventId=${this.event.id}
+      .ids=${ids}
+      .count=${ids.length}
+      .sampleId=${sampleId}
+      .sampleName=${sample?.name ?? this.selected.get(sampleId) ?? ""}
+      @invitations-queued=${this.invitationsQueued}
+      @closed=${() => (this.inviting = false)}
+    ></rc-invitation-dialog>`;
   }
 
   protected override render() {
@@ -249,6 +310,11 @@ export class AttendeesPage extends LightElement {
           <button type="button" class="button" @click=${this.downloadInvites}>${t("attendees.invitesCsv")}</button>
         </div>
       </div>
+      <rc-invitation-status
+        .eventId=${this.event.id}
+        .sample=${(this.items ?? []).find((a) => a.invitation_state === "pending") ?? null}
+        @invitations-progress=${(e: CustomEvent<InvitationProgress>) => this.progressed(e.detail)}
+      ></rc-invitation-status>
       <div class="search">
         <label for="attendee-search">${t("attendees.search")}</label>
         <input
@@ -280,13 +346,17 @@ export class AttendeesPage extends LightElement {
             .eventId=${this.event.id}
             .attendee=${this.panel.attendee}
             .showInvite=${this.panel.invite}
+            .walkIn=${this.panel.walkIn ?? false}
+            .mailConfigured=${this.mailConfigured}
+            @invitations-queued=${() => void this.status()?.refresh()}
             .timeZone=${this.event.timezone}
             @attendee-changed=${(e: CustomEvent<Attendee>) => this.changed(e.detail)}
-            @attendee-added=${this.added}
+            @attendee-added=${(e: CustomEvent<Attendee>) => this.added(e.detail)}
             @attendee-removed=${(e: CustomEvent<string>) => this.removed(e.detail)}
             @closed=${this.closed}
           ></rc-attendee-panel>`
         : null}
+      ${this.inviting ? this.renderInvitationDialog() : null}
     `;
   }
 }
