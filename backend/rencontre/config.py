@@ -117,6 +117,9 @@ class Settings(BaseSettings):
     # The garbage collector's young generation is collected after this many net allocations
     # (CPython's default is 700): see rencontre.kit.collector.
     gc_young_threshold: int = Field(default=50_000, ge=700, le=10_000_000)
+    # The report's connections by objective and by interest: a smaller group is folded into
+    # "other", so that no figure describes one or two people.
+    report_min_group_size: int = Field(default=5, ge=2, le=1000)
     db_pool_size: int = 10
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0
