@@ -206,6 +206,10 @@ export class ConsoleApi {
     return `/api/events/${id(eventId)}/report.csv`;
   }
 
+  reportPdfPath(eventId: string, language: "fr" | "en"): string {
+    return `/api/events/${id(eventId)}/report.pdf?lang=${language}`;
+  }
+
   /** A file fetched with the bearer token (a plain link cannot send it), as a Blob. */
   async download(path: string): Promise<{ blob: Blob; filename: string | null }> {
     return fileOf(await this.send("GET", path, { accept: "*/*" }));

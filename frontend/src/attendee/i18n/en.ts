@@ -239,6 +239,7 @@ export const en = {
   "status.noteFull.one": "1 scan was recorded without its note, because the note on that contact is full. Your note:",
   "status.noteFull.many": "{n} scans were recorded without their notes, because the notes on those contacts are full. Your notes:",
   "problem.unstorable_text": "Some text holds a character that cannot be saved (a NUL character, or half of an emoji). Remove it and try again.",
+  "contacts.export.xlsx": "Excel (.xlsx)",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -241,4 +241,5 @@ export const fr: Record<MessageKey, string> = {
   "status.noteFull.one": "1 scan a été enregistré sans sa note, car la note de ce contact est pleine. Votre note :",
   "status.noteFull.many": "{n} scans ont été enregistrés sans leur note, car les notes de ces contacts sont pleines. Vos notes :",
   "problem.unstorable_text": "Un texte contient un caractère impossible à enregistrer (caractère NUL ou moitié d'émoji). Retirez-le puis réessayez.",
+  "contacts.export.xlsx": "Excel (.xlsx)",
 };
