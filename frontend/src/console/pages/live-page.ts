@@ -115,6 +115,12 @@ export class LivePage extends LightElement {
     </dl>`;
   }
 
+  /** A public screen names people only when the event says so: the server sends per-person
+   *  counts only while names are on, so a list without them is a list the wall keeps to itself. */
+  private get wallShowsNames(): boolean {
+    return this.event.feed_shows_names && this.dashboard.top.every((person) => person.connections !== null);
+  }
+
   private renderMostConnected() {
     const people = this.dashboard.top.slice(0, this.wall ? 8 : 10);
     const best = Math.max(1, ...people.map((p) => p.connections ?? 0));
@@ -174,7 +180,7 @@ export class LivePage extends LightElement {
   protected override render() {
     const wall = this.wall;
     return html`
-      <div class="dashboard ${wall ? "dashboard--wall" : ""}">
+      <div class="dashboard ${wall ? "dashboard--wall" : ""} ${wall && !this.wallShowsNames ? "dashboard--no-names" : ""}">
         <div class="dashboard__head">
           ${wall
             ? html`<h2 class="dashboard__title">${this.event.name}</h2>`
@@ -198,7 +204,7 @@ export class LivePage extends LightElement {
             ></rc-timeline-chart>
           </section>
           ${wall ? null : this.renderIsolated()}
-          ${this.renderMostConnected()}
+          ${wall && !this.wallShowsNames ? null : this.renderMostConnected()}
         </div>
       </div>
     `;
