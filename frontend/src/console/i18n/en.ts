@@ -106,7 +106,6 @@ export const en = {
   "attendees.pages": "Pages",
   "attendees.previous": "Previous",
   "attendees.next": "Next",
-  "attendees.found": "{n} found",
   "attendees.noMatch": "Nobody matches “{q}”.",
   "attendees.empty.title": "No attendee yet",
   "attendees.empty.body": "Import the list from your registration tool, or add people one by one.",
@@ -275,7 +274,6 @@ export const en = {
   "live.isolated.since": "here for {duration}",
   "live.isolated.empty": "Nobody is left out for now.",
   "live.isolated.more": "…and {n} more.",
-  "live.connectionsWord": "connections",
   "live.connections.one": "{n} connection",
   "live.connections.many": "{n} connections",
 
@@ -364,6 +362,11 @@ export const en = {
   "report.objective.hiring": "Hiring",
   "report.objective.learning": "Learning",
   "report.objective.other": "Other",
+  "attendees.found.one": "{n} found",
+  "attendees.found.many": "{n} found",
+  "attendees.badge.version": "badge v{n}",
+  "attendees.badge.tooltip.one": "The first badge, never re-issued.",
+  "attendees.badge.tooltip.many": "Badge re-issued: version {n}. QR codes of earlier versions no longer scan.",
 };
 
 export type ConsoleKey = keyof typeof en;

@@ -108,7 +108,6 @@ export const fr: Record<ConsoleKey, string> = {
   "attendees.pages": "Pages",
   "attendees.previous": "Précédents",
   "attendees.next": "Suivants",
-  "attendees.found": "{n} trouvés",
   "attendees.noMatch": "Personne ne correspond à « {q} ».",
   "attendees.empty.title": "Aucun participant pour l'instant",
   "attendees.empty.body": "Importez la liste de votre outil d'inscription, ou ajoutez les personnes une à une.",
@@ -277,7 +276,6 @@ export const fr: Record<ConsoleKey, string> = {
   "live.isolated.since": "présent·e depuis {duration}",
   "live.isolated.empty": "Personne n'est laissé de côté pour l'instant.",
   "live.isolated.more": "…et {n} de plus.",
-  "live.connectionsWord": "connexions",
   "live.connections.one": "{n} connexion",
   "live.connections.many": "{n} connexions",
 
@@ -366,4 +364,9 @@ export const fr: Record<ConsoleKey, string> = {
   "report.objective.hiring": "Recrutement",
   "report.objective.learning": "Apprentissage",
   "report.objective.other": "Autre",
+  "attendees.found.one": "{n} trouvé",
+  "attendees.found.many": "{n} trouvés",
+  "attendees.badge.version": "badge v{n}",
+  "attendees.badge.tooltip.one": "Premier badge, jamais réédité.",
+  "attendees.badge.tooltip.many": "Badge réédité : version {n}. Les QR codes des versions précédentes ne fonctionnent plus.",
 };

@@ -136,7 +136,7 @@ export class LivePage extends LightElement {
                 : html`<li class="ranking__row">
                     <span class="ranking__name" dir="auto">${person.name}</span>
                     <span class="ranking__bar" aria-hidden="true">${svg`<svg viewBox="0 0 100 10" preserveAspectRatio="none"><rect width=${(person.connections / best) * 100} height="10" rx="2"></rect></svg>`}</span>
-                    <span class="ranking__count">${formatNumber(person.connections)}<span class="visually-hidden"> ${t("live.connectionsWord")}</span></span>
+                    <span class="ranking__count"><span aria-hidden="true">${formatNumber(person.connections)}</span><span class="visually-hidden">${tn("live.connections", person.connections)}</span></span>
                   </li>`,
             )}
           </ol>`
