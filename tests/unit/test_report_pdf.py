@@ -125,6 +125,17 @@ class TestReportPdfFigures:
         assert (0x1F, 0x5F, 0x8B) in {colour for _, colour in image.convert("RGB").getcolors(1 << 24) or []}
 
 
+class TestManyGroups:
+    def test_sixty_interests_still_lay_out(self) -> None:
+        groups = [ConnectionGroup(label=f"Sujet {i:02d}", attendees=5, connections=60 - i) for i in range(60)]
+        report = _report().model_copy(
+            update={"by_interest": GroupedConnections(min_group_size=5, groups=groups, other=None)}
+        )
+        text = _text(pdf.report_pdf(report, "en"))
+        assert "Sujet 00 5 60" in text
+        assert "Sujet 59 5 1" in text
+
+
 class TestFollowUpRate:
     def test_only_contacts_done_within_48_hours_count_as_in_time(self) -> None:
         met = NOON

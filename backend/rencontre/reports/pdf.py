@@ -107,6 +107,8 @@ TEXT: dict[Language, dict[str, str]] = {
         "objective.other": "Autre",
     },
 }
+CHART_GROUPS = 15
+LABEL_CHARS = 30
 TOTALS = ("connections", "unique_pairs", "mutual_connections", "attendees", "joined", "attendees_who_scanned")
 
 
@@ -175,7 +177,10 @@ def _bars(labels: list[str], values: list[int], styles: _Styles, *, horizontal: 
     chart.valueAxis.gridStrokeColor = colors.HexColor("#dde3e8")
     # Whole counts only: a fraction of a person is no tick mark.
     chart.valueAxis.labelTextFormat = lambda value: f"{value:.0f}" if float(value).is_integer() else ""
-    chart.categoryAxis.categoryNames = labels
+    # A chart label has 55 mm at most; the table beside it keeps the whole name.
+    chart.categoryAxis.categoryNames = [
+        label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…" for label in labels
+    ]
     chart.categoryAxis.labels.fontName = styles.regular
     chart.categoryAxis.labels.fontSize = 7.5
     if horizontal:
@@ -204,7 +209,13 @@ def _grouped(
         parts += [
             _table(rows, [90 * mm, 35 * mm, 35 * mm], styles),
             Spacer(1, 3 * mm),
-            _bars([name for name, _ in groups], [g.connections for _, g in groups], styles, horizontal=True),
+            # The table lists every group; the chart the largest, so that it fits on a page.
+            _bars(
+                [name for name, _ in groups[:CHART_GROUPS]],
+                [g.connections for _, g in groups[:CHART_GROUPS]],
+                styles,
+                horizontal=True,
+            ),
         ]
     parts.append(Paragraph(_escape(words["group.note"].format(n=grouped.min_group_size)), styles.muted))
     return [KeepTogether(parts)]
