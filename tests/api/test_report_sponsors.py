@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from rencontre.config import Settings
-from rencontre.models import Event, FollowUpState, Organiser
+from rencontre.models import Event, FollowUpState, InviteState, Organiser
 from tests.support import Factory
 
 NINE = datetime(2026, 6, 3, 9, 0, tzinfo=UTC)  # 11:00 in Paris
@@ -189,6 +189,31 @@ class TestReportPdf:
     ) -> None:
         _, event = await _event(factory)
         url = f"/api/events/{event.id}/report.pdf"
+        intruder = await factory.organiser()
+        assert (await client.get(url, headers=factory.organiser_headers(intruder))).status_code == 404
+        attendee = await factory.attendee(event)
+        assert (await client.get(url, headers=factory.attendee_headers(attendee))).status_code == 403
+        assert (await client.get(url)).status_code == 401
+
+
+class TestProgress:
+    async def test_invited_counts_sent_and_joined_links(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        organiser = await factory.organiser()
+        event = await factory.event(organiser)
+        for state in (InviteState.pending, InviteState.pending, InviteState.sent, InviteState.joined):
+            await factory.attendee(event, invite_state=state)
+        await factory.attendee(event, invite_state=InviteState.sent, deleted_at=NINE)
+        response = await client.get(
+            f"/api/events/{event.id}/progress", headers=factory.organiser_headers(organiser)
+        )
+        assert response.status_code == 200
+        assert response.json() == {"attendees": 4, "invited": 2, "joined": 1}
+
+    async def test_only_the_events_organiser(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event = await _event(factory)
+        url = f"/api/events/{event.id}/progress"
         intruder = await factory.organiser()
         assert (await client.get(url, headers=factory.organiser_headers(intruder))).status_code == 404
         attendee = await factory.attendee(event)

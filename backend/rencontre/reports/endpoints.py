@@ -11,13 +11,18 @@ from rencontre.events.dependencies import OrganiserEvent
 from rencontre.kit.csvfile import MEDIA_TYPE as CSV_MEDIA_TYPE
 from rencontre.kit.text import slugify
 from rencontre.reports import pdf, service
-from rencontre.reports.schemas import EventReport
+from rencontre.reports.schemas import EventProgress, EventReport
 
 router = APIRouter(
     prefix="/api/events/{event_id}",
     tags=["reports"],
     responses=responses(Unauthorized, Forbidden, NotFound),
 )
+
+
+@router.get("/progress", summary="The overview's checklist: attendees registered, invited, joined")
+async def event_progress(event: OrganiserEvent, session: SessionDep) -> EventProgress:
+    return await service.event_progress(session, event)
 
 
 @router.get("/report", summary="End-of-event report: totals, distribution, peak periods")

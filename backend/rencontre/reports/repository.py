@@ -23,6 +23,7 @@ class ConnectionTotals:
 class AttendeeTotals:
     attendees: int
     joined: int
+    invited: int = 0
 
 
 async def connection_totals(session: AsyncSession, event_id: uuid.UUID) -> ConnectionTotals:
@@ -44,15 +45,16 @@ async def connection_totals(session: AsyncSession, event_id: uuid.UUID) -> Conne
 
 
 async def attendee_totals(session: AsyncSession, event_id: uuid.UUID) -> AttendeeTotals:
-    attendees, joined = (
+    attendees, joined, invited = (
         await session.execute(
             select(
                 func.count(),
                 func.count(case((Attendee.invite_state == InviteState.joined, 1))),
+                func.count(case((Attendee.invite_state != InviteState.pending, 1))),
             ).where(Attendee.event_id == event_id, Attendee.deleted_at.is_(None))
         )
     ).one()
-    return AttendeeTotals(int(attendees), int(joined))
+    return AttendeeTotals(int(attendees), int(joined), int(invited))
 
 
 async def partner_counts(session: AsyncSession, event_id: uuid.UUID) -> list[int]:

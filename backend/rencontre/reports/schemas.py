@@ -67,3 +67,11 @@ class EventReport(BaseModel):
     by_interest: GroupedConnections = Field(
         description="An attendee with several interests is in several groups."
     )
+
+
+class EventProgress(BaseModel):
+    """Where the organiser stands before the event: counts of attendees only."""
+
+    attendees: int = Field(description="Registered attendees (deleted accounts excluded).")
+    invited: int = Field(description="Attendees whose join link was sent (or who already joined).")
+    joined: int = Field(description="Attendees who opened their join link.")

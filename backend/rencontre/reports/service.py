@@ -20,6 +20,7 @@ from rencontre.reports import repository
 from rencontre.reports.schemas import (
     ConnectionGroup,
     DistributionBucket,
+    EventProgress,
     EventReport,
     FollowUpRate,
     GroupedConnections,
@@ -159,6 +160,11 @@ async def event_report(session: AsyncSession, event: Event, *, min_group_size: i
         by_objective=grouped_connections(*by_objective, pairs, min_group_size),
         by_interest=grouped_connections(*by_interest, pairs, min_group_size),
     )
+
+
+async def event_progress(session: AsyncSession, event: Event) -> EventProgress:
+    people = await repository.attendee_totals(session, event.id)
+    return EventProgress(attendees=people.attendees, invited=people.invited, joined=people.joined)
 
 
 def report_csv(report: EventReport) -> bytes:

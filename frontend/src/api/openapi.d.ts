@@ -752,6 +752,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{event_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The overview's checklist: attendees registered, invited, joined */
+        get: operations["event_progress_api_events__event_id__progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/{event_id}/report": {
         parameters: {
             query?: never;
@@ -1372,6 +1389,27 @@ export type components = {
             timezone: string;
             /** Venue */
             venue: string;
+        };
+        /**
+         * EventProgress
+         * @description Where the organiser stands before the event: counts of attendees only.
+         */
+        EventProgress: {
+            /**
+             * Attendees
+             * @description Registered attendees (deleted accounts excluded).
+             */
+            attendees: number;
+            /**
+             * Invited
+             * @description Attendees whose join link was sent (or who already joined).
+             */
+            invited: number;
+            /**
+             * Joined
+             * @description Attendees who opened their join link.
+             */
+            joined: number;
         };
         /**
          * EventReport
@@ -5878,6 +5916,77 @@ export interface operations {
                 };
             };
             /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    event_progress_api_events__event_id__progress_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventProgress"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

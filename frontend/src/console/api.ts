@@ -11,6 +11,7 @@ import type {
   BadgeLayout,
   ConsoleEvent,
   EventFields,
+  EventProgress,
   ImportReport,
   ImportRowError,
   JoinLink,
@@ -181,6 +182,10 @@ export class ConsoleApi {
 
   feedTicket(eventId: string): Promise<{ ticket: string }> {
     return this.json("POST", `/api/events/${id(eventId)}/feed/ticket`);
+  }
+
+  progress(eventId: string): Promise<EventProgress> {
+    return this.json("GET", `/api/events/${id(eventId)}/progress`);
   }
 
   report(eventId: string): Promise<Report> {

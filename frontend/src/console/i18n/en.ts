@@ -367,6 +367,8 @@ export const en = {
   "attendees.badge.version": "badge v{n}",
   "attendees.badge.tooltip.one": "The first badge, never re-issued.",
   "attendees.badge.tooltip.many": "Badge re-issued: version {n}. QR codes of earlier versions no longer scan.",
+  "overview.step.invites.progress.one": "{invited} of {attendees} attendees has their link.",
+  "overview.step.invites.progress.many": "{invited} of {attendees} attendees have their link.",
 };
 
 export type ConsoleKey = keyof typeof en;

@@ -369,4 +369,6 @@ export const fr: Record<ConsoleKey, string> = {
   "attendees.badge.version": "badge v{n}",
   "attendees.badge.tooltip.one": "Premier badge, jamais réédité.",
   "attendees.badge.tooltip.many": "Badge réédité : version {n}. Les QR codes des versions précédentes ne fonctionnent plus.",
+  "overview.step.invites.progress.one": "{invited} participant sur {attendees} a son lien.",
+  "overview.step.invites.progress.many": "{invited} participants sur {attendees} ont leur lien.",
 };
