@@ -20,9 +20,9 @@ DONE = FollowUpState.done
 
 
 async def _event(factory: Factory) -> tuple[Organiser, Event]:
-    """Five recruiters, four learners (below the minimum of 5), two without objective.
+    """Five recruiters, four learners and one visibility (below the minimum of 5), two without.
 
-    Interests: six in "Énergie" (spelt two ways), four in "Rare-Sujet".
+    Interests: seven in "Énergie" (spelt two ways), four in "Rare-Sujet", one in "Sujet-Unique".
     """
     organiser = await factory.organiser()
     event = await factory.event(organiser, name="Salon Pro", timezone="Europe/Paris")
@@ -35,6 +35,8 @@ async def _event(factory: Factory) -> tuple[Organiser, Event]:
         for i in range(4)
     ]
     loose = [await factory.attendee(event, name=f"Libre {i}", interests=[" énergie "]) for i in range(2)]
+    # Alone with her objective and her interest: folded into "other", never named.
+    await factory.attendee(event, name="Solitaire", objective="visibility", interests=["Sujet-Unique"])
     await factory.attendee(event, name="Parti", objective="hiring", deleted_at=NINE)
 
     def contact(minutes: int, **fields: object) -> dict[str, object]:
@@ -77,13 +79,13 @@ class TestConnectionsByGroup:
         assert report["by_objective"] == {
             "min_group_size": 5,
             "groups": [{"label": "hiring", "attendees": 5, "connections": 3}],
-            "other": {"label": "other", "attendees": 4, "connections": 2},
+            "other": {"label": "other", "attendees": 5, "connections": 2},
         }
         # "Énergie" and " énergie " are one interest: 7 people; the four of "Rare-Sujet" are folded.
         assert report["by_interest"] == {
             "min_group_size": 5,
             "groups": [{"label": "Énergie", "attendees": 7, "connections": 4}],
-            "other": {"label": "other", "attendees": 4, "connections": 2},
+            "other": {"label": "other", "attendees": 5, "connections": 2},
         }
 
     async def test_a_group_of_four_never_appears_by_name(
@@ -98,11 +100,15 @@ class TestConnectionsByGroup:
             for private in (
                 "learning",
                 "Apprentissage",
+                "visibility",
+                "Visibilité",
                 "Rare-Sujet",
+                "Sujet-Unique",
                 SECRET,
                 "tag-privé",
                 "Recruteur",
                 "Libre",
+                "Solitaire",
             ):
                 assert private not in text, (path, private)
 
@@ -116,6 +122,7 @@ class TestConnectionsByGroup:
         ).json()
         assert report["by_objective"]["min_group_size"] == 4
         assert [g["label"] for g in report["by_objective"]["groups"]] == ["hiring", "learning"]
+        # The one "visibility" attendee, alone in "other", is below the minimum too: left out.
         assert report["by_objective"]["other"] is None
 
 

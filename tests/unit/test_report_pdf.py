@@ -150,10 +150,17 @@ class TestFollowUpRate:
 
 class TestGroupsBelowTheMinimum:
     def test_a_group_of_four_is_folded_into_other(self) -> None:
-        people = [uuid.uuid4() for _ in range(9)]
-        members = {"hiring": set(people[:5]), "learning": set(people[5:])}
+        people = [uuid.uuid4() for _ in range(10)]
+        members = {"hiring": set(people[:5]), "learning": set(people[5:9]), "visibility": {people[9]}}
         pairs = [(people[0], people[5]), (people[1], people[2]), (people[6], people[7])]
-        grouped = grouped_connections(members, {"hiring": "hiring", "learning": "learning"}, pairs, 5)
+        grouped = grouped_connections(members, {key: key for key in members}, pairs, 5)
         assert grouped.groups == [ConnectionGroup(label="hiring", attendees=5, connections=2)]
-        assert grouped.other == ConnectionGroup(label="other", attendees=4, connections=2)
+        assert grouped.other == ConnectionGroup(label="other", attendees=5, connections=2)
         assert "learning" not in grouped.model_dump_json()
+
+    def test_an_other_below_the_minimum_is_left_out(self) -> None:
+        people = [uuid.uuid4() for _ in range(6)]
+        members = {"hiring": set(people[:5]), "visibility": {people[5]}}
+        grouped = grouped_connections(members, {key: key for key in members}, [(people[5], people[0])], 5)
+        assert grouped.other is None
+        assert "visibility" not in grouped.model_dump_json()

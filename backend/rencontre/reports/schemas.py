@@ -45,7 +45,8 @@ class GroupedConnections(BaseModel):
     min_group_size: int = Field(description="Groups with fewer attendees are folded into `other`.")
     groups: list[ConnectionGroup] = Field(description="Largest first.")
     other: ConnectionGroup | None = Field(
-        description="The smaller groups together (label `other`); absent when there are none."
+        description="The smaller groups together (label `other`); absent when they hold fewer attendees "
+        "than the minimum too."
     )
 
 

@@ -93,7 +93,10 @@ def grouped_connections(
     pairs: list[tuple[uuid.UUID, uuid.UUID]],
     min_size: int,
 ) -> GroupedConnections:
-    """Connections per group of attendees, groups under ``min_size`` people folded into one."""
+    """Connections per group of attendees, groups under ``min_size`` people folded into one.
+
+    The folded group is shown only when it reaches ``min_size`` itself.
+    """
 
     def connections(people: set[uuid.UUID]) -> int:
         return sum(1 for scanner, scanned in pairs if scanner in people or scanned in people)
@@ -108,10 +111,11 @@ def grouped_connections(
         for key, people in large.items()
     ]
     groups.sort(key=lambda group: (-group.attendees, -group.connections, group.label.casefold()))
-    other = (
-        ConnectionGroup(label=OTHER, attendees=len(small), connections=connections(small)) if small else None
+    other = ConnectionGroup(label=OTHER, attendees=len(small), connections=connections(small))
+    # "Other" is held to the same minimum: one person with a rare objective stays out of sight.
+    return GroupedConnections(
+        min_group_size=min_size, groups=groups, other=other if len(small) >= min_size else None
     )
-    return GroupedConnections(min_group_size=min_size, groups=groups, other=other)
 
 
 def _by(

@@ -1552,7 +1552,7 @@ export type components = {
              * @description Largest first.
              */
             groups: components["schemas"]["ConnectionGroup"][];
-            /** @description The smaller groups together (label `other`); absent when there are none. */
+            /** @description The smaller groups together (label `other`); absent when they hold fewer attendees than the minimum too. */
             other: components["schemas"]["ConnectionGroup"] | null;
         };
         /** Health */
