@@ -136,6 +136,9 @@ class Settings(BaseSettings):
     smtp_max_attempts: int = Field(default=5, ge=1, le=50)
     # How often an idle sender looks for queued invitations.
     smtp_poll_seconds: float = Field(default=2.0, gt=0.0, le=600.0)
+    # The report's connections by objective and by interest: a smaller group is folded into
+    # "other", so that no figure describes one or two people.
+    report_min_group_size: int = Field(default=5, ge=2, le=1000)
     db_pool_size: int = 10
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0

@@ -56,10 +56,14 @@ async def _world(factory: Factory) -> tuple[Event, Attendee, Attendee, Attendee]
     return event, me, zoe, bob
 
 
+def _rows(content: bytes, delimiter: str = ",") -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=delimiter))
+
+
 class TestCsvExport:
     async def test_every_field_round_trips(self, client: httpx.AsyncClient, factory: Factory) -> None:
         _, me, zoe, _ = await _world(factory)
-        response = await client.get("/api/contacts/export.csv", headers=factory.attendee_headers(me))
+        response = await client.get("/api/contacts/export.csv?lang=en", headers=factory.attendee_headers(me))
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/csv; charset=utf-8"
         assert response.headers["cache-control"] == "no-store"
@@ -67,36 +71,37 @@ class TestCsvExport:
         assert response.content.startswith("\ufeff".encode())
         assert b"\r\n" in response.content
 
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
-        assert [r["name"] for r in rows] == ["Bob", "Zoé Lefèvre-Dupont"]
+        rows = _rows(response.content)
+        assert [r["Name"] for r in rows] == ["Bob", "Zoé Lefèvre-Dupont"]
         zoe_row = rows[1]
+        # Times in the event's zone (Paris, +2 in June); words, not the app's codes.
         assert zoe_row == {
-            "name": "Zoé Lefèvre-Dupont",
-            "company": "Société Générale d'Études",
-            "job_title": "Directrice artistique",
-            "email": "zoe@example.org",
-            "phone": "'+33 6 12 34 56 78",
-            "website": "https://atelier.example.org/é",
-            "linkedin": "https://www.linkedin.com/in/zoe-lefevre",
-            "pitch": "'@home: design de services",
-            "note": NOTE,  # starts with "P": only whole cells are neutralised
-            "tags": "partner; Café",
-            "rating": "5",
-            "mutual": "true",
-            "met_at": "2026-06-03T09:05:30.123456+00:00",
-            "met_at_local": "2026-06-03T11:05:30.123456+02:00",
-            "follow_up": "done",
-            "followed_up_at": "2026-06-03T11:05:30.123456+00:00",
-            "follow_up_due_at": "2026-06-05T09:05:30.123456+00:00",
-            "event": "Rencontres, Lyon — Été",
-            "contact_id": zoe_row["contact_id"],
+            "Name": "Zoé Lefèvre-Dupont",
+            "Company": "Société Générale d'Études",
+            "Job title": "Directrice artistique",
+            "E-mail": "zoe@example.org",
+            "Phone": "'+33 6 12 34 56 78",
+            "Website": "https://atelier.example.org/é",
+            "LinkedIn": "https://www.linkedin.com/in/zoe-lefevre",
+            "Pitch": "'@home: design de services",
+            "Note": NOTE,  # starts with "P": only whole cells are neutralised
+            "Tags": "Partner, Café",
+            "Rating (out of 5)": "5",
+            "Mutual scan": "Yes",
+            "Met on": "2026-06-03 11:05",
+            "Follow-up": "Done",
+            "Followed up on": "2026-06-03 13:05",
+            "Follow up before": "2026-06-05 11:05",
+            "Event": "Rencontres, Lyon — Été",
+            "Contact ID": zoe_row["Contact ID"],
         }
         bob_row = rows[0]
         # Bob shares nothing: no e-mail, no phone, although both are on file.
-        assert (bob_row["email"], bob_row["phone"]) == ("", "")
-        assert bob_row["company"] == "'-Moins"
-        assert bob_row["rating"] == ""
-        assert bob_row["mutual"] == "false"
+        assert (bob_row["E-mail"], bob_row["Phone"]) == ("", "")
+        assert bob_row["Company"] == "'-Moins"
+        assert bob_row["Rating (out of 5)"] == ""
+        assert bob_row["Mutual scan"] == "No"
+        assert bob_row["Follow-up"] == "To do"
         assert "Bob's private note" not in response.content.decode("utf-8-sig")
         assert zoe.email not in bob_row.values()
 
@@ -108,22 +113,28 @@ class TestCsvExport:
         for i, note in enumerate(["=1+1", "+cmd", "-2+3", "@SUM(A1)", "\tx", "\rx"]):
             other = await factory.attendee(event, name=f"P{i}")
             await factory.encounter(me, other, note=note, met_at=MET - timedelta(minutes=i))
-        response = await client.get("/api/contacts/export.csv", headers=factory.attendee_headers(me))
-        rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
-        assert [r["note"] for r in rows] == ["'=1+1", "'+cmd", "'-2+3", "'@SUM(A1)", "'\tx", "'\rx"]
+        response = await client.get("/api/contacts/export.csv?lang=en", headers=factory.attendee_headers(me))
+        assert [r["Note"] for r in _rows(response.content)] == [
+            "'=1+1",
+            "'+cmd",
+            "'-2+3",
+            "'@SUM(A1)",
+            "'\tx",
+            "'\rx",
+        ]
 
     async def test_no_contacts_is_just_the_header(self, client: httpx.AsyncClient, factory: Factory) -> None:
         me = await factory.attendee(await factory.event())
-        response = await client.get("/api/contacts/export.csv", headers=factory.attendee_headers(me))
+        response = await client.get("/api/contacts/export.csv?lang=en", headers=factory.attendee_headers(me))
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"), newline="")))
         assert len(rows) == 1
-        assert rows[0][0] == "name"
+        assert rows[0][0] == "Name"
 
 
 class TestVcardExport:
     async def test_every_field_round_trips(self, client: httpx.AsyncClient, factory: Factory) -> None:
         _, me, _, _ = await _world(factory)
-        response = await client.get("/api/contacts/export.vcf", headers=factory.attendee_headers(me))
+        response = await client.get("/api/contacts/export.vcf?lang=en", headers=factory.attendee_headers(me))
         assert response.status_code == 200
         assert response.headers["content-type"] == "text/vcard; charset=utf-8"
         assert response.headers["cache-control"] == "no-store"
@@ -143,14 +154,16 @@ class TestVcardExport:
             "https://atelier.example.org/é",
             "https://www.linkedin.com/in/zoe-lefevre",
         ]
-        assert zoe.note.value == NOTE
+        # Where and when, on the event's calendar day, then the attendee's own note.
+        assert zoe.note.value == f"Met at Rencontres, Lyon — Été on 3 June 2026\n\n{NOTE}"
         assert zoe.categories.value == ["Rencontres, Lyon — Été"]
 
         assert bob.fn.value == "Bob"
         assert bob.org.value == ["-Moins"]
         assert bob.title.value == "Designer"
-        for absent in ("email", "tel", "url", "note"):
+        for absent in ("email", "tel", "url"):
             assert absent not in bob.contents
+        assert bob.note.value == "Met at Rencontres, Lyon — Été on 3 June 2026"
         assert bob.categories.value == ["Rencontres, Lyon — Été"]
         assert "Bob's private note" not in response.text
         assert "bob@example.org" not in response.text
@@ -162,5 +175,5 @@ class TestRoutes:
     ) -> None:
         me = await factory.attendee(await factory.event())
         headers = factory.attendee_headers(me)
-        for path in ("/api/contacts/export.csv", "/api/contacts/export.vcf"):
+        for path in ("/api/contacts/export.csv", "/api/contacts/export.vcf", "/api/contacts/export.xlsx"):
             assert (await client.get(path, headers=headers)).status_code == 200

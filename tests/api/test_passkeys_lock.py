@@ -129,7 +129,13 @@ class TestLockedDraftsAndExports:
         _refused(await client.get(f"/api/contacts/{world.contact.id}/follow-up", headers=world.locked))
 
     @pytest.mark.parametrize(
-        "path", ["/api/contacts/export.csv", "/api/contacts/export.vcf", "/api/me/export"]
+        "path",
+        [
+            "/api/contacts/export.csv",
+            "/api/contacts/export.vcf",
+            "/api/contacts/export.xlsx",
+            "/api/me/export",
+        ],
     )
     async def test_exports_are_refused(self, client: httpx.AsyncClient, world: Locked, path: str) -> None:
         _refused(await client.get(path, headers=world.locked))

@@ -218,6 +218,11 @@ class TestOrganiserJourney:
         page.get_by_role("button", name="Wall mode").click()
         expect(page.locator(".dashboard--wall")).to_be_visible()
         page.wait_for_timeout(300)
+        # A public screen follows the names setting (off here): no one named on the wall.
+        expect(page.locator(".dashboard--wall .ranking__row")).to_have_count(0)
+        wall_text = page.locator(".dashboard--wall").inner_text()
+        for person in joined:
+            assert person.name not in wall_text
         check_screen(page, console_artifacts, "11-wall")
         page.get_by_role("button", name="Leave wall mode").click()
         expect(page.locator(".dashboard--wall")).to_have_count(0)

@@ -87,6 +87,15 @@ class TestAttendeeManagement:
         expect(row(page, "Mẫn Nguyễn")).to_contain_text("Công ty Sao Mai")
         page.get_by_label("Search").fill("Zoé")
         expect(page.locator("#attendee-table tbody tr")).to_have_count(1)
+        # The badge column says what its figure is, and the tooltip what a version means.
+        badge = row(page, "Zoé Lefèvre").locator(".badge-version")
+        expect(badge).to_contain_text("badge v1")
+        expect(badge).to_have_attribute("title", "The first badge, never re-issued.")
+        check_screen(page, console_artifacts, "07b-badge-column")
+        page.get_by_role("button", name="Français").click()
+        expect(badge).to_have_attribute("title", "Premier badge, jamais réédité.")
+        check_screen(page, console_artifacts, "07b-badge-column-fr")
+        page.get_by_role("button", name="English").click()
 
         # The join link for the help desk: as text to copy, and as a QR code.
         [zoe] = api.attendees(event_id, q="zoe.lefevre")
@@ -124,6 +133,9 @@ class TestAttendeeManagement:
         expect(panel.get_by_role("heading", name="Badge (version 2)")).to_be_visible()
         assert api.attendee(event_id, zoe.id)["badge_version"] == 2
         expect(panel.get_by_role("img", name="Badge of Zoé Lefèvre")).to_be_visible()
+        badge = row(page, "Zoé Lefèvre").locator(".badge-version")
+        expect(badge).to_contain_text("badge v2")
+        expect(badge).to_have_attribute("title", re.compile(r"^Badge re-issued: version 2\."))
 
         # Edit.
         panel.get_by_label("Job title").fill("Directrice de la création")

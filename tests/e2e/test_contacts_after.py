@@ -4,11 +4,13 @@ time zone, and contact edits made without network."""
 
 from __future__ import annotations
 
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 from playwright.sync_api import expect
 
 from tests.e2e.pwa import run_axe
@@ -87,16 +89,42 @@ class TestContactsAfterTheEvent:
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("Mutuel")
 
-    def test_exports_download_with_the_access_token(self, tour: Tour) -> None:
+    def test_exports_download_with_the_access_token(self, tour: Tour, artifacts: Path) -> None:
         page = on_main_page("/contacts", "rc-contact-row")(tour)
         page.get_by_text("Exporter").click()
+        expect(page.get_by_role("button", name="Excel (.xlsx)")).to_be_visible()
+        page.screenshot(path=str(artifacts / "contacts-export-menu-fr.png"), scale="css")
         with page.expect_download() as csv_download:
             page.get_by_role("button", name="CSV (tableur)").click()
         csv_text = Path(csv_download.value.path()).read_text(encoding="utf-8-sig")
         assert "Inès Benali" in csv_text
+        # A French spreadsheet opens it in columns: ';' and French headers.
+        assert csv_text.startswith("Nom;Entreprise;Fonction;")
+        with page.expect_download() as xlsx_download:
+            page.get_by_role("button", name="Excel (.xlsx)").click()
+        assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+        sheet = openpyxl.load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes())).active
+        assert sheet is not None
+        assert "Inès Benali" in [row[0] for row in sheet.iter_rows(values_only=True)]
         with page.expect_download() as vcf_download:
             page.get_by_role("button", name="vCard (contacts du téléphone)").click()
-        assert "BEGIN:VCARD" in Path(vcf_download.value.path()).read_text(encoding="utf-8")
+        vcf_text = Path(vcf_download.value.path()).read_text(encoding="utf-8")
+        assert "BEGIN:VCARD" in vcf_text
+        assert "Rencontré à " in vcf_text
+
+        # In English, the files are in English.
+        page.get_by_role("button", name="English").click()
+        menu = page.locator(".export-menu")
+        expect(menu.locator("summary")).to_have_text("Export")
+        if menu.get_attribute("open") is None:
+            menu.locator("summary").click()
+        page.screenshot(path=str(artifacts / "contacts-export-menu-en.png"), scale="css")
+        with page.expect_download() as english:
+            page.get_by_role("button", name="Excel (.xlsx)").click()
+        sheet = openpyxl.load_workbook(io.BytesIO(Path(english.value.path()).read_bytes())).active
+        assert sheet is not None
+        assert next(sheet.iter_rows(values_only=True))[:3] == ("Name", "Company", "Job title")
+        page.get_by_role("button", name="Français").click()
 
     def test_the_language_switch_and_the_event_time_zone(self, tour: Tour) -> None:
         page = on_main_page("/contacts", "rc-contact-row")(tour)

@@ -8,12 +8,13 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 import vobject
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rencontre.contacts.exports import CSV_COLUMNS, contacts_csv, contacts_vcf
+from rencontre.contacts.exports import CSV_COLUMNS, HEADERS, contacts_csv, contacts_vcf, contacts_xlsx
 from rencontre.contacts.schemas import Contact
 from rencontre.kit.csvfile import csv_bytes, neutralise
 from rencontre.models import FollowUpState
@@ -80,17 +81,39 @@ class TestContactsCsv:
     def test_columns_and_line_breaks(self) -> None:
         data = contacts_csv([_contact('l1\nl2\r\n« guillemets », "quotes"')], event_name="Été")
         rows = _rows(data)
-        assert tuple(rows[0]) == CSV_COLUMNS
-        assert rows[0]["note"] == 'l1\nl2\r\n« guillemets », "quotes"'
-        assert rows[0]["tags"] == "a; b"
-        assert rows[0]["event"] == "Été"
-        assert rows[0]["email"] == ""
+        assert tuple(rows[0]) == tuple(HEADERS["en"][column] for column in CSV_COLUMNS)
+        assert rows[0]["Note"] == 'l1\nl2\r\n« guillemets », "quotes"'
+        assert rows[0]["Tags"] == "a, b"
+        assert rows[0]["Event"] == "Été"
+        assert rows[0]["E-mail"] == ""
 
     @given(note=st.text(max_size=200), name=st.text(min_size=1, max_size=60).filter(str.strip))
     def test_any_text_round_trips(self, note: str, name: str) -> None:
         row = _rows(contacts_csv([_contact(note, name=name)], event_name="E"))[0]
-        assert row["note"] == neutralise(note)
-        assert row["name"] == neutralise(name)
+        assert row["Note"] == neutralise(note)
+        assert row["Name"] == neutralise(name)
+
+
+class TestContactsXlsx:
+    # Writing and reading a whole workbook takes tens of milliseconds, more on a busy machine.
+    @settings(deadline=None, max_examples=50)
+    @given(note=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=120))
+    def test_any_note_reads_back_as_text(self, note: str) -> None:
+        data = contacts_xlsx([_contact(note)], event_name="=E", timezone="Europe/Paris", language="fr")
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        assert sheet is not None
+        head, row = list(sheet.iter_rows(values_only=True))
+        cells = dict(zip(head, row, strict=True))
+        assert (cells["Note"] or "") == note
+        assert cells["Événement"] == "=E"  # text, never a formula
+        assert cells["Rencontré le"] == datetime(2026, 6, 3, 11, 0)
+        assert cells["Relance"] == "À faire"
+
+    def test_control_characters_are_dropped_not_refused(self) -> None:
+        data = contacts_xlsx([_contact("a\x0bb\x00c\nd")], event_name="E")
+        sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+        assert sheet is not None
+        assert "abc\nd" in next(sheet.iter_rows(min_row=2, values_only=True))
 
 
 class TestContactsVcard:
@@ -102,17 +125,17 @@ class TestContactsVcard:
         )
         assert all(len(line.encode()) <= 75 for line in text.split("\r\n"))
         first, second = vobject.readComponents(text)
-        assert first.note.value == note
+        assert first.note.value == f"Met at Rencontres, Lyon on 3 June 2026\n\n{note}"
         assert first.email.value == "z@example.org"
         assert first.tel.value == "+33 6"
         assert first.categories.value == ["Rencontres, Lyon"]
         assert second.fn.value == "Bob"
-        assert "note" not in second.contents
+        assert second.note.value == "Met at Rencontres, Lyon on 3 June 2026"
 
     @given(note=st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), max_size=120))
     def test_any_printable_note_round_trips(self, note: str) -> None:
-        (card,) = vobject.readComponents(contacts_vcf([_contact(note)], event_name="E"))
-        assert (card.note.value if "note" in card.contents else "") == note
+        (card,) = vobject.readComponents(contacts_vcf([_contact(note)], event_name="E", language="fr"))
+        assert card.note.value == "Rencontré à E le 3 juin 2026" + (f"\n\n{note}" if note else "")
 
 
 class TestWebAddress:

@@ -8,7 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from rencontre.reports.schemas import EventReport, ReportTotals
+from rencontre.reports.schemas import EventReport, FollowUpRate, GroupedConnections, ReportTotals
 from rencontre.reports.service import distribution, peaks, period_start, report_csv
 
 
@@ -54,6 +54,7 @@ def test_report_csv_has_no_formula() -> None:
         event_name="@evil",
         timezone="Europe/Paris",
         generated_at=datetime(2026, 6, 3, tzinfo=UTC),
+        generated_at_local=datetime(2026, 6, 3, tzinfo=UTC).astimezone(ZoneInfo("Europe/Paris")),
         totals=ReportTotals(
             connections=1,
             unique_pairs=1,
@@ -66,6 +67,9 @@ def test_report_csv_has_no_formula() -> None:
         ),
         distribution=distribution([1, 1], attendees=2),
         peaks=[],
+        follow_up=FollowUpRate(contacts=1, followed_up=0, followed_up_within_48h=0),
+        by_objective=GroupedConnections(min_group_size=5, groups=[], other=None),
+        by_interest=GroupedConnections(min_group_size=5, groups=[], other=None),
     )
     rows = list(csv.reader(io.StringIO(report_csv(report).decode("utf-8-sig"))))
     assert rows[1] == ["event", "name", "'@evil"]

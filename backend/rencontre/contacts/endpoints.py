@@ -28,6 +28,7 @@ from rencontre.errors import (
 from rencontre.kit.csvfile import MEDIA_TYPE as CSV_MEDIA_TYPE
 from rencontre.kit.text import slugify
 from rencontre.models import Event
+from rencontre.profile import cards
 from rencontre.profile.schemas import Language
 
 router = APIRouter(
@@ -54,16 +55,45 @@ def _download(body: bytes | str, *, media_type: str, event: Event, extension: st
     )
 
 
+ExportLanguage = Annotated[
+    Language | None,
+    Query(description="Headers, values and dates in this language. Default: your language"),
+]
+
+
+async def _export(
+    access: CurrentNotesAccess, session: SessionDep, lang: Language | None
+) -> tuple[Event, list[Contact], Language]:
+    event, contacts = await service.all_contacts(session, access.attendee, locked=access.locked)
+    return event, contacts, lang or cards.language_of(access.attendee)
+
+
 @router.get(
     "/export.csv",
-    summary="Your contacts as CSV (UTF-8 with BOM)",
+    summary="Your contacts as CSV (UTF-8 with BOM; `;`-separated in French, `,` in English)",
     response_class=Response,
     responses={200: {"content": {"text/csv": {}}, "description": "One row per contact"}},
 )
-async def export_csv(access: CurrentNotesAccess, session: SessionDep) -> Response:
-    event, contacts = await service.all_contacts(session, access.attendee, locked=access.locked)
-    body = exports.contacts_csv(contacts, event_name=event.name)
+async def export_csv(
+    access: CurrentNotesAccess, session: SessionDep, lang: ExportLanguage = None
+) -> Response:
+    event, contacts, language = await _export(access, session, lang)
+    body = exports.contacts_csv(contacts, event_name=event.name, timezone=event.timezone, language=language)
     return _download(body, media_type=CSV_MEDIA_TYPE, event=event, extension="csv")
+
+
+@router.get(
+    "/export.xlsx",
+    summary="Your contacts as an Excel workbook (the CSV's columns; dates as dates)",
+    response_class=Response,
+    responses={200: {"content": {exports.XLSX_MEDIA_TYPE: {}}, "description": "One row per contact"}},
+)
+async def export_xlsx(
+    access: CurrentNotesAccess, session: SessionDep, lang: ExportLanguage = None
+) -> Response:
+    event, contacts, language = await _export(access, session, lang)
+    body = exports.contacts_xlsx(contacts, event_name=event.name, timezone=event.timezone, language=language)
+    return _download(body, media_type=exports.XLSX_MEDIA_TYPE, event=event, extension="xlsx")
 
 
 @router.get(
@@ -72,9 +102,11 @@ async def export_csv(access: CurrentNotesAccess, session: SessionDep) -> Respons
     response_class=Response,
     responses={200: {"content": {"text/vcard": {}}, "description": "One vCard per contact"}},
 )
-async def export_vcf(access: CurrentNotesAccess, session: SessionDep) -> Response:
-    event, contacts = await service.all_contacts(session, access.attendee, locked=access.locked)
-    body = exports.contacts_vcf(contacts, event_name=event.name)
+async def export_vcf(
+    access: CurrentNotesAccess, session: SessionDep, lang: ExportLanguage = None
+) -> Response:
+    event, contacts, language = await _export(access, session, lang)
+    body = exports.contacts_vcf(contacts, event_name=event.name, language=language)
     return _download(body, media_type=exports.VCARD_MEDIA_TYPE, event=event, extension="vcf")
 
 

@@ -25,10 +25,13 @@ def neutralise(value: object) -> str:
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
-def csv_bytes(header: Iterable[str], rows: Iterable[Iterable[object]]) -> bytes:
-    """RFC 4180 CSV (comma, CRLF, quotes as needed), UTF-8 with a byte-order mark."""
+def csv_bytes(header: Iterable[str], rows: Iterable[Iterable[object]], *, delimiter: str = ",") -> bytes:
+    """RFC 4180 CSV (CRLF, quotes as needed), UTF-8 with a byte-order mark.
+
+    French spreadsheets read ``;`` as the separator, the comma being the decimal mark.
+    """
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=delimiter)
     writer.writerow([neutralise(cell) for cell in header])
     for row in rows:
         writer.writerow([neutralise(cell) for cell in row])

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import case, func, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rencontre.models import Attendee, Encounter, InviteState
+from rencontre.models import Attendee, Encounter, FollowUpState, InviteState
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,7 @@ class AttendeeTotals:
     joined: int
     arrived: int = 0
     introduced: int = 0
+    invited: int = 0
 
 
 async def connection_totals(session: AsyncSession, event_id: uuid.UUID) -> ConnectionTotals:
@@ -46,17 +47,19 @@ async def connection_totals(session: AsyncSession, event_id: uuid.UUID) -> Conne
 
 
 async def attendee_totals(session: AsyncSession, event_id: uuid.UUID) -> AttendeeTotals:
-    attendees, joined, arrived, introduced = (
+    attendees, joined, arrived, introduced, invited = (
         await session.execute(
             select(
                 func.count(),
                 func.count(case((Attendee.invite_state == InviteState.joined, 1))),
                 func.count(Attendee.arrived_at),
                 func.count(Attendee.introduced_at),
+                # Handed their link: sent by e-mail or through the CSV, or already joined.
+                func.count(case((Attendee.invite_state.in_((InviteState.sent, InviteState.joined)), 1))),
             ).where(Attendee.event_id == event_id, Attendee.deleted_at.is_(None))
         )
     ).one()
-    return AttendeeTotals(int(attendees), int(joined), int(arrived), int(introduced))
+    return AttendeeTotals(int(attendees), int(joined), int(arrived), int(introduced), int(invited))
 
 
 async def partner_counts(session: AsyncSession, event_id: uuid.UUID) -> list[int]:
@@ -81,3 +84,44 @@ async def partner_counts(session: AsyncSession, event_id: uuid.UUID) -> list[int
 
 async def met_times(session: AsyncSession, event_id: uuid.UUID) -> list[datetime]:
     return list(await session.scalars(select(Encounter.met_at).where(Encounter.event_id == event_id)))
+
+
+@dataclass(frozen=True)
+class FollowUpRow:
+    met_at: datetime
+    done: bool
+    followed_up_at: datetime | None
+
+
+async def follow_ups(session: AsyncSession, event_id: uuid.UUID) -> list[FollowUpRow]:
+    rows = await session.execute(
+        select(Encounter.met_at, Encounter.follow_up, Encounter.followed_up_at).where(
+            Encounter.event_id == event_id
+        )
+    )
+    return [FollowUpRow(met, state == FollowUpState.done, at) for met, state, at in rows]
+
+
+@dataclass(frozen=True)
+class Profile:
+    attendee_id: uuid.UUID
+    objective: str
+    interests: list[str]
+
+
+async def profiles(session: AsyncSession, event_id: uuid.UUID) -> list[Profile]:
+    """Objective and interests of the event's present attendees (nothing that names them)."""
+    rows = await session.execute(
+        select(Attendee.id, Attendee.objective, Attendee.interests).where(
+            Attendee.event_id == event_id, Attendee.deleted_at.is_(None)
+        )
+    )
+    return [Profile(id_, objective or "", list(interests or [])) for id_, objective, interests in rows]
+
+
+async def pairs(session: AsyncSession, event_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Scanner and scanned of each contact; only ever reduced to counts by the service."""
+    rows = await session.execute(
+        select(Encounter.scanner_id, Encounter.scanned_id).where(Encounter.event_id == event_id)
+    )
+    return [(scanner, scanned) for scanner, scanned in rows]

@@ -35,6 +35,27 @@ class PeakPeriod(BaseModel):
     connections: int
 
 
+class FollowUpRate(BaseModel):
+    contacts: int = Field(description="Contacts recorded (every connection).")
+    followed_up: int = Field(description="Contacts marked done, whenever.")
+    followed_up_within_48h: int = Field(description="Contacts marked done within 48 hours of the meeting.")
+
+
+class ConnectionGroup(BaseModel):
+    label: str = Field(description="The objective's code, or the interest as attendees wrote it.")
+    attendees: int = Field(description="Present attendees in the group (at least the minimum group size).")
+    connections: int = Field(description="Contacts in which someone of the group took part.")
+
+
+class GroupedConnections(BaseModel):
+    min_group_size: int = Field(description="Groups with fewer attendees are folded into `other`.")
+    groups: list[ConnectionGroup] = Field(description="Largest first.")
+    other: ConnectionGroup | None = Field(
+        description="The smaller groups together (label `other`); absent when they hold fewer attendees "
+        "than the minimum too."
+    )
+
+
 class EventReport(BaseModel):
     """End-of-event aggregates: never a note, never who met whom."""
 
@@ -42,8 +63,22 @@ class EventReport(BaseModel):
     event_name: str
     timezone: str
     generated_at: datetime
+    generated_at_local: datetime = Field(description="The same moment in the event's time zone.")
     totals: ReportTotals
     distribution: list[DistributionBucket] = Field(
         description="Connections of an attendee: distinct people they scanned or were scanned by."
     )
     peaks: list[PeakPeriod] = Field(description="The busiest 15-minute periods, busiest first (3 at most).")
+    follow_up: FollowUpRate
+    by_objective: GroupedConnections = Field(description="Attendees without an objective are left out.")
+    by_interest: GroupedConnections = Field(
+        description="An attendee with several interests is in several groups."
+    )
+
+
+class EventProgress(BaseModel):
+    """Where the organiser stands before the event: counts of attendees only."""
+
+    attendees: int = Field(description="Registered attendees (deleted accounts excluded).")
+    invited: int = Field(description="Attendees whose join link was sent (or who already joined).")
+    joined: int = Field(description="Attendees who opened their join link.")

@@ -708,8 +708,25 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** Your contacts as CSV (UTF-8 with BOM) */
+        /** Your contacts as CSV (UTF-8 with BOM; `;`-separated in French, `,` in English) */
         get: operations["export_csv_api_contacts_export_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/contacts/export.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your contacts as an Excel workbook (the CSV's columns; dates as dates) */
+        get: operations["export_xlsx_api_contacts_export_xlsx_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -790,6 +807,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/events/{event_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The overview's checklist: attendees registered, invited, joined */
+        get: operations["event_progress_api_events__event_id__progress_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/events/{event_id}/report": {
         parameters: {
             query?: never;
@@ -816,6 +850,23 @@ export type paths = {
         };
         /** The end-of-event report's figures as CSV */
         get: operations["event_report_csv_api_events__event_id__report_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The end-of-event report as a PDF with charts, in French or English */
+        get: operations["event_report_pdf_api_events__event_id__report_pdf_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1225,6 +1276,24 @@ export type components = {
              */
             attendee_id: string;
         };
+        /** ConnectionGroup */
+        ConnectionGroup: {
+            /**
+             * Label
+             * @description The objective's code, or the interest as attendees wrote it.
+             */
+            label: string;
+            /**
+             * Attendees
+             * @description Present attendees in the group (at least the minimum group size).
+             */
+            attendees: number;
+            /**
+             * Connections
+             * @description Contacts in which someone of the group took part.
+             */
+            connections: number;
+        };
         /**
          * Contact
          * @description One of the attendee's own contacts; the note, tags and rating are theirs alone.
@@ -1486,6 +1555,27 @@ export type components = {
             venue: string;
         };
         /**
+         * EventProgress
+         * @description Where the organiser stands before the event: counts of attendees only.
+         */
+        EventProgress: {
+            /**
+             * Attendees
+             * @description Registered attendees (deleted accounts excluded).
+             */
+            attendees: number;
+            /**
+             * Invited
+             * @description Attendees whose join link was sent (or who already joined).
+             */
+            invited: number;
+            /**
+             * Joined
+             * @description Attendees who opened their join link.
+             */
+            joined: number;
+        };
+        /**
          * EventReport
          * @description End-of-event aggregates: never a note, never who met whom.
          */
@@ -1504,6 +1594,12 @@ export type components = {
              * Format: date-time
              */
             generated_at: string;
+            /**
+             * Generated At Local
+             * Format: date-time
+             * @description The same moment in the event's time zone.
+             */
+            generated_at_local: string;
             totals: components["schemas"]["ReportTotals"];
             /**
              * Distribution
@@ -1515,6 +1611,11 @@ export type components = {
              * @description The busiest 15-minute periods, busiest first (3 at most).
              */
             peaks: components["schemas"]["PeakPeriod"][];
+            follow_up: components["schemas"]["FollowUpRate"];
+            /** @description Attendees without an objective are left out. */
+            by_objective: components["schemas"]["GroupedConnections"];
+            /** @description An attendee with several interests is in several groups. */
+            by_interest: components["schemas"]["GroupedConnections"];
         };
         /** EventUpdate */
         EventUpdate: {
@@ -1595,11 +1696,44 @@ export type components = {
              */
             mailto: string;
         };
+        /** FollowUpRate */
+        FollowUpRate: {
+            /**
+             * Contacts
+             * @description Contacts recorded (every connection).
+             */
+            contacts: number;
+            /**
+             * Followed Up
+             * @description Contacts marked done, whenever.
+             */
+            followed_up: number;
+            /**
+             * Followed Up Within 48H
+             * @description Contacts marked done within 48 hours of the meeting.
+             */
+            followed_up_within_48h: number;
+        };
         /**
          * FollowUpState
          * @enum {string}
          */
         FollowUpState: "todo" | "done";
+        /** GroupedConnections */
+        GroupedConnections: {
+            /**
+             * Min Group Size
+             * @description Groups with fewer attendees are folded into `other`.
+             */
+            min_group_size: number;
+            /**
+             * Groups
+             * @description Largest first.
+             */
+            groups: components["schemas"]["ConnectionGroup"][];
+            /** @description The smaller groups together (label `other`); absent when they hold fewer attendees than the minimum too. */
+            other: components["schemas"]["ConnectionGroup"] | null;
+        };
         /** Health */
         Health: {
             /**
@@ -5959,7 +6093,10 @@ export interface operations {
     };
     export_csv_api_contacts_export_csv_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Headers, values and dates in this language. Default: your language */
+                lang?: ("fr" | "en") | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -5995,6 +6132,78 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    export_xlsx_api_contacts_export_xlsx_get: {
+        parameters: {
+            query?: {
+                /** @description Headers, values and dates in this language. Default: your language */
+                lang?: ("fr" | "en") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One row per contact */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description The database is unavailable for a moment */
             503: {
                 headers: {
@@ -6010,7 +6219,10 @@ export interface operations {
     };
     export_vcf_api_contacts_export_vcf_get: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description Headers, values and dates in this language. Default: your language */
+                lang?: ("fr" | "en") | null;
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -6039,6 +6251,15 @@ export interface operations {
             };
             /** @description Forbidden */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6415,6 +6636,77 @@ export interface operations {
             };
         };
     };
+    event_progress_api_events__event_id__progress_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventProgress"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     event_report_api_events__event_id__report_get: {
         parameters: {
             query?: never;
@@ -6504,6 +6796,80 @@ export interface operations {
                 };
                 content: {
                     "text/csv": unknown;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    event_report_pdf_api_events__event_id__report_pdf_get: {
+        parameters: {
+            query?: {
+                /** @description The report's language. */
+                lang?: "fr" | "en";
+            };
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A4 pages: figures and charts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
                 };
             };
             /** @description Unauthorized */

@@ -13,6 +13,7 @@ import type {
   ConsoleEvent,
   EventFields,
   ExistingRows,
+  EventProgress,
   ImportReport,
   ImportRowError,
   Introduced,
@@ -218,6 +219,10 @@ export class ConsoleApi {
     return this.json("POST", `/api/events/${id(eventId)}/attendees/${id(attendeeId)}/introduced`);
   }
 
+  progress(eventId: string): Promise<EventProgress> {
+    return this.json("GET", `/api/events/${id(eventId)}/progress`);
+  }
+
   report(eventId: string): Promise<Report> {
     return this.json("GET", `/api/events/${id(eventId)}/report`);
   }
@@ -243,6 +248,10 @@ export class ConsoleApi {
 
   reportCsvPath(eventId: string): string {
     return `/api/events/${id(eventId)}/report.csv`;
+  }
+
+  reportPdfPath(eventId: string, language: "fr" | "en"): string {
+    return `/api/events/${id(eventId)}/report.pdf?lang=${language}`;
   }
 
   /** A file fetched with the bearer token (a plain link cannot send it), as a Blob. */

@@ -27,12 +27,35 @@ export interface PeakPeriod {
   connections: number;
 }
 
+export interface FollowUpRate {
+  contacts: number;
+  followed_up: number;
+  followed_up_within_48h: number;
+}
+
+export interface ConnectionGroup {
+  label: string;
+  attendees: number;
+  connections: number;
+}
+
+/** Groups smaller than min_group_size are folded into `other`: no figure describes a few people. */
+export interface GroupedConnections {
+  min_group_size: number;
+  groups: ConnectionGroup[];
+  other: ConnectionGroup | null;
+}
+
 export interface Report {
   event_id: string;
   event_name: string;
   timezone: string;
   generated_at: string;
+  generated_at_local: string;
   totals: ReportTotals;
   distribution: DistributionBucket[];
   peaks: PeakPeriod[];
+  follow_up: FollowUpRate;
+  by_objective: GroupedConnections;
+  by_interest: GroupedConnections;
 }

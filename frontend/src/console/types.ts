@@ -10,6 +10,8 @@ export type OrganiserSession = Schemas["OrganiserSession"];
 /** What an event form edits. */
 export type EventFields = Schemas["EventCreate"];
 export type ConsoleEvent = Schemas["Event"];
+/** The overview's checklist: attendees registered, invited, joined. */
+export type EventProgress = Schemas["EventProgress"];
 export type InviteState = Schemas["InviteState"];
 /** What an attendee form edits. */
 export type AttendeeFields = Schemas["AttendeeCreate"];

@@ -246,6 +246,7 @@ export const en = {
   "problem.mail_not_configured": "E-mail is not configured on this server, so no invitation can be sent: download the join links as CSV for a mail-merge.",
   "problem.unknown_attendees": "Some of the selected attendees are no longer in this event; nothing was sent. Reload the list and try again.",
   "problem.attendees_already_joined": "Some of the selected attendees have already joined, and a join link works once; nothing was sent. Unselect them and try again.",
+  "contacts.export.xlsx": "Excel (.xlsx)",
 } as const;
 
 export type MessageKey = keyof typeof en;

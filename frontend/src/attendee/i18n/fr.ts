@@ -248,4 +248,5 @@ export const fr: Record<MessageKey, string> = {
   "problem.mail_not_configured": "L'envoi d'e-mails n'est pas configuré sur ce serveur, aucune invitation ne peut partir : téléchargez les liens d'accès en CSV pour un publipostage.",
   "problem.unknown_attendees": "Certains participants sélectionnés ne font plus partie de l'événement ; rien n'a été envoyé. Rechargez la liste et réessayez.",
   "problem.attendees_already_joined": "Certains participants sélectionnés ont déjà rejoint l'événement, et un lien d'accès ne sert qu'une fois ; rien n'a été envoyé. Désélectionnez-les et réessayez.",
+  "contacts.export.xlsx": "Excel (.xlsx)",
 };

@@ -6,7 +6,7 @@ import "../components/contact-row";
 import "../components/notes-lock";
 import { LightElement } from "../../kit/light-element";
 import { tagLabel } from "../format";
-import { plural, t, problemText } from "../i18n";
+import { lang, plural, t, problemText } from "../i18n";
 import { saveBlob } from "../../kit/download";
 import { cachedContacts } from "../offline/cache";
 import type { OutboxItem, PendingEdit } from "../offline/db";
@@ -86,10 +86,11 @@ export class ContactsPage extends LightElement {
     this.filters = { ...this.filters, [key]: value };
   }
 
-  private async export(kind: "csv" | "vcf"): Promise<void> {
+  private async export(kind: "csv" | "xlsx" | "vcf"): Promise<void> {
     this.error = "";
     try {
-      const { blob, filename } = await api.download(`/api/contacts/export.${kind}`);
+      // The file speaks the language the attendee is reading the app in.
+      const { blob, filename } = await api.download(`/api/contacts/export.${kind}?lang=${lang()}`);
       saveBlob(blob, filename ?? `rencontre-contacts.${kind}`);
     } catch (error) {
       this.error = t("contacts.export.failed", { reason: error instanceof ApiError ? problemText(error) : t("error.network") });
@@ -149,6 +150,7 @@ export class ContactsPage extends LightElement {
           <summary class="button secondary">${t("contacts.export")}</summary>
           <div class="menu">
             <button type="button" class="button ghost" @click=${() => void this.export("csv")}>${t("contacts.export.csv")}</button>
+            <button type="button" class="button ghost" @click=${() => void this.export("xlsx")}>${t("contacts.export.xlsx")}</button>
             <button type="button" class="button ghost" @click=${() => void this.export("vcf")}>${t("contacts.export.vcf")}</button>
           </div>
         </details>

@@ -10,7 +10,7 @@ import { LightElement } from "../../kit/light-element";
 import { api, selection } from "../context";
 import { downloadFile } from "../download";
 import { errorMessage } from "../errors";
-import { formatNumber, t, tn, type ConsoleKey } from "../i18n";
+import { t, tn, type ConsoleKey } from "../i18n";
 import { toast } from "../toast";
 import { eventPath } from "../routes";
 import type { Attendee, ConsoleEvent, InvitationProgress, InvitationsQueued } from "../types";
@@ -192,7 +192,13 @@ export class AttendeesPage extends LightElement {
         ${attendee.job_title ? html`<span class="cell-sub">${attendee.job_title}</span>` : null}
       </td>
       <td class="cell-invite">${this.renderInvitationState(attendee)}</td>
-      <td class="cell-num col-badge">${attendee.badge_version}</td>
+      <td class="col-badge">
+        <span class="badge-version" title=${tn("attendees.badge.tooltip", attendee.badge_version)}
+          >${t("attendees.badge.version", { n: attendee.badge_version })}<span class="visually-hidden"
+            >: ${tn("attendees.badge.tooltip", attendee.badge_version)}</span
+          ></span
+        >
+      </td>
       <td class="cell-actions">
         ${attendee.join_link_used
           ? null
@@ -236,7 +242,7 @@ export class AttendeesPage extends LightElement {
               <th scope="col">${t("attendees.col.name")}</th>
               <th scope="col">${t("attendees.col.company")}</th>
               <th scope="col">${t("attendees.col.invite")}</th>
-              <th scope="col" class="cell-num col-badge">${t("attendees.col.badge")}</th>
+              <th scope="col" class="col-badge">${t("attendees.col.badge")}</th>
               <th scope="col"><span class="visually-hidden">${t("attendees.col.actions")}</span></th>
             </tr>
           </thead>
@@ -340,7 +346,7 @@ export class AttendeesPage extends LightElement {
         ? html`<p class="empty-search" role="status">${t("attendees.noMatch", { q: this.query })}</p>`
         : null}
       ${items?.length ? this.renderTable(items) : null}
-      <p class="visually-hidden" role="status">${items ? t("attendees.found", { n: formatNumber(this.total) }) : ""}</p>
+      <p class="visually-hidden" role="status">${items ? tn("attendees.found", this.total) : ""}</p>
       ${this.panel
         ? html`<rc-attendee-panel
             .eventId=${this.event.id}

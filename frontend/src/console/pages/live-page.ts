@@ -119,6 +119,12 @@ export class LivePage extends LightElement {
     </dl>`;
   }
 
+  /** A public screen names people only when the event says so: the server sends per-person
+   *  counts only while names are on, so a list without them is a list the wall keeps to itself. */
+  private get wallShowsNames(): boolean {
+    return this.event.feed_shows_names && this.dashboard.top.every((person) => person.connections !== null);
+  }
+
   private renderMostConnected() {
     const people = this.dashboard.top.slice(0, this.wall ? 8 : 10);
     const best = Math.max(1, ...people.map((p) => p.connections ?? 0));
@@ -134,7 +140,7 @@ export class LivePage extends LightElement {
                 : html`<li class="ranking__row">
                     <span class="ranking__name" dir="auto">${person.name}</span>
                     <span class="ranking__bar" aria-hidden="true">${svg`<svg viewBox="0 0 100 10" preserveAspectRatio="none"><rect width=${(person.connections / best) * 100} height="10" rx="2"></rect></svg>`}</span>
-                    <span class="ranking__count">${formatNumber(person.connections)}<span class="visually-hidden"> ${t("live.connectionsWord")}</span></span>
+                    <span class="ranking__count"><span aria-hidden="true">${formatNumber(person.connections)}</span><span class="visually-hidden">${tn("live.connections", person.connections)}</span></span>
                   </li>`,
             )}
           </ol>`
@@ -197,7 +203,7 @@ export class LivePage extends LightElement {
   protected override render() {
     const wall = this.wall;
     return html`
-      <div class="dashboard ${wall ? "dashboard--wall" : ""}">
+      <div class="dashboard ${wall ? "dashboard--wall" : ""} ${wall && !this.wallShowsNames ? "dashboard--no-names" : ""}">
         <div class="dashboard__head">
           ${wall
             ? html`<h2 class="dashboard__title">${this.event.name}</h2>`
@@ -221,7 +227,7 @@ export class LivePage extends LightElement {
             ></rc-timeline-chart>
           </section>
           ${wall ? null : this.renderIsolated()}
-          ${this.renderMostConnected()}
+          ${wall && !this.wallShowsNames ? null : this.renderMostConnected()}
         </div>
       </div>
     `;

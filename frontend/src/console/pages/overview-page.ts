@@ -6,7 +6,7 @@ import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { t, tn, type ConsoleKey } from "../i18n";
 import { eventPath, type EventSection } from "../routes";
-import type { ConsoleEvent } from "../types";
+import type { ConsoleEvent, EventProgress } from "../types";
 
 interface Step {
   key: string;
@@ -19,9 +19,15 @@ interface Step {
 export class OverviewPage extends LightElement {
   @property({ attribute: false }) event!: ConsoleEvent;
   @state() private attendees: number | null = null;
+  @state() private progress: EventProgress | null = null;
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // Without it the invitations step simply stays unticked: the checklist is a guide.
+    api.progress(this.event.id).then(
+      (progress) => (this.progress = progress),
+      () => (this.progress = null),
+    );
     // The event itself may not carry its head count: the attendee listing's total does.
     api.attendees(this.event.id, { limit: 1 }).then(
       (page) => (this.attendees = page.total),
@@ -39,7 +45,8 @@ export class OverviewPage extends LightElement {
     const steps: Step[] = [
       { key: "import", section: "import", done: hasAttendees },
       { key: "badges", section: "badges", done: false },
-      { key: "invites", section: "attendees", done: false },
+      // Every present attendee has had their join link (sent, or already used).
+      { key: "invites", section: "attendees", done: !!this.progress && this.progress.attendees > 0 && this.progress.invited === this.progress.attendees },
       { key: "live", section: "live", done: ended },
       { key: "report", section: "report", done: false },
     ];
@@ -65,6 +72,9 @@ export class OverviewPage extends LightElement {
                   <h4>${t(`overview.step.${step.key}` as ConsoleKey)}
                     ${step.done ? html`<span class="chip chip--joined">${t("overview.done")}</span>` : null}</h4>
                   <p class="muted">${t(`overview.step.${step.key}.body` as ConsoleKey)}</p>
+                  ${step.key === "invites" && this.progress && this.progress.attendees > 0
+                    ? html`<p class="step-card__progress" data-progress="invites">${tn("overview.step.invites.progress", this.progress.invited, { invited: this.progress.invited, attendees: this.progress.attendees })}</p>`
+                    : null}
                 </div>
                 <a class="button ${step.done ? "" : "button--primary"}" href=${eventPath(event.id, step.section)}>
                   ${t(`overview.step.${step.key}.action` as ConsoleKey)}

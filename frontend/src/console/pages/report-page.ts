@@ -6,8 +6,8 @@ import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { downloadFile } from "../download";
 import { errorMessage } from "../errors";
-import { formatNumber, t, tn, type ConsoleKey } from "../i18n";
-import type { Report, ReportTotals } from "../report-types";
+import { formatNumber, hasKey, lang, t, tn, type ConsoleKey } from "../i18n";
+import type { ConnectionGroup, FollowUpRate, GroupedConnections, Report, ReportTotals } from "../report-types";
 import { formatDateTime, formatTime } from "../time";
 import type { ConsoleEvent } from "../types";
 
@@ -21,6 +21,8 @@ const TOTALS: (keyof ReportTotals)[] = [
   "arrived",
   "introduced",
 ];
+
+const FOLLOW_UP: (keyof FollowUpRate)[] = ["contacts", "followed_up", "followed_up_within_48h"];
 
 function percent(part: number, whole: number): string {
   if (!whole) return "";
@@ -107,6 +109,59 @@ export class ReportPage extends LightElement {
     </section>`;
   }
 
+  private renderFollowUp(report: Report) {
+    const rate = report.follow_up;
+    return html`<section class="card report-follow-up" aria-labelledby="follow-up-title">
+      <h3 id="follow-up-title">${t("report.followUp")}</h3>
+      <p class="muted">${t("report.followUp.lead")}</p>
+      <dl class="big-numbers big-numbers--follow-up">
+        ${FOLLOW_UP.map(
+          (key) => html`<div class="big-number" data-follow-up=${key}>
+            <dt>${t(`report.followUp.${key}` as ConsoleKey)}</dt>
+            <dd>${formatNumber(rate[key])}</dd>
+            ${key !== "contacts" && rate.contacts
+              ? html`<dd class="big-number__note">${t("report.followUp.ofContacts", { pct: percent(rate[key], rate.contacts) })}</dd>`
+              : null}
+          </div>`,
+        )}
+      </dl>
+    </section>`;
+  }
+
+  private renderGroups(grouped: GroupedConnections, id: string, title: string, labelOf: (group: ConnectionGroup) => string) {
+    const rows: [string, ConnectionGroup][] = grouped.groups.map((group) => [labelOf(group), group]);
+    if (grouped.other) rows.push([t("report.group.other"), grouped.other]);
+    return html`<section class="card" aria-labelledby=${id} data-groups=${id}>
+      <h3 id=${id}>${title}</h3>
+      ${rows.length
+        ? html`<table class="table table--compact groups">
+            <thead>
+              <tr>
+                <th scope="col">${t("report.group")}</th>
+                <th scope="col" class="cell-num">${t("report.group.attendees")}</th>
+                <th scope="col" class="cell-num">${t("report.group.connections")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              ${rows.map(
+                ([label, group]) => html`<tr>
+                  <th scope="row">${label}</th>
+                  <td class="cell-num">${formatNumber(group.attendees)}</td>
+                  <td class="cell-num">${formatNumber(group.connections)}</td>
+                </tr>`,
+              )}
+            </tbody>
+          </table>`
+        : html`<p class="muted">${t("report.group.empty")}</p>`}
+      <p class="field__hint">${t("report.group.note", { n: grouped.min_group_size })}</p>
+    </section>`;
+  }
+
+  private objectiveLabel(group: ConnectionGroup): string {
+    const key = `report.objective.${group.label}`;
+    return hasKey(key) ? t(key) : group.label;
+  }
+
   protected override render() {
     const report = this.report;
     return html`
@@ -126,6 +181,14 @@ export class ReportPage extends LightElement {
           >
             ${t("report.csv")}
           </button>
+          <button
+            type="button"
+            class="button button--primary"
+            data-action="report-pdf"
+            @click=${() => downloadFile(api.reportPdfPath(this.event.id, lang()), `report-${this.event.slug}.pdf`)}
+          >
+            ${t("report.pdf")}
+          </button>
         </div>
       </div>
       ${this.error ? html`<p class="alert" role="alert">${this.error}</p>` : null}
@@ -133,6 +196,11 @@ export class ReportPage extends LightElement {
       ${report
         ? html`${this.renderTotals(report)}
             <div class="split">${this.renderDistribution(report)} ${this.renderPeaks(report)}</div>
+            ${this.renderFollowUp(report)}
+            <div class="split split--even">
+              ${this.renderGroups(report.by_objective, "by-objective", t("report.byObjective"), (group) => this.objectiveLabel(group))}
+              ${this.renderGroups(report.by_interest, "by-interest", t("report.byInterest"), (group) => group.label)}
+            </div>
             <p class="field__hint">${t("report.privacy")}</p>`
         : null}
     `;
