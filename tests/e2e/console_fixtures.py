@@ -77,7 +77,7 @@ def console_artifacts() -> Path:
 
 @pytest.fixture
 def console_tab(console_browser: Any, console_server: ConsoleServer) -> Iterator[Callable[..., ConsoleTab]]:
-    """``console_tab(locale="en-GB")``: a fresh browser context (own sessionStorage) on the console."""
+    """``console_tab(locale="en-GB")``: a fresh browser context (own storage) on the console."""
     opened: list[Any] = []
 
     def open_tab(locale: str = "en-GB", permissions: list[str] | None = None) -> ConsoleTab:

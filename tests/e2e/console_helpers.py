@@ -79,6 +79,8 @@ class OrganiserApi:
     """The organiser's API, straight over HTTP: to set a scene and to check what was stored."""
 
     base_url: str
+    email: str = ORGANISER_EMAIL
+    password: str = ORGANISER_PASSWORD
     http: httpx.Client = field(init=False)
     headers: dict[str, str] = field(init=False)
 
@@ -89,9 +91,7 @@ class OrganiserApi:
             timeout=20,
             transport=_RetryBusy(limits=httpx.Limits(max_keepalive_connections=0)),
         )
-        response = self.http.post(
-            "/api/auth/login", json={"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}
-        )
+        response = self.http.post("/api/auth/login", json={"email": self.email, "password": self.password})
         response.raise_for_status()
         self.headers = {"Authorization": f"Bearer {response.json()['access_token']}"}
 
@@ -224,14 +224,21 @@ _SIGN_IN = {
 }
 
 
-def sign_in(tab: ConsoleTab, path: str, lang: str = "en") -> None:
+def sign_in(
+    tab: ConsoleTab,
+    path: str,
+    lang: str = "en",
+    *,
+    email: str = ORGANISER_EMAIL,
+    password: str = ORGANISER_PASSWORD,
+) -> None:
     """Open ``path``, get sent to the sign-in form, sign in and land back on ``path``."""
-    email, password, button = _SIGN_IN[lang]
+    email_label, password_label, button = _SIGN_IN[lang]
     page = tab.page
     page.goto(path)
     page.wait_for_url("**/console/login**")
-    page.get_by_label(email).fill(ORGANISER_EMAIL)
-    page.get_by_label(password).fill(ORGANISER_PASSWORD)
+    page.get_by_label(email_label).fill(email)
+    page.get_by_label(password_label, exact=True).fill(password)
     page.get_by_role("button", name=button).click()
     page.wait_for_url(f"**{path}")
 
@@ -323,3 +330,17 @@ def running_console_server(
     finally:
         console.close()
         server.stop()
+
+
+def new_organiser(server: ConsoleServer, password: str, name: str = "Alix Porte") -> str:
+    """An organiser of one test alone, for a test that signs out or changes the password:
+    the shared organiser's tokens must keep working for the others."""
+    email = f"own-{uuid.uuid4().hex[:8]}@e2e.example"
+    subprocess.run(
+        [sys.executable, "-m", "rencontre", "organiser", "create", "--email", email, "--name", name],
+        env={**server.process.env, "RENCONTRE_ORGANISER_PASSWORD": password},
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+    )
+    return email

@@ -85,7 +85,7 @@ class TestOrganiserJourney:
         page.get_by_label("Password").fill(ORGANISER_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         expect(page.get_by_role("heading", level=1, name="Your events")).to_be_visible()
-        assert page.evaluate("sessionStorage.getItem('rencontre.console.token')")
+        assert page.evaluate("localStorage.getItem('rencontre.console.token')")
         check_screen(page, console_artifacts, "02-events")
 
         # Create the event, in its own time zone (the browser runs on New York time).

@@ -3,9 +3,6 @@ page changes the password: this tab stays signed in, every other one is signed o
 
 from __future__ import annotations
 
-import subprocess
-import sys
-import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,8 +10,7 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.console_helpers import ConsoleServer, ConsoleTab, check_screen
-from tests.support import REPO
+from tests.e2e.console_helpers import ConsoleServer, ConsoleTab, check_screen, new_organiser
 
 pytest_plugins = ["tests.e2e.console_fixtures"]
 pytestmark = pytest.mark.e2e
@@ -50,16 +46,7 @@ _WORDS = {
 
 
 def _new_organiser(server: ConsoleServer) -> str:
-    """An organiser of this test alone: the shared one's password must not change."""
-    email = f"door-{uuid.uuid4().hex[:8]}@e2e.example"
-    subprocess.run(
-        [sys.executable, "-m", "rencontre", "organiser", "create", "--email", email, "--name", "Alix Porte"],
-        env={**server.process.env, "RENCONTRE_ORGANISER_PASSWORD": PASSWORD},
-        cwd=REPO,
-        check=True,
-        capture_output=True,
-    )
-    return email
+    return new_organiser(server, PASSWORD)
 
 
 def _sign_in(tab: ConsoleTab, email: str, password: str, lang: str = "en") -> None:
@@ -74,7 +61,7 @@ def _sign_in(tab: ConsoleTab, email: str, password: str, lang: str = "en") -> No
 
 
 def _token(tab: ConsoleTab) -> str:
-    token: str = tab.page.evaluate(f"sessionStorage.getItem('{TOKEN_KEY}')")
+    token: str = tab.page.evaluate(f"localStorage.getItem('{TOKEN_KEY}')")
     assert token
     return token
 

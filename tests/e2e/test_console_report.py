@@ -151,7 +151,7 @@ class TestSettingsAndSession:
         # Sign out: the token leaves the tab, the console asks to sign in again.
         page.get_by_role("button", name="Log out").click()
         page.wait_for_url("**/console/login")
-        assert page.evaluate("sessionStorage.getItem('rencontre.console.token')") is None
+        assert page.evaluate("localStorage.getItem('rencontre.console.token')") is None
         page.goto(f"/console/events/{event_id}/attendees")
         page.wait_for_url("**/console/login?next=**")
 
@@ -160,7 +160,7 @@ class TestSettingsAndSession:
         page.get_by_label("Password").fill(ORGANISER_PASSWORD)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(f"**/console/events/{event_id}/attendees")
-        page.evaluate("sessionStorage.setItem('rencontre.console.token', 'expired.token.value')")
+        page.evaluate("localStorage.setItem('rencontre.console.token', 'expired.token.value')")
         page.reload()
         expect(page.get_by_text("Your session has ended. Sign in again to continue.")).to_be_visible()
         assert not tab.errors, tab.errors

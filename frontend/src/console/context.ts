@@ -2,7 +2,7 @@
 // attendees are selected for badge printing (per event, for this tab).
 import { ConsoleApi, NetworkError } from "./api";
 import { navigate } from "./routes";
-import { clearSession, loadSession, saveSession, type ConsoleSession } from "./session";
+import { clearSession, loadSession, onStoredSessionChange, saveSession, type ConsoleSession } from "./session";
 
 let session: ConsoleSession | null = loadSession();
 const sessionListeners = new Set<() => void>();
@@ -14,6 +14,17 @@ export const api = new ConsoleApi({
     expired = true;
     signOut();
   },
+});
+
+// Every tab and window follows the one that signed in or out last.
+onStoredSessionChange((stored) => {
+  if (stored) {
+    session = stored;
+    expired = false;
+    for (const listener of sessionListeners) listener();
+  } else if (session) {
+    signOut();
+  }
 });
 
 export function currentSession(): ConsoleSession | null {

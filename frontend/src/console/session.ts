@@ -1,5 +1,8 @@
-// The organiser's token lives in sessionStorage: it leaves with the tab, so a
-// shared laptop at the welcome desk does not stay signed in.
+// The organiser's token lives in localStorage: one sign-in serves every tab and window
+// of this browser (the wall screen opens in a second window already signed in), and
+// signing out in one ends it in all of them at once, through the `storage` event. The
+// token's own lifetime bounds a session left open on a shared laptop, and "Log out"
+// revokes it on the server for every browser.
 import type { Organiser } from "./types";
 
 const TOKEN_KEY = "rencontre.console.token";
@@ -12,8 +15,8 @@ export interface ConsoleSession {
 
 export function loadSession(): ConsoleSession | null {
   try {
-    const token = sessionStorage.getItem(TOKEN_KEY);
-    const organiser = sessionStorage.getItem(ORGANISER_KEY);
+    const token = localStorage.getItem(TOKEN_KEY);
+    const organiser = localStorage.getItem(ORGANISER_KEY);
     if (!token || !organiser) return null;
     return { token, organiser: JSON.parse(organiser) as Organiser };
   } catch {
@@ -22,11 +25,19 @@ export function loadSession(): ConsoleSession | null {
 }
 
 export function saveSession(session: ConsoleSession): void {
-  sessionStorage.setItem(TOKEN_KEY, session.token);
-  sessionStorage.setItem(ORGANISER_KEY, JSON.stringify(session.organiser));
+  // The organiser first: another window reacts to the token, and must find both.
+  localStorage.setItem(ORGANISER_KEY, JSON.stringify(session.organiser));
+  localStorage.setItem(TOKEN_KEY, session.token);
 }
 
 export function clearSession(): void {
-  sessionStorage.removeItem(TOKEN_KEY);
-  sessionStorage.removeItem(ORGANISER_KEY);
+  localStorage.removeItem(TOKEN_KEY);
+  localStorage.removeItem(ORGANISER_KEY);
+}
+
+/** Another tab or window of this browser signed in, changed the password or signed out. */
+export function onStoredSessionChange(listener: (session: ConsoleSession | null) => void): void {
+  window.addEventListener("storage", (event) => {
+    if (event.key === TOKEN_KEY || event.key === null) listener(loadSession());
+  });
 }
