@@ -13,7 +13,7 @@ export interface CatalogueOptions {
 
 export interface Catalogue<K extends string> {
   t(key: K, params?: Params): string;
-  /** "1 contact" / "3 contacts": the `one` text, or the `many` one with `{n}`. */
+  /** "1 contact" / "3 contacts": the `one` text (French: 0 and 1) or the `many` one, with `{n}`. */
   plural(count: number, one: K, many: K, params?: Params): string;
   /** `plural` over a pair of keys `key.one` and `key.many`. */
   tn(key: string, count: number, params?: Params): string;
@@ -40,8 +40,9 @@ export function createCatalogue<K extends string>(
     });
   };
 
+  // The language's own rule: French says "0 connexion", English "0 connections".
   const plural = (count: number, one: K, many: K, params: Params = {}): string =>
-    t(count === 1 ? one : many, { n: count, ...params });
+    t(new Intl.PluralRules(lang()).select(count) === "one" ? one : many, { n: count, ...params });
 
   const tn = (key: string, count: number, params: Params = {}): string =>
     plural(count, `${key}.one` as K, `${key}.many` as K, params);
