@@ -41,7 +41,12 @@ class TestOverviewChecklist:
         expect(step.locator("[data-progress=invites]")).to_have_text("1 of 2 attendees has their link.")
         expect(step.get_by_text("Done")).to_have_count(0)
 
-        api.get(f"/api/events/{event_id}/attendees/{ben.id}/invite")  # his link handed out
+        # Showing a link hands nothing out; the CSV for a mail-merge does.
+        api.get(f"/api/events/{event_id}/attendees/{ben.id}/invite")
+        page.reload()
+        expect(step.locator("[data-progress=invites]")).to_have_text("1 of 2 attendees has their link.")
+        response = api.http.get(f"/api/events/{event_id}/invites.csv", headers=api.headers)
+        assert response.status_code == 200
         page.reload()
         expect(step.locator("[data-progress=invites]")).to_have_text("2 of 2 attendees have their link.")
         expect(step.get_by_text("Done")).to_be_visible()

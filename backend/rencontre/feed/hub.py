@@ -26,6 +26,7 @@ import contextlib
 import logging
 import uuid
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI
@@ -37,7 +38,7 @@ from rencontre.feed import service
 from rencontre.feed.broker import Broker, FeedNotice
 from rencontre.feed.dashboard import Dashboard, FeedLimits, Frame, close_socket
 from rencontre.feed.repository import Head
-from rencontre.feed.room import Room, View
+from rencontre.feed.room import Recent, Room, View
 from rencontre.feed.schemas import FeedClose
 from rencontre.kit.time import utcnow
 
@@ -245,16 +246,7 @@ class EventFeed:
         after = room.view(now)
         if after == before:
             return
-        delta = service.delta_frame(
-            self.event_id,
-            before=before,
-            after=after,
-            from_seq=before.seq,
-            new=[],
-            people=room.people,
-            names_after=self._names_after,
-        )
-        await self._publish(after, delta.model_dump_json(exclude_none=True))
+        await self._publish_delta(room, before, after, new=[])
 
     async def _tick(self, *, refresh: bool) -> None:
         room = self._room
@@ -275,16 +267,21 @@ class EventFeed:
         self._shows_names = changes.head.shows_names
         if not applied and after == before and not shows_names_changed:
             return
+        # The lists' per-person counts appear or go with the names.
+        await self._publish_delta(room, before, after, new=applied, lists_changed=shows_names_changed)
+
+    async def _publish_delta(
+        self, room: Room, before: View, after: View, *, new: Sequence[Recent], lists_changed: bool = False
+    ) -> None:
         delta = service.delta_frame(
             self.event_id,
             before=before,
             after=after,
             from_seq=before.seq,
-            new=applied,
+            new=new,
             people=room.people,
             names_after=self._names_after,
-            # The lists' per-person counts appear or go with the names.
-            lists_changed=shows_names_changed,
+            lists_changed=lists_changed,
         )
         await self._publish(after, delta.model_dump_json(exclude_none=True))
 
