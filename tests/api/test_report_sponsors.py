@@ -236,7 +236,14 @@ class TestProgress:
             f"/api/events/{event.id}/progress", headers=factory.organiser_headers(organiser)
         )
         assert response.status_code == 200
-        assert response.json() == {"attendees": 4, "invited": 2, "joined": 1}
+        assert response.json() == {
+            "attendees": 4,
+            "invited": 2,
+            "joined": 1,
+            "badges_printed_at": None,
+            "badges_printed_count": 0,
+            "badges_to_reprint": 0,
+        }
 
     async def test_only_the_events_organiser(self, client: httpx.AsyncClient, factory: Factory) -> None:
         _, event = await _event(factory)

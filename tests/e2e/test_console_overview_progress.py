@@ -1,8 +1,9 @@
-"""The overview's checklist ticks the invitations once every attendee has their link,
-not only the import."""
+"""The overview's checklist ticks the invitations once every attendee has their link, and
+the badges once everyone's badges were downloaded, not only the import."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,5 +58,51 @@ class TestOverviewChecklist:
         expect(step_fr.locator("[data-progress=invites]")).to_have_text("2 participants sur 2 ont leur lien.")
         expect(step_fr.get_by_text("Fait")).to_be_visible()
         check_screen(page, console_artifacts, "overview-invites-done-fr")
+        page.get_by_role("button", name="English").click()
+        assert not tab.errors, tab.errors
+
+
+class TestOverviewBadgesStep:
+    def test_the_badges_step_is_done_once_everyones_badges_were_downloaded(
+        self,
+        console_tab: Callable[..., ConsoleTab],
+        console_server: ConsoleServer,
+        console_artifacts: Path,
+    ) -> None:
+        api = console_server.api()
+        event_id = api.create_event("Matinale Badges")
+        api.import_csv(event_id, b"name,email\nAnne Petit,anne@e2e.example\nBen Roy,ben@e2e.example\n")
+
+        tab = console_tab()
+        page = tab.page
+        sign_in(tab, f"/console/events/{event_id}")
+        step = page.locator(".step-card").filter(has_text="Print the badges")
+        expect(page.locator(".step-card").filter(has_text="Import").get_by_text("Done")).to_be_visible()
+        expect(step.get_by_text("Done")).to_have_count(0)
+        expect(step.locator("[data-progress=badges]")).to_have_count(0)
+
+        sheet = api.http.get(f"/api/events/{event_id}/badges.pdf", headers=api.headers)
+        assert sheet.status_code == 200
+        api.import_csv(event_id, b"name,email\nChloe Martin,chloe@e2e.example\n")
+        page.reload()
+        expect(step.get_by_text("Done")).to_be_visible()
+        expect(step.locator("[data-progress=badges]")).to_have_text(
+            re.compile(r"^Printed on .+ at .+ — 2 badges\.$")
+        )
+        expect(step.locator("[data-progress=reprint]")).to_have_text(
+            "1 badge to print since: a newcomer or a re-issued badge."
+        )
+        check_screen(page, console_artifacts, "overview-badges-printed")
+
+        page.get_by_role("button", name="Français").click()
+        step_fr = page.locator(".step-card").filter(has_text="Imprimer les badges")
+        expect(step_fr.get_by_text("Fait")).to_be_visible()
+        expect(step_fr.locator("[data-progress=badges]")).to_have_text(
+            re.compile(r"^Imprimés le \d{1,2} \S+ à \d{2}:\d{2} — 2 badges\.$")
+        )
+        expect(step_fr.locator("[data-progress=reprint]")).to_have_text(
+            "1 badge à imprimer depuis : un nouveau participant ou un badge réédité."
+        )
+        check_screen(page, console_artifacts, "overview-badges-printed-fr")
         page.get_by_role("button", name="English").click()
         assert not tab.errors, tab.errors

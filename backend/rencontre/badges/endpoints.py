@@ -98,6 +98,8 @@ async def badges_pdf(
     ] = None,
 ) -> StreamingResponse:
     await service.check_printable(session, event, ids)
+    # Recorded as the download starts (the request's session commits before streaming).
+    await service.record_printed(session, event, ids)
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
     return StreamingResponse(
         service.stream_pdf(factory, settings, event, layout, ids),

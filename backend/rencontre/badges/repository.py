@@ -5,7 +5,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import Row, Table, and_, bindparam, func, or_, select
+from sqlalchemy import CursorResult, Row, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.models import Attendee, Event
@@ -147,6 +147,20 @@ async def count_live(session: AsyncSession, event_id: uuid.UUID) -> int:
         select(func.count()).where(Attendee.event_id == event_id, Attendee.deleted_at.is_(None))
     )
     return int(count or 0)
+
+
+async def mark_printed(session: AsyncSession, event_id: uuid.UUID, ids: Sequence[uuid.UUID] | None) -> int:
+    """Record each badge's current version as printed; how many attendees that was."""
+    query = update(Attendee).where(Attendee.event_id == event_id, Attendee.deleted_at.is_(None))
+    if ids is not None:
+        query = query.where(Attendee.id.in_(ids))
+    result = await session.execute(
+        query.values(badge_printed_version=Attendee.badge_version).execution_options(
+            synchronize_session=False
+        )
+    )
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from rencontre.badges.repository import Holder
 from rencontre.badges.schemas import BadgeLink, DirectoryCard
 from rencontre.config import Settings
 from rencontre.errors import AppError, Forbidden, NotFound, Unprocessable
+from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
 from rencontre.profile import cards
 from rencontre.profile.schemas import PublicCard
@@ -247,6 +248,18 @@ async def check_printable(session: AsyncSession, event: Event, ids: Sequence[uui
             raise Unprocessable("The selection is empty.")
     elif await repository.count_live(session, event.id) == 0:
         raise Unprocessable("This event has no attendees yet: there is no badge to print.")
+
+
+async def record_printed(session: AsyncSession, event: Event, ids: Sequence[uuid.UUID] | None) -> None:
+    """Remember which badge versions went to print, for the overview's checklist.
+
+    Only a sheet of everyone moves the event's "printed" mark; a selection (reprinting a
+    few re-issued badges) only marks those attendees' badges as printed.
+    """
+    count = await repository.mark_printed(session, event.id, list(set(ids)) if ids is not None else None)
+    if ids is None and count:
+        event.badges_printed_at = utcnow()
+        event.badges_printed_count = count
 
 
 async def stream_pdf(

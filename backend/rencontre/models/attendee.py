@@ -51,6 +51,9 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     language: Mapped[str] = mapped_column(String(5), default="")
     # Incremented when the badge is re-issued: older QR codes stop working.
     badge_version: Mapped[int] = mapped_column(default=1)
+    # The badge version last downloaded in a PDF (None: never printed); differing from
+    # badge_version, the printed badge no longer scans and must be printed again.
+    badge_printed_version: Mapped[int | None] = mapped_column(default=None)
     # Incremented when access is re-issued (lost phone): older tokens and invite links stop.
     access_version: Mapped[int] = mapped_column(default=1)
     # Kept by the passkeys service beside the passkey rows, so that every request (a scan

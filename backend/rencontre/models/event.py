@@ -29,3 +29,6 @@ class Event(IdMixin, CreatedAtMixin, Base):
     feed_names_from_seq: Mapped[int | None] = mapped_column(default=None)
     # Sequence of the live feed: the number of connections recorded so far.
     feed_seq: Mapped[int] = mapped_column(default=0)
+    # The last sheet of everyone's badges the organiser downloaded: when, and how many badges.
+    badges_printed_at: Mapped[datetime | None] = mapped_column(default=None)
+    badges_printed_count: Mapped[int] = mapped_column(default=0, server_default="0")

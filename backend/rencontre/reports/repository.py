@@ -6,7 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, select, union
+from sqlalchemy import case, func, or_, select, union
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.models import Attendee, Encounter, FollowUpState, InviteState
@@ -60,6 +60,21 @@ async def attendee_totals(session: AsyncSession, event_id: uuid.UUID) -> Attende
         )
     ).one()
     return AttendeeTotals(int(attendees), int(joined), int(arrived), int(introduced), int(invited))
+
+
+async def badges_to_reprint(session: AsyncSession, event_id: uuid.UUID) -> int:
+    """Attendees whose current badge was never in a downloaded PDF: added or re-issued since."""
+    count = await session.scalar(
+        select(func.count()).where(
+            Attendee.event_id == event_id,
+            Attendee.deleted_at.is_(None),
+            or_(
+                Attendee.badge_printed_version.is_(None),
+                Attendee.badge_printed_version != Attendee.badge_version,
+            ),
+        )
+    )
+    return int(count or 0)
 
 
 async def partner_counts(session: AsyncSession, event_id: uuid.UUID) -> list[int]:

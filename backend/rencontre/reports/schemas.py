@@ -82,3 +82,11 @@ class EventProgress(BaseModel):
     attendees: int = Field(description="Registered attendees (deleted accounts excluded).")
     invited: int = Field(description="Attendees whose join link was sent (or who already joined).")
     joined: int = Field(description="Attendees who opened their join link.")
+    badges_printed_at: datetime | None = Field(
+        description="When the last PDF of everyone's badges was downloaded (UTC); null if never."
+    )
+    badges_printed_count: int = Field(description="How many badges that PDF held (0 if never printed).")
+    badges_to_reprint: int = Field(
+        description="Attendees added or whose badge was re-issued since their badge was last printed "
+        "(0 until a first sheet is printed)."
+    )

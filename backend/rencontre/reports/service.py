@@ -170,7 +170,16 @@ async def event_report(session: AsyncSession, event: Event, *, min_group_size: i
 
 async def event_progress(session: AsyncSession, event: Event) -> EventProgress:
     people = await repository.attendee_totals(session, event.id)
-    return EventProgress(attendees=people.attendees, invited=people.invited, joined=people.joined)
+    printed = event.badges_printed_at is not None
+    return EventProgress(
+        attendees=people.attendees,
+        invited=people.invited,
+        joined=people.joined,
+        badges_printed_at=event.badges_printed_at,
+        badges_printed_count=event.badges_printed_count if printed else 0,
+        # Before the first sheet everyone is "to print", which the unticked step already says.
+        badges_to_reprint=await repository.badges_to_reprint(session, event.id) if printed else 0,
+    )
 
 
 def report_csv(report: EventReport) -> bytes:

@@ -1574,6 +1574,21 @@ export type components = {
              * @description Attendees who opened their join link.
              */
             joined: number;
+            /**
+             * Badges Printed At
+             * @description When the last PDF of everyone's badges was downloaded (UTC); null if never.
+             */
+            badges_printed_at: string | null;
+            /**
+             * Badges Printed Count
+             * @description How many badges that PDF held (0 if never printed).
+             */
+            badges_printed_count: number;
+            /**
+             * Badges To Reprint
+             * @description Attendees added or whose badge was re-issued since their badge was last printed (0 until a first sheet is printed).
+             */
+            badges_to_reprint: number;
         };
         /**
          * EventReport

@@ -475,6 +475,10 @@ export const en = {
   "attendees.badge.tooltip.many": "Badge re-issued: version {n}. QR codes of earlier versions no longer scan.",
   "overview.step.invites.progress.one": "{invited} of {attendees} attendees has their link.",
   "overview.step.invites.progress.many": "{invited} of {attendees} attendees have their link.",
+  "overview.step.badges.printed.one": "Printed on {date} at {time} — {n} badge.",
+  "overview.step.badges.printed.many": "Printed on {date} at {time} — {n} badges.",
+  "overview.step.badges.reprint.one": "{n} badge to print since: a newcomer or a re-issued badge.",
+  "overview.step.badges.reprint.many": "{n} badges to print since: newcomers or re-issued badges.",
 };
 
 export type ConsoleKey = keyof typeof en;

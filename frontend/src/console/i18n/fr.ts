@@ -477,4 +477,8 @@ export const fr: Record<ConsoleKey, string> = {
   "attendees.badge.tooltip.many": "Badge réédité : version {n}. Les QR codes des versions précédentes ne fonctionnent plus.",
   "overview.step.invites.progress.one": "{invited} participant sur {attendees} a son lien.",
   "overview.step.invites.progress.many": "{invited} participants sur {attendees} ont leur lien.",
+  "overview.step.badges.printed.one": "Imprimé le {date} à {time} — {n} badge.",
+  "overview.step.badges.printed.many": "Imprimés le {date} à {time} — {n} badges.",
+  "overview.step.badges.reprint.one": "{n} badge à imprimer depuis : un nouveau participant ou un badge réédité.",
+  "overview.step.badges.reprint.many": "{n} badges à imprimer depuis : nouveaux participants ou badges réédités.",
 };

@@ -4,6 +4,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import "./overview-page.css";
 import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
+import { zonedFormat } from "../../kit/format";
 import { t, tn, type ConsoleKey } from "../i18n";
 import { eventPath, type EventSection } from "../routes";
 import type { ConsoleEvent, EventProgress } from "../types";
@@ -35,6 +36,24 @@ export class OverviewPage extends LightElement {
     );
   }
 
+  /** When the last sheet of everyone's badges was downloaded, in the event's own clock, and who came since. */
+  private printed() {
+    const progress = this.progress;
+    if (!progress?.badges_printed_at) return null;
+    const at = new Date(progress.badges_printed_at);
+    const zone = this.event.timezone;
+    const params = {
+      n: progress.badges_printed_count,
+      date: zonedFormat(zone, { day: "numeric", month: "long" }).format(at),
+      time: zonedFormat(zone, { hour: "2-digit", minute: "2-digit" }).format(at),
+    };
+    const reprint = progress.badges_to_reprint;
+    return html`<p class="step-card__progress" data-progress="badges">${tn("overview.step.badges.printed", params.n, params)}</p>
+      ${reprint > 0
+        ? html`<p class="step-card__progress" data-progress="reprint">${tn("overview.step.badges.reprint", reprint, { n: reprint })}</p>`
+        : null}`;
+  }
+
   protected override render() {
     const event = this.event;
     const attendees = this.attendees ?? event.attendee_count;
@@ -44,7 +63,7 @@ export class OverviewPage extends LightElement {
     const ended = Date.parse(event.ends_at) <= now;
     const steps: Step[] = [
       { key: "import", section: "import", done: hasAttendees },
-      { key: "badges", section: "badges", done: false },
+      { key: "badges", section: "badges", done: !!this.progress?.badges_printed_at },
       // Every present attendee has had their join link (sent, or already used).
       { key: "invites", section: "attendees", done: !!this.progress && this.progress.attendees > 0 && this.progress.invited === this.progress.attendees },
       { key: "live", section: "live", done: ended },
@@ -75,6 +94,7 @@ export class OverviewPage extends LightElement {
                   ${step.key === "invites" && this.progress && this.progress.attendees > 0
                     ? html`<p class="step-card__progress" data-progress="invites">${tn("overview.step.invites.progress", this.progress.invited, { invited: this.progress.invited, attendees: this.progress.attendees })}</p>`
                     : null}
+                  ${step.key === "badges" ? this.printed() : null}
                 </div>
                 <a class="button ${step.done ? "" : "button--primary"}" href=${eventPath(event.id, step.section)}>
                   ${t(`overview.step.${step.key}.action` as ConsoleKey)}
