@@ -74,6 +74,30 @@ class _RetryBusy(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
+class _SignInAgain(httpx.Auth):
+    """Signs in again when the server refuses the token: a browser test that clicks "Log
+    out" revokes every token of its organiser, this client's too."""
+
+    requires_response_body = True
+
+    def __init__(self, api: OrganiserApi) -> None:
+        self.api = api
+
+    def auth_flow(self, request: httpx.Request) -> Iterator[httpx.Request]:
+        response = yield request
+        if response.status_code != 401 or request.url.path == "/api/auth/login":
+            return
+        login = yield httpx.Request(
+            "POST",
+            request.url.copy_with(path="/api/auth/login", query=None),
+            json={"email": self.api.email, "password": self.api.password},
+        )
+        if login.status_code == 200:
+            self.api.headers["Authorization"] = f"Bearer {login.json()['access_token']}"
+            request.headers["Authorization"] = self.api.headers["Authorization"]
+            yield request
+
+
 @dataclass
 class OrganiserApi:
     """The organiser's API, straight over HTTP: to set a scene and to check what was stored."""
@@ -90,6 +114,7 @@ class OrganiserApi:
             base_url=self.base_url,
             timeout=20,
             transport=_RetryBusy(limits=httpx.Limits(max_keepalive_connections=0)),
+            auth=_SignInAgain(self),
         )
         response = self.http.post("/api/auth/login", json={"email": self.email, "password": self.password})
         response.raise_for_status()
