@@ -8,6 +8,7 @@ import { LightElement } from "../../kit/light-element";
 import { tagLabel } from "../format";
 import { lang, plural, t, problemText } from "../i18n";
 import { saveBlob } from "../../kit/download";
+import { fold } from "../../kit/fold";
 import { cachedContacts } from "../offline/cache";
 import type { OutboxItem, PendingEdit } from "../offline/db";
 import { pendingEdits, withEdit } from "../offline/edits";
@@ -26,13 +27,14 @@ function matches(contact: Contact, filters: Filters): boolean {
   if (filters.tag && !contact.tags.includes(filters.tag)) return false;
   if (filters.mutual && !contact.mutual) return false;
   if (filters.followUp && contact.follow_up !== filters.followUp) return false;
-  const q = filters.q.trim().toLocaleLowerCase();
+  const q = fold(filters.q.trim());
   if (!q) return true;
   const person = contact.person;
-  const haystack = [person.name, person.company, person.job_title, contact.note, ...contact.tags, ...contact.tags.map(tagLabel)]
-    .filter(Boolean)
-    .join("\n")
-    .toLocaleLowerCase();
+  const haystack = fold(
+    [person.name, person.company, person.job_title, contact.note, ...contact.tags, ...contact.tags.map(tagLabel)]
+      .filter(Boolean)
+      .join("\n"),
+  );
   return q.split(/\s+/).every((word) => haystack.includes(word));
 }
 
