@@ -6,6 +6,7 @@ import asyncio
 from datetime import timedelta
 
 import httpx
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.auth.service import device_token, invite_token
 from rencontre.auth.tokens import Role, TokenType, issue
@@ -60,6 +61,25 @@ class TestJoinLinkSingleUse:
         assert (attendee.joined_at, attendee.last_seen_at, attendee.access_version) == seen
         me = await client.get("/api/me", headers={"Authorization": f"Bearer {first.json()['access_token']}"})
         assert me.status_code == 200
+
+
+class TestABrokenLink:
+    async def test_a_forged_or_replaced_link_is_refused_with_its_own_code(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings, session: AsyncSession
+    ) -> None:
+        event = await factory.event()
+        attendee = await factory.attendee(event)
+        replaced = invite_token(settings, attendee)
+        attendee.access_version += 1
+        await session.flush()
+        for token in ("not-a-join-link", replaced):
+            refused = await _join(client, token)
+            assert refused.status_code == 401
+            assert refused.json()["code"] == "invalid_join_link"
+            assert (
+                "join link does not work" in refused.json()["detail"]
+                or "replaced" in refused.json()["detail"]
+            )
 
 
 class TestConcurrentExchanges:

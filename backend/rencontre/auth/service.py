@@ -39,6 +39,10 @@ class AccessReissued(Unauthorized):
         )
 
 
+class InvalidJoinLink(Unauthorized):
+    """A join link that is not one, has expired, or was replaced by a re-issue."""
+
+
 class JoinLinkUsed(Conflict):
     def __init__(self) -> None:
         super().__init__(
@@ -188,9 +192,14 @@ async def join_with_invite(
     try:
         claims = verify(settings.jwt_keyring(), token, expected=TokenType.invite)
     except InvalidToken as exc:
-        raise Unauthorized(f"This join link does not work: {exc}. Ask the organisers for a new one.") from exc
+        raise InvalidJoinLink(
+            f"This join link does not work: {exc}. Ask the organisers for a new one."
+        ) from exc
     await throttle.before_join_of(settings, claims.subject)
-    attendee = await _attendee_for(session, claims, what="join link")
+    try:
+        attendee = await _attendee_for(session, claims, what="join link")
+    except Unauthorized as exc:
+        raise InvalidJoinLink(exc.detail) from exc
     # A conditional update, so that of two exchanges racing for one link exactly one wins.
     if not await repository.claim_join_link(session, attendee.id, claims.version):
         raise JoinLinkUsed()

@@ -247,6 +247,27 @@ export const en = {
   "problem.unknown_attendees": "Some of the selected attendees are no longer in this event; nothing was sent. Reload the list and try again.",
   "problem.attendees_already_joined": "Some of the selected attendees have already joined, and a join link works once; nothing was sent. Unselect them and try again.",
   "contacts.export.xlsx": "Excel (.xlsx)",
+  // What the API refuses, in the attendee's words (problem codes, errors.py).
+  "problem.unauthorized": "Your session on this phone has ended. Open your personal link again, or ask the welcome desk for a new access.",
+  "problem.badge_revoked": "This badge was replaced by a newer one: ask the person for their current badge.",
+  "problem.badge_of_other_event": "This badge belongs to another event.",
+  "problem.badge_holder_gone": "This person is no longer registered for the event.",
+  "problem.invalid_badge_token": "This is not a Rencontre badge of this event. Point the camera at the QR code on the badge.",
+  "problem.self_scan": "That is your own badge: scan the other person's.",
+  "problem.client_id_reused": "This scan was already sent with different content; it was not recorded again.",
+  "problem.batch_too_large": "Too many scans waiting at once; they will be sent in smaller groups.",
+  "problem.scans_not_saved": "The server could not save your scans just now; they stay on this phone and will be sent again.",
+  "problem.busy_retry": "Many people are scanning the same person right now; this phone will try again in a moment.",
+  "problem.contact_not_found": "This contact no longer exists.",
+  "problem.contact_changed": "This contact was changed meanwhile (on another phone, or by meeting again): check it before saving.",
+  "problem.note_too_long": "The note is too long: shorten it before saving.",
+  "problem.too_many_requests": "Too many requests from this phone: wait a moment, it will go through.",
+  "problem.database_unavailable": "The server is busy for a moment; what you did is kept on this phone and will be sent again.",
+  "problem.service_unavailable": "The server is unavailable for a moment; try again shortly.",
+  "problem.internal_error": "Something went wrong on the server; it has been logged. Try again later.",
+  "problem.not_found": "This was not found.",
+  "problem.payload_too_large": "What you sent is too large.",
+  "problem.invalid_join_link": "This join link does not work: it is incomplete, expired or was replaced by a newer one. Ask the welcome desk for a new access.",
 } as const;
 
 export type MessageKey = keyof typeof en;

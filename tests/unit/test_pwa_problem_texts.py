@@ -1,0 +1,66 @@
+"""Every refusal an attendee's phone can meet is said in French and English by the PWA,
+not in the server's English sentence."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.support import REPO
+
+CATALOGUES = REPO / "frontend" / "src" / "attendee" / "i18n"
+
+# What the attendee's app can be answered: joining, scanning, contacts, passkeys, limits,
+# and the failures every request may meet.
+ATTENDEE_PROBLEMS = (
+    "unauthorized",
+    "invalid_join_link",
+    "join_link_used",
+    "access_reissued",
+    "too_many_joins",
+    "badge_revoked",
+    "badge_of_other_event",
+    "badge_holder_gone",
+    "invalid_badge_token",
+    "self_scan",
+    "client_id_reused",
+    "batch_too_large",
+    "scans_not_saved",
+    "busy_retry",
+    "contact_not_found",
+    "contact_changed",
+    "note_too_long",
+    "notes_locked",
+    "unstorable_text",
+    "too_many_requests",
+    "database_unavailable",
+    "service_unavailable",
+    "internal_error",
+)
+
+
+def _keys(language: str) -> set[str]:
+    text = (CATALOGUES / f"{language}.ts").read_text(encoding="utf-8")
+    return set(re.findall(r'^\s*"(problem\.[a-z_]+)":', text, flags=re.MULTILINE))
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_each_refusal_an_attendee_meets_has_a_text(language: str) -> None:
+    missing = {f"problem.{code}" for code in ATTENDEE_PROBLEMS} - _keys(language)
+    assert missing == set()
+
+
+def test_the_codes_named_here_exist() -> None:
+    import rencontre.app  # noqa: F401  (every domain's errors)
+    from rencontre.errors import AppError
+
+    codes: set[str] = set()
+    pending: list[type[AppError]] = [AppError]
+    while pending:
+        cls = pending.pop()
+        codes.add(cls.code)
+        pending.extend(cls.__subclasses__())
+    # Problems rendered outside an AppError class (errors.py's handlers).
+    codes |= {"database_unavailable", "internal_error"}
+    assert set(ATTENDEE_PROBLEMS) - codes == set()
