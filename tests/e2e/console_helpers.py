@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support import REPO, ServerProcess, free_port
 
@@ -291,7 +292,10 @@ def csp_violations(page: Any) -> list[str]:
 
 def check_screen(page: Any, artifacts: Path, name: str) -> None:
     """Save the screen at 1280×800 and hold it to the accessibility bar."""
-    page.wait_for_load_state("networkidle")
+    # A screen that polls (an invitation being sent) may never be idle for long on a
+    # loaded machine: settle if it can, the assertions that matter wait on their own.
+    with contextlib.suppress(PlaywrightTimeout):
+        page.wait_for_load_state("networkidle", timeout=10_000)
     page.screenshot(path=str(artifacts / f"{name}.png"))
     violations = run_axe(page)
     assert not violations, f"{name}: axe found {violations}"
