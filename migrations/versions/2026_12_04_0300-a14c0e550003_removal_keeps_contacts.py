@@ -22,15 +22,11 @@ _FK = "fk_encounter_scanned_id_attendee"
 
 
 def _rebuild_scanned_fk(ondelete: str | None) -> None:
-    sqlite = op.get_bind().dialect.name == "sqlite"
-    if sqlite:
-        op.execute("CREATE TEMPORARY TABLE _scan_kept AS SELECT * FROM scan")
+    # SQLite rebuilds the table; env.py runs migrations with foreign keys off, so the
+    # rebuild's drop cascades into no scan record.
     with op.batch_alter_table("encounter", schema=None) as batch_op:
         batch_op.drop_constraint(_FK, type_="foreignkey")
         batch_op.create_foreign_key(_FK, "attendee", ["scanned_id"], ["id"], ondelete=ondelete)
-    if sqlite:
-        op.execute("INSERT INTO scan SELECT * FROM _scan_kept WHERE 1 ON CONFLICT DO NOTHING")
-        op.execute("DROP TABLE _scan_kept")
 
 
 def upgrade() -> None:
