@@ -20,6 +20,8 @@ from rencontre.errors import install_error_handlers
 from rencontre.events import endpoints as events_endpoints
 from rencontre.feed import endpoints as feed_endpoints
 from rencontre.feed.brokers import create_broker
+from rencontre.formats import endpoints as formats_endpoints
+from rencontre.formats.clock import SessionClock
 from rencontre.invitations import endpoints as invitations_endpoints
 from rencontre.invitations.sender import InvitationSender
 from rencontre.kit import collector
@@ -45,9 +47,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sender = InvitationSender(settings, app.state.session_factory) if settings.mail_configured else None
         if sender is not None:
             sender.start()
+        session_clock = SessionClock(app.state.session_factory)
+        session_clock.start()
         try:
             yield
         finally:
+            await session_clock.stop()
             if sender is not None:
                 await sender.stop()
             await broker.stop()
@@ -86,6 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_endpoints.router,
         feed_endpoints.router,
         presence_endpoints.router,
+        formats_endpoints.router,
+        formats_endpoints.attendee_router,
     ):
         app.include_router(router)
 

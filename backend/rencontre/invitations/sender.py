@@ -7,8 +7,6 @@ is counted from the database too, so it holds for all of them together.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -23,6 +21,7 @@ from rencontre.auth import service as auth_service
 from rencontre.config import Settings
 from rencontre.db import begin_write, session_scope
 from rencontre.invitations import mail, repository
+from rencontre.kit.background import Repeating
 from rencontre.kit.time import utcnow
 from rencontre.models import InviteState
 
@@ -82,34 +81,24 @@ class InvitationSender:
     settings: Settings
     sessions: async_sessionmaker[AsyncSession]
     transport: Transport | None = None
-    _task: asyncio.Task[None] | None = None
+    _loop: Repeating | None = None
 
     def __post_init__(self) -> None:
         if self.transport is None:
             self.transport = smtp_transport(self.settings)
+        # The queue waits in the database while the mail server is away.
+        self._loop = Repeating("invitation-sender", self._round, self.settings.smtp_poll_seconds)
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="invitation-sender")
+        assert self._loop is not None
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        assert self._loop is not None
+        await self._loop.stop()
 
-    async def _run(self) -> None:
-        while True:
-            try:
-                sent = await self.run_once()
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                # The database or the mail server went away: the queue waits for them.
-                logger.exception("invitation sender: a round failed; trying again shortly")
-                sent = 0
-            if not sent:
-                await asyncio.sleep(self.settings.smtp_poll_seconds)
+    async def _round(self) -> bool:
+        return await self.run_once() > 0
 
     async def run_once(self) -> int:
         """Send what is due and the rate allows; how many invitations were attempted."""

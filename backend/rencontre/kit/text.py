@@ -15,6 +15,14 @@ def clean_line(value: str) -> str:
     return " ".join(value.split())
 
 
+def non_blank_line(value: str) -> str:
+    """``clean_line``, refusing text that is left empty (a validator for names and titles)."""
+    value = clean_line(value)
+    if not value:
+        raise ValueError("must not be blank")
+    return value
+
+
 def clean_text(value: str) -> str:
     """Multi-line user text (a note): NFC, control characters removed, CRLF → LF."""
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n").replace("\r", "\n")

@@ -6,20 +6,36 @@ from rencontre.models.base import Base
 from rencontre.models.encounter import Encounter, FollowUpState, Scan
 from rencontre.models.event import Event
 from rencontre.models.feed_ticket import FeedTicket
+from rencontre.models.format_session import (
+    Audience,
+    FormatKind,
+    FormatParticipant,
+    FormatSeat,
+    FormatSession,
+    Phase,
+    SessionState,
+)
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
 
 __all__ = [
     "AccessReissue",
     "Attendee",
+    "Audience",
     "Base",
     "Encounter",
     "Event",
     "FeedTicket",
     "FollowUpState",
+    "FormatKind",
+    "FormatParticipant",
+    "FormatSeat",
+    "FormatSession",
     "InviteState",
     "Organiser",
     "Passkey",
     "PasskeyChallenge",
+    "Phase",
     "Scan",
+    "SessionState",
 ]

@@ -268,6 +268,9 @@ export const en = {
   "problem.not_found": "This was not found.",
   "problem.payload_too_large": "What you sent is too large.",
   "problem.invalid_join_link": "This join link does not work: it is incomplete, expired or was replaced by a newer one. Ask the welcome desk for a new access.",
+  // Formats: sessions
+  "problem.session_not_found": "This session no longer exists.",
+  "problem.session_ended": "This session has ended.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -270,4 +270,7 @@ export const fr: Record<MessageKey, string> = {
   "problem.not_found": "Introuvable.",
   "problem.payload_too_large": "Ce que vous avez envoyé est trop volumineux.",
   "problem.invalid_join_link": "Ce lien d'accès ne fonctionne pas : incomplet, expiré ou remplacé par un plus récent. Demandez un nouvel accès à l'accueil.",
+  // Formats : sessions
+  "problem.session_not_found": "Cette session n'existe plus.",
+  "problem.session_ended": "Cette session est terminée.",
 };

@@ -386,6 +386,15 @@ export const en = {
   "overview.step.badges.printed.many": "Printed on {date} at {time} — {n} badges.",
   "overview.step.badges.reprint.one": "{n} badge to print since: a newcomer or a re-issued badge.",
   "overview.step.badges.reprint.many": "{n} badges to print since: newcomers or re-issued badges.",
+  // Formats: sessions (speed-meeting, walk & talk, reverse forum)
+  "problem.session_not_found": "This session no longer exists: reload the list of sessions.",
+  "problem.session_not_running": "The session cannot do that in its current state (it may have ended meanwhile): look at it again.",
+  "problem.session_already_started": "This session is under way: end it before deleting it.",
+  "problem.too_few_participants": "Fewer than two people can take part right now: check people in, or let them sign up from their phones.",
+  "problem.no_host": "A reverse forum needs at least one host present and one guest: name the hosts first.",
+  "problem.not_hosts_for_this_format": "Only a reverse forum has hosts.",
+  "problem.hosts_not_attendees": "Some of these hosts are not attendees of this event (or were removed).",
+  "problem.rounds_exhausted": "Everyone taking part has already met everyone they could: the session cannot go on without repeats.",
 };
 
 export type ConsoleKey = keyof typeof en;

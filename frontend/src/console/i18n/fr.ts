@@ -387,4 +387,13 @@ export const fr: Record<ConsoleKey, string> = {
   "overview.step.badges.printed.many": "Imprimés le {date} à {time} — {n} badges.",
   "overview.step.badges.reprint.one": "{n} badge à imprimer depuis : un nouveau participant ou un badge réédité.",
   "overview.step.badges.reprint.many": "{n} badges à imprimer depuis : nouveaux participants ou badges réédités.",
+  // Formats : sessions (speed-meeting, walk & talk, forum inversé)
+  "problem.session_not_found": "Cette session n'existe plus : rechargez la liste des sessions.",
+  "problem.session_not_running": "La session ne peut pas faire cela dans son état actuel (elle s'est peut-être terminée entre-temps) : regardez-la à nouveau.",
+  "problem.session_already_started": "Cette session est en cours : terminez-la avant de la supprimer.",
+  "problem.too_few_participants": "Moins de deux personnes peuvent participer pour l'instant : enregistrez des arrivées, ou laissez-les s'inscrire depuis leur téléphone.",
+  "problem.no_host": "Un forum inversé demande au moins un hôte présent et un invité : désignez d'abord les hôtes.",
+  "problem.not_hosts_for_this_format": "Seul un forum inversé a des hôtes.",
+  "problem.hosts_not_attendees": "Certains de ces hôtes ne sont pas participants de cet événement (ou ont été retirés).",
+  "problem.rounds_exhausted": "Chaque participant a déjà rencontré toutes les personnes possibles : la session ne peut pas continuer sans répétition.",
 };
