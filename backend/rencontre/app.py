@@ -25,6 +25,8 @@ from rencontre.formats.clock import SessionClock
 from rencontre.invitations import endpoints as invitations_endpoints
 from rencontre.invitations.sender import InvitationSender
 from rencontre.kit import collector
+from rencontre.live import endpoints as live_endpoints
+from rencontre.live.hub import LIVE_CHANNEL
 from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
@@ -43,16 +45,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         broker = create_broker(settings, engine)
         app.state.broker = broker
         await broker.start()
+        live_broker = create_broker(settings, engine, channel=LIVE_CHANNEL)
+        app.state.live_broker = live_broker
+        await live_broker.start()
         collector.tune_for_serving(settings.gc_young_threshold)
         sender = InvitationSender(settings, app.state.session_factory) if settings.mail_configured else None
         if sender is not None:
             sender.start()
-        session_clock = SessionClock(app.state.session_factory)
+        session_clock = SessionClock(app.state.session_factory, live_broker.publish)
         session_clock.start()
         try:
             yield
         finally:
             await session_clock.stop()
+            await live_broker.stop()
             if sender is not None:
                 await sender.stop()
             await broker.stop()
@@ -93,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         presence_endpoints.router,
         formats_endpoints.router,
         formats_endpoints.attendee_router,
+        live_endpoints.router,
     ):
         app.include_router(router)
 

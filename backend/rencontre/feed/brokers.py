@@ -8,11 +8,12 @@ from rencontre.config import Settings
 from rencontre.feed.broker import Broker, InProcessBroker
 
 
-def create_broker(settings: Settings, engine: AsyncEngine) -> Broker:
-    """SQLite serves one process: in-process. PostgreSQL: LISTEN/NOTIFY across instances."""
+def create_broker(settings: Settings, engine: AsyncEngine, channel: str | None = None) -> Broker:
+    """SQLite serves one process: in-process. PostgreSQL: LISTEN/NOTIFY across instances, on
+    the feed's channel or another (the phones' live channel has its own)."""
     if settings.is_sqlite:
         return InProcessBroker()
     # asyncpg is loaded only where PostgreSQL serves.
-    from rencontre.feed.postgres import PostgresBroker, asyncpg_dsn
+    from rencontre.feed.postgres import CHANNEL, PostgresBroker, asyncpg_dsn
 
-    return PostgresBroker(asyncpg_dsn(engine))
+    return PostgresBroker(asyncpg_dsn(engine), channel=channel or CHANNEL)

@@ -17,8 +17,14 @@ from rencontre.kit.time import utcnow
 
 
 class SessionClock:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], period_seconds: float = 0.25) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        publish: service.Publish | None = None,
+        period_seconds: float = 0.25,
+    ) -> None:
         self.sessions = sessions
+        self._publish = publish
         self._loop = Repeating("format-session-clock", self._tick, period_seconds)
 
     def start(self) -> None:
@@ -40,5 +46,8 @@ class SessionClock:
         for session_id in due:
             async with session_scope(self.sessions) as session:
                 await begin_write(session)
-                moved += await service.advance(session, session_id)
+                advanced = await service.advance(session, session_id)
+                if advanced is not None:
+                    service.announce(session, self._publish, advanced.event_id)
+                    moved += 1
         return moved

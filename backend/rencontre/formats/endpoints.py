@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, status
 
 from rencontre.dependencies import CurrentAttendee, SessionDep
 from rencontre.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
@@ -30,14 +30,26 @@ async def _organiser_session(
 OrganiserSession = Annotated[FormatSession, Depends(_organiser_session)]
 
 
+def _live_publish(request: Request) -> service.Publish | None:
+    broker = getattr(request.app.state, "live_broker", None)
+    return broker.publish if broker is not None else None
+
+
+Announce = Annotated[service.Publish | None, Depends(_live_publish)]
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Set up a session (speed-meeting, walk & talk or reverse forum); it starts later",
     responses=responses(Unprocessable),
 )
-async def create_session(body: SessionCreate, event: OrganiserEvent, session: SessionDep) -> SessionOut:
-    return await service.create(session, event, body)
+async def create_session(
+    body: SessionCreate, event: OrganiserEvent, session: SessionDep, publish: Announce
+) -> SessionOut:
+    out = await service.create(session, event, body)
+    service.announce(session, publish, event.id)
+    return out
 
 
 @router.get("", summary="The event's sessions and where each stands")
@@ -56,8 +68,9 @@ async def get_session(found: OrganiserSession, session: SessionDep) -> SessionOu
     summary="Delete a session that is not under way",
     responses=responses(service.SessionAlreadyStarted),
 )
-async def delete_session(found: OrganiserSession, session: SessionDep) -> None:
+async def delete_session(found: OrganiserSession, session: SessionDep, publish: Announce) -> None:
     await service.remove(session, found)
+    service.announce(session, publish, found.event_id)
 
 
 @router.get(
@@ -73,8 +86,12 @@ async def board(found: OrganiserSession, session: SessionDep) -> Board:
     summary="A reverse forum's hosts, who keep a table while guests rotate",
     responses=responses(service.NotHostsForThisFormat, service.HostsNotAttendees, service.SessionNotRunning),
 )
-async def set_hosts(body: Hosts, found: OrganiserSession, session: SessionDep) -> SessionOut:
-    return await service.set_hosts(session, found, body)
+async def set_hosts(
+    body: Hosts, found: OrganiserSession, session: SessionDep, publish: Announce
+) -> SessionOut:
+    out = await service.set_hosts(session, found, body)
+    service.announce(session, publish, found.event_id)
+    return out
 
 
 _CONTROL_ERRORS = responses(
@@ -85,20 +102,26 @@ _CONTROL_ERRORS = responses(
 @router.post(
     "/{session_id}/start", summary="Start: seat round 1 and start its clock", responses=_CONTROL_ERRORS
 )
-async def start(found: OrganiserSession, session: SessionDep) -> SessionOut:
-    return await service.start(session, found)
+async def start(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+    out = await service.start(session, found)
+    service.announce(session, publish, found.event_id)
+    return out
 
 
 @router.post("/{session_id}/pause", summary="Pause the clock", responses=_CONTROL_ERRORS)
-async def pause(found: OrganiserSession, session: SessionDep) -> SessionOut:
-    return await service.pause(session, found)
+async def pause(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+    out = await service.pause(session, found)
+    service.announce(session, publish, found.event_id)
+    return out
 
 
 @router.post(
     "/{session_id}/resume", summary="Resume the clock where it was paused", responses=_CONTROL_ERRORS
 )
-async def resume(found: OrganiserSession, session: SessionDep) -> SessionOut:
-    return await service.resume(session, found)
+async def resume(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+    out = await service.resume(session, found)
+    service.announce(session, publish, found.event_id)
+    return out
 
 
 @router.post(
@@ -106,20 +129,28 @@ async def resume(found: OrganiserSession, session: SessionDep) -> SessionOut:
     summary="Skip to the next round now (or end after the last one)",
     responses=_CONTROL_ERRORS,
 )
-async def next_round(found: OrganiserSession, session: SessionDep) -> SessionOut:
-    return await service.skip(session, found)
+async def next_round(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+    out = await service.skip(session, found)
+    service.announce(session, publish, found.event_id)
+    return out
 
 
 @router.post(
     "/{session_id}/extend", summary="Add time to the round or break under way", responses=_CONTROL_ERRORS
 )
-async def extend(body: Extension, found: OrganiserSession, session: SessionDep) -> SessionOut:
-    return await service.extend(session, found, body)
+async def extend(
+    body: Extension, found: OrganiserSession, session: SessionDep, publish: Announce
+) -> SessionOut:
+    out = await service.extend(session, found, body)
+    service.announce(session, publish, found.event_id)
+    return out
 
 
 @router.post("/{session_id}/end", summary="End the session", responses=_CONTROL_ERRORS)
-async def end(found: OrganiserSession, session: SessionDep) -> SessionOut:
-    return await service.end(session, found)
+async def end(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+    out = await service.end(session, found)
+    service.announce(session, publish, found.event_id)
+    return out
 
 
 attendee_router = APIRouter(

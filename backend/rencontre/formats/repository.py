@@ -166,26 +166,3 @@ async def seats_of_round(session: AsyncSession, session_id: uuid.UUID, round_: i
         select(FormatSeat).where(FormatSeat.session_id == session_id, FormatSeat.round == round_)
     )
     return result.all()
-
-
-async def my_table(
-    session: AsyncSession, session_id: uuid.UUID, round_: int, attendee_id: uuid.UUID
-) -> Sequence[FormatSeat] | None:
-    """Everyone at my table this round (me included), or None if I am not seated."""
-    mine = (
-        await session.scalars(
-            select(FormatSeat.table).where(
-                FormatSeat.session_id == session_id,
-                FormatSeat.round == round_,
-                FormatSeat.attendee_id == attendee_id,
-            )
-        )
-    ).one_or_none()
-    if mine is None:
-        return None
-    result = await session.scalars(
-        select(FormatSeat).where(
-            FormatSeat.session_id == session_id, FormatSeat.round == round_, FormatSeat.table == mine
-        )
-    )
-    return result.all()

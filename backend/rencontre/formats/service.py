@@ -14,13 +14,17 @@ whom stays the attendees' business.
 
 from __future__ import annotations
 
+import logging
 import random
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rencontre.db import after_commit
 from rencontre.errors import Conflict, NotFound, Unprocessable
+from rencontre.feed.broker import FeedNotice
 from rencontre.formats import pairing, repository
 from rencontre.formats.schemas import (
     Board,
@@ -37,6 +41,28 @@ from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, FormatKind, FormatParticipant, FormatSeat, FormatSession, Phase
 from rencontre.models.format_session import SessionState
 from rencontre.profile.cards import language_of, public_card
+
+logger = logging.getLogger(__name__)
+
+# Tells the phones' live channel, here and on other instances, that a session changed.
+Publish = Callable[[FeedNotice], Awaitable[None]]
+
+
+def announce(session: AsyncSession, publish: Publish | None, event_id: uuid.UUID) -> None:
+    """Once this transaction commits, tell every phone of the event to look again (the
+    notice is a hint: phones read the sessions from the database)."""
+    if publish is None:
+        return
+    notice = FeedNotice(event_id=event_id, seq=0)
+
+    async def send() -> None:
+        # The change is committed whatever happens here; phones catch up on their next hello.
+        try:
+            await publish(notice)
+        except Exception:
+            logger.exception("could not announce session change %s", notice)
+
+    after_commit(session, send)
 
 
 class SessionNotFound(NotFound):
@@ -250,8 +276,10 @@ async def board(
 # --- the clock ------------------------------------------------------------------------------
 
 
-async def advance(session: AsyncSession, session_id: uuid.UUID, *, now: datetime | None = None) -> bool:
-    """Move a running session past a round or break that has ended; whether this call did.
+async def advance(
+    session: AsyncSession, session_id: uuid.UUID, *, now: datetime | None = None
+) -> FormatSession | None:
+    """Move a running session past a round or break that has ended; the session if this call did.
 
     Called by every instance's ticker: the version claim lets one of them do it, once.
     """
@@ -263,9 +291,9 @@ async def advance(session: AsyncSession, session_id: uuid.UUID, *, now: datetime
         or format_session.phase_ends_at is None
         or format_session.phase_ends_at > now
     ):
-        return False
+        return None
     if not await repository.claim(session, format_session.id, format_session.version):
-        return False
+        return None
     format_session.version += 1
     ended_at = format_session.phase_ends_at
     # A server that was down restarts the clock from now rather than racing through rounds.
@@ -282,7 +310,7 @@ async def advance(session: AsyncSession, session_id: uuid.UUID, *, now: datetime
             # The room cannot make another round (everyone met, or too few left): the session ends.
             _end(format_session)
     await session.flush()
-    return True
+    return format_session
 
 
 async def _claim(session: AsyncSession, format_session: FormatSession) -> None:
@@ -410,12 +438,14 @@ async def find_for_attendee(
 
 
 async def my_sessions(session: AsyncSession, attendee: Attendee) -> list[MySession]:
-    now = utcnow()
-    return [
-        await my_view(session, attendee, s, now=now)
-        for s in await repository.of_event(session, attendee.event_id)
-        if s.state is not SessionState.ended
-    ]
+    sessions = await open_sessions(session, attendee.event_id)
+    views = await SessionViews.load(session, sessions)
+    return (await views.for_phones(session, [attendee], sessions, now=utcnow()))[attendee.id]
+
+
+async def open_sessions(session: AsyncSession, event_id: uuid.UUID) -> list[FormatSession]:
+    """The event's sessions a phone shows: those not ended."""
+    return [s for s in await repository.of_event(session, event_id) if s.state is not SessionState.ended]
 
 
 async def join(session: AsyncSession, attendee: Attendee, format_session: FormatSession) -> MySession:
@@ -454,38 +484,98 @@ async def leave(session: AsyncSession, attendee: Attendee, format_session: Forma
 async def my_view(
     session: AsyncSession, attendee: Attendee, format_session: FormatSession, *, now: datetime | None = None
 ) -> MySession:
-    now = now or utcnow()
-    taking_part = any(p == attendee.id for p, _ in await repository.taking_part(session, format_session))
-    seat = None
-    if format_session.phase is Phase.round and format_session.state in (
+    views = await SessionViews.load(session, [format_session])
+    return await views.of(session, attendee, format_session, now=now or utcnow())
+
+
+class SessionViews:
+    """What each phone of an event sees of some sessions, read once for all of them: who
+    takes part and the current round's tables, then each phone's view in memory (the live
+    channel builds a thousand phones' views from a few queries)."""
+
+    def __init__(
+        self,
+        taking_part: dict[uuid.UUID, dict[uuid.UUID, bool]],
+        tables: dict[uuid.UUID, dict[uuid.UUID, list[uuid.UUID]]],
+        table_of: dict[uuid.UUID, dict[uuid.UUID, int]],
+    ) -> None:
+        # session → attendee → host; session → table → people; session → attendee → table.
+        self._taking_part = taking_part
+        self._tables = tables
+        self._table_of = table_of
+        self._people: dict[uuid.UUID, Attendee] = {}
+
+    @classmethod
+    async def load(cls, session: AsyncSession, sessions: list[FormatSession]) -> SessionViews:
+        taking_part: dict[uuid.UUID, dict[uuid.UUID, bool]] = {}
+        tables: dict[uuid.UUID, dict[uuid.UUID, list[uuid.UUID]]] = {}
+        table_of: dict[uuid.UUID, dict[uuid.UUID, int]] = {}
+        for s in sessions:
+            taking_part[s.id] = dict(await repository.taking_part(session, s))
+            by_table: dict[int, list[uuid.UUID]] = {}
+            where: dict[uuid.UUID, int] = {}
+            if _seated_now(s):
+                for row in await repository.seats_of_round(session, s.id, s.current_round):
+                    by_table.setdefault(row.table, []).append(row.attendee_id)
+                    where[row.attendee_id] = row.table
+            tables[s.id] = {person: by_table[table] for person, table in where.items()}
+            table_of[s.id] = where
+        return cls(taking_part, tables, table_of)
+
+    async def of(
+        self, session: AsyncSession, attendee: Attendee, format_session: FormatSession, *, now: datetime
+    ) -> MySession:
+        return (await self.for_phones(session, [attendee], [format_session], now=now))[attendee.id][0]
+
+    async def for_phones(
+        self,
+        session: AsyncSession,
+        attendees: list[Attendee],
+        sessions: list[FormatSession],
+        *,
+        now: datetime,
+    ) -> dict[uuid.UUID, list[MySession]]:
+        """Each attendee's view of each session, in the order given."""
+        wanted = {
+            other
+            for s in sessions
+            for a in attendees
+            for other in self._tables[s.id].get(a.id, ())
+            if other not in self._people
+        }
+        if wanted and sessions:
+            for person in await repository.attendees_of_event(session, sessions[0].event_id, list(wanted)):
+                self._people[person.id] = person
+        return {a.id: [self._view(a, s, now) for s in sessions] for a in attendees}
+
+    def _view(self, attendee: Attendee, format_session: FormatSession, now: datetime) -> MySession:
+        seat = None
+        table = self._table_of[format_session.id].get(attendee.id)
+        if table is not None:
+            language = language_of(attendee)
+            others = [p for p in self._tables[format_session.id][attendee.id] if p != attendee.id]
+            seat = Seat(
+                round=format_session.current_round,
+                table=table,
+                table_name=table_name(format_session, table),
+                host=format_session.kind is FormatKind.reverse_forum
+                and self._taking_part[format_session.id].get(attendee.id, False),
+                people=[public_card(self._people[p], language=language) for p in others if p in self._people],
+            )
+        return MySession(
+            id=format_session.id,
+            name=format_session.name,
+            kind=format_session.kind,
+            audience=format_session.audience,
+            taking_part=attendee.id in self._taking_part[format_session.id],
+            clock=clock(format_session, now),
+            seat=seat,
+        )
+
+
+def _seated_now(format_session: FormatSession) -> bool:
+    """Phones show a seat during a round (running or paused), not in a break or after the end."""
+    return format_session.phase is Phase.round and format_session.state in (
         SessionState.running,
         SessionState.paused,
-    ):
-        seat = await _my_seat(session, attendee, format_session)
-    return MySession(
-        id=format_session.id,
-        name=format_session.name,
-        kind=format_session.kind,
-        audience=format_session.audience,
-        taking_part=taking_part,
-        clock=clock(format_session, now),
-        seat=seat,
-    )
-
-
-async def _my_seat(session: AsyncSession, attendee: Attendee, format_session: FormatSession) -> Seat | None:
-    round_ = format_session.current_round
-    table = await repository.my_table(session, format_session.id, round_, attendee.id)
-    if table is None:
-        return None
-    others = [row.attendee_id for row in table if row.attendee_id != attendee.id]
-    people = {a.id: a for a in await repository.attendees_of_event(session, format_session.event_id, others)}
-    host = await repository.participant(session, format_session.id, attendee.id)
-    language = language_of(attendee)
-    return Seat(
-        round=round_,
-        table=table[0].table,
-        table_name=table_name(format_session, table[0].table),
-        host=bool(host and host.host and format_session.kind is FormatKind.reverse_forum),
-        people=[public_card(people[i], language=language) for i in others if i in people],
     )

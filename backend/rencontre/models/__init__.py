@@ -15,6 +15,7 @@ from rencontre.models.format_session import (
     Phase,
     SessionState,
 )
+from rencontre.models.live_ticket import LiveTicket
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
 
@@ -32,6 +33,7 @@ __all__ = [
     "FormatSeat",
     "FormatSession",
     "InviteState",
+    "LiveTicket",
     "Organiser",
     "Passkey",
     "PasskeyChallenge",
