@@ -429,13 +429,43 @@ class TestWhatScreensSee:
         assert mine["taking_part"] is True
         assert mine["seat"]["table_name"] == "Table 7"
         assert mine["seat"]["round"] == 1
-        [card] = mine["seat"]["people"]
+        [mate] = mine["seat"]["people"]
+        card = mate["card"]
         assert card["attendee_id"] == str(b.id)
         assert card["email"] == b.email
         assert card["phone"] is None, "a detail not shared never reaches the other person"
         assert 0 < mine["clock"]["seconds_left"] <= 300
         listed = await client.get("/api/me/sessions", headers=factory.attendee_headers(b))
         assert [s["id"] for s in listed.json()] == [sid]
+
+    async def test_saving_each_other_at_the_rounds_end_is_a_mutual_contact(
+        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
+    ) -> None:
+        organiser, event, (a, b) = await _room(factory, 2)
+        sid = await _started(client, factory, organiser, event)
+        for me, note in [(a, "Rust mentoring, call next week"), (b, "Knows retail buyers")]:
+            mine = (await client.get(f"/api/me/sessions/{sid}", headers=factory.attendee_headers(me))).json()
+            [mate] = mine["seat"]["people"]
+            saved = await client.post(
+                "/api/scans",
+                json={"client_id": str(uuid.uuid4()), "qr": mate["badge"], "note": note},
+                headers=factory.attendee_headers(me),
+            )
+            assert saved.status_code == 201, saved.text
+        contacts = (
+            await session.scalars(
+                select(Encounter)
+                .where(Encounter.event_id == event.id)
+                .execution_options(populate_existing=True)
+            )
+        ).all()
+        assert {(c.scanner_id, c.scanned_id, c.mutual) for c in contacts} == {
+            (a.id, b.id, True),
+            (b.id, a.id, True),
+        }
+        # Each note stays with its author: the other's view of the seat never carries it.
+        theirs = await client.get(f"/api/me/sessions/{sid}", headers=factory.attendee_headers(b))
+        assert "Rust mentoring" not in theirs.text
 
     async def test_the_wall_screen_counts_tables_and_names_no_one(
         self, client: httpx.AsyncClient, factory: Factory

@@ -98,8 +98,8 @@ class TestThePhoneFollowsItsSessions:
             seen_a = (await _frame_until(phone_a, _round(1)))["session"]
             seen_b = (await _frame_until(phone_b, _round(1)))["session"]
             assert seen_a["seat"]["table_name"] == seen_b["seat"]["table_name"] == "Table 7"
-            [card_of_b] = seen_a["seat"]["people"]
-            [card_of_a] = seen_b["seat"]["people"]
+            [card_of_b] = [mate["card"] for mate in seen_a["seat"]["people"]]
+            [card_of_a] = [mate["card"] for mate in seen_b["seat"]["people"]]
             assert (card_of_b["attendee_id"], card_of_a["attendee_id"]) == (str(b.id), str(a.id))
             assert card_of_b["email"] == b.email
             assert card_of_a["email"] is None, "a detail not shared never reaches the other phone"

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, status
 
-from rencontre.dependencies import CurrentAttendee, SessionDep
+from rencontre.dependencies import CurrentAttendee, SessionDep, SettingsDep
 from rencontre.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
 from rencontre.events.dependencies import OrganiserEvent
 from rencontre.formats import service
@@ -159,8 +159,10 @@ attendee_router = APIRouter(
 
 
 @attendee_router.get("", summary="The event's sessions not yet ended, and my seat in each")
-async def my_sessions(attendee: CurrentAttendee, session: SessionDep) -> list[MySession]:
-    return await service.my_sessions(session, attendee)
+async def my_sessions(
+    attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
+) -> list[MySession]:
+    return await service.my_sessions(session, settings, attendee)
 
 
 @attendee_router.get(
@@ -168,9 +170,11 @@ async def my_sessions(attendee: CurrentAttendee, session: SessionDep) -> list[My
     summary="My seat this round: table, whom I meet (their cards as shared), the clock",
     responses=responses(NotFound),
 )
-async def my_session(session_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep) -> MySession:
+async def my_session(
+    session_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
+) -> MySession:
     found = await service.find_for_attendee(session, attendee, session_id)
-    return await service.my_view(session, attendee, found)
+    return await service.my_view(session, settings, attendee, found)
 
 
 @attendee_router.post(
@@ -178,9 +182,11 @@ async def my_session(session_id: uuid.UUID, attendee: CurrentAttendee, session: 
     summary="Take part (sign up, or come back): placed from the next round",
     responses=responses(NotFound, service.SessionEnded),
 )
-async def join(session_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep) -> MySession:
+async def join(
+    session_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
+) -> MySession:
     found = await service.find_for_attendee(session, attendee, session_id)
-    return await service.join(session, attendee, found)
+    return await service.join(session, settings, attendee, found)
 
 
 @attendee_router.post(
@@ -188,6 +194,8 @@ async def join(session_id: uuid.UUID, attendee: CurrentAttendee, session: Sessio
     summary="Stop taking part: not placed from the next round",
     responses=responses(NotFound, service.SessionEnded),
 )
-async def leave(session_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep) -> MySession:
+async def leave(
+    session_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
+) -> MySession:
     found = await service.find_for_attendee(session, attendee, session_id)
-    return await service.leave(session, attendee, found)
+    return await service.leave(session, settings, attendee, found)

@@ -126,14 +126,24 @@ class Board(BaseModel):
     tables: list[TableOut]
 
 
+class SeatMate(BaseModel):
+    """Someone at my table: their card as they share it, and their badge as its QR says."""
+
+    card: PublicCard
+    badge: str | None = Field(
+        description="What their badge's QR encodes: saving them at the round's end is an ordinary "
+        "scan of it (POST /api/scans), offline too. Absent for a deleted account."
+    )
+
+
 class Seat(BaseModel):
-    """Where I sit this round, and whom I meet there (their cards as they share them)."""
+    """Where I sit this round, and whom I meet there."""
 
     round: int
     table: int
     table_name: str
     host: bool = Field(description="I keep this table (reverse forum host).")
-    people: list[PublicCard]
+    people: list[SeatMate]
 
 
 class MySession(BaseModel):

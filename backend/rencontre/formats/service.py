@@ -22,6 +22,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from rencontre.badges import repository as badge_repository
+from rencontre.badges import service as badge_service
+from rencontre.config import Settings
 from rencontre.db import after_commit
 from rencontre.errors import Conflict, NotFound, Unprocessable
 from rencontre.feed.broker import FeedNotice
@@ -33,6 +36,7 @@ from rencontre.formats.schemas import (
     Hosts,
     MySession,
     Seat,
+    SeatMate,
     SessionCreate,
     SessionOut,
     TableOut,
@@ -41,6 +45,7 @@ from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, FormatKind, FormatParticipant, FormatSeat, FormatSession, Phase
 from rencontre.models.format_session import SessionState
 from rencontre.profile.cards import language_of, public_card
+from rencontre.profile.schemas import Language
 
 logger = logging.getLogger(__name__)
 
@@ -437,9 +442,9 @@ async def find_for_attendee(
     return found
 
 
-async def my_sessions(session: AsyncSession, attendee: Attendee) -> list[MySession]:
+async def my_sessions(session: AsyncSession, settings: Settings, attendee: Attendee) -> list[MySession]:
     sessions = await open_sessions(session, attendee.event_id)
-    views = await SessionViews.load(session, sessions)
+    views = await SessionViews.load(session, settings, attendee.event_id, sessions)
     return (await views.for_phones(session, [attendee], sessions, now=utcnow()))[attendee.id]
 
 
@@ -448,7 +453,9 @@ async def open_sessions(session: AsyncSession, event_id: uuid.UUID) -> list[Form
     return [s for s in await repository.of_event(session, event_id) if s.state is not SessionState.ended]
 
 
-async def join(session: AsyncSession, attendee: Attendee, format_session: FormatSession) -> MySession:
+async def join(
+    session: AsyncSession, settings: Settings, attendee: Attendee, format_session: FormatSession
+) -> MySession:
     """Sign up (or come back after leaving): placed from the next round on."""
     if format_session.state is SessionState.ended:
         raise SessionEnded()
@@ -462,10 +469,12 @@ async def join(session: AsyncSession, attendee: Attendee, format_session: Format
         row.joined_at = row.joined_at or now
         row.left_at = None
         await session.flush()
-    return await my_view(session, attendee, format_session, now=now)
+    return await my_view(session, settings, attendee, format_session, now=now)
 
 
-async def leave(session: AsyncSession, attendee: Attendee, format_session: FormatSession) -> MySession:
+async def leave(
+    session: AsyncSession, settings: Settings, attendee: Attendee, format_session: FormatSession
+) -> MySession:
     """Not placed from the next round on (the round under way goes on)."""
     if format_session.state is SessionState.ended:
         raise SessionEnded()
@@ -478,13 +487,18 @@ async def leave(session: AsyncSession, attendee: Attendee, format_session: Forma
     else:
         row.left_at = now
         await session.flush()
-    return await my_view(session, attendee, format_session, now=now)
+    return await my_view(session, settings, attendee, format_session, now=now)
 
 
 async def my_view(
-    session: AsyncSession, attendee: Attendee, format_session: FormatSession, *, now: datetime | None = None
+    session: AsyncSession,
+    settings: Settings,
+    attendee: Attendee,
+    format_session: FormatSession,
+    *,
+    now: datetime | None = None,
 ) -> MySession:
-    views = await SessionViews.load(session, [format_session])
+    views = await SessionViews.load(session, settings, attendee.event_id, [format_session])
     return await views.of(session, attendee, format_session, now=now or utcnow())
 
 
@@ -495,10 +509,14 @@ class SessionViews:
 
     def __init__(
         self,
+        settings: Settings,
+        event_code: str,
         taking_part: dict[uuid.UUID, dict[uuid.UUID, bool]],
         tables: dict[uuid.UUID, dict[uuid.UUID, list[uuid.UUID]]],
         table_of: dict[uuid.UUID, dict[uuid.UUID, int]],
     ) -> None:
+        self._settings = settings
+        self._event_code = event_code
         # session → attendee → host; session → table → people; session → attendee → table.
         self._taking_part = taking_part
         self._tables = tables
@@ -506,7 +524,11 @@ class SessionViews:
         self._people: dict[uuid.UUID, Attendee] = {}
 
     @classmethod
-    async def load(cls, session: AsyncSession, sessions: list[FormatSession]) -> SessionViews:
+    async def load(
+        cls, session: AsyncSession, settings: Settings, event_id: uuid.UUID, sessions: list[FormatSession]
+    ) -> SessionViews:
+        event_code = await badge_repository.event_code(session, event_id)
+        assert event_code is not None  # the sessions' event exists (foreign key)
         taking_part: dict[uuid.UUID, dict[uuid.UUID, bool]] = {}
         tables: dict[uuid.UUID, dict[uuid.UUID, list[uuid.UUID]]] = {}
         table_of: dict[uuid.UUID, dict[uuid.UUID, int]] = {}
@@ -520,7 +542,7 @@ class SessionViews:
                     where[row.attendee_id] = row.table
             tables[s.id] = {person: by_table[table] for person, table in where.items()}
             table_of[s.id] = where
-        return cls(taking_part, tables, table_of)
+        return cls(settings, event_code, taking_part, tables, table_of)
 
     async def of(
         self, session: AsyncSession, attendee: Attendee, format_session: FormatSession, *, now: datetime
@@ -560,7 +582,7 @@ class SessionViews:
                 table_name=table_name(format_session, table),
                 host=format_session.kind is FormatKind.reverse_forum
                 and self._taking_part[format_session.id].get(attendee.id, False),
-                people=[public_card(self._people[p], language=language) for p in others if p in self._people],
+                people=[self._mate(self._people[p], language) for p in others if p in self._people],
             )
         return MySession(
             id=format_session.id,
@@ -571,6 +593,12 @@ class SessionViews:
             clock=clock(format_session, now),
             seat=seat,
         )
+
+    def _mate(self, person: Attendee, language: Language) -> SeatMate:
+        badge = None
+        if person.deleted_at is None:
+            badge = badge_service.link(self._settings, self._event_code, person).url
+        return SeatMate(card=public_card(person, language=language), badge=badge)
 
 
 def _seated_now(format_session: FormatSession) -> bool:

@@ -29,6 +29,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from rencontre.config import Settings
 from rencontre.db import session_scope
 from rencontre.feed.broker import Broker, FeedNotice
 from rencontre.feed.dashboard import TokenBucket, close_socket
@@ -157,7 +158,7 @@ class EventPhones:
         step = self.hub.limits.fanout_slice
         async with session_scope(self.hub.sessions) as session:
             sessions = list(await formats_repository.of_event(session, self.event_id))
-            views = await SessionViews.load(session, sessions)
+            views = await SessionViews.load(session, self.hub.settings, self.event_id, sessions)
             by_id = {s.id: s for s in sessions}
             for start in range(0, len(phones), step):
                 if start:
@@ -186,10 +187,15 @@ class PhoneHub:
     """Every phone of this process; told by the broker about changes and shutdown."""
 
     def __init__(
-        self, broker: Broker, sessions: async_sessionmaker[AsyncSession], limits: LiveLimits
+        self,
+        broker: Broker,
+        sessions: async_sessionmaker[AsyncSession],
+        settings: Settings,
+        limits: LiveLimits,
     ) -> None:
         self.broker = broker
         self.sessions = sessions
+        self.settings = settings
         self.limits = limits
         self.events: dict[uuid.UUID, EventPhones] = {}
         self.waiting = 0
@@ -296,5 +302,5 @@ def get_phone_hub(app: FastAPI) -> PhoneHub:
     hub: PhoneHub | None = getattr(state, "phone_hub", None)
     if hub is None or hub.broker is not state.live_broker:
         limits = getattr(state, "live_limits", None) or LiveLimits()
-        hub = state.phone_hub = PhoneHub(state.live_broker, state.session_factory, limits)
+        hub = state.phone_hub = PhoneHub(state.live_broker, state.session_factory, state.settings, limits)
     return hub

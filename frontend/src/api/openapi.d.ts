@@ -2956,7 +2956,7 @@ export type components = {
         };
         /**
          * Seat
-         * @description Where I sit this round, and whom I meet there (their cards as they share them).
+         * @description Where I sit this round, and whom I meet there.
          */
         Seat: {
             /** Round */
@@ -2971,7 +2971,19 @@ export type components = {
              */
             host: boolean;
             /** People */
-            people: components["schemas"]["PublicCard"][];
+            people: components["schemas"]["SeatMate"][];
+        };
+        /**
+         * SeatMate
+         * @description Someone at my table: their card as they share it, and their badge as its QR says.
+         */
+        SeatMate: {
+            card: components["schemas"]["PublicCard"];
+            /**
+             * Badge
+             * @description What their badge's QR encodes: saving them at the round's end is an ordinary scan of it (POST /api/scans), offline too. Absent for a deleted account.
+             */
+            badge: string | null;
         };
         /**
          * SessionCreate
