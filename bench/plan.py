@@ -24,6 +24,12 @@ class Plan:
     feed_scanners: int
     feed_seconds: float
     feed_baseline_seconds: float
+    # Formats: phones on the live channel while a session's round starts, then every pair
+    # saving each other within ``formats_burst_seconds``; the pairing of a large round.
+    formats_phones: int
+    formats_processes: int
+    formats_burst_seconds: float
+    formats_pairing_people: int
     # Badge rendering: one PDF per count, each of an event with exactly that many attendees.
     badge_counts: tuple[int, ...]
     badge_timeout: float
@@ -46,6 +52,10 @@ FULL = Plan(
     feed_scanners=100,
     feed_seconds=10.0,
     feed_baseline_seconds=5.0,
+    formats_phones=1000,
+    formats_processes=2,
+    formats_burst_seconds=3.0,
+    formats_pairing_people=2000,
     badge_counts=(250, 1000),
     badge_timeout=120.0,
 )
@@ -62,6 +72,8 @@ QUICK = replace(
     feed_processes=1,
     feed_seconds=3.0,
     feed_baseline_seconds=1.5,
+    formats_phones=200,
+    formats_processes=1,
     badge_counts=(50, 200),
     badge_timeout=60.0,
 )
@@ -83,6 +95,10 @@ TINY = replace(
     feed_scanners=4,
     feed_seconds=1.0,
     feed_baseline_seconds=0.5,
+    formats_phones=4,
+    formats_processes=1,
+    formats_burst_seconds=1.0,
+    formats_pairing_people=50,
     badge_counts=(3, 6),
     badge_timeout=30.0,
     process_timeout=60.0,

@@ -168,6 +168,23 @@ def _cells(row: Row) -> list[str]:
             _num(m.get("errors")),
             "; ".join(extra) + (f"; {row.note}" if row.note else ""),
         ]
+    if row.scenario == "formats":
+        return [
+            row.scenario,
+            db,
+            workers,
+            _load(row),
+            f"{_num(m.get('phones_seated'))} seated",
+            "",
+            _num(m.get("round_p50_ms"), 1),
+            _num(m.get("round_p99_ms"), 1),
+            _num(m.get("errors")),
+            f"round start on every phone (p50/p99 above); round-end burst: {_num(m.get('burst_scans'))}"
+            " scans,"
+            f" p50/p99 {_pair(m, 'burst_p50_ms', 'burst_p99_ms')} ms, lost {_num(m.get('burst_lost'))};"
+            f" pairing of {p.get('pairing')}: {_num(m.get('pairing_ms'), 1)} ms"
+            + (f"; {row.note}" if row.note else ""),
+        ]
     if row.scenario == "badges":
         return [
             row.scenario,
@@ -203,6 +220,8 @@ def _load(row: Row) -> str:
         )
     if row.scenario == "feed":
         return f"{p.get('dashboards')} dash, {p.get('rate')}/s"
+    if row.scenario == "formats":
+        return f"{p.get('phones')} phones"
     if row.scenario == "badges":
         return f"{p.get('badges')} badges"
     return ""

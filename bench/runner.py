@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import httpx
 
-from bench import feed, scenarios
+from bench import feed, formats, scenarios
 from bench.plan import Plan
 from bench.procs import close_load_process
 from bench.report import RESULTS_DIR, Report, Row
@@ -29,7 +29,7 @@ from rencontre.config import Settings
 
 T = TypeVar("T")
 
-ALL_SCENARIOS = ("ceiling", "ingest", "sync", "feed", "badges")
+ALL_SCENARIOS = ("ceiling", "ingest", "sync", "feed", "formats", "badges")
 
 
 @dataclass(frozen=True)
@@ -177,6 +177,8 @@ def _configuration(
                 steps.append(("sync", {}, partial(scenarios.sync, ctx, ceiling_batch)))
             if "feed" in options.scenarios:
                 steps.append(("feed", {}, partial(feed.feed, ctx)))
+            if "formats" in options.scenarios:
+                steps.append(("formats", {}, partial(formats.formats, ctx)))
             if "badges" in options.scenarios:
                 for count in plan.badge_counts:
                     steps.append(("badges", {"badges": count}, partial(scenarios.badges, ctx, count)))

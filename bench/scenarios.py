@@ -48,14 +48,19 @@ class Context:
             self._urls[person.id] = self.world.badge_url(person)
         return self._urls[person.id]
 
+    def fresh(self, count: int) -> list[Person]:
+        """``count`` attendees no scenario has used yet in this database."""
+        if count > len(self._unused):
+            raise RuntimeError(f"the event has too few attendees left for {count} more people")
+        chosen, self._unused = self._unused[:count], self._unused[count:]
+        return chosen
+
     def scanners(self, count: int, targets_each: int) -> list[loadgen.Scanner]:
         """``count`` attendees who have not scanned yet in this database, each with distinct targets.
 
         Every scenario takes fresh scanners, so every pair it sends is a first meeting.
         """
-        if count > len(self._unused):
-            raise RuntimeError(f"the event has too few attendees left for {count} more scanners")
-        chosen, self._unused = self._unused[:count], self._unused[count:]
+        chosen = self.fresh(count)
         people = self.world.event.people
         out = []
         for person in chosen:

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import aliased
@@ -14,7 +15,7 @@ from sqlalchemy.orm import aliased
 from rencontre.config import Settings
 from rencontre.db import create_engine
 from rencontre.kit.time import utcnow
-from rencontre.models import Encounter, Event, FeedTicket
+from rencontre.models import Encounter, Event, FeedTicket, FormatParticipant, LiveTicket
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,53 @@ def insert_tickets(settings: Settings, organiser_id: uuid.UUID, event_id: uuid.U
         return [str(row["id"]) for row in rows]
 
     return asyncio.run(run())
+
+
+def insert_live_tickets(settings: Settings, event_id: uuid.UUID, attendee_ids: list[uuid.UUID]) -> list[str]:
+    """Phones' live-channel tickets as ``POST /api/me/live/ticket`` makes them, one per attendee."""
+    now = utcnow()
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "attendee_id": attendee_id,
+            "event_id": event_id,
+            "expires_at": now + timedelta(minutes=10),
+            "used_at": None,
+            "created_at": now,
+        }
+        for attendee_id in attendee_ids
+    ]
+    _insert(settings, LiveTicket, rows)
+    return [str(row["id"]) for row in rows]
+
+
+def sign_up(settings: Settings, session_id: uuid.UUID, attendee_ids: list[uuid.UUID]) -> None:
+    """Attendees signed up for a session, as ``POST /api/me/sessions/{id}/join`` records them."""
+    now = utcnow()
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "session_id": session_id,
+            "attendee_id": attendee_id,
+            "host": False,
+            "joined_at": now,
+            "left_at": None,
+        }
+        for attendee_id in attendee_ids
+    ]
+    _insert(settings, FormatParticipant, rows)
+
+
+def _insert(settings: Settings, table: Any, rows: list[dict[str, Any]]) -> None:
+    async def run() -> None:
+        engine = create_engine(settings)
+        try:
+            async with engine.begin() as connection:
+                await connection.execute(insert(table), rows)
+        finally:
+            await engine.dispose()
+
+    asyncio.run(run())
 
 
 def encounter_seqs(settings: Settings, event_id: uuid.UUID, client_ids: Iterable[str]) -> dict[str, int]:

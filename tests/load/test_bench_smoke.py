@@ -27,6 +27,7 @@ HEADLINE_METRICS = {
     "ingest": ("rps", "p50_ms", "p99_ms", "errors", "pct_ceiling"),
     "sync": ("batch_p50_ms", "scans_per_s", "errors", "pct_ceiling"),
     "feed": ("latency_p50_ms", "latency_p99_ms", "lost", "frames_per_s", "rss_peak_mb", "connected"),
+    "formats": ("round_p50_ms", "round_p99_ms", "burst_p99_ms", "burst_lost", "pairing_ms", "phones_seated"),
     "badges": ("seconds", "rss_peak_mb", "rss_growth_mb", "errors"),
 }
 
