@@ -86,6 +86,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_endpoints.router,
         feed_endpoints.router,
         presence_endpoints.router,
+        # Profile photos (issue 16).
+        profile_endpoints.photos_router,
     ):
         app.include_router(router)
 

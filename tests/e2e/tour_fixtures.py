@@ -47,7 +47,7 @@ def tour(
         headers=backend.auth(tour.token),
         json={
             "pitch": "Je raconte l'histoire des marques en images. Je cherche des studios partenaires.",
-            "objective": "partnership",
+            "objectives": ["partnership", "inspiration"],
             "interests": ["photographie", "design", "culture"],
             "shared_fields": ["email", "website"],
             "website": "https://atelier-lumiere.example",

@@ -8,6 +8,7 @@ from rencontre.models.event import Event
 from rencontre.models.feed_ticket import FeedTicket
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
+from rencontre.models.profile_photo import ProfilePhoto  # profile photos (issue 16)
 
 __all__ = [
     "AccessReissue",
@@ -21,5 +22,6 @@ __all__ = [
     "Organiser",
     "Passkey",
     "PasskeyChallenge",
+    "ProfilePhoto",  # profile photos (issue 16)
     "Scan",
 ]
