@@ -66,3 +66,17 @@ def metadata_left(served: bytes) -> list[str]:
         if marker in served:
             found.append(marker.decode())
     return found
+
+
+def portrait(background: tuple[int, int, int], skin: tuple[int, int, int] = (224, 182, 150)) -> bytes:
+    """A drawn head and shoulders, as a stand-in for someone's face in the screen tour."""
+    from PIL import ImageDraw
+
+    image = Image.new("RGB", (600, 600), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((120, 420, 480, 780), fill=(40, 52, 70))
+    draw.ellipse((200, 130, 400, 370), fill=skin)
+    draw.chord((190, 100, 410, 300), 180, 360, fill=(60, 40, 30))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()

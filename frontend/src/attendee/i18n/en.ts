@@ -49,7 +49,7 @@ export const en = {
   "profile.interests.new": "New interest",
   "profile.interests.remove": "Remove {name}",
   "profile.shared": "Shared with people who scan you",
-  "profile.shared.hint": "Your name, company and pitch are always shown. Choose the contact details:",
+  "profile.shared.hint": "Your name, company and pitch are always shown. Choose your photo and contact details:",
   "profile.field.email": "E-mail",
   "profile.field.phone": "Phone",
   "profile.field.website": "Website",

@@ -51,7 +51,7 @@ export const fr: Record<MessageKey, string> = {
   "profile.interests.new": "Nouveau centre d'intérêt",
   "profile.interests.remove": "Retirer {name}",
   "profile.shared": "Transmis à qui vous scanne",
-  "profile.shared.hint": "Votre nom, votre entreprise et votre pitch sont toujours visibles. Choisissez vos coordonnées :",
+  "profile.shared.hint": "Votre nom, votre entreprise et votre pitch sont toujours visibles. Choisissez votre photo et vos coordonnées :",
   "profile.field.email": "E-mail",
   "profile.field.phone": "Téléphone",
   "profile.field.website": "Site web",
