@@ -1,7 +1,8 @@
 """Faces and objectives on a 360 × 740 phone, in French and English: a photo taken on the
 profile step is cropped on the phone, stripped of its metadata by the server, and shown to
-a person who scans its owner while it is shared; once it is not, the scanner sees initials
-and the phone never asks for it. Several objectives, "other" in a few words."""
+a person who scans its owner while it is shared (offline too, once seen); once it is not,
+the scanner sees initials and the phone never asks for it. Several objectives, "other" in
+a few words."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from tests.e2e.camera import write_y4m
-from tests.e2e.pwa import access_token, csp_violations, run_axe, serve_axe
+from tests.e2e.pwa import access_token, csp_violations, run_axe, serve_axe, wait_for_service_worker
 from tests.e2e.server import Backend, LiveServer, Person
 from tests.photo_support import metadata_left, photo_with_metadata
 
@@ -33,6 +34,7 @@ WORDS = {
         "continue": "Commencer à scanner",
         "scan": "Scanner un badge",
         "objectives": "Partenariat, trouver un mentor",
+        "save": "Enregistrer le contact",
     },
     "en": {
         "choose": "Choose a photo",
@@ -45,6 +47,7 @@ WORDS = {
         "continue": "Start scanning",
         "scan": "Scan a badge",
         "objectives": "Partnership, trouver un mentor",
+        "save": "Save contact",
     },
 }
 
@@ -160,6 +163,18 @@ class TestFacesOnCards:
         expect(scanner.locator("rc-new-contact .person-objective")).to_contain_text(words["objectives"])
         _shot(scanner, artifacts, f"card-photo-{lang}")
         assert run_axe(scanner) == []
+        scanner.get_by_role("button", name=words["save"]).click()
+        expect(scanner.locator("rc-new-contact .notice.success")).to_be_visible()
+
+        # Her face in his contacts, and still there offline: the service worker kept it.
+        assert wait_for_service_worker(scanner)
+        scanner.goto(live_server.base_url + "/contacts")
+        row = scanner.locator("rc-contact-row", has_text="Zoé Portrait")
+        expect(row.locator("rc-avatar .has-photo img")).to_be_visible()
+        scanner.context.set_offline(True)
+        scanner.reload()
+        expect(row.locator("rc-avatar .has-photo img")).to_be_visible()
+        scanner.context.set_offline(False)
 
         # She stops sharing it: Carole, scanning her, sees initials and never asks for the photo.
         backend.http.patch(
