@@ -262,7 +262,7 @@ async def _event(
                 "website": "",
                 "linkedin": f"https://www.linkedin.com/in/{first.lower()}-{n}",
                 "pitch": f"{rng.choice(TITLES)} chez {company}, curieux de {rng.choice(INTERESTS)}.",
-                "objective": rng.choice(OBJECTIVES),
+                "objectives": rng.sample(OBJECTIVES, rng.randint(1, 2)),
                 "interests": rng.sample(INTERESTS, 3),
                 "shared_fields": ["email", "linkedin"],
                 "language": rng.choice(("fr", "en")),

@@ -100,6 +100,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         formats_endpoints.router,
         formats_endpoints.attendee_router,
         live_endpoints.router,
+        # Profile photos (issue 16).
+        profile_endpoints.photos_router,
     ):
         app.include_router(router)
 

@@ -143,6 +143,11 @@ class Settings(BaseSettings):
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0
     log_level: str = "info"
+    # Profile photos (issue 16): an upload's weight, its pixels (more is a decompression bomb,
+    # refused before decoding) and its smallest side. The phone sends about 100 KB at 512 px.
+    max_photo_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024, le=20 * 1024 * 1024)
+    max_photo_pixels: int = Field(default=50_000_000, ge=1_000_000, le=200_000_000)
+    min_photo_side: int = Field(default=128, ge=32, le=512)
 
     @field_validator("public_base_url")
     @classmethod

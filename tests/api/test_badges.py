@@ -189,7 +189,8 @@ class TestDirectory:
             "company": zoe.company,
             "job_title": zoe.job_title,
             "pitch": "Pitch",
-            "objective": "",
+            "objectives": [],
+            "objective_other": "",
             "interests": ["design"],
         }
         assert zoe.email not in response.text

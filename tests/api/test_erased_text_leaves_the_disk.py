@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import secrets
 import sqlite3
 from collections.abc import AsyncIterator
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from PIL import Image
 
 from rencontre import migrate
 from rencontre.app import create_app
@@ -99,6 +101,54 @@ class TestErasedTextLeavesTheDisk:
         )
         assert response.status_code == 204
         assert marker not in on_disk.raw_bytes()
+
+
+# Profile photos (issue 16): the photo's bytes go the way erased text goes.
+
+
+async def _photo_on_disk(world: OnDisk, owner: Attendee) -> tuple[dict[str, str], list[bytes]]:
+    """``owner`` adds a photo of noise no other byte of the database can contain."""
+    headers = {"Authorization": f"Bearer {auth_service.attendee_token(world.settings, owner)}"}
+    out = io.BytesIO()
+    Image.frombytes("RGB", (256, 256), secrets.token_bytes(256 * 256 * 3)).save(out, "PNG")
+    response = await world.client.put(
+        "/api/me/photo", content=out.getvalue(), headers={**headers, "Content-Type": "image/png"}
+    )
+    assert response.status_code == 200, response.text
+    stored = []
+    for url in response.json()["photo"].values():
+        served = (await world.client.get(url, headers=headers)).content
+        # A stretch from the middle of each encoded size: the encoder's header is the same for all.
+        stored.append(served[len(served) // 2 : len(served) // 2 + 64])
+    raw = world.raw_bytes()
+    assert all(piece in raw for piece in stored)
+    return headers, stored
+
+
+class TestErasedPhotosLeaveTheDisk:
+    async def test_removing_the_photo_leaves_none_of_its_bytes(self, on_disk: OnDisk) -> None:
+        headers, stored = await _photo_on_disk(on_disk, on_disk.bruno)
+        assert (await on_disk.client.delete("/api/me/photo", headers=headers)).status_code == 200
+        raw = on_disk.raw_bytes()
+        assert not any(piece in raw for piece in stored)
+
+    async def test_account_deletion_leaves_none_of_the_photo(self, on_disk: OnDisk) -> None:
+        headers, stored = await _photo_on_disk(on_disk, on_disk.bruno)
+        assert (await on_disk.client.delete("/api/me", headers=headers)).status_code == 204
+        raw = on_disk.raw_bytes()
+        assert not any(piece in raw for piece in stored)
+
+    async def test_removal_by_the_organiser_leaves_none_of_the_photo(self, on_disk: OnDisk) -> None:
+        _, stored = await _photo_on_disk(on_disk, on_disk.bruno)
+        headers = {
+            "Authorization": f"Bearer {auth_service.organiser_token(on_disk.settings, on_disk.organiser)}"
+        }
+        response = await on_disk.client.delete(
+            f"/api/events/{on_disk.event.id}/attendees/{on_disk.bruno.id}", headers=headers
+        )
+        assert response.status_code == 204
+        raw = on_disk.raw_bytes()
+        assert not any(piece in raw for piece in stored)
 
 
 class TestABusyDatabaseDoesNotFailTheErasure:

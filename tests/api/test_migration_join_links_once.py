@@ -6,30 +6,11 @@ import asyncio
 import uuid
 from pathlib import Path
 
-from sqlalchemy import Uuid, bindparam, text
-
 from rencontre import migrate
-from rencontre.db import create_engine
+from tests.api.migration_support import BEFORE, event_at_first_revision
+from tests.api.migration_support import run_sql as _run
 from tests.api.test_migrations import scratch_url  # noqa: F401  (the fixture, on both databases)
 from tests.support import make_settings
-
-BEFORE = "9a9d10e4a504"
-
-
-async def _run(url: str, tmp_path: Path, statement: str, **params: object) -> list[tuple[object, ...]]:
-    engine = create_engine(make_settings(tmp_path), url)
-    try:
-        async with engine.begin() as connection:
-            # The ids as each database stores a UUID (SQLite: 32 hex digits).
-            typed = [
-                bindparam(name, type_=Uuid())
-                for name, value in params.items()
-                if isinstance(value, uuid.UUID)
-            ]
-            result = await connection.execute(text(statement).bindparams(*typed), params)
-            return [tuple(row) for row in result] if result.returns_rows else []
-    finally:
-        await engine.dispose()
 
 
 class TestJoinLinksOnceMigration:
@@ -40,23 +21,7 @@ class TestJoinLinksOnceMigration:
     ) -> None:
         settings = make_settings(tmp_path)
         await asyncio.to_thread(migrate.upgrade, settings, scratch_url, BEFORE)
-        organiser, event = uuid.uuid4(), uuid.uuid4()
-        await _run(
-            scratch_url,
-            tmp_path,
-            "INSERT INTO organiser (id, email, name, password_hash, token_version, created_at) "
-            "VALUES (:id, 'o@example.org', 'O', 'x', 1, CURRENT_TIMESTAMP)",
-            id=organiser,
-        )
-        await _run(
-            scratch_url,
-            tmp_path,
-            "INSERT INTO event (id, organiser_id, name, slug, starts_at, ends_at, timezone, venue, "
-            "badge_code, feed_shows_names, feed_seq, created_at) VALUES (:id, :organiser, 'E', 'e', "
-            "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'Europe/Paris', '', 'abcd', false, 0, CURRENT_TIMESTAMP)",
-            id=event,
-            organiser=organiser,
-        )
+        event = await event_at_first_revision(scratch_url, tmp_path)
         people = {"joined": uuid.uuid4(), "sent": uuid.uuid4()}
         for state, person in people.items():
             await _run(

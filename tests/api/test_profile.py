@@ -43,7 +43,7 @@ class TestProfile:
             "/api/me",
             json={
                 "pitch": "  Je conçois des services\npublics  ",
-                "objective": "partnership",
+                "objectives": ["partnership", "hiring"],
                 "interests": ["Design", "IA", "design"],
                 "shared_fields": ["email", "linkedin", "email"],
                 "phone": "+33 6 12 34 56 78",
@@ -56,7 +56,7 @@ class TestProfile:
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["pitch"] == "Je conçois des services publics"
-        assert body["objective"] == "partnership"
+        assert body["objectives"] == ["partnership", "hiring"]
         assert body["interests"] == ["Design", "IA"]
         assert body["shared_fields"] == ["email", "linkedin"]
         assert body["website"] == "https://atelier.example.org"
@@ -64,18 +64,26 @@ class TestProfile:
         assert body["language"] == "en"
         await session.refresh(me)
         assert me.shared_fields == ["email", "linkedin"]
-        assert me.objective == "partnership"
+        assert me.objectives == ["partnership", "hiring"]
 
-        partial = await client.patch("/api/me", json={"pitch": "", "objective": ""}, headers=headers)
+        partial = await client.patch("/api/me", json={"pitch": "", "objectives": []}, headers=headers)
         assert partial.json()["pitch"] == ""
-        assert partial.json()["objective"] == ""
+        assert partial.json()["objectives"] == []
         assert partial.json()["language"] == "en"
 
     @pytest.mark.parametrize(
         ("body", "field"),
         [
             ({"pitch": "x" * 281}, "pitch"),
-            ({"objective": "world domination"}, "objective"),
+            ({"objectives": ["world domination"]}, "objectives.0"),
+            ({"objectives": "hiring"}, "objectives"),
+            ({"objective": "hiring"}, "objective"),
+            ({"objectives": ["hiring"], "objective_other": "ventes"}, "objective_other"),
+            ({"objectives": ["other"], "objective_other": "x" * 61}, "objective_other"),
+            (
+                {"objectives": ["other"], "objective_other": "un deux trois quatre cinq six sept huit neuf"},
+                "objective_other",
+            ),
             ({"interests": [f"i{n}" for n in range(13)]}, "interests"),
             ({"interests": ["x" * 41]}, "interests.0"),
             ({"shared_fields": ["address"]}, "shared_fields.0"),
@@ -227,8 +235,10 @@ class TestDeleteAccount:
         assert person["deleted"] is True
         assert person["name"] == "Participant supprimé"
         assert person["badge_code"] is None
-        for field in ("company", "job_title", "pitch", "objective"):
+        for field in ("company", "job_title", "pitch", "objective_other"):
             assert person[field] == ""
+        assert person["objectives"] == []
+        assert person["photo"] is None
         for field in ("email", "phone", "website", "linkedin"):
             assert person[field] is None
         listing = await client.get("/api/contacts", headers=bob_headers)

@@ -27,17 +27,19 @@ async def _event(factory: Factory) -> tuple[Organiser, Event]:
     organiser = await factory.organiser()
     event = await factory.event(organiser, name="Salon Pro", timezone="Europe/Paris")
     hiring = [
-        await factory.attendee(event, name=f"Recruteur {i}", objective="hiring", interests=["Énergie"])
+        await factory.attendee(event, name=f"Recruteur {i}", objectives=["hiring"], interests=["Énergie"])
         for i in range(5)
     ]
     learning = [
-        await factory.attendee(event, name=f"Apprenant {i}", objective="learning", interests=["Rare-Sujet"])
+        await factory.attendee(
+            event, name=f"Apprenant {i}", objectives=["learning"], interests=["Rare-Sujet"]
+        )
         for i in range(4)
     ]
     loose = [await factory.attendee(event, name=f"Libre {i}", interests=[" énergie "]) for i in range(2)]
     # Alone with her objective and her interest: folded into "other", never named.
-    await factory.attendee(event, name="Solitaire", objective="visibility", interests=["Sujet-Unique"])
-    await factory.attendee(event, name="Parti", objective="hiring", deleted_at=NINE)
+    await factory.attendee(event, name="Solitaire", objectives=["visibility"], interests=["Sujet-Unique"])
+    await factory.attendee(event, name="Parti", objectives=["hiring"], deleted_at=NINE)
 
     def contact(minutes: int, **fields: object) -> dict[str, object]:
         return {"met_at": NINE + timedelta(minutes=minutes), "note": SECRET, "tags": ["tag-privé"], **fields}

@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from rencontre.config import Settings
 from rencontre.models import Attendee, Event
 from tests.api.scan_support import scan_body, token_of
+from tests.photo_support import plain_photo
 from tests.support import Factory
 
 NOTE = "Secret-note-7f3a: ne pas répéter"
@@ -32,7 +33,7 @@ _PARAM = re.compile(r"{(\w+)(?::[^}]*)?}")
 def _readable(response: httpx.Response) -> str:
     if response.headers.get("content-type", "").startswith("application/pdf"):
         return " ".join(page.extract_text() for page in pypdf.PdfReader(io.BytesIO(response.content)).pages)
-    if response.headers.get("content-type", "").startswith("image/png"):
+    if response.headers.get("content-type", "").startswith("image/"):
         return ""
     return response.text
 
@@ -89,8 +90,18 @@ class TestNotesStayWithTheirAuthor:
             assert text not in back.text
         assert RATING not in _ratings(back.json())
 
+        # Zoé's face, shared: its address is walked too (issue 16).
+        photo = await client.put(
+            "/api/me/photo",
+            content=plain_photo(),
+            headers={**factory.attendee_headers(zoe), "Content-Type": "image/jpeg"},
+        )
+        photo_key = photo.json()["photo"]["small"].split("/")[3]
+
         people: list[Attendee] = [alice, zoe, carl]
         values = {
+            "key": [photo_key],
+            "size": ["96"],
             "event_id": [str(event.id)],
             "attendee_id": [str(person.id) for person in people],
             "token": [token_of(settings, event, person) for person in people],
@@ -125,4 +136,5 @@ class TestNotesStayWithTheirAuthor:
             "/api/events/{event_id}/attendees/{attendee_id}",
             "/api/events/{event_id}/attendees/{attendee_id}/badge.svg",
             "/api/events/{event_id}/badges.pdf",
+            "/api/photos/{key}/{size}",
         } <= visited

@@ -27,7 +27,7 @@ def met(api: OrganiserApi, event_id: str) -> None:
     people = [api.join(event_id, p) for p in sorted(api.attendees(event_id), key=lambda p: p.name)]
     for person in people:
         api.http.patch(
-            "/api/me", headers=api.bearer(person.token), json={"objective": "hiring"}
+            "/api/me", headers=api.bearer(person.token), json={"objectives": ["hiring"]}
         ).raise_for_status()
     a, b, c, d, e = people
     for scanner, scanned in [(a, b), (b, a), (a, c), (c, d), (d, e), (d, e)]:

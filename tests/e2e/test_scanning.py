@@ -42,7 +42,7 @@ class TestScanOnline:
 
         pitch = "Je dessine des interfaces pour la santé — ouverte aux collaborations."
         page.get_by_label("Votre pitch").fill(pitch)
-        page.check("input[name=objective][value=partnership]")
+        page.check("input[name=objectives][value=partnership]")
         page.get_by_label("Nouveau centre d'intérêt").fill("design")
         page.keyboard.press("Enter")
         page.get_by_label("Nouveau centre d'intérêt").fill("santé")
@@ -60,7 +60,7 @@ class TestScanOnline:
         token = access_token(page)
         me = backend.http.get("/api/me", headers=backend.auth(token)).json()
         assert me["pitch"] == pitch
-        assert me["objective"] == "partnership"
+        assert me["objectives"] == ["partnership"]
         assert me["interests"] == ["design", "santé"]
         assert set(me["shared_fields"]) == {"email", "phone"}
 

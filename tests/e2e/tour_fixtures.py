@@ -13,6 +13,7 @@ from tests.e2e.conftest import launch_phone
 from tests.e2e.pwa import access_token, serve_axe, wait_for_service_worker
 from tests.e2e.server import Backend, LiveServer
 from tests.e2e.tour import HOSTILE_NAME, PEOPLE, Tour
+from tests.photo_support import portrait
 
 
 @pytest.fixture(scope="module")
@@ -27,6 +28,13 @@ def tour(
     event = backend.create_event("Rencontres numériques de Nantes")
     zoe = backend.add_attendee(event, "Zoé Lefèvre", "Atelier Lumière", "Directrice artistique")
     people = [backend.join(backend.add_attendee(event, *person)) for person in PEOPLE]
+    # Faces (issue 16): Amélie and Inès share a photo; the others are shown by their initials.
+    for person, background in ((people[0], (120, 170, 200)), (people[3], (200, 160, 110))):
+        backend.http.put(
+            "/api/me/photo",
+            content=portrait(background),
+            headers={**backend.auth(person.token), "Content-Type": "image/jpeg"},
+        ).raise_for_status()
 
     context = launch_phone(
         playwright_instance,
@@ -47,7 +55,7 @@ def tour(
         headers=backend.auth(tour.token),
         json={
             "pitch": "Je raconte l'histoire des marques en images. Je cherche des studios partenaires.",
-            "objective": "partnership",
+            "objectives": ["partnership", "inspiration"],
             "interests": ["photographie", "design", "culture"],
             "shared_fields": ["email", "website"],
             "website": "https://atelier-lumiere.example",

@@ -77,6 +77,11 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
         ["400", "412", "422"],
         "a tag has a visible character; If-Match is the contact's current ETag, in double quotes",
     ),
+    # Profile photos (issue 16).
+    "PUT /api/me/photo": (
+        ["413", "415", "422"],
+        "a picture that decodes, at least 128 px a side, not more pixels than a phone takes",
+    ),
 }
 
 

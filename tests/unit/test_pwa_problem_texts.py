@@ -37,6 +37,13 @@ ATTENDEE_PROBLEMS = (
     "database_unavailable",
     "service_unavailable",
     "internal_error",
+    # Profile photos and objectives (issue 16).
+    "photo_too_large",
+    "not_an_image",
+    "photo_too_small",
+    "photo_too_many_pixels",
+    "photo_not_found",
+    "objective_other_without_other",
 )
 
 

@@ -24,6 +24,8 @@ class SharedField(StrEnum):
     phone = "phone"
     website = "website"
     linkedin = "linkedin"
+    # Profile photos (issue 16): the face, shared like a contact detail.
+    photo = "photo"
 
 
 class Objective(StrEnum):

@@ -28,13 +28,15 @@ class Person:
     company: str
     job_title: str
     pitch: str
-    objective: str
+    objectives: tuple[str, ...]
+    objective_other: str
     interests: tuple[str, ...]
     shared_fields: tuple[str, ...]
     email: str
     phone: str
     website: str
     linkedin: str
+    photo_key: str | None
     # When they arrived at the venue, if known (see rencontre.presence).
     arrived_at: datetime | None = None
 
@@ -83,6 +85,7 @@ async def holders(session: AsyncSession, attendee_codes: Collection[str]) -> dic
         values = dict(zip(_PERSON_FIELDS, row, strict=False))
         # Lists from JSON columns become tuples: the snapshot is shared, it must not change.
         values["interests"] = tuple(values["interests"] or ())
+        values["objectives"] = tuple(values["objectives"] or ())
         values["shared_fields"] = tuple(values["shared_fields"] or ())
         person = Person(**values)
         found[person.badge_code] = Holder(
@@ -106,7 +109,7 @@ async def event_code(session: AsyncSession, event_id: uuid.UUID) -> str | None:
 
 async def directory(
     session: AsyncSession, event_id: uuid.UUID
-) -> Sequence[Row[str, str, str, str, str, str, list[str]]]:
+) -> Sequence[Row[str, str, str, str, str, list[str], str, list[str]]]:
     rows = await session.execute(
         select(
             Attendee.badge_code,
@@ -114,7 +117,8 @@ async def directory(
             Attendee.company,
             Attendee.job_title,
             Attendee.pitch,
-            Attendee.objective,
+            Attendee.objectives,
+            Attendee.objective_other,
             Attendee.interests,
         )
         .where(Attendee.event_id == event_id, Attendee.deleted_at.is_(None))

@@ -11,7 +11,8 @@ class DirectoryCard(BaseModel):
     company: str
     job_title: str
     pitch: str
-    objective: str
+    objectives: list[str]
+    objective_other: str
     interests: list[str]
 
 

@@ -192,10 +192,11 @@ async def directory(session: AsyncSession, viewer: Attendee) -> list[DirectoryCa
             company=company,
             job_title=job_title,
             pitch=pitch,
-            objective=objective,
+            objectives=list(objectives or ()),
+            objective_other=objective_other if "other" in (objectives or ()) else "",
             interests=list(interests or ()),
         )
-        for code, name, company, job_title, pitch, objective, interests in rows
+        for code, name, company, job_title, pitch, objectives, objective_other, interests in rows
     ]
 
 

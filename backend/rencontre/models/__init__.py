@@ -18,6 +18,7 @@ from rencontre.models.format_session import (
 from rencontre.models.live_ticket import LiveTicket
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
+from rencontre.models.profile_photo import ProfilePhoto  # profile photos (issue 16)
 
 __all__ = [
     "AccessReissue",
@@ -38,6 +39,7 @@ __all__ = [
     "Passkey",
     "PasskeyChallenge",
     "Phase",
+    "ProfilePhoto",  # profile photos (issue 16)
     "Scan",
     "SessionState",
 ]

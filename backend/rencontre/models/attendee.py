@@ -44,9 +44,12 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     website: Mapped[str] = mapped_column(String(200), default="")
     linkedin: Mapped[str] = mapped_column(String(200), default="")
     pitch: Mapped[str] = mapped_column(String(280), default="")
-    objective: Mapped[str] = mapped_column(String(40), default="")
+    # Codes of Objective (attendees.schemas), in the attendee's order; "other" may come with
+    # a few words of their own in objective_other.
+    objectives: Mapped[list[str]] = mapped_column(JSON, default=list)
+    objective_other: Mapped[str] = mapped_column(String(60), default="", server_default="")
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
-    # Which contact details a scanner receives (subset of email, phone, website, linkedin).
+    # Which contact details a scanner receives (subset of email, phone, website, linkedin, photo).
     shared_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
     language: Mapped[str] = mapped_column(String(5), default="")
     # Incremented when the badge is re-issued: older QR codes stop working.
@@ -80,6 +83,9 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     arrived_at: Mapped[datetime | None]
     # Staff introduced this isolated attendee to someone: off the live feed's isolated list.
     introduced_at: Mapped[datetime | None]
+    # The current profile photo's random key (None: no photo): part of the photo's address, so
+    # the address changes with the photo; the bytes live in profile_photo.
+    photo_key: Mapped[str | None] = mapped_column(String(32), default=None)
     # Set when the attendee deleted their account; the row stays as a tombstone.
     deleted_at: Mapped[datetime | None]
 

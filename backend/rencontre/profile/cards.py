@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from rencontre.attendees.schemas import SharedField
+from rencontre.attendees.schemas import Objective, SharedField
 from rencontre.profile.addresses import web_address
-from rencontre.profile.schemas import Language, PublicCard
+from rencontre.profile.schemas import Language, PhotoLinks, PublicCard
 
 DEFAULT_LANGUAGE: Language = "fr"
 LINKEDIN_PREFIX = "https://www.linkedin.com/in/"
@@ -54,7 +54,9 @@ class CardSource(Protocol):
     @property
     def pitch(self) -> str: ...
     @property
-    def objective(self) -> str: ...
+    def objectives(self) -> Sequence[str]: ...
+    @property
+    def objective_other(self) -> str: ...
     @property
     def interests(self) -> Sequence[str]: ...
     @property
@@ -67,6 +69,17 @@ class CardSource(Protocol):
     def website(self) -> str: ...
     @property
     def linkedin(self) -> str: ...
+    @property
+    def photo_key(self) -> str | None: ...
+
+
+def photo_links(key: str | None) -> PhotoLinks | None:
+    """The addresses of the photo stored under ``key`` (see profile.photos.SIZES)."""
+    if not key:
+        return None
+    return PhotoLinks(
+        small=f"/api/photos/{key}/96", medium=f"/api/photos/{key}/256", large=f"/api/photos/{key}/512"
+    )
 
 
 def public_card(person: CardSource, *, language: Language = DEFAULT_LANGUAGE) -> PublicCard:
@@ -81,7 +94,8 @@ def public_card(person: CardSource, *, language: Language = DEFAULT_LANGUAGE) ->
         company=person.company,
         job_title=person.job_title,
         pitch=person.pitch,
-        objective=person.objective,
+        objectives=list(person.objectives or ()),
+        objective_other=person.objective_other if Objective.other in (person.objectives or ()) else "",
         interests=list(person.interests or ()),
         email=(person.email or None) if SharedField.email in shared else None,
         phone=(person.phone or None) if SharedField.phone in shared else None,
@@ -91,4 +105,5 @@ def public_card(person: CardSource, *, language: Language = DEFAULT_LANGUAGE) ->
             if SharedField.linkedin in shared
             else None
         ),
+        photo=photo_links(person.photo_key) if SharedField.photo in shared else None,
     )

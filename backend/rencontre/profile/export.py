@@ -32,6 +32,14 @@ class AccountRecord(BaseModel):
     access_version: int = Field(description="Raised each time your access was re-issued.")
 
 
+class ExportedPhoto(BaseModel):
+    """Your profile photo as the service keeps it (its largest size)."""
+
+    media_type: str
+    size: int = Field(description="Pixels a side (the photo is square).")
+    data_base64: str
+
+
 class MyData(BaseModel):
     """Everything stored about the attendee. Others' notes about them stay the others'."""
 
@@ -49,3 +57,4 @@ class MyData(BaseModel):
     access_reissues: list[AccessNotice] = Field(
         default_factory=list, description="When the organisers re-issued your access, and who."
     )
+    photo: ExportedPhoto | None = Field(default=None, description="Your profile photo, if you added one.")

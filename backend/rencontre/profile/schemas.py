@@ -4,11 +4,11 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from rencontre.attendees.schemas import Interests, Objective, Phone, Pitch, SharedField, Url
-from rencontre.kit.text import fold
+from rencontre.kit.text import clean_line, fold
 from rencontre.profile.addresses import web_address
 
 Language = Literal["fr", "en"]
@@ -46,21 +46,37 @@ def _linkedin(value: str) -> str:
     return address
 
 
-def _objective(value: str) -> str:
-    if value and value not in Objective.__members__:
-        raise ValueError(f"must be one of {', '.join(Objective)}, or empty")
+def _distinct_objectives(values: list[Objective]) -> list[Objective]:
+    return list(dict.fromkeys(values))
+
+
+def _few_words(value: str) -> str:
+    value = clean_line(value)
+    if len(value.split()) > MAX_OBJECTIVE_OTHER_WORDS:
+        raise ValueError(f"must be a few words (at most {MAX_OBJECTIVE_OTHER_WORDS})")
     return value
 
 
-ObjectiveChoice = Annotated[
-    str,
-    AfterValidator(_objective),
-    WithJsonSchema({"type": "string", "enum": ["", *Objective]}),
+MAX_OBJECTIVE_OTHER_WORDS = 8
+Objectives = Annotated[
+    list[Objective], Field(max_length=len(Objective)), AfterValidator(_distinct_objectives)
 ]
+ObjectiveOther = Annotated[str, Field(max_length=60), AfterValidator(_few_words)]
 WebAddress = Annotated[Url, AfterValidator(_web_address)]
 LinkedIn = Annotated[Url, AfterValidator(_linkedin)]
 DistinctInterests = Annotated[Interests, AfterValidator(_distinct_interests)]
-SharedFields = Annotated[list[SharedField], Field(max_length=4), AfterValidator(_distinct_fields)]
+SharedFields = Annotated[
+    list[SharedField], Field(max_length=len(SharedField)), AfterValidator(_distinct_fields)
+]
+
+
+class PhotoLinks(BaseModel):
+    """Where a profile photo is served, square WebP at three sizes. The addresses change with
+    the photo; fetching one needs a signed-in attendee of the event (see GET /api/photos)."""
+
+    small: str = Field(description="96 px a side.")
+    medium: str = Field(description="256 px a side.")
+    large: str = Field(description="512 px a side.")
 
 
 class PublicCard(BaseModel):
@@ -73,12 +89,14 @@ class PublicCard(BaseModel):
     company: str = ""
     job_title: str = ""
     pitch: str = ""
-    objective: str = ""
+    objectives: list[str] = Field(default_factory=list, description="Codes, in the person's order.")
+    objective_other: str = Field(default="", description='Their own words for "other", if chosen.')
     interests: list[str] = Field(default_factory=list)
     email: str | None = None
     phone: str | None = None
     website: str | None = None
     linkedin: str | None = None
+    photo: PhotoLinks | None = Field(default=None, description="Only when the person shares their photo.")
 
 
 class EventInfo(BaseModel):
@@ -105,7 +123,8 @@ class Me(BaseModel):
     company: str
     job_title: str
     pitch: str
-    objective: str
+    objectives: list[str]
+    objective_other: str
     interests: list[str]
     shared_fields: list[str]
     phone: str
@@ -113,6 +132,7 @@ class Me(BaseModel):
     linkedin: str
     language: str
     joined_at: datetime | None
+    photo: PhotoLinks | None = Field(description="Your photo, if you added one (shared or not).")
     event: EventInfo
 
 
@@ -124,7 +144,13 @@ class MeUpdate(BaseModel):
     pitch: Pitch | SkipJsonSchema[None] = Field(
         default=None, description="One or two lines, at most 280 characters."
     )
-    objective: ObjectiveChoice | SkipJsonSchema[None] = Field(default=None, description="Empty to clear.")
+    objectives: Objectives | SkipJsonSchema[None] = Field(
+        default=None, description="Your objectives for the event, several allowed; empty to clear."
+    )
+    objective_other: ObjectiveOther | SkipJsonSchema[None] = Field(
+        default=None,
+        description='A few words for "other" (needs "other" among the objectives); empty to clear.',
+    )
     interests: DistinctInterests | SkipJsonSchema[None] = Field(default=None, description="At most 12.")
     shared_fields: SharedFields | SkipJsonSchema[None] = Field(
         default=None, description="The contact details a person who scans you receives."
@@ -139,6 +165,14 @@ class MeUpdate(BaseModel):
     def _not_null(cls, value: Any) -> Any:
         if value is None:
             raise ValueError("cannot be null; send an empty value to clear it")
+        return value
+
+    @field_validator("objective_other")
+    @classmethod
+    def _other_words_need_other(cls, value: str, info: ValidationInfo) -> str:
+        objectives = info.data.get("objectives")
+        if value and objectives is not None and Objective.other not in objectives:
+            raise ValueError('words for "other" need "other" among the objectives')
         return value
 
 

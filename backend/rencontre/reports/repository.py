@@ -120,18 +120,23 @@ async def follow_ups(session: AsyncSession, event_id: uuid.UUID) -> list[FollowU
 @dataclass(frozen=True)
 class Profile:
     attendee_id: uuid.UUID
-    objective: str
+    objectives: list[str]
     interests: list[str]
 
 
 async def profiles(session: AsyncSession, event_id: uuid.UUID) -> list[Profile]:
-    """Objective and interests of the event's present attendees (nothing that names them)."""
+    """Objectives and interests of the event's present attendees (nothing that names them).
+
+    Only the objectives' codes: the words an attendee wrote for "other" could name them.
+    """
     rows = await session.execute(
-        select(Attendee.id, Attendee.objective, Attendee.interests).where(
+        select(Attendee.id, Attendee.objectives, Attendee.interests).where(
             Attendee.event_id == event_id, Attendee.deleted_at.is_(None)
         )
     )
-    return [Profile(id_, objective or "", list(interests or [])) for id_, objective, interests in rows]
+    return [
+        Profile(id_, list(objectives or []), list(interests or [])) for id_, objectives, interests in rows
+    ]
 
 
 async def pairs(session: AsyncSession, event_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:

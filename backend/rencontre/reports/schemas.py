@@ -70,7 +70,9 @@ class EventReport(BaseModel):
     )
     peaks: list[PeakPeriod] = Field(description="The busiest 15-minute periods, busiest first (3 at most).")
     follow_up: FollowUpRate
-    by_objective: GroupedConnections = Field(description="Attendees without an objective are left out.")
+    by_objective: GroupedConnections = Field(
+        description="Attendees without an objective are left out; one with several is in several groups."
+    )
     by_interest: GroupedConnections = Field(
         description="An attendee with several interests is in several groups."
     )

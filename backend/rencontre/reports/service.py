@@ -141,7 +141,7 @@ async def event_report(session: AsyncSession, event: Event, *, min_group_size: i
     now = utcnow()
     profiles = await repository.profiles(session, event.id)
     pairs = await repository.pairs(session, event.id)
-    by_objective = _by((p.attendee_id, [p.objective]) for p in profiles)
+    by_objective = _by((p.attendee_id, p.objectives) for p in profiles)
     by_interest = _by((p.attendee_id, p.interests) for p in profiles)
     return EventReport(
         event_id=event.id,

@@ -463,6 +463,27 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/me/photo": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Add or replace your profile photo
+         * @description A first photo is added to what you share; replacing it keeps your choice.
+         */
+        put: operations["put_photo_api_me_photo_put"];
+        post?: never;
+        /** Remove your profile photo (its bytes are erased) */
+        delete: operations["delete_photo_api_me_photo_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/passkeys": {
         parameters: {
             query?: never;
@@ -1183,6 +1204,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/photos/{key}/{size}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A profile photo, for its owner or for an attendee it is shared with */
+        get: operations["get_photo_api_photos__key___size__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -1736,8 +1774,10 @@ export type components = {
             job_title: string;
             /** Pitch */
             pitch: string;
-            /** Objective */
-            objective: string;
+            /** Objectives */
+            objectives: string[];
+            /** Objective Other */
+            objective_other: string;
             /** Interests */
             interests: string[];
         };
@@ -1934,7 +1974,7 @@ export type components = {
              */
             peaks: components["schemas"]["PeakPeriod"][];
             follow_up: components["schemas"]["FollowUpRate"];
-            /** @description Attendees without an objective are left out. */
+            /** @description Attendees without an objective are left out; one with several is in several groups. */
             by_objective: components["schemas"]["GroupedConnections"];
             /** @description An attendee with several interests is in several groups. */
             by_interest: components["schemas"]["GroupedConnections"];
@@ -1966,6 +2006,21 @@ export type components = {
          * @enum {string}
          */
         ExistingRows: "skip" | "update";
+        /**
+         * ExportedPhoto
+         * @description Your profile photo as the service keeps it (its largest size).
+         */
+        ExportedPhoto: {
+            /** Media Type */
+            media_type: string;
+            /**
+             * Size
+             * @description Pixels a side (the photo is square).
+             */
+            size: number;
+            /** Data Base64 */
+            data_base64: string;
+        };
         /** Extension */
         Extension: {
             /**
@@ -2367,8 +2422,10 @@ export type components = {
             job_title: string;
             /** Pitch */
             pitch: string;
-            /** Objective */
-            objective: string;
+            /** Objectives */
+            objectives: string[];
+            /** Objective Other */
+            objective_other: string;
             /** Interests */
             interests: string[];
             /** Shared Fields */
@@ -2383,6 +2440,8 @@ export type components = {
             language: string;
             /** Joined At */
             joined_at: string | null;
+            /** @description Your photo, if you added one (shared or not). */
+            photo: components["schemas"]["PhotoLinks"] | null;
             event: components["schemas"]["EventInfo"];
         };
         /**
@@ -2396,11 +2455,15 @@ export type components = {
              */
             pitch?: string;
             /**
-             * Objective
-             * @description Empty to clear.
-             * @enum {string}
+             * Objectives
+             * @description Your objectives for the event, several allowed; empty to clear.
              */
-            objective?: "" | "partnership" | "inspiration" | "visibility" | "hiring" | "learning" | "clients" | "other";
+            objectives?: components["schemas"]["Objective"][];
+            /**
+             * Objective Other
+             * @description A few words for "other" (needs "other" among the objectives); empty to clear.
+             */
+            objective_other?: string;
             /**
              * Interests
              * @description At most 12.
@@ -2460,6 +2523,8 @@ export type components = {
              * @description When the organisers re-issued your access, and who.
              */
             access_reissues?: components["schemas"]["AccessNotice"][];
+            /** @description Your profile photo, if you added one. */
+            photo?: components["schemas"]["ExportedPhoto"] | null;
         };
         /** MySession */
         MySession: {
@@ -2481,6 +2546,11 @@ export type components = {
             /** @description This round's seat; absent before the start, in a break or when not placed. */
             seat: components["schemas"]["Seat"] | null;
         };
+        /**
+         * Objective
+         * @enum {string}
+         */
+        Objective: "partnership" | "inspiration" | "visibility" | "hiring" | "learning" | "clients" | "other";
         /** OrganiserOut */
         OrganiserOut: {
             /**
@@ -2594,6 +2664,34 @@ export type components = {
          */
         Phase: "round" | "break";
         /**
+         * PhotoLinks
+         * @description Where a profile photo is served, square WebP at three sizes. The addresses change with
+         *     the photo; fetching one needs a signed-in attendee of the event (see GET /api/photos).
+         */
+        PhotoLinks: {
+            /**
+             * Small
+             * @description 96 px a side.
+             */
+            small: string;
+            /**
+             * Medium
+             * @description 256 px a side.
+             */
+            medium: string;
+            /**
+             * Large
+             * @description 512 px a side.
+             */
+            large: string;
+        };
+        /**
+         * PhotoSize
+         * @description Served sizes, in pixels a side: a list avatar, a card, the profile and badge page.
+         * @enum {integer}
+         */
+        PhotoSize: 96 | 256 | 512;
+        /**
          * PlannedRow
          * @description One row of the file and what the import does with it, named as it will appear.
          */
@@ -2684,10 +2782,16 @@ export type components = {
              */
             pitch: string;
             /**
-             * Objective
+             * Objectives
+             * @description Codes, in the person's order.
+             */
+            objectives?: string[];
+            /**
+             * Objective Other
+             * @description Their own words for "other", if chosen.
              * @default
              */
-            objective: string;
+            objective_other: string;
             /** Interests */
             interests?: string[];
             /** Email */
@@ -2698,6 +2802,8 @@ export type components = {
             website?: string | null;
             /** Linkedin */
             linkedin?: string | null;
+            /** @description Only when the person shares their photo. */
+            photo?: components["schemas"]["PhotoLinks"] | null;
         };
         /** RegistrationIn */
         RegistrationIn: {
@@ -3059,7 +3165,7 @@ export type components = {
          * SharedField
          * @enum {string}
          */
-        SharedField: "email" | "phone" | "website" | "linkedin";
+        SharedField: "email" | "phone" | "website" | "linkedin" | "photo";
         /**
          * SkipReason
          * @enum {string}
@@ -5532,7 +5638,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
-            /** @description Unprocessable content */
+            /** @description Other objective not chosen */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5621,6 +5727,151 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MyData"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    put_photo_api_me_photo_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The photo's bytes: JPEG, PNG or WebP. The server crops it square and keeps it at 96, 256 and 512 px, re-encoded without any metadata. */
+        requestBody: {
+            content: {
+                "image/jpeg": string;
+                "image/png": string;
+                "image/webp": string;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description The request body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Photo too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not an image */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    delete_photo_api_me_photo_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
                 };
             };
             /** @description Unauthorized */
@@ -9011,6 +9262,78 @@ export interface operations {
                 headers: {
                     /** @description Seconds to wait before trying again. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    get_photo_api_photos__key___size__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                key: string;
+                size: components["schemas"]["PhotoSize"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such photo */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {

@@ -28,7 +28,7 @@ export type ScanBatchResponse = Schemas["ScanBatchOut"];
 export type PasskeyStatus = Schemas["PasskeyStatus"];
 export type PasskeySession = Schemas["PasskeySession"];
 
-export type Objective = Exclude<NonNullable<MeUpdate["objective"]>, "">;
+export type Objective = NonNullable<MeUpdate["objectives"]>[number];
 export const OBJECTIVES: readonly Objective[] = [
   "partnership",
   "clients",
@@ -40,15 +40,19 @@ export const OBJECTIVES: readonly Objective[] = [
 ];
 
 export type SharedField = Schemas["SharedField"];
-export const SHAREABLE_FIELDS: readonly SharedField[] = ["email", "phone", "website", "linkedin"];
+export const SHAREABLE_FIELDS: readonly SharedField[] = ["photo", "email", "phone", "website", "linkedin"];
+/** The shared details that are text the attendee types (the photo is shared by its own switch). */
+export type SharedDetail = Exclude<SharedField, "photo">;
+export type PhotoLinks = Schemas["PhotoLinks"];
 
 /** The details a person shares, as the known field names (the API types them as plain strings). */
 export function sharedFields(me: Pick<Me, "shared_fields">): SharedField[] {
   return SHAREABLE_FIELDS.filter((field) => me.shared_fields.includes(field));
 }
 
-export function objectiveOf(value: string): Objective | "" {
-  return (OBJECTIVES as readonly string[]).includes(value) ? (value as Objective) : "";
+/** The known objectives among `values`, in their order. */
+export function objectivesOf(values: readonly string[]): Objective[] {
+  return values.filter((value): value is Objective => (OBJECTIVES as readonly string[]).includes(value));
 }
 
 /** A person as a scanner sees them: from the directory, a badge, a contact, or one's own preview. */

@@ -40,6 +40,7 @@ export class Api {
     json?: unknown,
     accept = "application/json",
     headers: Record<string, string> = {},
+    blob?: Blob,
   ): Promise<Response> {
     const response = await request(path, {
       method,
@@ -47,6 +48,7 @@ export class Api {
       accept,
       headers,
       json,
+      blob,
       signal: AbortSignal.timeout?.(REQUEST_TIMEOUT_MS) ?? null,
     });
     if (!response.ok) {
@@ -164,6 +166,26 @@ export class Api {
 
   removePasskey(id: string): Promise<PasskeyStatus> {
     return this.json("DELETE", `/api/passkeys/${encodeURIComponent(id)}`);
+  }
+
+  // Profile photos (issue 16).
+
+  /** The phone's cropped photo; the server re-encodes it and answers the updated profile. */
+  async putPhoto(photo: Blob): Promise<Me> {
+    return jsonOf<Me>(await this.send("PUT", "/api/me/photo", undefined, undefined, {}, photo));
+  }
+
+  deletePhoto(): Promise<Me> {
+    return this.json("DELETE", "/api/me/photo");
+  }
+
+  /** A photo's bytes (an address from a card's `photo`); the service worker keeps those seen. */
+  async photo(url: string): Promise<Blob> {
+    // Not through send(): a photo the service worker answers from its cache says nothing
+    // about the network, so it must not mark the app online nor wake the outbox.
+    const response = await request(url, { method: "GET", token: await this.hooks.token(), accept: "image/webp" });
+    if (!response.ok) throw new ApiError(await problemFrom(response));
+    return response.blob();
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

@@ -60,18 +60,15 @@ export function objectiveLabel(objective: string | undefined | null): string {
   return label === key ? objective : label;
 }
 
-export function initials(name: string): string {
-  const parts = name.trim().split(/\s+/).filter(Boolean);
-  const letters = parts.length > 1 ? [parts[0], parts[parts.length - 1]] : parts;
-  return letters.map((part) => Array.from(part ?? "")[0]?.toUpperCase() ?? "").join("") || "?";
+/** A person's objectives in words, "other" told in their own words when they gave some. */
+export function objectivesLabel(objectives: readonly string[] | null | undefined, other?: string | null): string {
+  return (objectives ?? [])
+    .map((objective) => (objective === "other" && other?.trim() ? other.trim() : objectiveLabel(objective)))
+    .filter(Boolean)
+    .join(", ");
 }
 
-/** A stable colour slot (0–7) from a name, for avatars without inline styles. */
-export function colourSlot(name: string): number {
-  let hash = 0;
-  for (const char of name) hash = (hash * 31 + char.codePointAt(0)!) >>> 0;
-  return hash % 8;
-}
+export { colourSlot, initials } from "../kit/initials";
 
 /** Only http(s) links leave the app: a "website" of `javascript:…` becomes plain text. */
 export function safeUrl(value: string | null | undefined): string | null {

@@ -6,10 +6,12 @@ import "./styles/forms.css";
 import "./styles/controls.css";
 import "./app";
 import { installLinkInterception } from "./routes";
-import { setState, start } from "./state";
+import { api, setState, start } from "./state";
+import { setPhotoLoader } from "../kit/avatar";
 import { registerServiceWorker, whenUpdateReady } from "./sw-bridge";
 
 installLinkInterception();
+setPhotoLoader((url) => api.photo(url));
 whenUpdateReady((apply) => setState({ updateReady: apply }));
 void start();
 void registerServiceWorker().catch((error: unknown) => console.warn("service worker not registered", error));

@@ -1,13 +1,17 @@
 // The service worker, written by us. Workbox only injects the precache list
-// (scripts/build-sw.mjs) and serves it. No API answer is ever cached here:
+// (scripts/build-sw.mjs) and serves it. No API answer is cached here but the
+// profile photos of people this attendee may see (bounded, emptied at sign-out):
 // notes, contacts and exports stay out of the Cache Storage; the page keeps
 // what it needs offline in IndexedDB.
 import { clientsClaim } from "workbox-core";
 import { cleanupOutdatedCaches, createHandlerBoundToURL, precacheAndRoute, type PrecacheEntry } from "workbox-precaching";
 import { NavigationRoute, registerRoute } from "workbox-routing";
+import { ExpirationPlugin } from "workbox-expiration";
+import { CacheFirst } from "workbox-strategies";
 
 import { Api } from "../attendee/api";
 import { getValue } from "../attendee/offline/db";
+import { MAX_CACHED_PHOTOS, PHOTO_CACHE } from "../attendee/offline/photos";
 import { flushEdits } from "../attendee/offline/edits";
 import { flush, SYNC_TAG } from "../attendee/offline/outbox";
 import { renewedIfDue } from "../attendee/offline/session";
@@ -26,6 +30,17 @@ cleanupOutdatedCaches();
 registerRoute(
   new NavigationRoute(createHandlerBoundToURL("/index.html"), {
     denylist: [/^\/api(?:\/|$)/, /^\/console(?:\/|$)/, /\/[^/]+\.[a-z0-9]+$/i],
+  }),
+);
+
+// Profile photos: an address names one photo for good (a new photo gets a new address), so
+// a photo seen once is served from here, offline too. Only answers the server gave (200)
+// are kept; a photo no longer shared is refused by the server and never stored.
+registerRoute(
+  ({ url, request }) => request.method === "GET" && url.origin === self.location.origin && url.pathname.startsWith("/api/photos/"),
+  new CacheFirst({
+    cacheName: PHOTO_CACHE,
+    plugins: [new ExpirationPlugin({ maxEntries: MAX_CACHED_PHOTOS, purgeOnQuotaError: true })],
   }),
 );
 

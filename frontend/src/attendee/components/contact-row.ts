@@ -3,9 +3,10 @@ import { html, nothing } from "lit";
 import "./contact-row.css";
 import type { Contact } from "../../api/types";
 import type { PendingEdit } from "../offline/db";
-import { colourSlot, followUpCountdown, formatMoment, initials, tagLabel } from "../format";
+import { followUpCountdown, formatMoment, tagLabel } from "../format";
 import { t } from "../i18n";
 import { getState } from "../state";
+import "../../kit/avatar";
 import { LightElement } from "../../kit/light-element";
 
 /** One line of the contact list: who, when, the start of the note, the time left to follow up. */
@@ -30,7 +31,7 @@ export class ContactRow extends LightElement {
     const role = [person.job_title, person.company].filter(Boolean).join(" · ");
     return html`
       <a class="contact-row" href=${`/contacts/${encodeURIComponent(contact.id)}`}>
-        <span class="avatar avatar-c${colourSlot(name)}" aria-hidden="true">${initials(name)}</span>
+        <rc-avatar .name=${name} .photo=${person.photo?.small ?? null} size="small"></rc-avatar>
         <span class="contact-main">
           <span class="contact-name"
             >${name}${contact.mutual ? html` <span class="badge mutual">${t("contacts.mutual")}</span>` : nothing}${this.edit

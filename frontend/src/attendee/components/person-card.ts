@@ -1,8 +1,9 @@
 import { html, nothing } from "lit";
 
 import type { PublicCard } from "../../api/types";
-import { colourSlot, initials, objectiveLabel, safeUrl } from "../format";
+import { objectivesLabel, safeUrl } from "../format";
 import { t } from "../i18n";
+import "../../kit/avatar";
 import { LightElement } from "../../kit/light-element";
 import "./person-card.css";
 
@@ -46,17 +47,18 @@ export class PersonCard extends LightElement {
         ? html`<h3 class="person-name">${name}</h3>`
         : html`<h2 class="person-name">${name}</h2>`;
     const contacts = this.compact ? [] : this.contactLines(card);
+    const objectives = objectivesLabel(card.objectives, card.objective_other);
     return html`
       <article class="person-card ${this.compact ? "compact" : ""}">
         <header class="person-head">
-          <span class="avatar avatar-c${colourSlot(name)}" aria-hidden="true">${initials(name)}</span>
+          <rc-avatar .name=${name} .photo=${card.photo?.medium ?? null} size="medium"></rc-avatar>
           <div class="person-id">
             ${heading}
             ${role ? html`<p class="person-role">${role}</p>` : nothing}
           </div>
         </header>
         ${card.pitch ? html`<p class="person-pitch">${card.pitch}</p>` : nothing}
-        ${card.objective ? html`<p class="person-objective">${t("card.objective", { objective: objectiveLabel(card.objective) })}</p>` : nothing}
+        ${objectives ? html`<p class="person-objective">${t("card.objective", { objective: objectives })}</p>` : nothing}
         ${!this.compact && card.interests?.length
           ? html`<ul class="chips" aria-label=${t("card.interests")}>${card.interests.map((interest) => html`<li class="chip">${interest}</li>`)}</ul>`
           : nothing}

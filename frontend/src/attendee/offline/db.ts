@@ -4,6 +4,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 
 import type { AttendeeSession, BadgeInfo, Contact, ContactUpdate, Me, PublicCard, ScanRequest } from "../../api/types";
+import { forgetPhotos } from "./photos";
 
 export interface OutboxItem extends ScanRequest {
   /** Whose scan this is: only that attendee's session may send it. */
@@ -113,5 +114,6 @@ export async function clearPersonalData(): Promise<void> {
     tx.objectStore("contacts").clear(),
     tx.objectStore("rejected").clear(),
     tx.done,
+    forgetPhotos(),
   ]);
 }

@@ -6,6 +6,7 @@ import { reissueText } from "../components/access-notice";
 import { LightElement } from "../../kit/light-element";
 import "../components/person-card";
 import "../components/qr-code";
+import "../../kit/avatar";
 import { t, problemText } from "../i18n";
 import { saveBlob } from "../../kit/download";
 import { getValue, setValue } from "../offline/db";
@@ -19,10 +20,14 @@ function ownCard(me: Me): PublicCard {
     company: me.company,
     job_title: me.job_title,
     pitch: me.pitch,
-    objective: me.objective,
+    objectives: me.objectives,
+    objective_other: me.objective_other,
     interests: me.interests,
   };
-  for (const field of sharedFields(me)) card[field] = me[field];
+  for (const field of sharedFields(me)) {
+    if (field === "photo") card.photo = me.photo ?? null;
+    else card[field] = me[field];
+  }
   return card;
 }
 
@@ -109,7 +114,12 @@ export class BadgePage extends LightElement {
         ${this.badge
           ? html`<rc-qr-code .value=${this.badge.url} label=${t("badge.title")}></rc-qr-code>`
           : html`<p class="muted">${t("badge.unavailable")}</p>`}
-        ${me ? html`<p class="my-qr-name">${me.name}</p>` : nothing}
+        ${me
+          ? html`<div class="my-qr-who">
+              <rc-avatar .name=${me.name} .photo=${me.photo?.large ?? null} size="large"></rc-avatar>
+              <p class="my-qr-name">${me.name}</p>
+            </div>`
+          : nothing}
       </div>
       ${card ? html`<section class="own-card" aria-labelledby="own-card-title">
             <h2 id="own-card-title">${t("profile.preview")}</h2>

@@ -3,17 +3,19 @@ import { html, nothing } from "lit";
 import { ApiError, NetworkError } from "../../kit/api/errors";
 import {
   OBJECTIVES,
-  objectiveOf,
+  objectivesOf,
   SHAREABLE_FIELDS,
   sharedFields,
   type Me,
   type Objective,
   type PublicCard,
+  type SharedDetail,
   type SharedField,
 } from "../../api/types";
 import { LightElement } from "../../kit/light-element";
 import "../components/passkey-settings";
 import "../components/person-card";
+import "../components/profile-photo";
 import { objectiveLabel } from "../format";
 import { t, type MessageKey, problemText } from "../i18n";
 import { navigate } from "../routes";
@@ -23,7 +25,8 @@ import "./profile.css";
 
 interface Draft {
   pitch: string;
-  objective: Objective | "";
+  objectives: Objective[];
+  objective_other: string;
   interests: string[];
   shared_fields: SharedField[];
   phone: string;
@@ -34,7 +37,8 @@ interface Draft {
 function draftOf(me: Me): Draft {
   return {
     pitch: me.pitch ?? "",
-    objective: objectiveOf(me.objective),
+    objectives: objectivesOf(me.objectives),
+    objective_other: me.objective_other ?? "",
     interests: [...me.interests],
     shared_fields: sharedFields(me),
     phone: me.phone ?? "",
@@ -100,10 +104,14 @@ export class ProfilePage extends LightElement {
       company: me.company,
       job_title: me.job_title,
       pitch: draft.pitch,
-      objective: draft.objective,
+      objectives: draft.objectives,
+      objective_other: draft.objectives.includes("other") ? draft.objective_other : "",
       interests: draft.interests,
     };
-    for (const field of draft.shared_fields) card[field] = field === "email" ? me.email : draft[field];
+    for (const field of draft.shared_fields) {
+      if (field === "photo") card.photo = me.photo ?? null;
+      else card[field] = field === "email" ? me.email : draft[field];
+    }
     return card;
   }
 
@@ -114,7 +122,12 @@ export class ProfilePage extends LightElement {
     this.error = "";
     this.fieldErrors = {};
     try {
-      const me = await api.updateMe({ ...this.draft, pitch: this.draft.pitch.trim() });
+      const draft = this.draft;
+      const me = await api.updateMe({
+        ...draft,
+        pitch: draft.pitch.trim(),
+        objective_other: draft.objectives.includes("other") ? draft.objective_other.trim() : "",
+      });
       await setValue("me", me);
       setState({ me });
       this.draft = draftOf(me);
@@ -137,36 +150,114 @@ export class ProfilePage extends LightElement {
     return message ? html`<span class="field-error" id=${`${name}-error`}>${message}</span>` : nothing;
   }
 
-  private renderShared(me: Me, draft: Draft) {
-    return SHAREABLE_FIELDS.map((field) => {
-      const on = draft.shared_fields.includes(field);
-      const label = t(`profile.field.${field}` as MessageKey);
-      return html`
-        <div class="share-row">
-          <label class="check">
-            <input type="checkbox" .checked=${on} @change=${(e: Event) => this.toggleShared(field, (e.target as HTMLInputElement).checked)} />
-            <span>${label}${field === "email" ? html` <span class="muted">${me.email}</span>` : nothing}</span>
-          </label>
-          ${field === "email"
-            ? nothing
-            : html`<div class="field compact">
-                <label class="visually-hidden" for=${`profile-${field}`}>${t(`profile.${field}` as MessageKey)}</label>
+  private toggleObjective(objective: Objective, on: boolean): void {
+    if (!this.draft) return;
+    const rest = this.draft.objectives.filter((o) => o !== objective);
+    this.change("objectives", on ? [...rest, objective] : rest);
+  }
+
+  /** The photo was added or removed (it is saved at once, apart from the form). */
+  private photoChanged(me: Me): void {
+    if (!this.draft) return;
+    // A first photo is shared by the server: the switch below shows it, the rest of the draft stays.
+    const photoShared = me.shared_fields.includes("photo");
+    const rest = this.draft.shared_fields.filter((f) => f !== "photo");
+    this.draft = { ...this.draft, shared_fields: photoShared ? [...rest, "photo"] : rest };
+  }
+
+  private renderObjectives(draft: Draft) {
+    const other = draft.objectives.includes("other");
+    return html`
+      <fieldset class="objective">
+        <legend>${t("profile.objective")}</legend>
+        <p class="field-hint">${t("profile.objectives.hint")}</p>
+        <div class="chip-row">
+          ${OBJECTIVES.map(
+            (objective) => html`
+              <label class="chip-radio">
                 <input
-                  id=${`profile-${field}`}
-                  name=${field}
-                  type=${field === "phone" ? "tel" : "url"}
-                  inputmode=${field === "phone" ? "tel" : "url"}
-                  autocomplete=${field === "phone" ? "tel" : "url"}
-                  placeholder=${t(`profile.${field}` as MessageKey)}
-                  maxlength=${field === "phone" ? 40 : 200}
-                  .value=${draft[field]}
-                  @input=${(e: Event) => this.change(field, (e.target as HTMLInputElement).value)}
+                  type="checkbox"
+                  name="objectives"
+                  .value=${objective}
+                  .checked=${draft.objectives.includes(objective)}
+                  @change=${(e: Event) => this.toggleObjective(objective, (e.target as HTMLInputElement).checked)}
                 />
-                ${this.fieldError(field)}
-              </div>`}
+                <span>${objectiveLabel(objective)}</span>
+              </label>
+            `,
+          )}
         </div>
-      `;
+        ${other
+          ? html`<div class="field objective-other">
+              <label class="field-label" for="profile-objective-other">${t("profile.objective.otherWords")}</label>
+              <input
+                id="profile-objective-other"
+                name="objective_other"
+                maxlength="60"
+                aria-describedby="objective-other-hint"
+                .value=${draft.objective_other}
+                @input=${(e: Event) => this.change("objective_other", (e.target as HTMLInputElement).value)}
+              />
+              <span class="field-hint" id="objective-other-hint">${t("profile.objective.otherHint")}</span>
+              ${this.fieldError("objective_other")}
+            </div>`
+          : nothing}
+      </fieldset>
+    `;
+  }
+
+  private renderEmailTip(draft: Draft) {
+    if (draft.shared_fields.includes("email")) return nothing;
+    return html`<div class="notice info email-tip" role="note">
+      <p>${t("profile.email.suggest")}</p>
+      <button type="button" class="button secondary" @click=${() => this.toggleShared("email", true)}>
+        ${t("profile.email.suggest.action")}
+      </button>
+    </div>`;
+  }
+
+  private renderShared(me: Me, draft: Draft) {
+    return SHAREABLE_FIELDS.filter((field) => field !== "photo" || me.photo).map((field) => {
+      const on = draft.shared_fields.includes(field);
+      if (field === "photo") {
+        return html`<div class="share-row">
+          <label class="check">
+            <input type="checkbox" name="share-photo" .checked=${on} @change=${(e: Event) => this.toggleShared(field, (e.target as HTMLInputElement).checked)} />
+            <span>${t("profile.field.photo")}</span>
+          </label>
+        </div>`;
+      }
+      return this.renderDetail(me, draft, field, on);
     });
+  }
+
+  private renderDetail(me: Me, draft: Draft, field: SharedDetail, on: boolean) {
+    const label = t(`profile.field.${field}` as MessageKey);
+    return html`
+      <div class="share-row">
+        <label class="check">
+          <input type="checkbox" .checked=${on} @change=${(e: Event) => this.toggleShared(field, (e.target as HTMLInputElement).checked)} />
+          <span>${label}${field === "email" ? html` <span class="muted">${me.email}</span>` : nothing}</span>
+        </label>
+        ${field === "email"
+          ? nothing
+          : html`<div class="field compact">
+              <label class="visually-hidden" for=${`profile-${field}`}>${t(`profile.${field}` as MessageKey)}</label>
+              <input
+                id=${`profile-${field}`}
+                name=${field}
+                type=${field === "phone" ? "tel" : "url"}
+                inputmode=${field === "phone" ? "tel" : "url"}
+                autocomplete=${field === "phone" ? "tel" : "url"}
+                placeholder=${t(`profile.${field}` as MessageKey)}
+                maxlength=${field === "phone" ? 40 : 200}
+                .value=${draft[field]}
+                @input=${(e: Event) => this.change(field, (e.target as HTMLInputElement).value)}
+              />
+              ${this.fieldError(field)}
+            </div>`}
+      </div>
+    `;
   }
 
   protected override render() {
@@ -179,6 +270,7 @@ export class ProfilePage extends LightElement {
         <h1 tabindex="-1">${this.welcome ? t("profile.welcome", { name: me.name }) : t("profile.title")}</h1>
         ${this.welcome ? html`<p class="lead">${t("profile.intro")}</p>` : nothing}
       </header>
+      <rc-profile-photo .me=${me} @photo-changed=${(e: CustomEvent<Me>) => this.photoChanged(e.detail)}></rc-profile-photo>
       <form class="profile-form" @submit=${(e: Event) => this.save(e)} novalidate>
         <div class="field">
           <label class="field-label" for="profile-pitch">${t("profile.pitch")}</label>
@@ -195,25 +287,7 @@ export class ProfilePage extends LightElement {
           ${this.fieldError("pitch")}
         </div>
 
-        <fieldset class="objective">
-          <legend>${t("profile.objective")}</legend>
-          <div class="chip-row">
-            ${OBJECTIVES.map(
-              (objective) => html`
-                <label class="chip-radio">
-                  <input
-                    type="radio"
-                    name="objective"
-                    .value=${objective}
-                    .checked=${draft.objective === objective}
-                    @change=${() => this.change("objective", objective)}
-                  />
-                  <span>${objectiveLabel(objective)}</span>
-                </label>
-              `,
-            )}
-          </div>
-        </fieldset>
+        ${this.renderObjectives(draft)}
 
         <fieldset class="interests">
           <legend>${t("profile.interests")}</legend>
@@ -256,10 +330,12 @@ export class ProfilePage extends LightElement {
           <legend>${t("profile.shared")}</legend>
           <p class="field-hint">${t("profile.shared.hint")}</p>
           ${this.renderShared(me, draft)}
+          ${this.renderEmailTip(draft)}
         </fieldset>
 
-        <section class="preview" aria-labelledby="preview-title">
+        <section class="preview" aria-labelledby="preview-title" aria-describedby="preview-hint">
           <h2 id="preview-title">${t("profile.preview")}</h2>
+          <p class="field-hint" id="preview-hint">${t("profile.preview.hint")}</p>
           <rc-person-card .card=${this.preview(me, draft)} heading-level="3"></rc-person-card>
         </section>
 

@@ -23,6 +23,8 @@ export interface RequestOptions {
   headers?: Record<string, string>;
   json?: unknown;
   form?: FormData;
+  /** Raw bytes (a photo), sent with their own type. */
+  blob?: Blob;
   signal?: AbortSignal | null;
 }
 
@@ -42,6 +44,9 @@ export async function request(path: string, options: RequestOptions): Promise<Re
     body = JSON.stringify(options.json);
   } else if (options.form) {
     body = options.form;
+  } else if (options.blob) {
+    headers.set("Content-Type", options.blob.type || "application/octet-stream");
+    body = options.blob;
   }
   try {
     return await fetch(path, {
