@@ -5,6 +5,9 @@ import type { Contact, ContactUpdate } from "../api/types";
 
 export type FollowUp = "todo" | "done";
 
+/** What an edit may write; a note that meeting again made longer may keep its length. */
+export const MAX_NOTE_LENGTH = 5000;
+
 export interface Draft {
   note: string;
   tags: string[];
