@@ -150,7 +150,7 @@ class TestScanOffline:
         # Offline: the first scan shows Carole's card from the directory and is queued at once.
         context.set_offline(True)
         scan_with_camera(page, "Carole Élan")
-        expect(page.locator(".scan-state")).to_contain_text("gardé·e sur ce téléphone")
+        expect(page.locator(".scan-state")).to_contain_text("gardée sur ce téléphone")
         page.keyboard.type("Hors ligne, notée quand même ✈️")
         expect_kept(page)
         expect(page.locator(".pending-count")).to_have_attribute("data-pending", "1")

@@ -15,6 +15,7 @@ import { api, getState, queuedForLater, refreshOutboxCounts } from "./state";
 /** Kept on the phone this long after the last keystroke, sent this long after. */
 const KEEP_AFTER_MS = 250;
 const SEND_AFTER_MS = 1200;
+const RETRY_AFTER_MS = 20_000;
 
 /**
  * idle: nothing changed yet; editing: a change not yet sent; saving: sending;
@@ -51,7 +52,13 @@ export class ContactAutosave implements ReactiveController {
   private keepTimer: ReturnType<typeof setTimeout> | null = null;
   private sendTimer: ReturnType<typeof setTimeout> | null = null;
 
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+
   private readonly leaving = (): void => this.saveNow();
+  /** Kept on the phone for want of network: the screen holds the edit, so it sends it itself when it can. */
+  private readonly retry = (): void => {
+    if (this.status === "kept") this.saveNow();
+  };
   private readonly hidden = (): void => {
     if (document.visibilityState === "hidden") this.saveNow();
   };
@@ -62,12 +69,15 @@ export class ContactAutosave implements ReactiveController {
 
   hostConnected(): void {
     window.addEventListener("pagehide", this.leaving);
+    window.addEventListener("online", this.retry);
     document.addEventListener("visibilitychange", this.hidden);
   }
 
   hostDisconnected(): void {
     window.removeEventListener("pagehide", this.leaving);
+    window.removeEventListener("online", this.retry);
     document.removeEventListener("visibilitychange", this.hidden);
+    if (this.retryTimer !== null) clearTimeout(this.retryTimer);
     this.close();
   }
 
@@ -212,6 +222,13 @@ export class ContactAutosave implements ReactiveController {
       case "kept":
         await queuedForLater();
         this.show(editing, outcome.locked ? "locked" : "kept");
+        // `online` does not fire when the Wi-Fi is up but the server is not: try again now and then.
+        if (!outcome.locked && this.retryTimer === null) {
+          this.retryTimer = setTimeout(() => {
+            this.retryTimer = null;
+            this.retry();
+          }, RETRY_AFTER_MS);
+        }
         break;
       case "conflict": {
         const current = (await cachedContact(editing.base.id)) ?? editing.base;

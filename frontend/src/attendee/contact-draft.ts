@@ -8,6 +8,12 @@ export type FollowUp = "todo" | "done";
 /** What an edit may write; a note that meeting again made longer may keep its length. */
 export const MAX_NOTE_LENGTH = 5000;
 
+/** The characters a note may still take, once few are left (null while there is room). */
+export function noteRoom(note: string, limit = MAX_NOTE_LENGTH): number | null {
+  const left = limit - note.length;
+  return left <= 200 ? Math.max(left, 0) : null;
+}
+
 export interface Draft {
   note: string;
   tags: string[];

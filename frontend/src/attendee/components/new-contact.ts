@@ -3,7 +3,7 @@ import { html, nothing, type PropertyValues } from "lit";
 import { ApiError } from "../../kit/api/errors";
 import type { Contact, PublicCard } from "../../api/types";
 import { ContactAutosave } from "../contact-autosave";
-import { draftOf, MAX_NOTE_LENGTH } from "../contact-draft";
+import { draftOf, MAX_NOTE_LENGTH, noteRoom } from "../contact-draft";
 import { formatMoment } from "../format";
 import { t, problemText } from "../i18n";
 import type { BadgeRef } from "../../kit/scanner/badge";
@@ -218,9 +218,11 @@ export class NewContact extends LightElement {
       case "recording":
         return html`<p class="notice info scan-state" role="status">${t("capture.recording")}</p>`;
       case "recorded":
-        return html`<p class="notice success scan-state" role="status">${again}${t("capture.recorded", { name })}</p>`;
+        return html`<p class="notice success scan-state" role="status">
+          ${again ? again + t("capture.again") : t("capture.recorded", { name })}
+        </p>`;
       case "queued":
-        return html`<p class="notice pending scan-state" role="status">${again}${t("capture.queued", { name })}</p>`;
+        return html`<p class="notice pending scan-state" role="status">${again}${t("capture.queued")}</p>`;
       default:
         return nothing;
     }
@@ -229,6 +231,7 @@ export class NewContact extends LightElement {
   private renderFields() {
     const contact = this.autosave.contact;
     const fields = this.autosave.draft ?? this.typed;
+    const room = contact && contact.note.length <= MAX_NOTE_LENGTH ? noteRoom(fields.note) : null;
     if (contact?.notes_locked) {
       return html`<rc-notes-lock locked @notes-unlocked=${() => void this.contactKnown(contact.id)}></rc-notes-lock>`;
     }
@@ -246,6 +249,7 @@ export class NewContact extends LightElement {
           @blur=${() => this.autosave.saveNow()}
         ></textarea>
         <span class="field-hint" id="note-hint">${t("note.hint")}</span>
+        ${room === null ? nothing : html`<span class="field-hint note-left" role="status">${t("note.left", { n: room })}</span>`}
       </div>
       <rc-tag-picker .selected=${fields.tags} @tags-change=${(event: CustomEvent<string[]>) => this.type({ tags: event.detail })}></rc-tag-picker>
       <rc-rating-input .value=${fields.rating} @rating-change=${(event: CustomEvent<number | null>) => this.type({ rating: event.detail })}></rc-rating-input>

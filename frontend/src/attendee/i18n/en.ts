@@ -151,7 +151,6 @@ export const en = {
   "contact.followup": "Follow-up",
   "contact.followup.todo": "To do",
   "contact.followup.done": "Done",
-  "contact.refused": "Your changes could not be saved: {reason} Correct them, then save again.",
   "contact.helpers": "Follow up now",
   "contact.helper.message": "Write a message",
   "contact.helper.coffee": "Propose a coffee",
@@ -159,7 +158,7 @@ export const en = {
   "contact.helper.failed": "Could not prepare the message: {reason}",
   "contact.offline": "Connect to the network to open this contact.",
   "contact.note.grown": "This note grew past 5,000 characters with the notes added each time you met: you can still edit or shorten it, but not make it longer.",
-  "contact.conflict": "This contact changed since you opened it (you met again and a note was added). Nothing was saved and nothing is lost: your text is still in the field below. Make your edit again on top of the current note, then save.",
+  "contact.conflict": "This contact changed since you opened it (you met again and a note was added). Nothing was saved and nothing is lost: your text is still in the field below. Choose below how to go on.",
   "contact.conflict.current": "Current note",
   "contact.conflict.append": "Add the new note to my text and save",
   "contact.conflict.discard": "Start again from the current note",
@@ -248,7 +247,7 @@ export const en = {
   "problem.busy_retry": "Many people are scanning the same person right now; this phone will try again in a moment.",
   "problem.contact_not_found": "This contact no longer exists.",
   "problem.contact_changed": "This contact was changed meanwhile (on another phone, or by meeting again): check it before saving.",
-  "problem.note_too_long": "The note is too long: shorten it before saving.",
+  "problem.note_too_long": "The note is too long: shorten it, and it will be saved.",
   "problem.too_many_requests": "Too many requests from this phone: wait a moment, it will go through.",
   "problem.database_unavailable": "The server is busy for a moment; what you did is kept on this phone and will be sent again.",
   "problem.service_unavailable": "The server is unavailable for a moment; try again shortly.",
@@ -259,13 +258,15 @@ export const en = {
   // Capture at the scan, saving as you type, one word per concept, retry, dialogs (t16-capture)
   "capture.recording": "Recording the meeting…",
   "capture.recorded": "{name} is in your contacts.",
-  "capture.queued": "{name} is kept on this phone: the meeting will be sent when you are back online.",
+  "capture.queued": "Meeting kept on this phone: it will be sent when you are back online.",
+  "capture.again": "This meeting is added to the contact.",
   "save.saving": "Saving…",
   "save.saved": "Saved",
   "save.kept": "Saved on this phone, will sync when you are back online",
   "save.locked": "Saved on this phone, will sync once your notes are unlocked",
   "dialog.cancel": "Cancel",
   "retry.wait": "Try again in {s} s",
+  "note.left": "{n} characters left in this note.",
 } as const;
 
 export type MessageKey = keyof typeof en;

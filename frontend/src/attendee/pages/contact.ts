@@ -4,7 +4,7 @@ import { ApiError } from "../../kit/api/errors";
 import type { Contact } from "../../api/types";
 import { LightElement } from "../../kit/light-element";
 import { ContactAutosave } from "../contact-autosave";
-import { addedText, MAX_NOTE_LENGTH, withUpdate, type FollowUp } from "../contact-draft";
+import { addedText, MAX_NOTE_LENGTH, noteRoom, withUpdate, type FollowUp } from "../contact-draft";
 import "../components/follow-up-draft";
 import "../components/notes-lock";
 import "../components/person-card";
@@ -56,9 +56,9 @@ export class ContactPage extends LightElement {
     const edit = await pendingEdit(this.contactId);
     if (edit) {
       // An edit not yet saved: reopen on it, on the version it was made on, and send it now.
+      // A refused one is sent again too: the page then says why, in the user's language.
       this.autosave.open(edit.base, withUpdate(edit.base, edit.update));
-      if (edit.state === "refused") this.error = t("contact.refused", { reason: edit.detail ?? "" });
-      else this.autosave.saveNow();
+      this.autosave.saveNow();
       return;
     }
     const cached = await cachedContact(this.contactId);
@@ -147,6 +147,7 @@ export class ContactPage extends LightElement {
     const timeZone = getState().me?.event.timezone;
     const countdown = followUpCountdown({ ...contact, follow_up: draft.followUp });
     const grown = contact.note.length > MAX_NOTE_LENGTH;
+    const room = grown ? null : noteRoom(draft.note);
     // Locked, the note, tags and rating are withheld: nothing to edit or quote, so no form to type in.
     const locked = contact.notes_locked;
     return html`
@@ -197,6 +198,7 @@ export class ContactPage extends LightElement {
             @blur=${() => this.autosave.saveNow()}
           ></textarea>
           ${grown ? html`<p class="field-hint" id="contact-note-hint">${t("contact.note.grown")}</p>` : nothing}
+          ${room === null ? nothing : html`<p class="field-hint note-left" role="status">${t("note.left", { n: room })}</p>`}
         </div>
         <rc-tag-picker .selected=${draft.tags} label=${t("contact.tags")} @tags-change=${(e: CustomEvent<string[]>) => this.change({ tags: e.detail }, true)}></rc-tag-picker>
         <rc-rating-input .value=${draft.rating} @rating-change=${(e: CustomEvent<number | null>) => this.change({ rating: e.detail }, true)}></rc-rating-input>
