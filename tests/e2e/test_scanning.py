@@ -12,7 +12,14 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.e2e.camera import write_y4m
-from tests.e2e.pwa import access_token, csp_violations, idb_get, outbox, wait_for_service_worker
+from tests.e2e.pwa import (
+    access_token,
+    csp_violations,
+    idb_get,
+    outbox,
+    wait_for_directory,
+    wait_for_service_worker,
+)
 from tests.e2e.server import Backend, LiveServer
 
 DECODE_TIMEOUT_MS = 15_000
@@ -138,12 +145,7 @@ class TestScanOffline:
         page.goto(alice.join_link)
         page.wait_for_url("**/profile?welcome")
         assert wait_for_service_worker(page)
-        page.wait_for_function(
-            "(n) => new Promise((ok) => { const r = indexedDB.open('rencontre'); r.onsuccess = () => {"
-            " const q = r.result.transaction('directory').objectStore('directory').count();"
-            " q.onsuccess = () => { r.result.close(); ok(q.result >= n); }; }; })",
-            arg=3,
-        )
+        wait_for_directory(page, 3)
         token = access_token(page)
         page.goto(live_server.base_url + "/")
 

@@ -10,6 +10,7 @@ import { draftOf, changes, rebase, type Draft } from "./contact-draft";
 import { problemText } from "./i18n";
 import { cachedContact } from "./offline/cache";
 import { dropEdit, holdEdit, queueEdit, releaseEdit, sendEdit } from "./offline/edits";
+import { keepEditAsLeaving } from "./offline/leaving";
 import { api, getState, queuedForLater, refreshOutboxCounts } from "./state";
 
 /** Kept on the phone this long after the last keystroke, sent this long after. */
@@ -54,13 +55,16 @@ export class ContactAutosave implements ReactiveController {
 
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
 
-  private readonly leaving = (): void => this.saveNow();
+  private readonly leaving = (): void => {
+    this.keepAtOnce();
+    this.saveNow();
+  };
   /** Kept on the phone for want of network: the screen holds the edit, so it sends it itself when it can. */
   private readonly retry = (): void => {
     if (this.status === "kept") this.saveNow();
   };
   private readonly hidden = (): void => {
-    if (document.visibilityState === "hidden") this.saveNow();
+    if (document.visibilityState === "hidden") this.leaving();
   };
 
   constructor(private readonly host: ReactiveControllerHost) {
@@ -182,6 +186,15 @@ export class ContactAutosave implements ReactiveController {
     this.status = status;
     this.error = error;
     this.host.requestUpdate();
+  }
+
+  /** The page is being left: the edit as it stands goes to the phone now, ahead of any step still waiting. */
+  private keepAtOnce(): void {
+    const editing = this.editing;
+    const attendeeId = getState().session?.attendee_id;
+    if (!editing || !attendeeId) return;
+    const base = editing.conflict?.base ?? editing.base;
+    keepEditAsLeaving(attendeeId, base, changes(base, editing.draft), editing.conflict ? "conflict" : "queued");
   }
 
   /** On the phone: the edit as it stands. While the note conflicts it stays marked so, on its old version. */

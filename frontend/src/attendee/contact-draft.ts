@@ -73,7 +73,10 @@ export interface Rebased {
  * a note changed on both sides is a conflict (the user's text stays in the draft).
  */
 export function rebase(base: Contact, draft: Draft, fresh: Contact): Rebased {
-  const noteConflict = draft.note !== base.note && draft.note !== fresh.note && fresh.note !== base.note;
+  // A draft that starts with the current note keeps all of it (the user's own text, sent
+  // while they went on typing): taking the draft loses nothing, so it is no conflict.
+  const noteConflict =
+    draft.note !== base.note && fresh.note !== base.note && !draft.note.startsWith(fresh.note);
   return {
     draft: {
       note: draft.note === base.note ? fresh.note : draft.note,

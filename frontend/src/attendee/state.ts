@@ -10,6 +10,7 @@ import { saveContacts, saveDirectory } from "./offline/cache";
 import { clearPersonalData, deleteValue, getValue, setValue, type RejectedItem } from "./offline/db";
 import { resolveCaptures } from "./offline/captures";
 import { flushEdits, pendingEdits } from "./offline/edits";
+import { takeLeftBehind } from "./offline/leaving";
 import { flush, OUTBOX_CHANNEL, queued, rejected, type OutboxMessage } from "./offline/outbox";
 import { renewedIfDue, renewNow, reissueNoticeOf, type ReissueNotice } from "./offline/session";
 import { requestBackgroundSync } from "./sw-bridge";
@@ -264,6 +265,7 @@ async function loadContacts(): Promise<Contact[] | null> {
 
 /** Load what the phone knows, then bring it up to date, then send the queue. */
 export async function start(): Promise<void> {
+  await takeLeftBehind();
   const [session, me] = await Promise.all([getValue("session"), getValue("me")]);
   setState({ session: session ?? null, me: me ?? null, ready: true });
   await refreshOutboxCounts();

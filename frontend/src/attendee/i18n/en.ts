@@ -69,8 +69,8 @@ export const en = {
   "badge.export": "Download all my data (JSON)",
   "badge.signout": "Sign out of this phone",
   "badge.delete": "Delete my account",
-  "badge.delete.confirm": "Delete your account, your profile and your notes for good? This cannot be undone.",
-  "badge.signout.confirm": "Sign out? Scans not yet sent would be lost.",
+  "badge.delete.confirm": "Your account, your profile and your notes will be deleted for good. This cannot be undone.",
+  "badge.signout.confirm": "Scans not yet sent from this phone would be lost.",
 
   "scan.title": "Scan a badge",
   "scan.start": "Scan a badge",
@@ -267,6 +267,10 @@ export const en = {
   "dialog.cancel": "Cancel",
   "retry.wait": "Try again in {s} s",
   "note.left": "{n} characters left in this note.",
+  "badge.delete.title": "Delete your account?",
+  "badge.delete.accept": "Delete for good",
+  "badge.signout.title": "Sign out of this phone?",
+  "badge.signout.accept": "Sign out",
 } as const;
 
 export type MessageKey = keyof typeof en;

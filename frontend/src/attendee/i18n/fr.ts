@@ -71,8 +71,8 @@ export const fr: Record<MessageKey, string> = {
   "badge.export": "Télécharger toutes mes données (JSON)",
   "badge.signout": "Me déconnecter de ce téléphone",
   "badge.delete": "Supprimer mon compte",
-  "badge.delete.confirm": "Supprimer définitivement votre compte, votre profil et vos notes ? C'est irréversible.",
-  "badge.signout.confirm": "Se déconnecter ? Les scans pas encore envoyés seraient perdus.",
+  "badge.delete.confirm": "Votre compte, votre profil et vos notes seront supprimés définitivement. C'est irréversible.",
+  "badge.signout.confirm": "Les scans pas encore envoyés depuis ce téléphone seraient perdus.",
 
   "scan.title": "Scanner un badge",
   "scan.start": "Scanner un badge",
@@ -269,4 +269,8 @@ export const fr: Record<MessageKey, string> = {
   "dialog.cancel": "Annuler",
   "retry.wait": "Réessayer dans {s} s",
   "note.left": "Il reste {n} caractères dans cette note.",
+  "badge.delete.title": "Supprimer votre compte ?",
+  "badge.delete.accept": "Supprimer définitivement",
+  "badge.signout.title": "Vous déconnecter de ce téléphone ?",
+  "badge.signout.accept": "Me déconnecter",
 };

@@ -37,19 +37,20 @@ export function releaseCapture(clientId: string): void {
  * scan is queued, so its acknowledgement is noted on it even before anything is typed.
  */
 export async function keepCapture(attendeeId: string, clientId: string, typed: Typed): Promise<void> {
-  await withLock(LOCK, async () => {
-    const database = await db();
-    const earlier = await database.get("captures", clientId);
-    await database.put("captures", {
-      client_id: clientId,
-      attendee_id: attendeeId,
-      note: typed.note,
-      tags: [...typed.tags],
-      rating: typed.rating,
-      updated_at: new Date().toISOString(),
-      ...(earlier?.contact_id ? { contact_id: earlier.contact_id } : {}),
-    });
+  // One transaction, no lock: written at once even as the page is left, and atomic against
+  // the outbox noting the scan's contact on it.
+  const tx = (await db()).transaction("captures", "readwrite");
+  const earlier = await tx.store.get(clientId);
+  await tx.store.put({
+    client_id: clientId,
+    attendee_id: attendeeId,
+    note: typed.note,
+    tags: [...typed.tags],
+    rating: typed.rating,
+    updated_at: new Date().toISOString(),
+    ...(earlier?.contact_id ? { contact_id: earlier.contact_id } : {}),
   });
+  await tx.done;
 }
 
 export async function captureOf(clientId: string): Promise<Capture | undefined> {

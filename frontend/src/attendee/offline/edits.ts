@@ -134,19 +134,27 @@ export async function sendEdit(api: Api, contactId: string): Promise<SendOutcome
     const database = await db();
     const edit = await database.get("edits", contactId);
     if (!edit) return { kind: "none" };
+    // The screen may keep a newer edit meanwhile (it writes on leaving without waiting for
+    // this lock): only the edit sent is marked or dropped, never a newer one.
+    const settle = async (next: PendingEdit | null): Promise<void> => {
+      const tx = database.transaction("edits", "readwrite");
+      const now = await tx.store.get(contactId);
+      if (now?.queued_at === edit.queued_at) await (next ? tx.store.put(next) : tx.store.delete(contactId));
+      await tx.done;
+    };
     try {
       const saved = await send(api, edit);
       if (!saved) {
-        await database.put("edits", { ...edit, state: "conflict" });
+        await settle({ ...edit, state: "conflict" });
         return { kind: "conflict" };
       }
       await saveContact(saved);
-      await database.delete("edits", contactId);
+      await settle(null);
       return { kind: "saved", contact: saved };
     } catch (error) {
       if (error instanceof ApiError && error.code === "notes_locked") return { kind: "kept", locked: true };
       if (error instanceof ApiError && !error.transient && error.status !== 401) {
-        await database.put("edits", { ...edit, state: "refused", detail: error.detail });
+        await settle({ ...edit, state: "refused", detail: error.detail });
         return { kind: "refused", error };
       }
       return { kind: "kept", locked: false };

@@ -9,6 +9,7 @@ import "../components/follow-up-draft";
 import "../components/notes-lock";
 import "../components/person-card";
 import "../components/rating-input";
+import "../components/retry-button";
 import "../components/save-status";
 import "../components/tag-picker";
 import { followUpCountdown, formatMoment } from "../format";
@@ -40,11 +41,14 @@ export class ContactPage extends LightElement {
     contactId: { type: String, attribute: "contact-id" },
     error: { state: true },
     missing: { state: true },
+    failure: { state: true },
   };
 
   contactId = "";
   error = "";
   missing = "";
+  /** Why the contact could not be loaded: "Try again" is offered only if that can help. */
+  failure: unknown = null;
   private readonly autosave = new ContactAutosave(this);
 
   override connectedCallback(): void {
@@ -61,6 +65,8 @@ export class ContactPage extends LightElement {
       this.autosave.saveNow();
       return;
     }
+    this.missing = "";
+    this.failure = null;
     const cached = await cachedContact(this.contactId);
     if (cached) this.autosave.open(cached);
     try {
@@ -70,6 +76,7 @@ export class ContactPage extends LightElement {
       else this.autosave.open(fresh);
     } catch (error) {
       if (cached) return;
+      this.failure = error;
       this.missing = error instanceof ApiError ? problemText(error) : t("contact.offline");
     }
   }
@@ -142,7 +149,10 @@ export class ContactPage extends LightElement {
     const draft = this.autosave.draft;
     if (!contact || !draft) {
       return html`${back}<h1 tabindex="-1">${t("contacts.title")}</h1>
-        ${this.missing ? html`<p class="notice error" role="alert">${this.missing}</p>` : html`<div class="spinner" role="status"></div>`}`;
+        ${this.missing
+          ? html`<p class="notice error" role="alert">${this.missing}</p>
+              <rc-retry-button .error=${this.failure} @retry=${() => void this.load()}></rc-retry-button>`
+          : html`<div class="spinner" role="status"></div>`}`;
     }
     const timeZone = getState().me?.event.timezone;
     const countdown = followUpCountdown({ ...contact, follow_up: draft.followUp });
