@@ -18,7 +18,7 @@ from tests.e2e.test_scanning import expect_kept, expect_saved, scan_with_camera
 
 
 class TestNoteFull:
-    def test_a_rescan_past_the_cap_is_recorded_and_the_phone_says_its_note_was_not_added(
+    def test_a_full_note_takes_no_more_and_what_does_not_fit_waits_refused_until_shortened(
         self,
         phone: Callable[..., Any],
         backend: Backend,
@@ -44,7 +44,7 @@ class TestNoteFull:
         # Online: recorded at once; the card holds the note as it is, says how little room is
         # left, and the field takes no more than fits.
         scan_with_camera(page, "Bruno Lefèvre")
-        expect(page.locator(".scan-state")).to_contain_text("Bruno Lefèvre est dans vos contacts")
+        expect(page.locator(".scan-state")).to_contain_text("Cette rencontre s'ajoute à son contact")
         note = page.locator("textarea[name=note]")
         expect(note).to_have_value(re.compile("x{300}$"))
         expect(page.locator("rc-new-contact .note-left")).to_have_text(
