@@ -229,3 +229,39 @@ class TestAnEditQueuedBeforeTheLockIsNotLost:
         assert backend.contacts(registered.json()["access_token"])[0]["note"] == edited
         assert (idb_get(page, "edits") or []) == []
         context.close()
+
+
+class TestAScanWhileLocked:
+    def test_the_meeting_is_recorded_and_the_card_asks_for_the_passkey_before_a_note(
+        self, localhost_server: LiveServer, browser: Any, artifacts: Path
+    ) -> None:
+        backend = Backend(localhost_server.base_url)
+        event_id = backend.create_event("Locked Meetup")
+        zoe = backend.add_attendee(event_id, "Zoé Verrou", "Atelier", "Designer")
+        james = backend.join(backend.add_attendee(event_id, "James O'Connor", "Stripe", "Partnerships"))
+        context, page, _, _ = _phone(browser)
+        _join(page, zoe.join_link)
+        token = access_token(page)
+        # A passkey registered from another session of hers: this phone's session is locked.
+        software = SoftAuthenticator(origin=localhost_server.base_url)
+        headers = backend.auth(token)
+        options = backend.http.post("/api/passkeys/registration/options", headers=headers).json()
+        registered = backend.http.post(
+            "/api/passkeys/registration/verify",
+            headers=headers,
+            json={"credential": software.create(options)},
+        )
+        assert registered.status_code == 200, registered.text
+
+        # James's badge opened on this phone: the meeting is recorded at once, and the card
+        # offers to unlock rather than a note field that could not be saved.
+        page.goto(james.badge_url.replace("127.0.0.1", "localhost"))
+        expect(page.locator("rc-new-contact .person-name")).to_have_text("James O'Connor", timeout=15_000)
+        expect(page.locator("rc-new-contact .notes-lock")).to_be_visible()
+        expect(page.locator("rc-new-contact textarea")).to_have_count(0)
+        page.screenshot(path=str(artifacts / "passkey-scan-locked-fr.png"), scale="css")
+        [contact] = backend.contacts(registered.json()["access_token"])
+        assert contact["person"]["name"] == "James O'Connor"
+        assert contact["scan_count"] == 1
+        assert csp_violations(page) == []
+        context.close()
