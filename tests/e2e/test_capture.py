@@ -215,17 +215,19 @@ class TestCaptureOffline:
         page.get_by_role("button", name=words["hot_lead"]).click()
         expect_kept(page)
         shoot(page, artifacts / f"capture-card-offline-{lang}.png")
+        page.locator("textarea[name=note]").press("End")
+        page.keyboard.type(" Suite.")
         page.reload()
         expect(page.locator(".pending-count")).to_have_attribute("data-pending", "1")
         assert len(outbox(page)) == 1
         [capture] = idb_get(page, "captures")
-        assert capture["note"] == "Rencontrée hors ligne ✈️"
+        assert capture["note"] == "Rencontrée hors ligne ✈️ Suite."
         assert backend.contacts(token) == []
 
         # Back online: one contact, met once, with the note and tag typed on its card.
         context.set_offline(False)
         expect(page.locator(".pending-count")).to_have_count(0, timeout=20_000)
-        wait_until(lambda: backend.contacts(token)[0]["note"] == "Rencontrée hors ligne ✈️", page)
+        wait_until(lambda: backend.contacts(token)[0]["note"] == "Rencontrée hors ligne ✈️ Suite.", page)
         [contact] = backend.contacts(token)
         assert contact["scan_count"] == 1
         assert contact["tags"] == ["hot_lead"]

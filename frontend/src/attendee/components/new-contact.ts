@@ -11,6 +11,7 @@ import { newClientId } from "../offline/ids";
 import { cachedContact, cardByBadgeCode, contactWith, saveContact } from "../offline/cache";
 import { applyCapture, captureOf, dropCapture, holdCapture, keepCapture, releaseCapture, type Typed } from "../offline/captures";
 import { pendingEdit } from "../offline/edits";
+import { leaveCaptureBehind } from "../offline/leaving";
 import { queued, submit } from "../offline/outbox";
 import { withUpdate } from "../contact-draft";
 import { api, getState, onContactsChanged, queuedForLater, refreshContacts, refreshOutboxCounts } from "../state";
@@ -61,14 +62,23 @@ export class NewContact extends LightElement {
   private focused = false;
   private stopListening: (() => void) | null = null;
 
+  /** The page is being left while what is typed waits beside a queued scan: keep it at once. */
+  private readonly leaving = (): void => {
+    const attendeeId = getState().session?.attendee_id;
+    if (this.editing || this.typedKept || !this.clientId || !attendeeId || this.typed === BLANK) return;
+    leaveCaptureBehind({ client_id: this.clientId, attendee_id: attendeeId, ...this.typed, updated_at: new Date().toISOString() });
+  };
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.stopListening = onContactsChanged(() => void this.acknowledgedMeanwhile());
+    window.addEventListener("pagehide", this.leaving);
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.stopListening?.();
+    window.removeEventListener("pagehide", this.leaving);
     this.leave();
   }
 
