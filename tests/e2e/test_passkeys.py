@@ -79,6 +79,20 @@ def _shoot(page: Any, path: str, selector: str, artifacts: Path, name: str) -> N
         page.screenshot(path=str(artifacts / f"passkey-{name}-{lang}.png"), scale="css", full_page=True)
 
 
+def _passkey_from_elsewhere(
+    backend: Backend, server: LiveServer, token: str
+) -> tuple[SoftAuthenticator, Any]:
+    """A passkey registered for the attendee's notes from another session of theirs (not this phone's)."""
+    software = SoftAuthenticator(origin=server.base_url)
+    headers = backend.auth(token)
+    options = backend.http.post("/api/passkeys/registration/options", headers=headers).json()
+    registered = backend.http.post(
+        "/api/passkeys/registration/verify", headers=headers, json={"credential": software.create(options)}
+    )
+    assert registered.status_code == 200, registered.text
+    return software, registered
+
+
 class TestPasskeyLocksNotesOnANewPhone:
     def test_a_new_session_sees_notes_locked_until_the_passkey_unlocks_them(
         self, localhost_server: LiveServer, browser: Any, artifacts: Path
@@ -179,15 +193,7 @@ class TestAnEditQueuedBeforeTheLockIsNotLost:
 
         # Meanwhile a passkey is registered for her notes (from another session of hers):
         # this phone's session has not presented it, so it is locked.
-        software = SoftAuthenticator(origin=localhost_server.base_url)
-        headers = backend.auth(token)
-        options = backend.http.post("/api/passkeys/registration/options", headers=headers).json()
-        registered = backend.http.post(
-            "/api/passkeys/registration/verify",
-            headers=headers,
-            json={"credential": software.create(options)},
-        )
-        assert registered.status_code == 200, registered.text
+        software, registered = _passkey_from_elsewhere(backend, localhost_server, token)
 
         # Back online: the edit is refused as locked, and stays queued rather than dropped.
         with page.expect_response(lambda r: r.request.method == "PATCH" and contact_id in r.url) as refused:
@@ -243,15 +249,7 @@ class TestAScanWhileLocked:
         _join(page, zoe.join_link)
         token = access_token(page)
         # A passkey registered from another session of hers: this phone's session is locked.
-        software = SoftAuthenticator(origin=localhost_server.base_url)
-        headers = backend.auth(token)
-        options = backend.http.post("/api/passkeys/registration/options", headers=headers).json()
-        registered = backend.http.post(
-            "/api/passkeys/registration/verify",
-            headers=headers,
-            json={"credential": software.create(options)},
-        )
-        assert registered.status_code == 200, registered.text
+        _, registered = _passkey_from_elsewhere(backend, localhost_server, token)
 
         # James's badge opened on this phone: the meeting is recorded at once, and the card
         # offers to unlock rather than a note field that could not be saved.
