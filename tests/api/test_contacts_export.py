@@ -86,7 +86,7 @@ class TestCsvExport:
             "Pitch": "'@home: design de services",
             "Note": NOTE,  # starts with "P": only whole cells are neutralised
             "Tags": "Partner, Café",
-            "Rating (out of 5)": "5",
+            "Potential (out of 5)": "5",
             "Mutual scan": "Yes",
             "Met on": "2026-06-03 11:05",
             "Follow-up": "Done",
@@ -99,7 +99,7 @@ class TestCsvExport:
         # Bob shares nothing: no e-mail, no phone, although both are on file.
         assert (bob_row["E-mail"], bob_row["Phone"]) == ("", "")
         assert bob_row["Company"] == "'-Moins"
-        assert bob_row["Rating (out of 5)"] == ""
+        assert bob_row["Potential (out of 5)"] == ""
         assert bob_row["Mutual scan"] == "No"
         assert bob_row["Follow-up"] == "To do"
         assert "Bob's private note" not in response.content.decode("utf-8-sig")

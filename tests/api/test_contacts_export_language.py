@@ -93,7 +93,7 @@ class TestXlsxExport:
         ("lang", "headers", "tags", "state"),
         [
             ("fr", ("Nom", "Rencontré le", "Potentiel (sur 5)"), "Piste chaude, À relancer, Café", "Faite"),
-            ("en", ("Name", "Met on", "Rating (out of 5)"), "Hot lead, Follow up, Café", "Done"),
+            ("en", ("Name", "Met on", "Potential (out of 5)"), "Hot lead, Follow up, Café", "Done"),
         ],
     )
     async def test_same_columns_with_typed_cells(

@@ -62,6 +62,16 @@ def wait_for_service_worker(page: Any, timeout_ms: int = 20_000) -> bool:
     return True
 
 
+def wait_for_directory(page: Any, cards: int) -> None:
+    """Until the event's directory (the cards shown offline) holds at least `cards` people."""
+    page.wait_for_function(
+        "(n) => new Promise((ok) => { const r = indexedDB.open('rencontre'); r.onsuccess = () => {"
+        " const q = r.result.transaction('directory').objectStore('directory').count();"
+        " q.onsuccess = () => { r.result.close(); ok(q.result >= n); }; }; })",
+        arg=cards,
+    )
+
+
 def csp_violations(page: Any) -> list[str]:
     violations: list[str] = page.evaluate("window.__cspViolations || []")
     return violations

@@ -21,14 +21,20 @@ from tests.e2e.tour import Tour, on_main_page
 pytest_plugins = ["tests.e2e.tour_fixtures"]
 
 
+def expect_saved(page: Any) -> None:
+    """The page's quiet line says the server has every change."""
+    expect(page.locator("page-contact .save-status[data-status=saved]")).to_be_visible(timeout=10_000)
+
+
 class TestContactsAfterTheEvent:
     def test_a_contact_is_edited_and_marked_followed_up(self, tour: Tour, backend: Backend) -> None:
         contact_id = tour.contact_ids["James O'Connor"]
         page = on_main_page(f"/contacts/{contact_id}", "page-contact .person-name")(tour)
+        # No button: the note saves itself as it is typed, and the page says so quietly.
+        assert page.get_by_role("button", name="Enregistrer").count() == 0
         note = page.get_by_label("Note privée", exact=True)
         note.fill("Deck envoyé ✅ — rappeler en janvier")
-        page.get_by_role("button", name="Enregistrer").click()
-        expect(page.get_by_role("status").filter(has_text="Modifications enregistrées")).to_be_visible()
+        expect_saved(page)
         with page.expect_response(
             lambda r: r.request.method == "PATCH" and "/api/contacts/" in r.url
         ) as patched:
@@ -53,9 +59,9 @@ class TestContactsAfterTheEvent:
         james = next(p for p in tour.people if p.name == "James O'Connor")
         backend.scan(tour.token, james.badge_url, note="Revu au stand Stripe")
         draft = opened["note"] + " — devis demandé"
-        note.fill(draft)
         with page.expect_response(lambda r: r.request.method == "PATCH" and path in r.url) as refused:
-            page.get_by_role("button", name="Enregistrer").click()
+            note.fill(draft)
+            note.press("Tab")
         assert refused.value.status == 412
         assert refused.value.request.headers["if-match"] == f'"{opened["version"]}"'
 
@@ -70,7 +76,7 @@ class TestContactsAfterTheEvent:
         with page.expect_response(lambda r: r.request.method == "PATCH" and path in r.url) as saved:
             page.get_by_role("button", name="Ajouter la nouvelle note à mon texte et enregistrer").click()
         assert saved.value.status == 200
-        expect(page.get_by_role("status").filter(has_text="Modifications enregistrées")).to_be_visible()
+        expect_saved(page)
         stored = backend.http.get(path, headers=backend.auth(tour.token)).json()
         assert stored["note"].startswith(draft + "\n\n[")
         assert stored["note"].endswith("] Revu au stand Stripe")
@@ -167,9 +173,10 @@ def expect_kept_on_the_phone(page: Any) -> None:
 
 
 def save_note_offline(page: Any, draft: str) -> None:
-    """Save the note with the network cut, then go back to the list."""
-    page.get_by_label("Note privée", exact=True).fill(draft)
-    page.get_by_role("button", name="Enregistrer").click()
+    """Type the note with the network cut, leave the field, then go back to the list."""
+    note = page.get_by_label("Note privée", exact=True)
+    note.fill(draft)
+    note.press("Tab")
     expect_kept_on_the_phone(page)
     page.get_by_role("link", name="Tous les contacts").click()
 
@@ -245,7 +252,7 @@ class TestContactEditsWithoutNetwork:
         expect(page.locator(".current-note mark")).to_contain_text("Vu au dîner")
         expect(page.get_by_label("Note privée", exact=True)).to_have_value(draft)
         page.get_by_role("button", name="Ajouter la nouvelle note à mon texte et enregistrer").click()
-        expect(page.get_by_role("status").filter(has_text="Modifications enregistrées")).to_be_visible()
+        expect_saved(page)
         saved = stored(tour, backend, opened.path)
         assert saved["note"].startswith(draft + "\n\n[")
         assert saved["note"].endswith("] Vu au dîner")

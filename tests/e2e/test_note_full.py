@@ -1,9 +1,10 @@
-"""A note that is full: meeting the person again still records the scan, and the phone says
-that its note was not added — at once when online, and after an offline scan syncs, with
-the note itself kept on screen so that it is not lost."""
+"""A note that is full: meeting the person again still records the scan; the card shows how
+little room is left and takes no more; what was typed offline and does not fit is kept on
+screen, refused, until it is shortened — never lost."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -13,16 +14,11 @@ from playwright.sync_api import expect
 from tests.e2e.camera import write_y4m
 from tests.e2e.pwa import access_token, csp_violations, wait_for_service_worker
 from tests.e2e.server import Backend, LiveServer
-from tests.e2e.test_scanning import scan_with_camera
-
-
-def _save(page: Any, note: str, button: str) -> None:
-    page.keyboard.type(note)
-    page.get_by_role("button", name=button).click()
+from tests.e2e.test_scanning import expect_kept, expect_saved, scan_with_camera
 
 
 class TestNoteFull:
-    def test_a_rescan_past_the_cap_is_recorded_and_the_phone_says_its_note_was_not_added(
+    def test_a_full_note_takes_no_more_and_what_does_not_fit_waits_refused_until_shortened(
         self,
         phone: Callable[..., Any],
         backend: Backend,
@@ -45,45 +41,57 @@ class TestNoteFull:
             backend.scan(token, bruno.badge_url, note="x" * length)
         page.goto(live_server.base_url + "/")
 
-        # Online: recorded, and told at once.
+        # Online: recorded at once; the card holds the note as it is, says how little room is
+        # left, and the field takes no more than fits.
         scan_with_camera(page, "Bruno Lefèvre")
-        _save(page, "Une note de trop", "Enregistrer le contact")
-        expect(page.locator(".notice.success")).to_contain_text("Bruno Lefèvre")
-        expect(page.locator("rc-new-contact .notice.pending")).to_contain_text(
-            "Votre note n'a pas été ajoutée : la note sur Bruno Lefèvre est pleine"
+        expect(page.locator(".scan-state")).to_contain_text("Cette rencontre s'ajoute à son contact")
+        note = page.locator("textarea[name=note]")
+        expect(note).to_have_value(re.compile("x{300}$"))
+        expect(page.locator("rc-new-contact .note-left")).to_have_text(
+            "Il reste 11 caractères dans cette note."
         )
+        note.press("End")
+        page.keyboard.type("Une note de trop")
+        expect(page.locator("rc-new-contact .note-left")).to_have_text(
+            "Il reste 0 caractères dans cette note."
+        )
+        note.press("Tab")
+        expect_saved(page)
         page.screenshot(path=artifacts / "note-full-scan-fr.png", full_page=True)
+        assert backend.contacts(token)[0]["note"].endswith("Une note de")
 
-        # Offline: queued, then synced when the network returns; the note stays on screen.
+        # Offline: queued, and what is typed kept beside the scan; once sent, laid on the full
+        # note it is too long: the card says so, and the text stays on screen to be shortened.
         context.set_offline(True)
         page.get_by_role("button", name="Scanner un autre badge").click()
         expect(page.locator("rc-new-contact .person-name")).to_have_text("Bruno Lefèvre", timeout=15_000)
-        _save(page, "Hors ligne, et la note est pleine", "Enregistrer le contact")
+        expect(page.locator(".scan-state")).to_contain_text("gardée sur ce téléphone")
+        page.keyboard.type("Hors ligne, et la note est pleine")
+        expect_kept(page)
         expect(page.locator(".pending-count")).to_have_attribute("data-pending", "1")
         context.set_offline(False)
-        unsaved = page.locator(".status.refused")
-        expect(unsaved).to_contain_text("1 scan a été enregistré sans sa note", timeout=20_000)
-        expect(unsaved.locator(".unsaved-notes")).to_contain_text("Hors ligne, et la note est pleine")
-        expect(page.locator(".pending-count")).to_have_count(0)
+        expect(page.locator(".pending-count")).to_have_count(0, timeout=20_000)
+        expect(page.locator("rc-new-contact .notice.error")).to_contain_text(
+            "La note est trop longue", timeout=15_000
+        )
+        expect(note).to_have_value(re.compile("Hors ligne, et la note est pleine$"))
         page.screenshot(path=artifacts / "note-full-synced-fr.png", full_page=True)
 
-        # The same, in English.
+        # The same, in English, on the contact's page: the text waits there, refused, until shortened.
         page.evaluate("() => localStorage.setItem('rencontre.lang', 'en')")
+        page.get_by_role("link", name="Open the contact").or_(
+            page.get_by_role("link", name="Ouvrir le contact")
+        ).click()
         page.reload()
-        expect(page.locator(".status.refused")).to_contain_text("1 scan was recorded without its note")
-        page.screenshot(path=artifacts / "note-full-synced-en.png", full_page=True)
-        scan_with_camera_en = page.get_by_role("button", name="Scan a badge")
-        scan_with_camera_en.click()
-        expect(page.locator("rc-new-contact .person-name")).to_have_text("Bruno Lefèvre", timeout=15_000)
-        _save(page, "One note too many", "Save contact")
-        expect(page.locator("rc-new-contact .notice.pending")).to_contain_text(
-            "Your note was not added: the note on Bruno Lefèvre is full"
-        )
-        page.screenshot(path=artifacts / "note-full-scan-en.png", full_page=True)
+        expect(page.get_by_role("alert")).to_contain_text("The note is too long")
+        field = page.get_by_label("Private note", exact=True)
+        expect(field).to_have_value(re.compile("Hors ligne, et la note est pleine$"))
+        page.screenshot(path=artifacts / "note-full-contact-en.png", full_page=True)
+        field.fill(field.input_value().removesuffix("\n\nHors ligne, et la note est pleine"))
+        expect(page.locator("page-contact .save-status[data-status=saved]")).to_be_visible(timeout=10_000)
 
         [contact] = backend.contacts(token)
-        assert contact["scan_count"] == 13
-        assert len(contact["note"]) <= 5000
-        for unsaved_note in ("Une note de trop", "Hors ligne", "One note too many"):
-            assert unsaved_note not in contact["note"]
+        assert contact["scan_count"] == 12
+        assert len(contact["note"]) == 5000
+        assert "Hors ligne" not in contact["note"]
         assert csp_violations(page) == []

@@ -79,6 +79,20 @@ def _shoot(page: Any, path: str, selector: str, artifacts: Path, name: str) -> N
         page.screenshot(path=str(artifacts / f"passkey-{name}-{lang}.png"), scale="css", full_page=True)
 
 
+def _passkey_from_elsewhere(
+    backend: Backend, server: LiveServer, token: str
+) -> tuple[SoftAuthenticator, Any]:
+    """A passkey registered for the attendee's notes from another session of theirs (not this phone's)."""
+    software = SoftAuthenticator(origin=server.base_url)
+    headers = backend.auth(token)
+    options = backend.http.post("/api/passkeys/registration/options", headers=headers).json()
+    registered = backend.http.post(
+        "/api/passkeys/registration/verify", headers=headers, json={"credential": software.create(options)}
+    )
+    assert registered.status_code == 200, registered.text
+    return software, registered
+
+
 class TestPasskeyLocksNotesOnANewPhone:
     def test_a_new_session_sees_notes_locked_until_the_passkey_unlocks_them(
         self, localhost_server: LiveServer, browser: Any, artifacts: Path
@@ -174,20 +188,12 @@ class TestAnEditQueuedBeforeTheLockIsNotLost:
         context.set_offline(True)
         edited = NOTE + " — devis demandé"
         page.locator("#contact-note").fill(edited)
-        page.get_by_role("button", name="Enregistrer").click()
+        page.locator("#contact-note").press("Tab")
         expect(page.get_by_role("status").filter(has_text="Enregistré sur ce téléphone")).to_be_visible()
 
         # Meanwhile a passkey is registered for her notes (from another session of hers):
         # this phone's session has not presented it, so it is locked.
-        software = SoftAuthenticator(origin=localhost_server.base_url)
-        headers = backend.auth(token)
-        options = backend.http.post("/api/passkeys/registration/options", headers=headers).json()
-        registered = backend.http.post(
-            "/api/passkeys/registration/verify",
-            headers=headers,
-            json={"credential": software.create(options)},
-        )
-        assert registered.status_code == 200, registered.text
+        software, registered = _passkey_from_elsewhere(backend, localhost_server, token)
 
         # Back online: the edit is refused as locked, and stays queued rather than dropped.
         with page.expect_response(lambda r: r.request.method == "PATCH" and contact_id in r.url) as refused:
@@ -228,4 +234,32 @@ class TestAnEditQueuedBeforeTheLockIsNotLost:
         expect(page.locator("rc-contact-row").first).to_contain_text("devis demandé")
         assert backend.contacts(registered.json()["access_token"])[0]["note"] == edited
         assert (idb_get(page, "edits") or []) == []
+        context.close()
+
+
+class TestAScanWhileLocked:
+    def test_the_meeting_is_recorded_and_the_card_asks_for_the_passkey_before_a_note(
+        self, localhost_server: LiveServer, browser: Any, artifacts: Path
+    ) -> None:
+        backend = Backend(localhost_server.base_url)
+        event_id = backend.create_event("Locked Meetup")
+        zoe = backend.add_attendee(event_id, "Zoé Verrou", "Atelier", "Designer")
+        james = backend.join(backend.add_attendee(event_id, "James O'Connor", "Stripe", "Partnerships"))
+        context, page, _, _ = _phone(browser)
+        _join(page, zoe.join_link)
+        token = access_token(page)
+        # A passkey registered from another session of hers: this phone's session is locked.
+        _, registered = _passkey_from_elsewhere(backend, localhost_server, token)
+
+        # James's badge opened on this phone: the meeting is recorded at once, and the card
+        # offers to unlock rather than a note field that could not be saved.
+        page.goto(james.badge_url.replace("127.0.0.1", "localhost"))
+        expect(page.locator("rc-new-contact .person-name")).to_have_text("James O'Connor", timeout=15_000)
+        expect(page.locator("rc-new-contact .notes-lock")).to_be_visible()
+        expect(page.locator("rc-new-contact textarea")).to_have_count(0)
+        page.screenshot(path=str(artifacts / "passkey-scan-locked-fr.png"), scale="css")
+        [contact] = backend.contacts(registered.json()["access_token"])
+        assert contact["person"]["name"] == "James O'Connor"
+        assert contact["scan_count"] == 1
+        assert csp_violations(page) == []
         context.close()

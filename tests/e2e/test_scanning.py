@@ -1,6 +1,7 @@
 """Scanning as an attendee does it: a join link, the profile step, a real badge QR
 read through the (fake) camera, a note with accents and emoji — online, and offline
-across a closed app and a reload, sent exactly once when the network returns."""
+across a closed app and a reload, sent exactly once when the network returns. The scan
+is recorded as the card shows; what is typed on the card saves itself."""
 
 from __future__ import annotations
 
@@ -11,7 +12,14 @@ from typing import Any
 from playwright.sync_api import expect
 
 from tests.e2e.camera import write_y4m
-from tests.e2e.pwa import access_token, csp_violations, idb_get, outbox, wait_for_service_worker
+from tests.e2e.pwa import (
+    access_token,
+    csp_violations,
+    idb_get,
+    outbox,
+    wait_for_directory,
+    wait_for_service_worker,
+)
 from tests.e2e.server import Backend, LiveServer
 
 DECODE_TIMEOUT_MS = 15_000
@@ -20,6 +28,24 @@ DECODE_TIMEOUT_MS = 15_000
 def scan_with_camera(page: Any, expected_name: str) -> None:
     page.get_by_role("button", name="Scanner un badge").click()
     expect(page.locator("rc-new-contact .person-name")).to_have_text(expected_name, timeout=DECODE_TIMEOUT_MS)
+
+
+def expect_saved(page: Any) -> None:
+    """The card's quiet line says the server has what was typed."""
+    expect(page.locator("rc-new-contact .save-status[data-status=saved]")).to_be_visible(timeout=10_000)
+
+
+def expect_kept(page: Any) -> None:
+    """The card's quiet line says what was typed is on the phone, to be sent later."""
+    expect(page.locator("rc-new-contact .save-status[data-status=kept]")).to_be_visible(timeout=10_000)
+
+
+def wait_until(check: Callable[[], bool], page: Any, timeout_ms: int = 15_000) -> None:
+    for _ in range(timeout_ms // 250):
+        if check():
+            return
+        page.wait_for_timeout(250)
+    assert check()
 
 
 class TestScanOnline:
@@ -64,22 +90,26 @@ class TestScanOnline:
         assert me["interests"] == ["design", "santé"]
         assert set(me["shared_fields"]) == {"email", "phone"}
 
-        # The camera reads Bruno's printed badge: his card at once, the note field focused.
+        # The camera reads Bruno's printed badge: his card at once, the meeting recorded at
+        # once, the note field focused; what is typed saves itself, no button to tap.
         scan_with_camera(page, "Bruno Lefèvre")
         expect(page.locator("textarea[name=note]")).to_be_focused()
+        expect(page.locator(".scan-state")).to_contain_text("Bruno Lefèvre est dans vos contacts")
         note = "Rencontré près du café — très motivé 🚀, à relancer lundi ☕ (Noël à Nantes)"
         page.keyboard.type(note)
-        page.get_by_role("button", name="À relancer").click()
+        page.get_by_role("button", name="Piste chaude").click()
         page.locator(".rating-option input").nth(3).check()
-        page.get_by_role("button", name="Enregistrer le contact").click()
-        expect(page.locator(".notice.success")).to_contain_text("Bruno Lefèvre")
+        expect_saved(page)
+        assert page.get_by_role("button", name="À relancer").count() == 0, "follow-up is a state, not a tag"
+        expect(page.get_by_role("group", name="Potentiel")).to_be_visible()
 
-        # Scanning him again says so.
+        # Scanning him again says so, and shows the note taken the first time.
         page.get_by_role("button", name="Scanner un autre badge").click()
         expect(page.locator("rc-new-contact .person-name")).to_have_text(
             "Bruno Lefèvre", timeout=DECODE_TIMEOUT_MS
         )
-        expect(page.locator("rc-new-contact .notice.info")).to_contain_text("déjà rencontré Bruno Lefèvre")
+        expect(page.locator(".scan-state")).to_contain_text("déjà rencontré Bruno Lefèvre")
+        expect(page.locator("textarea[name=note]")).to_have_value(note)
 
         page.get_by_role("link", name="Contacts").click()
         row = page.locator("rc-contact-row", has_text="Bruno Lefèvre")
@@ -91,9 +121,9 @@ class TestScanOnline:
         (contact,) = contacts
         assert contact["person"]["name"] == "Bruno Lefèvre"
         assert contact["note"] == note
-        assert contact["tags"] == ["follow_up"]
+        assert contact["tags"] == ["hot_lead"]
         assert contact["rating"] == 4
-        assert contact["scan_count"] == 1
+        assert contact["scan_count"] == 2, "scanned twice: met twice, one contact"
         assert outbox(page) == []
         assert dialogs == []
         assert csp_violations(page) == []
@@ -115,21 +145,16 @@ class TestScanOffline:
         page.goto(alice.join_link)
         page.wait_for_url("**/profile?welcome")
         assert wait_for_service_worker(page)
-        page.wait_for_function(
-            "(n) => new Promise((ok) => { const r = indexedDB.open('rencontre'); r.onsuccess = () => {"
-            " const q = r.result.transaction('directory').objectStore('directory').count();"
-            " q.onsuccess = () => { r.result.close(); ok(q.result >= n); }; }; })",
-            arg=3,
-        )
+        wait_for_directory(page, 3)
         token = access_token(page)
         page.goto(live_server.base_url + "/")
 
-        # Offline: the first scan shows Carole's card from the directory and is queued.
+        # Offline: the first scan shows Carole's card from the directory and is queued at once.
         context.set_offline(True)
         scan_with_camera(page, "Carole Élan")
+        expect(page.locator(".scan-state")).to_contain_text("gardée sur ce téléphone")
         page.keyboard.type("Hors ligne, notée quand même ✈️")
-        page.get_by_role("button", name="Enregistrer le contact").click()
-        expect(page.locator(".notice.pending")).to_contain_text("Enregistré sur ce téléphone")
+        expect_kept(page)
         expect(page.locator(".pending-count")).to_have_attribute("data-pending", "1")
         context.close()
 
@@ -141,7 +166,7 @@ class TestScanOffline:
         expect(page.locator(".pending-count")).to_have_attribute("data-pending", "1")
         scan_with_camera(page, "Dave O'Neill")
         page.keyboard.type("Deuxième rencontre hors ligne — à rappeler")
-        page.get_by_role("button", name="Enregistrer le contact").click()
+        expect_kept(page)
         expect(page.locator(".pending-count")).to_have_attribute("data-pending", "2")
 
         page.reload()
@@ -157,8 +182,14 @@ class TestScanOffline:
         contacts = backend.contacts(token)
         assert sorted(c["person"]["name"] for c in contacts) == ["Carole Élan", "Dave O'Neill"]
         assert all(c["scan_count"] == 1 for c in contacts)
-        notes = {c["person"]["name"]: c["note"] for c in contacts}
-        assert notes["Carole Élan"] == "Hors ligne, notée quand même ✈️"
+
+        # What was typed on each card follows its scan, as an edit of the contact it made.
+        def notes() -> dict[str, str]:
+            return {c["person"]["name"]: c["note"] for c in backend.contacts(token)}
+
+        wait_until(lambda: notes()["Carole Élan"] == "Hors ligne, notée quand même ✈️", page)
+        assert notes()["Dave O'Neill"] == "Deuxième rencontre hors ligne — à rappeler"
+        assert idb_get(page, "captures") == []
 
         # Reopening (another flush on start) records nothing new.
         page.reload()
@@ -187,7 +218,7 @@ class TestLostAnswer:
         context.set_offline(True)
         scan_with_camera(page, "Ève Martin")
         page.keyboard.type("Réponse perdue, scan gardé")
-        page.get_by_role("button", name="Enregistrer le contact").click()
+        expect_kept(page)
         expect(page.locator(".pending-count")).to_have_attribute("data-pending", "1")
 
         # The server records the batch, but its answer never reaches the phone.
@@ -213,7 +244,7 @@ class TestLostAnswer:
         context.unroute("**/api/scans/batch")
         page.get_by_role("button", name="Envoyer").click()
         expect(page.locator(".pending-count")).to_have_count(0, timeout=15_000)
+        wait_until(lambda: backend.contacts(token)[0]["note"] == "Réponse perdue, scan gardé", page)
         contacts = backend.contacts(token)
         assert len(contacts) == 1
         assert contacts[0]["scan_count"] == 1
-        assert contacts[0]["note"] == "Réponse perdue, scan gardé"

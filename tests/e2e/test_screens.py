@@ -49,6 +49,8 @@ def scanned_card(tour: Tour) -> Any:
     page.keyboard.type("Fintech pour indépendants, on se revoit au salon ☕")
     page.get_by_role("button", name="Partenaire").click()
     page.locator(".rating-option input").nth(3).check()
+    # Recorded at the scan, and what was typed saved as it was typed: the screen at rest.
+    expect(page.locator("rc-new-contact .save-status[data-status=saved]")).to_be_visible(timeout=10_000)
     page.wait_for_timeout(250)
     return page
 

@@ -79,7 +79,7 @@ HEADERS: dict[Language, dict[str, str]] = {
         "pitch": "Pitch",
         "note": "Note",
         "tags": "Tags",
-        "rating": "Rating (out of 5)",
+        "rating": "Potential (out of 5)",
         "mutual": "Mutual scan",
         "met_at": "Met on",
         "follow_up": "Follow-up",
@@ -90,6 +90,7 @@ HEADERS: dict[Language, dict[str, str]] = {
     },
 }
 # The PWA's quick tags (frontend/src/attendee/format.ts), worded as its catalogues word them.
+# "follow_up" is no longer offered (the follow-up state says it) but older contacts carry it.
 QUICK_TAGS: dict[Language, dict[str, str]] = {
     "fr": {
         "follow_up": "À relancer",

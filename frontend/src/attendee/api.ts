@@ -1,5 +1,5 @@
 // The typed API client. Works in the page and in the service worker (no DOM).
-import { ApiError, problemFrom } from "../kit/api/errors";
+import { ApiError, problemFrom, retryAfterOf } from "../kit/api/errors";
 import { fileOf, jsonOf, request, withQuery, type Query } from "../kit/api/http";
 import type {
   AccessNotice,
@@ -52,7 +52,7 @@ export class Api {
       signal: AbortSignal.timeout?.(REQUEST_TIMEOUT_MS) ?? null,
     });
     if (!response.ok) {
-      const error = new ApiError(await problemFrom(response));
+      const error = new ApiError(await problemFrom(response), retryAfterOf(response));
       if (response.status === 401) this.hooks.onUnauthorized?.(error);
       throw error;
     }

@@ -5,6 +5,15 @@ import type { Contact, ContactUpdate } from "../api/types";
 
 export type FollowUp = "todo" | "done";
 
+/** What an edit may write; a note that meeting again made longer may keep its length. */
+export const MAX_NOTE_LENGTH = 5000;
+
+/** The characters a note may still take, once few are left (null while there is room). */
+export function noteRoom(note: string, limit = MAX_NOTE_LENGTH): number | null {
+  const left = limit - note.length;
+  return left <= 200 ? Math.max(left, 0) : null;
+}
+
 export interface Draft {
   note: string;
   tags: string[];
@@ -64,7 +73,10 @@ export interface Rebased {
  * a note changed on both sides is a conflict (the user's text stays in the draft).
  */
 export function rebase(base: Contact, draft: Draft, fresh: Contact): Rebased {
-  const noteConflict = draft.note !== base.note && draft.note !== fresh.note && fresh.note !== base.note;
+  // A draft that starts with the current note keeps all of it (the user's own text, sent
+  // while they went on typing): taking the draft loses nothing, so it is no conflict.
+  const noteConflict =
+    draft.note !== base.note && fresh.note !== base.note && !draft.note.startsWith(fresh.note);
   return {
     draft: {
       note: draft.note === base.note ? fresh.note : draft.note,

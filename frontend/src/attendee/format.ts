@@ -46,11 +46,14 @@ export function followUpCountdown(
   return { label: t("countdown.left", { h: hours, m: minutes }), state: hours < 6 ? "urgent" : "open" };
 }
 
-export const QUICK_TAGS = ["follow_up", "hot_lead", "partner", "candidate", "investor", "speaker"] as const;
+// "follow_up" was a quick tag too: the follow-up state says it now, so it is no longer
+// offered, but contacts that carry it still show it in words.
+export const QUICK_TAGS = ["hot_lead", "partner", "candidate", "investor", "speaker"] as const;
+const WORDED_TAGS: readonly string[] = [...QUICK_TAGS, "follow_up"];
 
 /** Quick tags are stored by key and shown in the user's language; other tags as written. */
 export function tagLabel(tag: string): string {
-  return (QUICK_TAGS as readonly string[]).includes(tag) ? t(`tag.${tag}` as MessageKey) : tag;
+  return WORDED_TAGS.includes(tag) ? t(`tag.${tag}` as MessageKey) : tag;
 }
 
 export function objectiveLabel(objective: string | undefined | null): string {

@@ -8,7 +8,9 @@ import { ApiError, NetworkError } from "../kit/api/errors";
 import type { AccessNotice, AttendeeSession, Contact, Me } from "../api/types";
 import { saveContacts, saveDirectory } from "./offline/cache";
 import { clearPersonalData, deleteValue, getValue, setValue, type RejectedItem } from "./offline/db";
+import { resolveCaptures } from "./offline/captures";
 import { flushEdits, pendingEdits } from "./offline/edits";
+import { takeLeftBehind } from "./offline/leaving";
 import { flush, OUTBOX_CHANNEL, queued, rejected, type OutboxMessage } from "./offline/outbox";
 import { renewedIfDue, renewNow, reissueNoticeOf, type ReissueNotice } from "./offline/session";
 import { requestBackgroundSync } from "./sw-bridge";
@@ -173,9 +175,14 @@ export async function syncOutbox(): Promise<void> {
   setState({ syncing: true });
   try {
     const report = await flush(api, session.attendee_id);
-    // Edits after scans: an edit may be of a contact that a queued scan makes.
-    const edits = report.error ? null : await flushEdits(api, session.attendee_id);
-    if (report.error || edits?.error) scheduleRetry();
+    // Edits after scans: an edit may be of a contact that a queued scan makes, and what was
+    // typed on a queued scan's card becomes an edit once the scan is acknowledged.
+    const captured = report.error ? false : await resolveCaptures(api, session.attendee_id).then(
+      () => true,
+      () => false,
+    );
+    const edits = captured ? await flushEdits(api, session.attendee_id) : null;
+    if (!captured || edits?.error) scheduleRetry();
   } finally {
     setState({ syncing: false });
     await refreshOutboxCounts();
@@ -258,6 +265,7 @@ async function loadContacts(): Promise<Contact[] | null> {
 
 /** Load what the phone knows, then bring it up to date, then send the queue. */
 export async function start(): Promise<void> {
+  await takeLeftBehind();
   const [session, me] = await Promise.all([getValue("session"), getValue("me")]);
   setState({ session: session ?? null, me: me ?? null, ready: true });
   await refreshOutboxCounts();

@@ -1,63 +1,92 @@
 import { html, nothing, type PropertyValues } from "lit";
 
 import { ApiError } from "../../kit/api/errors";
-import type { Contact, PublicCard, ScanResult } from "../../api/types";
+import type { Contact, PublicCard } from "../../api/types";
+import { ContactAutosave } from "../contact-autosave";
+import { draftOf, MAX_NOTE_LENGTH, noteRoom } from "../contact-draft";
 import { formatMoment } from "../format";
 import { t, problemText } from "../i18n";
 import type { BadgeRef } from "../../kit/scanner/badge";
 import { newClientId } from "../offline/ids";
-import { cardByBadgeCode, contactWith } from "../offline/cache";
-import type { OutboxItem } from "../offline/db";
-import { queued, submit, updateQueued } from "../offline/outbox";
-import { api, getState, queuedForLater, refreshContacts, refreshOutboxCounts } from "../state";
+import { cachedContact, cardByBadgeCode, contactWith, saveContact } from "../offline/cache";
+import { applyCapture, captureOf, dropCapture, holdCapture, keepCapture, releaseCapture, type Typed } from "../offline/captures";
+import { pendingEdit } from "../offline/edits";
+import { leaveCaptureBehind } from "../offline/leaving";
+import { queued, submit } from "../offline/outbox";
+import { withUpdate } from "../contact-draft";
+import { api, getState, onContactsChanged, queuedForLater, refreshContacts, refreshOutboxCounts } from "../state";
 import { LightElement } from "../../kit/light-element";
+import "./notes-lock";
 import "./person-card";
 import "./rating-input";
+import "./save-status";
 import "./tag-picker";
 import "./new-contact.css";
 
-type Outcome =
-  | { kind: "sent"; already: boolean; contactId: string | null; noteFull: boolean }
-  | { kind: "queued" }
-  | { kind: "updated" }
-  | { kind: "error"; message: string };
+/** recording: being sent; recorded: the server has it; queued: kept on the phone; refused: `lookupError` says why. */
+type ScanState = "recording" | "recorded" | "queued" | "refused";
+
+const BLANK: Typed = { note: "", tags: [], rating: null };
 
 /**
- * After a scan (or a badge link): the person's card at once — from the cached
- * directory, then from the server when online — and the private note form.
+ * After a scan (or a badge link): the person's card at once — from the cached directory,
+ * then from the server — and the scan recorded at once, or queued on the phone offline.
+ * Nothing to save: the note, tags and potential typed here are kept as they are typed.
+ * Once the scan's contact is known they are an edit of it (contact-autosave.ts); until
+ * then (offline) they wait beside the queued scan (offline/captures.ts) and become that
+ * edit when the scan is acknowledged.
  */
 export class NewContact extends LightElement {
   static override properties = {
     badge: { attribute: false },
     card: { state: true },
     lookupError: { state: true },
-    known: { state: true },
-    queuedItem: { state: true },
-    note: { state: true },
-    tags: { state: true },
-    rating: { state: true },
-    saving: { state: true },
-    outcome: { state: true },
+    metBefore: { state: true },
+    scanState: { state: true },
+    typed: { state: true },
+    typedKept: { state: true },
   };
 
   badge: BadgeRef | null = null;
   card: PublicCard | null = null;
   lookupError = "";
-  known: Contact | null = null;
-  queuedItem: OutboxItem | null = null;
-  note = "";
-  tags: string[] = [];
-  rating: number | null = null;
-  saving = false;
-  outcome: Outcome | null = null;
+  /** Met before this scan: when (or "" if the moment is unknown), null for a first meeting. */
+  metBefore: string | null = null;
+  scanState: ScanState = "recording";
+  /** What is typed while the contact is not known yet. */
+  typed: Typed = BLANK;
+  /** What is typed is on the phone (beside the queued scan). */
+  typedKept = false;
+  private clientId = "";
+  private readonly autosave = new ContactAutosave(this);
   private focused = false;
+  private stopListening: (() => void) | null = null;
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("badge") && this.badge) void this.lookUp(this.badge);
+  /** The page is being left while what is typed waits beside a queued scan: keep it at once. */
+  private readonly leaving = (): void => {
+    const attendeeId = getState().session?.attendee_id;
+    if (this.editing || this.typedKept || !this.clientId || !attendeeId || this.typed === BLANK) return;
+    leaveCaptureBehind({ client_id: this.clientId, attendee_id: attendeeId, ...this.typed, updated_at: new Date().toISOString() });
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopListening = onContactsChanged(() => void this.acknowledgedMeanwhile());
+    window.addEventListener("pagehide", this.leaving);
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has("outcome") && this.outcome && this.outcome.kind !== "error") window.scrollTo({ top: 0 });
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopListening?.();
+    window.removeEventListener("pagehide", this.leaving);
+    this.leave();
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has("badge") && this.badge) void this.capture(this.badge);
+  }
+
+  protected override updated(): void {
     const field = this.querySelector<HTMLTextAreaElement>("textarea[name=note]");
     if (field && !this.focused) {
       this.focused = true;
@@ -65,178 +94,204 @@ export class NewContact extends LightElement {
     }
   }
 
-  private async lookUp(badge: BadgeRef): Promise<void> {
-    Object.assign(this, { card: null, lookupError: "", known: null, queuedItem: null, outcome: null, focused: false });
-    Object.assign(this, { note: "", tags: [], rating: null });
+  /** Done with this card: what was typed is saved (or waits on the phone), and the flush may send it. */
+  private leave(): void {
+    this.autosave.close();
+    if (this.clientId) releaseCapture(this.clientId);
+  }
+
+  private get editing(): boolean {
+    return this.autosave.contact !== null;
+  }
+
+  /** The badge was decoded: show the card and record the scan at once (or queue it). */
+  private async capture(badge: BadgeRef): Promise<void> {
+    this.leave();
+    Object.assign(this, { card: null, lookupError: "", metBefore: null, scanState: "recording", typed: BLANK, typedKept: false, focused: false });
+    this.clientId = "";
+    const attendeeId = getState().session?.attendee_id;
+    if (!attendeeId) return;
     if (badge.badgeCode) {
       const cached = await cardByBadgeCode(badge.badgeCode);
       if (cached && this.badge === badge) this.card = cached;
     }
-    await this.findEarlierMeeting(badge);
-    if (!getState().online && this.card) return;
-    try {
-      const card = await api.resolveBadge(badge.token);
-      if (this.badge !== badge) return;
-      this.card = card;
-      await this.findEarlierMeeting(badge);
-    } catch (error) {
-      if (this.badge !== badge) return;
-      if (error instanceof ApiError && !error.transient) {
-        this.card = null;
-        this.lookupError = problemText(error);
-      } else if (!this.card) {
+    const earlier = await contactWith({ badgeCode: badge.badgeCode, attendeeId: this.card?.attendee_id ?? null });
+    if (this.badge !== badge) return;
+    if (earlier) this.metBefore = earlier.met_at;
+
+    // Scanned again while the first scan still waits on the phone: the same scan, not another.
+    const waiting = (await queued(attendeeId)).find(
+      (item) => item.qr === badge.qr || (badge.badgeCode && item.badge_code === badge.badgeCode),
+    );
+    if (waiting) {
+      this.clientId = waiting.client_id;
+      holdCapture(this.clientId);
+      const capture = await captureOf(this.clientId);
+      if (capture) this.typed = { note: capture.note, tags: capture.tags, rating: capture.rating };
+      else await keepCapture(attendeeId, this.clientId, BLANK);
+      this.scanState = "queued";
+      if (!this.card) this.card = { name: waiting.name || t("card.unknown") };
+      return;
+    }
+
+    this.clientId = newClientId();
+    holdCapture(this.clientId);
+    const now = new Date().toISOString();
+    const result = await submit(api, {
+      client_id: this.clientId,
+      qr: badge.qr,
+      device_at: now,
+      attendee_id: attendeeId,
+      queued_at: now,
+      attempts: 0,
+      badge_code: badge.badgeCode,
+      name: this.card?.name ?? null,
+    });
+    if (this.badge !== badge) return;
+    if (result.kind === "sent") {
+      if (result.result.card) this.card = result.result.card;
+      this.scanState = "recorded";
+      void refreshContacts();
+      if (result.result.contact_id) await this.contactKnown(result.result.contact_id);
+    } else if (result.kind === "queued") {
+      await keepCapture(attendeeId, this.clientId, this.typed);
+      this.scanState = "queued";
+      if (!this.card) {
         this.card = { name: t("card.unknown") };
         this.lookupError = t("scan.unknown.offline");
       }
+      await queuedForLater();
+    } else {
+      this.scanState = "refused";
+      this.card = null;
+      this.lookupError = problemText(result.error);
     }
+    await refreshOutboxCounts();
   }
 
-  private async findEarlierMeeting(badge: BadgeRef): Promise<void> {
-    const attendeeId = this.card?.attendee_id ?? null;
-    this.known = (await contactWith({ badgeCode: badge.badgeCode, attendeeId })) ?? null;
-    const waiting = await queued(getState().session?.attendee_id);
-    this.queuedItem =
-      waiting.find((item) => item.qr === badge.qr || (badge.badgeCode && item.badge_code === badge.badgeCode)) ?? null;
-    if (this.queuedItem && !this.note && !this.tags.length) {
-      this.note = this.queuedItem.note ?? "";
-      this.tags = this.queuedItem.tags ?? [];
-      this.rating = this.queuedItem.rating ?? null;
-    }
-  }
-
-  private async save(event: Event): Promise<void> {
-    event.preventDefault();
-    const badge = this.badge;
-    const session = getState().session;
-    if (!badge || !session || this.saving) return;
-    this.saving = true;
+  /** The scan's contact is known: what was typed becomes an edit of it, and so does what is typed next. */
+  private async contactKnown(contactId: string): Promise<void> {
+    const clientId = this.clientId;
+    let contact: Contact | undefined;
     try {
-      if (this.queuedItem && (await updateQueued(this.queuedItem.client_id, { note: this.note, tags: this.tags, rating: this.rating }))) {
-        this.outcome = { kind: "updated" };
-        return;
-      }
-      const now = new Date().toISOString();
-      const item: OutboxItem = {
-        client_id: newClientId(),
-        qr: badge.qr,
-        note: this.note.trim(),
-        tags: this.tags,
-        rating: this.rating,
-        device_at: now,
-        attendee_id: session.attendee_id,
-        queued_at: now,
-        attempts: 0,
-        badge_code: badge.badgeCode,
-        name: this.card?.name ?? null,
-      };
-      const result = await submit(api, item);
-      if (result.kind === "sent") {
-        this.outcome = {
-          kind: "sent",
-          already: wasMetBefore(result.result) || !!this.known,
-          contactId: contactIdOf(result.result),
-          noteFull: result.result.note_full === true,
-        };
-        void refreshContacts();
-      } else if (result.kind === "queued") {
-        this.outcome = { kind: "queued" };
-        await queuedForLater();
-      } else {
-        this.outcome = { kind: "error", message: problemText(result.error) };
-      }
-    } finally {
-      this.saving = false;
-      await refreshOutboxCounts();
+      contact = await api.contact(contactId);
+      await saveContact(contact);
+    } catch (error) {
+      contact = await cachedContact(contactId);
+      if (!contact && error instanceof ApiError && !error.transient) this.lookupError = problemText(error);
+    }
+    // Not loaded (the network went): what is typed waits beside the scan, which knows its contact.
+    if (!contact || this.clientId !== clientId) return;
+    const edit = await pendingEdit(contact.id);
+    const base = edit?.base ?? contact;
+    const draft = applyCapture(edit ? withUpdate(edit.base, edit.update) : draftOf(contact), this.typed);
+    this.autosave.open(base, draft);
+    this.autosave.saveNow();
+    await this.autosave.done;
+    await dropCapture(clientId);
+    releaseCapture(clientId);
+  }
+
+  /** A queued scan was sent while its card is open (the network came back): carry on with its contact. */
+  private async acknowledgedMeanwhile(): Promise<void> {
+    if (this.scanState !== "queued" || !this.clientId) return;
+    const capture = await captureOf(this.clientId);
+    if (!capture?.contact_id || this.scanState !== "queued") return;
+    this.scanState = "recorded";
+    await this.contactKnown(capture.contact_id);
+  }
+
+  private type(part: Partial<Typed>): void {
+    if (this.editing) {
+      const { note, tags, rating } = part;
+      this.autosave.change(
+        { ...(note !== undefined ? { note } : {}), ...(tags ? { tags } : {}), ...(rating !== undefined ? { rating } : {}) },
+        note === undefined,
+      );
+      return;
+    }
+    const typed = (this.typed = { ...this.typed, ...part });
+    this.typedKept = false;
+    const attendeeId = getState().session?.attendee_id;
+    if (attendeeId && this.clientId) {
+      void keepCapture(attendeeId, this.clientId, typed).then(() => {
+        if (this.typed === typed) this.typedKept = true;
+      });
     }
   }
 
-  private renderOutcome(outcome: Outcome, name: string) {
-    const again = html`<button type="button" class="button primary" @click=${() => this.emit("scan-again")}>${t("note.again")}</button>`;
-    switch (outcome.kind) {
-      case "error":
-        return html`<p class="notice error" role="alert">${outcome.message}</p>`;
-      case "queued":
-        return html`<div class="outcome"><p class="notice pending" role="status">${t("note.queued")}</p>${again}</div>`;
-      case "updated":
-        return html`<div class="outcome"><p class="notice pending" role="status">${t("note.updated")}</p>${again}</div>`;
-      case "sent":
-        return html`<div class="outcome">
-          <p class="notice success" role="status">
-            ${outcome.already ? t("note.already", { name, when: "" }) + " " : ""}${t("note.saved", { name })}
-          </p>
-          ${outcome.noteFull ? html`<p class="notice pending" role="status">${t("note.full", { name })}</p>` : nothing}
-          ${again}
-          ${outcome.contactId ? html`<a class="button secondary" href=${`/contacts/${encodeURIComponent(outcome.contactId)}`}>${t("note.open")}</a>` : nothing}
-        </div>`;
-    }
-  }
-
-  private renderAlready(name: string) {
-    if (this.queuedItem) return html`<p class="notice info" role="status">${t("note.already.queued", { name })}</p>`;
-    if (!this.known) return nothing;
+  private renderState(name: string) {
     const timeZone = getState().me?.event.timezone;
-    const when = this.known.met_at ? t("note.already.when", { time: formatMoment(this.known.met_at, timeZone) }) : "";
-    return html`<p class="notice info" role="status">
-      ${t("note.already", { name, when })}
-      <a href=${`/contacts/${encodeURIComponent(this.known.id)}`}>${t("note.open")}</a>
-    </p>`;
+    const when = this.metBefore ? t("note.already.when", { time: formatMoment(this.metBefore, timeZone) }) : "";
+    const again = this.metBefore !== null ? t("note.already", { name, when }) + " " : "";
+    switch (this.scanState) {
+      case "recording":
+        return html`<p class="notice info scan-state" role="status">${t("capture.recording")}</p>`;
+      case "recorded":
+        return html`<p class="notice success scan-state" role="status">
+          ${again ? again + t("capture.again") : t("capture.recorded", { name })}
+        </p>`;
+      case "queued":
+        return html`<p class="notice pending scan-state" role="status">${again}${t("capture.queued")}</p>`;
+      default:
+        return nothing;
+    }
+  }
+
+  private renderFields() {
+    const contact = this.autosave.contact;
+    const fields = this.autosave.draft ?? this.typed;
+    const room = contact && contact.note.length <= MAX_NOTE_LENGTH ? noteRoom(fields.note) : null;
+    if (contact?.notes_locked) {
+      return html`<rc-notes-lock locked @notes-unlocked=${() => void this.contactKnown(contact.id)}></rc-notes-lock>`;
+    }
+    return html`<form class="note-form" @submit=${(event: Event) => { event.preventDefault(); this.autosave.saveNow(); }}>
+      <div class="field">
+        <label class="field-label" for="scan-note">${t("note.label")}</label>
+        <textarea
+          id="scan-note"
+          name="note"
+          rows="3"
+          maxlength=${Math.max(MAX_NOTE_LENGTH, contact?.note.length ?? 0)}
+          aria-describedby="note-hint"
+          .value=${fields.note}
+          @input=${(event: InputEvent) => this.type({ note: (event.target as HTMLTextAreaElement).value })}
+          @blur=${() => this.autosave.saveNow()}
+        ></textarea>
+        <span class="field-hint" id="note-hint">${t("note.hint")}</span>
+        ${room === null ? nothing : html`<span class="field-hint note-left" role="status">${t("note.left", { n: room })}</span>`}
+      </div>
+      <rc-tag-picker .selected=${fields.tags} @tags-change=${(event: CustomEvent<string[]>) => this.type({ tags: event.detail })}></rc-tag-picker>
+      <rc-rating-input .value=${fields.rating} @rating-change=${(event: CustomEvent<number | null>) => this.type({ rating: event.detail })}></rc-rating-input>
+    </form>`;
   }
 
   protected override render() {
     if (!this.badge) return nothing;
+    const scanAgain = html`<button type="button" class="button primary" @click=${() => this.emit("scan-again")}>${t("note.again")}</button>`;
     if (!this.card) {
       return this.lookupError
-        ? html`<div class="new-contact"><p class="notice error" role="alert">${this.lookupError}</p>
-            <button type="button" class="button primary" @click=${() => this.emit("scan-again")}>${t("note.again")}</button></div>`
+        ? html`<div class="new-contact"><p class="notice error" role="alert">${this.lookupError}</p>${scanAgain}</div>`
         : html`<div class="new-contact"><p class="loading" role="status">…</p></div>`;
     }
     const name = this.card.name || t("card.unknown");
-    if (this.outcome && this.outcome.kind !== "error") {
-      return html`
-        <section class="new-contact done" aria-labelledby="new-contact-title">
-          <h2 id="new-contact-title" class="visually-hidden">${t("note.title", { name })}</h2>
-          ${this.renderOutcome(this.outcome, name)}
-          <rc-person-card .card=${this.card} heading-level="3" compact></rc-person-card>
-        </section>
-      `;
-    }
+    const contact = this.autosave.contact;
     return html`
       <section class="new-contact" aria-labelledby="new-contact-title">
-        <rc-person-card .card=${this.card} heading-level="2" compact></rc-person-card>
+        <h2 id="new-contact-title" class="visually-hidden">${t("note.title", { name })}</h2>
+        <rc-person-card .card=${this.card} heading-level="3" compact></rc-person-card>
         ${this.lookupError ? html`<p class="notice pending" role="status">${this.lookupError}</p>` : nothing}
-        ${this.renderAlready(name)}
-        <form class="note-form" @submit=${(event: Event) => this.save(event)}>
-          <h2 id="new-contact-title" class="visually-hidden">${t("note.title", { name })}</h2>
-          <div class="field">
-            <label class="field-label" for="scan-note">${t("note.label")}</label>
-            <textarea
-              id="scan-note"
-              name="note"
-              rows="3"
-              maxlength="500"
-              aria-describedby="note-hint"
-              .value=${this.note}
-              @input=${(event: InputEvent) => (this.note = (event.target as HTMLTextAreaElement).value)}
-            ></textarea>
-            <span class="field-hint" id="note-hint">${t("note.hint")}</span>
-          </div>
-          <rc-tag-picker .selected=${this.tags} @tags-change=${(event: CustomEvent<string[]>) => (this.tags = event.detail)}></rc-tag-picker>
-          <rc-rating-input .value=${this.rating} @rating-change=${(event: CustomEvent<number | null>) => (this.rating = event.detail)}></rc-rating-input>
-          ${this.outcome?.kind === "error" ? this.renderOutcome(this.outcome, name) : nothing}
-          <button type="submit" class="button primary large" ?disabled=${this.saving}>
-            ${this.saving ? t("note.saving") : t("note.save")}
-          </button>
-        </form>
+        ${this.renderState(name)}
+        ${this.renderFields()}
+        ${this.editing
+          ? html`<rc-save-status .status=${this.autosave.status} .error=${this.autosave.error}></rc-save-status>`
+          : html`<rc-save-status .status=${this.typed === BLANK ? "idle" : this.typedKept && this.scanState !== "recording" ? "kept" : "editing"}></rc-save-status>`}
+        <div class="outcome">
+          ${scanAgain}
+          ${contact ? html`<a class="button secondary" href=${`/contacts/${encodeURIComponent(contact.id)}`}>${t("note.open")}</a>` : nothing}
+        </div>
       </section>
     `;
   }
 }
 customElements.define("rc-new-contact", NewContact);
-
-function wasMetBefore(result: ScanResult): boolean {
-  return result.already_met === true || result.status === "updated";
-}
-
-function contactIdOf(result: ScanResult): string | null {
-  return result.contact_id ?? null;
-}

@@ -38,6 +38,23 @@ export interface PendingEdit {
   detail?: string;
 }
 
+/**
+ * What was typed on a scan's card before the scan's contact was known (the scan still
+ * waits in the outbox): kept apart from the scan, which is sent as it was queued so a
+ * retry stays the same scan. Once the scan is acknowledged (`contact_id` set in the same
+ * transaction), it becomes an edit of that contact (see captures.ts).
+ */
+export interface Capture {
+  /** The scan's client id. */
+  client_id: string;
+  attendee_id: string;
+  note: string;
+  tags: string[];
+  rating: number | null;
+  updated_at: string;
+  contact_id?: string;
+}
+
 export interface DirectoryCard extends PublicCard {
   badge_code: string;
 }
@@ -57,12 +74,13 @@ interface RencontreSchema extends DBSchema {
   edits: { key: string; value: PendingEdit };
   directory: { key: string; value: DirectoryCard };
   contacts: { key: string; value: Contact; indexes: { "by-met-at": string } };
+  captures: { key: string; value: Capture };
 }
 
 export type RencontreDB = IDBPDatabase<RencontreSchema>;
 
 const NAME = "rencontre";
-const VERSION = 2;
+const VERSION = 3;
 
 let opening: Promise<RencontreDB> | null = null;
 
@@ -81,6 +99,9 @@ export function db(): Promise<RencontreDB> {
       }
       if (oldVersion < 2) {
         database.createObjectStore("edits", { keyPath: "contact_id" });
+      }
+      if (oldVersion < 3) {
+        database.createObjectStore("captures", { keyPath: "client_id" });
       }
     },
     blocking() {

@@ -16,7 +16,12 @@ import { announce } from "./outbox";
 const LOCK = "rencontre-edits";
 
 /** Keep (or replace) the edit of `base.id`; `base` is the version it was made on. */
-export async function queueEdit(attendeeId: string, base: Contact, update: ContactUpdate): Promise<void> {
+export async function queueEdit(
+  attendeeId: string,
+  base: Contact,
+  update: ContactUpdate,
+  state: PendingEdit["state"] = "queued",
+): Promise<void> {
   await withLock(LOCK, async () => {
     await (await db()).put("edits", {
       contact_id: base.id,
@@ -24,10 +29,23 @@ export async function queueEdit(attendeeId: string, base: Contact, update: Conta
       base,
       update,
       queued_at: new Date().toISOString(),
-      state: "queued",
+      state,
     });
   });
   announce({ type: "changed" });
+}
+
+// Contacts open on a screen that saves them as the user types: that screen sends their
+// edit itself, in order, so a flush must not send it behind its back (the screen would
+// then save its next keystrokes on a version that is no longer the latest).
+const onScreen = new Set<string>();
+
+export function holdEdit(contactId: string): void {
+  onScreen.add(contactId);
+}
+
+export function releaseEdit(contactId: string): void {
+  onScreen.delete(contactId);
 }
 
 export async function pendingEdit(contactId: string): Promise<PendingEdit | undefined> {
@@ -66,7 +84,7 @@ export async function flushEdits(api: Api, attendeeId: string): Promise<EditsRep
   await withLock(LOCK, async () => {
     const database = await db();
     for (const edit of await pendingEdits(attendeeId)) {
-      if (edit.state !== "queued") {
+      if (edit.state !== "queued" || onScreen.has(edit.contact_id)) {
         report.waiting += 1;
         continue;
       }
@@ -99,6 +117,51 @@ export async function flushEdits(api: Api, attendeeId: string): Promise<EditsRep
   });
   if (report.saved || report.waiting) announce({ type: "changed" });
   return report;
+}
+
+export type SendOutcome =
+  | { kind: "saved"; contact: Contact }
+  /** No edit waits (nothing changed, or a flush sent it already). */
+  | { kind: "none" }
+  /** No answer, the server busy, or the notes locked: it waits on the phone. */
+  | { kind: "kept"; locked: boolean }
+  | { kind: "conflict" }
+  | { kind: "refused"; error: ApiError };
+
+/** Send the edit of one contact now (a screen saving as the user types), as a flush would. */
+export async function sendEdit(api: Api, contactId: string): Promise<SendOutcome> {
+  const outcome = await withLock(LOCK, async (): Promise<SendOutcome> => {
+    const database = await db();
+    const edit = await database.get("edits", contactId);
+    if (!edit) return { kind: "none" };
+    // The screen may keep a newer edit meanwhile (it writes on leaving without waiting for
+    // this lock): only the edit sent is marked or dropped, never a newer one.
+    const settle = async (next: PendingEdit | null): Promise<void> => {
+      const tx = database.transaction("edits", "readwrite");
+      const now = await tx.store.get(contactId);
+      if (now?.queued_at === edit.queued_at) await (next ? tx.store.put(next) : tx.store.delete(contactId));
+      await tx.done;
+    };
+    try {
+      const saved = await send(api, edit);
+      if (!saved) {
+        await settle({ ...edit, state: "conflict" });
+        return { kind: "conflict" };
+      }
+      await saveContact(saved);
+      await settle(null);
+      return { kind: "saved", contact: saved };
+    } catch (error) {
+      if (error instanceof ApiError && error.code === "notes_locked") return { kind: "kept", locked: true };
+      if (error instanceof ApiError && !error.transient && error.status !== 401) {
+        await settle({ ...edit, state: "refused", detail: error.detail });
+        return { kind: "refused", error };
+      }
+      return { kind: "kept", locked: false };
+    }
+  });
+  announce({ type: "changed" });
+  return outcome;
 }
 
 /**

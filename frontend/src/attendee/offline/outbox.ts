@@ -136,7 +136,7 @@ async function sendOneByOne(api: Api, batch: OutboxItem[]): Promise<ScanResult[]
 async function settle(batch: OutboxItem[], results: ScanResult[], report: FlushReport): Promise<boolean> {
   const byId = new Map(batch.map((item) => [item.client_id, item]));
   const database = await db();
-  const tx = database.transaction(["outbox", "rejected"], "readwrite");
+  const tx = database.transaction(["outbox", "rejected", "captures"], "readwrite");
   let progressed = false;
   for (const result of results) {
     // The batch answers in the order sent; an item whose client id could not be read has only its index.
@@ -145,8 +145,11 @@ async function settle(batch: OutboxItem[], results: ScanResult[], report: FlushR
       (typeof result.index === "number" ? batch[result.index] : undefined);
     if (!item) continue;
     const outcome = verdict(result);
+    const capture = outcome === "retry" ? undefined : await tx.objectStore("captures").get(item.client_id);
     if (outcome === "ack") {
       await tx.objectStore("outbox").delete(item.client_id);
+      // What was typed on its card now knows its contact: it becomes an edit of it (captures.ts).
+      if (capture && result.contact_id) await tx.objectStore("captures").put({ ...capture, contact_id: result.contact_id });
       if (result.note_full && item.note) {
         // Recorded without its note (the contact's note is full): kept so the person still has it.
         const unsaved: RejectedItem = { ...item, detail: "", note_full: true, rejected_at: new Date().toISOString() };
@@ -157,11 +160,14 @@ async function settle(batch: OutboxItem[], results: ScanResult[], report: FlushR
     } else if (outcome === "refused") {
       const refused: RejectedItem = {
         ...item,
+        // The note typed on its card goes with it, so the person still sees it.
+        ...(capture ? { note: capture.note, tags: capture.tags, rating: capture.rating } : {}),
         detail: refusal(result),
         rejected_at: new Date().toISOString(),
       };
       await tx.objectStore("rejected").put(refused);
       await tx.objectStore("outbox").delete(item.client_id);
+      if (capture) await tx.objectStore("captures").delete(item.client_id);
       report.refused += 1;
       progressed = true;
     } else {
@@ -192,7 +198,11 @@ export async function submit(api: Api, item: OutboxItem): Promise<SubmitOutcome>
     await database.put("outbox", item);
     try {
       const result = await api.scan(toRequest(item));
-      await database.delete("outbox", item.client_id);
+      const tx = database.transaction(["outbox", "captures"], "readwrite");
+      await tx.objectStore("outbox").delete(item.client_id);
+      const capture = await tx.objectStore("captures").get(item.client_id);
+      if (capture && result.contact_id) await tx.objectStore("captures").put({ ...capture, contact_id: result.contact_id });
+      await tx.done;
       return { kind: "sent", result: { ...result, client_id: item.client_id } };
     } catch (error) {
       if (error instanceof ApiError && !error.transient && error.status !== 401) {

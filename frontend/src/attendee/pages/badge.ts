@@ -7,6 +7,7 @@ import { LightElement } from "../../kit/light-element";
 import "../components/person-card";
 import "../components/qr-code";
 import "../../kit/avatar";
+import { confirmAction } from "../confirm";
 import { t, problemText } from "../i18n";
 import { saveBlob } from "../../kit/download";
 import { getValue, setValue } from "../offline/db";
@@ -84,13 +85,24 @@ export class BadgePage extends LightElement {
 
   private async signOut(): Promise<void> {
     const waiting = this.store.value.pending;
-    if (waiting > 0 && !confirm(t("badge.signout.confirm"))) return;
+    if (
+      waiting > 0 &&
+      !(await confirmAction({ title: t("badge.signout.title"), body: t("badge.signout.confirm"), confirm: t("badge.signout.accept"), danger: true }))
+    ) {
+      return;
+    }
     await signOut();
     navigate("/", { replace: true });
   }
 
   private async deleteAccount(): Promise<void> {
-    if (!confirm(t("badge.delete.confirm"))) return;
+    const sure = await confirmAction({
+      title: t("badge.delete.title"),
+      body: t("badge.delete.confirm"),
+      confirm: t("badge.delete.accept"),
+      danger: true,
+    });
+    if (!sure) return;
     this.error = "";
     try {
       await api.deleteMe();

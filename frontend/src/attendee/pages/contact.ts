@@ -1,24 +1,25 @@
 import { html, nothing } from "lit";
 
-import { ApiError, NetworkError } from "../../kit/api/errors";
-import type { Contact, ContactUpdate } from "../../api/types";
+import { ApiError } from "../../kit/api/errors";
+import type { Contact } from "../../api/types";
 import { LightElement } from "../../kit/light-element";
-import { addedText, changes, draftOf, rebase, withUpdate, type Draft, type FollowUp } from "../contact-draft";
+import { ContactAutosave } from "../contact-autosave";
+import { addedText, MAX_NOTE_LENGTH, noteRoom, withUpdate, type FollowUp } from "../contact-draft";
 import "../components/follow-up-draft";
 import "../components/notes-lock";
 import "../components/person-card";
 import "../components/rating-input";
+import "../components/retry-button";
+import "../components/save-status";
 import "../components/tag-picker";
 import { followUpCountdown, formatMoment } from "../format";
 import { phoneTimeDiffers } from "../device-time";
 import { t, problemText } from "../i18n";
 import { cachedContact, saveContact } from "../offline/cache";
-import { dropEdit, pendingEdit, queueEdit } from "../offline/edits";
-import { api, getState, queuedForLater } from "../state";
+import { pendingEdit } from "../offline/edits";
+import { api, getState } from "../state";
 import "./contact.css";
 
-// What an edit may write; a note that meeting again made longer may keep its length.
-const MAX_NOTE_LENGTH = 5000;
 
 /** The user's text followed by the appended one, a blank line between them as meeting again does. */
 function withAddition(mine: string, added: string): string {
@@ -27,107 +28,55 @@ function withAddition(mine: string, added: string): string {
   return text ? `${text}\n\n${addition}` : addition;
 }
 
-/** No answer, or the server cannot take it now: the edit waits on the phone. */
-function keepForLater(error: unknown): boolean {
-  return error instanceof NetworkError || (error instanceof ApiError && error.transient);
-}
-
-function describe(error: unknown): string {
-  return error instanceof ApiError ? problemText(error) : t("error.generic");
-}
-
 /**
- * One contact: the card, the editable private note, follow-up state and helpers.
+ * One contact: the card, the private note, tags, potential, follow-up state and helpers.
  *
- * `contact` is the version the drafts (note, tags, rating) were made on; an edit is
- * sent with that version as If-Match, so it never overwrites a note that meeting the
- * person again added meanwhile. On 412 the page loads the current contact and moves
- * the drafts onto it: the user's text is never dropped. Without network the edit is
- * kept on the phone (offline/edits.ts) and the page reopens on it until it is saved.
+ * Everything saves as it is changed (contact-autosave.ts): kept on the phone at once, sent
+ * a moment later with the version it was made on as If-Match, so it never overwrites a
+ * note that meeting the person again added meanwhile. When the note changed on both sides,
+ * the current note is shown beside the user's text until they settle it.
  */
 export class ContactPage extends LightElement {
   static override properties = {
     contactId: { type: String, attribute: "contact-id" },
-    contact: { state: true },
-    note: { state: true },
-    tags: { state: true },
-    rating: { state: true },
-    followUp: { state: true },
-    conflictBase: { state: true },
-    message: { state: true },
     error: { state: true },
-    saving: { state: true },
     missing: { state: true },
+    failure: { state: true },
   };
 
   contactId = "";
-  contact: Contact | null = null;
-  note = "";
-  tags: string[] = [];
-  rating: number | null = null;
-  followUp: FollowUp = "todo";
-  /** While the note conflicts: the note the user's text was written on (to find what was added). */
-  conflictBase: string | null = null;
-  message = "";
   error = "";
-  saving = false;
   missing = "";
+  /** Why the contact could not be loaded: "Try again" is offered only if that can help. */
+  failure: unknown = null;
+  private readonly autosave = new ContactAutosave(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
     void this.load();
   }
 
-  /** Show `contact` with `draft` in the fields (none: as the server has it). */
-  private use(contact: Contact, draft: Draft = draftOf(contact)): void {
-    this.contact = contact;
-    this.setDraft(draft);
-    this.conflictBase = null;
-  }
-
-  private get draft(): Draft {
-    return { note: this.note, tags: this.tags, rating: this.rating, followUp: this.followUp };
-  }
-
-  private setDraft(draft: Draft): void {
-    this.note = draft.note;
-    this.tags = [...draft.tags];
-    this.rating = draft.rating;
-    this.followUp = draft.followUp;
-  }
-
-  /** Move the drafts onto a newer version of the contact without losing anything typed. */
-  private rebase(fresh: Contact): void {
-    const base = this.contact;
-    if (!base) {
-      this.use(fresh);
-      return;
-    }
-    const moved = rebase(base, this.draft, fresh);
-    if (moved.noteConflict) this.conflictBase ??= base.note;
-    else if (this.note === base.note || this.note === fresh.note) this.conflictBase = null;
-    this.setDraft(moved.draft);
-    this.contact = fresh;
-    if (this.conflictBase !== null) this.revealConflict();
-  }
-
   private async load(): Promise<void> {
     const edit = await pendingEdit(this.contactId);
     if (edit) {
       // An edit not yet saved: reopen on it, on the version it was made on, and send it now.
-      this.use(edit.base, withUpdate(edit.base, edit.update));
-      if (edit.state === "refused") this.error = t("contact.refused", { reason: edit.detail ?? "" });
-      else await this.submit();
+      // A refused one is sent again too: the page then says why, in the user's language.
+      this.autosave.open(edit.base, withUpdate(edit.base, edit.update));
+      this.autosave.saveNow();
       return;
     }
+    this.missing = "";
+    this.failure = null;
     const cached = await cachedContact(this.contactId);
-    if (cached) this.use(cached);
+    if (cached) this.autosave.open(cached);
     try {
       const fresh = await api.contact(this.contactId);
       await saveContact(fresh);
-      this.rebase(fresh);
+      if (this.autosave.contact) this.autosave.refresh(fresh);
+      else this.autosave.open(fresh);
     } catch (error) {
       if (cached) return;
+      this.failure = error;
       this.missing = error instanceof ApiError ? problemText(error) : t("contact.offline");
     }
   }
@@ -137,119 +86,22 @@ export class ContactPage extends LightElement {
     try {
       const fresh = await api.contact(this.contactId);
       await saveContact(fresh);
-      this.use(fresh);
+      this.autosave.open(fresh);
     } catch (error) {
-      this.error = describe(error);
+      this.error = error instanceof ApiError ? problemText(error) : t("error.network");
     }
   }
 
-  private async save(event: Event): Promise<void> {
-    event.preventDefault();
-    await this.submit();
-  }
-
-  /** Send the user's changes on the version they were made on; a 412 is settled by `changedMeanwhile`. */
-  private async submit(retry = true): Promise<void> {
-    const base = this.contact;
-    if (!base || this.saving) return;
-    this.message = "";
+  private change(part: Parameters<ContactAutosave["change"]>[0], atOnce = false): void {
     this.error = "";
-    const update = changes(base, this.draft);
-    if (Object.keys(update).length === 0) {
-      this.conflictBase = null;
-      await dropEdit(base.id);
-      this.message = t("contact.saved");
-      return;
-    }
-    this.saving = true;
-    let stale = false;
-    try {
-      const updated = await api.updateContact(base.id, update, base.version);
-      await saveContact(updated);
-      await dropEdit(base.id);
-      this.use(updated);
-      this.message = t("contact.saved");
-    } catch (error) {
-      stale = error instanceof ApiError && error.status === 412;
-      if (keepForLater(error)) await this.keep(base, update);
-      else if (!stale) this.error = describe(error);
-    } finally {
-      this.saving = false;
-    }
-    if (stale) await this.changedMeanwhile(retry);
-  }
-
-  /** Keep the edit on the phone, to be sent (with the version it was made on) when the network returns. */
-  private async keep(base: Contact, update: ContactUpdate): Promise<void> {
-    const attendeeId = getState().session?.attendee_id;
-    if (!attendeeId) return;
-    await queueEdit(attendeeId, base, update);
-    await queuedForLater();
-    this.message = t("contact.queued");
-  }
-
-  /**
-   * 412: the contact moved on since the version the edit was made on. Load the current one
-   * and rebase the drafts. If no text of the user's is at stake (only tags or a rating, or a
-   * rescan without a note), save again once; otherwise show the current note beside their
-   * text. Never more than one automatic retry, so a contact that keeps changing cannot loop.
-   */
-  private async changedMeanwhile(retry: boolean): Promise<void> {
-    if (!this.contact) return;
-    let fresh: Contact;
-    try {
-      fresh = await api.contact(this.contact.id);
-    } catch (error) {
-      if (keepForLater(error)) await this.keep(this.contact, changes(this.contact, this.draft));
-      else this.error = t("contact.conflict.unloaded");
-      return;
-    }
-    await saveContact(fresh);
-    this.rebase(fresh);
-    if (this.conflictBase !== null) return;
-    if (retry) await this.submit(false);
-    else this.error = t("contact.changed");
-  }
-
-  /** The follow-up switch saves at once and alone: it never sends (so never overwrites) the note. */
-  private async setFollowUp(state: FollowUp): Promise<void> {
-    const base = this.contact;
-    this.followUp = state;
-    if (!base || this.saving) return;
-    if (await pendingEdit(base.id)) {
-      // An edit waits already: the switch joins it rather than race it.
-      await this.submit();
-      return;
-    }
-    this.saving = true;
-    this.message = "";
-    this.error = "";
-    try {
-      const updated = await api.updateContact(base.id, { follow_up: state });
-      await saveContact(updated);
-      this.rebase(updated);
-      this.message = t("contact.saved");
-    } catch (error) {
-      if (keepForLater(error)) await this.keep(base, { follow_up: state });
-      else this.error = describe(error);
-    } finally {
-      this.saving = false;
-    }
-  }
-
-  /** Keep the user's text, add what meeting again appended, and save on the current version. */
-  private async appendAndSave(added: string): Promise<void> {
-    this.note = withAddition(this.note, added);
-    this.conflictBase = null;
-    await this.submit();
+    this.autosave.change(part, atOnce);
   }
 
   /** Drop the user's note edit for the current note, to make the edit again on it. */
   private async startFromCurrent(): Promise<void> {
-    if (!this.contact) return;
-    this.note = this.contact.note;
-    this.conflictBase = null;
-    this.error = "";
+    const contact = this.autosave.contact;
+    if (!contact) return;
+    this.autosave.settle(contact.note);
     await this.updateComplete;
     this.querySelector<HTMLTextAreaElement>("#contact-note")?.focus();
   }
@@ -258,10 +110,18 @@ export class ContactPage extends LightElement {
     void this.updateComplete.then(() => this.querySelector(".note-conflict")?.scrollIntoView({ block: "start" }));
   }
 
+  protected override updated(): void {
+    if (this.autosave.status === "conflict" && !this.conflictShown) this.revealConflict();
+    this.conflictShown = this.autosave.status === "conflict";
+  }
+
+  private conflictShown = false;
+
   /** The current note beside the user's text, what meeting again added marked, and the ways out. */
-  private renderConflict(contact: Contact) {
-    if (this.conflictBase === null) return nothing;
-    const added = addedText(this.conflictBase, contact.note);
+  private renderConflict(contact: Contact, mine: string) {
+    const conflictBase = this.autosave.conflictBase;
+    if (conflictBase === null) return nothing;
+    const added = addedText(conflictBase, contact.note);
     const kept = added === null ? contact.note : contact.note.slice(0, contact.note.length - added.length);
     return html`<div class="note-conflict">
       <p class="notice error" role="alert">${t("contact.conflict")}</p>
@@ -270,11 +130,14 @@ export class ContactPage extends LightElement {
       <div class="conflict-actions">
         ${added === null
           ? nothing
-          : html`<button type="button" class="button primary" ?disabled=${this.saving} @click=${() => void this.appendAndSave(added)}>
+          : html`<button type="button" class="button primary" @click=${() => this.autosave.settle(withAddition(mine, added))}>
               ${t("contact.conflict.append")}
             </button>`}
-        <button type="button" class="button secondary" ?disabled=${this.saving} @click=${() => void this.startFromCurrent()}>
+        <button type="button" class="button secondary" @click=${() => void this.startFromCurrent()}>
           ${t("contact.conflict.discard")}
+        </button>
+        <button type="button" class="button secondary" @click=${() => this.autosave.settle(mine)}>
+          ${t("contact.conflict.replace")}
         </button>
       </div>
     </div>`;
@@ -282,14 +145,19 @@ export class ContactPage extends LightElement {
 
   protected override render() {
     const back = html`<a class="back-link" href="/contacts">← ${t("contact.back")}</a>`;
-    if (!this.contact) {
+    const contact = this.autosave.contact;
+    const draft = this.autosave.draft;
+    if (!contact || !draft) {
       return html`${back}<h1 tabindex="-1">${t("contacts.title")}</h1>
-        ${this.missing ? html`<p class="notice error" role="alert">${this.missing}</p>` : html`<div class="spinner" role="status"></div>`}`;
+        ${this.missing
+          ? html`<p class="notice error" role="alert">${this.missing}</p>
+              <rc-retry-button .error=${this.failure} @retry=${() => void this.load()}></rc-retry-button>`
+          : html`<div class="spinner" role="status"></div>`}`;
     }
-    const contact = this.contact;
     const timeZone = getState().me?.event.timezone;
-    const countdown = followUpCountdown({ ...contact, follow_up: this.followUp });
+    const countdown = followUpCountdown({ ...contact, follow_up: draft.followUp });
     const grown = contact.note.length > MAX_NOTE_LENGTH;
+    const room = grown ? null : noteRoom(draft.note);
     // Locked, the note, tags and rating are withheld: nothing to edit or quote, so no form to type in.
     const locked = contact.notes_locked;
     return html`
@@ -311,12 +179,12 @@ export class ContactPage extends LightElement {
         <fieldset class="segmented">
           <legend>${t("contact.followup")}</legend>
           ${(["todo", "done"] as const).map(
-            (state) => html`<label class="segment">
+            (state: FollowUp) => html`<label class="segment">
               <input
                 type="radio"
                 name="follow-up"
-                .checked=${this.followUp === state}
-                @change=${() => void this.setFollowUp(state)}
+                .checked=${draft.followUp === state}
+                @change=${() => this.change({ followUp: state }, true)}
               />
               <span>${t(`contact.followup.${state}`)}</span>
             </label>`,
@@ -324,9 +192,9 @@ export class ContactPage extends LightElement {
         </fieldset>
       </section>
 
-      ${locked && this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
-      <form class="note-form" ?hidden=${locked} @submit=${(e: Event) => this.save(e)}>
-        ${this.renderConflict(contact)}
+      ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
+      <form class="note-form" ?hidden=${locked} @submit=${(e: Event) => { e.preventDefault(); this.autosave.saveNow(); }}>
+        ${this.renderConflict(contact, draft.note)}
         <div class="field">
           <label class="field-label" for="contact-note">${t("contact.note")}</label>
           <textarea
@@ -335,19 +203,17 @@ export class ContactPage extends LightElement {
             rows="5"
             maxlength=${Math.max(MAX_NOTE_LENGTH, contact.note.length)}
             aria-describedby=${grown ? "contact-note-hint" : nothing}
-            .value=${this.note}
-            @input=${(e: Event) => (this.note = (e.target as HTMLTextAreaElement).value)}
+            .value=${draft.note}
+            @input=${(e: Event) => this.change({ note: (e.target as HTMLTextAreaElement).value })}
+            @blur=${() => this.autosave.saveNow()}
           ></textarea>
           ${grown ? html`<p class="field-hint" id="contact-note-hint">${t("contact.note.grown")}</p>` : nothing}
+          ${room === null ? nothing : html`<p class="field-hint note-left" role="status">${t("note.left", { n: room })}</p>`}
         </div>
-        <rc-tag-picker .selected=${this.tags} label=${t("contact.tags")} @tags-change=${(e: CustomEvent<string[]>) => (this.tags = e.detail)}></rc-tag-picker>
-        <rc-rating-input .value=${this.rating} label=${t("contact.rating")} @rating-change=${(e: CustomEvent<number | null>) => (this.rating = e.detail)}></rc-rating-input>
-        ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
-        ${this.message ? html`<p class="notice success" role="status">${this.message}</p>` : nothing}
-        <button type="submit" class="button primary large" ?disabled=${this.saving}>
-          ${this.conflictBase !== null ? t("contact.conflict.replace") : t("contact.save")}
-        </button>
+        <rc-tag-picker .selected=${draft.tags} label=${t("contact.tags")} @tags-change=${(e: CustomEvent<string[]>) => this.change({ tags: e.detail }, true)}></rc-tag-picker>
+        <rc-rating-input .value=${draft.rating} @rating-change=${(e: CustomEvent<number | null>) => this.change({ rating: e.detail }, true)}></rc-rating-input>
       </form>
+      <rc-save-status .status=${this.autosave.status} .error=${this.autosave.error}></rc-save-status>
     `;
   }
 }

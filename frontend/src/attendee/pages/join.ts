@@ -2,6 +2,7 @@ import { html, nothing } from "lit";
 
 import { ApiError, NetworkError } from "../../kit/api/errors";
 import { LightElement } from "../../kit/light-element";
+import "../components/retry-button";
 import { t, problemText } from "../i18n";
 import { tokenClaims } from "../offline/session";
 import { navigate } from "../routes";
@@ -11,13 +12,13 @@ import { getState, signIn } from "../state";
 export class JoinPage extends LightElement {
   static override properties = {
     error: { state: true },
-    retryable: { state: true },
+    failure: { state: true },
     busy: { state: true },
   };
 
   error = "";
-  /** Whether trying the same link again can help (the network, the server), or not (a used link). */
-  retryable = false;
+  /** What went wrong: trying the same link again is offered only when it can help (the network, the server). */
+  failure: unknown = null;
   busy = false;
   private token = "";
 
@@ -36,6 +37,7 @@ export class JoinPage extends LightElement {
     }
     this.busy = true;
     this.error = "";
+    this.failure = null;
     try {
       await signIn(this.token);
       navigate("/profile?welcome", { replace: true });
@@ -45,7 +47,7 @@ export class JoinPage extends LightElement {
         navigate("/", { replace: true });
         return;
       }
-      this.retryable = !(error instanceof ApiError) || error.transient;
+      this.failure = error;
       this.error =
         error instanceof ApiError ? problemText(error) : error instanceof NetworkError ? t("join.offline") : t("error.generic");
     } finally {
@@ -65,7 +67,7 @@ export class JoinPage extends LightElement {
         ${this.busy ? html`<div class="spinner" role="status" aria-label=${t("join.title")}></div>` : nothing}
         ${this.error
           ? html`<p class="notice error" role="alert">${this.error}</p>
-              ${this.token && this.retryable ? html`<button type="button" class="button primary" @click=${() => void this.join()}>${t("join.retry")}</button>` : nothing}
+              ${this.token ? html`<rc-retry-button .error=${this.failure} @retry=${() => void this.join()}></rc-retry-button>` : nothing}
               <p class="muted">${t("welcome.lost")}</p>`
           : nothing}
       </section>

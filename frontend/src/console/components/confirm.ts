@@ -1,4 +1,5 @@
 import "./confirm.css";
+import { ask, buildDialog, confirmQuestion, type DialogLook, type Question } from "../../kit/dialog";
 import { t } from "../i18n";
 
 export interface ConfirmOptions {
@@ -15,51 +16,22 @@ export interface NoteOptions extends ConfirmOptions {
   noteMaxLength: number;
 }
 
-interface Built {
-  dialog: HTMLDialogElement;
-  cancel: HTMLButtonElement;
-}
+// The console's buttons; the dialog itself is the kit's, shared with the PWA.
+const LOOK: DialogLook = {
+  dialog: "dialog dialog--small",
+  actions: "dialog__actions",
+  cancel: "button",
+  confirm: "button button--primary",
+  danger: "button button--danger",
+};
 
-/** The dialog's frame: heading, body, whatever goes between, then cancel and confirm. */
-function buildDialog(options: ConfirmOptions, middle: HTMLElement[] = []): Built {
-  const dialog = document.createElement("dialog");
-  dialog.className = "dialog dialog--small";
-  const titleId = `confirm-title-${Math.random().toString(36).slice(2)}`;
-  dialog.setAttribute("aria-labelledby", titleId);
-  const heading = document.createElement("h2");
-  heading.id = titleId;
-  heading.textContent = options.title;
-  const body = document.createElement("p");
-  body.textContent = options.body;
-  const actions = document.createElement("div");
-  actions.className = "dialog__actions";
-  const cancel = document.createElement("button");
-  cancel.type = "button";
-  cancel.className = "button";
-  cancel.textContent = t("common.cancel");
-  const accept = document.createElement("button");
-  accept.type = "button";
-  accept.className = options.danger ? "button button--danger" : "button button--primary";
-  accept.textContent = options.confirm;
-  actions.append(cancel, accept);
-  dialog.append(heading, body, ...middle, actions);
-  document.body.append(dialog);
-  cancel.addEventListener("click", () => dialog.close("cancel"));
-  accept.addEventListener("click", () => dialog.close("confirm"));
-  return { dialog, cancel };
+function question(options: ConfirmOptions): Question {
+  return { ...options, cancel: t("common.cancel") };
 }
 
 /** A modal yes/no question on a native <dialog> (focus trap and Escape for free), built with DOM APIs. */
 export function confirmDialog(options: ConfirmOptions): Promise<boolean> {
-  const { dialog, cancel } = buildDialog(options);
-  return new Promise((resolve) => {
-    dialog.addEventListener("close", () => {
-      resolve(dialog.returnValue === "confirm");
-      dialog.remove();
-    });
-    dialog.showModal();
-    cancel.focus();
-  });
+  return confirmQuestion(question(options), LOOK);
 }
 
 /** The same question with an optional short note: the note ("" if left empty), or null if cancelled. */
@@ -81,13 +53,5 @@ export function confirmWithNote(options: NoteOptions): Promise<string | null> {
   hint.textContent = options.noteHint;
   input.setAttribute("aria-describedby", hint.id);
   field.append(label, input, hint);
-  const { dialog, cancel } = buildDialog(options, [field]);
-  return new Promise((resolve) => {
-    dialog.addEventListener("close", () => {
-      resolve(dialog.returnValue === "confirm" ? input.value.trim() : null);
-      dialog.remove();
-    });
-    dialog.showModal();
-    cancel.focus();
-  });
+  return ask(buildDialog(question(options), LOOK, [field]), (confirmed) => (confirmed ? input.value.trim() : null));
 }

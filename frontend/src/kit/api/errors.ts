@@ -10,8 +10,12 @@ export class ApiError extends Error {
   /** What phrasing the problem needs, by code (`access_reissued`: who and when). */
   readonly params: Record<string, unknown>;
 
-  constructor(problem: Problem) {
+  /** How long the server asked to wait before trying again (Retry-After), when it said. */
+  readonly retryAfterMs: number | null;
+
+  constructor(problem: Problem, retryAfterMs: number | null = null) {
     super(problem.detail || problem.title);
+    this.retryAfterMs = retryAfterMs;
     this.name = "ApiError";
     this.status = problem.status;
     this.code = problem.code;
@@ -58,4 +62,23 @@ export async function problemFrom(response: Response): Promise<Problem> {
   } catch {
     return fallback;
   }
+}
+
+/** The server's Retry-After (seconds or an HTTP date), in milliseconds; null when absent or past. */
+export function retryAfterOf(response: Response, now = Date.now()): number | null {
+  const value = response.headers.get("retry-after")?.trim();
+  if (!value) return null;
+  const seconds = /^\d+$/.test(value) ? Number(value) * 1000 : Date.parse(value) - now;
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : null;
+}
+
+/**
+ * Whether the same request may work if tried again: no answer (the network), or the server
+ * busy or failing (5xx, 408, 429 once its delay passed). Never a refusal (4xx): the same
+ * request would be refused again, so offering "Try again" would only mislead.
+ */
+export function canRetry(error: unknown): boolean {
+  if (error instanceof NetworkError) return true;
+  if (error instanceof DOMException) return error.name === "TimeoutError";
+  return error instanceof ApiError && error.transient;
 }
