@@ -23,6 +23,7 @@ from rencontre.feed.brokers import create_broker
 from rencontre.invitations import endpoints as invitations_endpoints
 from rencontre.invitations.sender import InvitationSender
 from rencontre.kit import collector
+from rencontre.nextsteps import endpoints as nextsteps_endpoints
 from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
@@ -86,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_endpoints.router,
         feed_endpoints.router,
         presence_endpoints.router,
+        # Next steps (issue 19)
+        nextsteps_endpoints.router,
     ):
         app.include_router(router)
 

@@ -143,6 +143,10 @@ class Settings(BaseSettings):
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0
     log_level: str = "info"
+    # Next steps (issue 19): proposals and counter-proposals one attendee may make to one contact,
+    # and how far ahead a coffee or a call may be set.
+    next_step_rate_limit: str = "10/hour"
+    next_step_horizon_days: int = Field(default=180, ge=1, le=730)
 
     @field_validator("public_base_url")
     @classmethod
@@ -174,6 +178,7 @@ class Settings(BaseSettings):
         "join_rate_limit",
         "join_address_rate_limit",
         "feed_ticket_rate_limit",
+        "next_step_rate_limit",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

@@ -6,6 +6,7 @@ from rencontre.models.base import Base
 from rencontre.models.encounter import Encounter, FollowUpState, Scan
 from rencontre.models.event import Event
 from rencontre.models.feed_ticket import FeedTicket
+from rencontre.models.next_step import NextStep, NextStepKind, NextStepProposal, NextStepState
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
 
@@ -18,6 +19,10 @@ __all__ = [
     "FeedTicket",
     "FollowUpState",
     "InviteState",
+    "NextStep",
+    "NextStepKind",
+    "NextStepProposal",
+    "NextStepState",
     "Organiser",
     "Passkey",
     "PasskeyChallenge",
