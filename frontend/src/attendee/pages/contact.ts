@@ -5,6 +5,7 @@ import type { Contact, ContactUpdate } from "../../api/types";
 import { LightElement } from "../../kit/light-element";
 import { addedText, changes, draftOf, rebase, withUpdate, type Draft, type FollowUp } from "../contact-draft";
 import "../components/follow-up-draft";
+import "../components/next-step";
 import "../components/notes-lock";
 import "../components/person-card";
 import "../components/rating-input";
@@ -303,6 +304,7 @@ export class ContactPage extends LightElement {
         <span class="countdown ${countdown.state}">${countdown.label}</span>
       </p>
 
+      <rc-next-step contact-id=${contact.id} @contact-refreshed=${(e: CustomEvent<Contact>) => this.rebase(e.detail)}></rc-next-step>
       <section class="follow-up card" aria-labelledby="helpers-title">
         <h2 id="helpers-title">${t("contact.helpers")}</h2>
         ${locked

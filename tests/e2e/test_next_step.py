@@ -1,0 +1,148 @@
+"""Two phones at 360 × 740: Alex proposes a coffee to Bruno (they scanned each other),
+Bruno sees the proposal in his contacts and accepts it, both see the agreed step and
+download its calendar file. Alex reads French, Bruno English; neither sees the other's note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from icalendar import Calendar
+from playwright.sync_api import expect
+
+from tests.e2e.pwa import access_token, run_axe, serve_axe
+from tests.e2e.server import Backend, Person
+from tests.e2e.tour import ready
+
+ALEX_NOTE = "Note privée d'Alex : budget serré"
+BRUNO_NOTE = "Bruno's private note: call back about hiring"
+
+
+def _signed_in(phone: Any, base_url: str, person: Person, lang: str) -> tuple[Any, str]:
+    context = phone()
+    serve_axe(context)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.goto(person.join_link)
+    page.wait_for_url("**/profile?welcome", timeout=20_000)
+    page.evaluate("(lang) => localStorage.setItem('rencontre.lang', lang)", lang)
+    return page, access_token(page)
+
+
+def _open(page: Any, url: str, selector: str) -> None:
+    page.goto(url)
+    ready(page, selector)
+
+
+def _download_ics(page: Any, label: str, artifacts: Path, name: str) -> Any:
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name=label).click()
+    path = artifacts / name
+    download_info.value.save_as(path)
+    events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    assert len(events) == 1
+    return events[0]
+
+
+class TestACoffeeProposedByOnePhoneIsAcceptedByTheOther:
+    def test_propose_accept_and_both_take_it_to_their_calendar(
+        self, phone: Any, backend: Backend, artifacts: Path
+    ) -> None:
+        base = backend.base_url
+        event = backend.create_event("Rencontres de Lyon")
+        alex = backend.add_attendee(event, "Alex Martin", "Atelier", "Designer")
+        bruno = backend.add_attendee(event, "Bruno Keller", "Keller & Co", "CTO")
+        page_a, token_a = _signed_in(phone, base, alex, "fr")
+        page_b, token_b = _signed_in(phone, base, bruno, "en")
+        badge = {
+            t: backend.http.get("/api/me/badge", headers=backend.auth(t)).json()["url"]
+            for t in (token_a, token_b)
+        }
+        contact_a = backend.scan(token_a, badge[token_b], note=ALEX_NOTE)["contact_id"]
+        contact_b = backend.scan(token_b, badge[token_a], note=BRUNO_NOTE)["contact_id"]
+
+        # Alex proposes a coffee, tomorrow at 10:00 event time (the form's default), at a café.
+        _open(page_a, f"{base}/contacts/{contact_a}", "rc-next-step .button.propose")
+        page_a.get_by_role("button", name="Proposer une suite").click()
+        page_a.get_by_label("Lieu (facultatif)").fill("Café du Commerce, Lyon")
+        page_a.get_by_label("Quelques mots (facultatif)").fill("On reparle du partenariat ?")
+        page_a.wait_for_timeout(250)
+        page_a.screenshot(path=str(artifacts / "next-step-propose-fr.png"), scale="css", full_page=True)
+        assert run_axe(page_a) == []
+        page_a.get_by_role("button", name="Envoyer la proposition").click()
+        expect(page_a.locator(".next-step-head")).to_have_text(
+            "En attente de la réponse de Bruno Keller à votre proposition\u00a0:"
+        )
+        page_a.wait_for_timeout(250)
+        page_a.screenshot(path=str(artifacts / "next-step-waiting-fr.png"), scale="css", full_page=True)
+
+        # Bruno learns of it on his contacts page: the list of proposals and a badge on the contact.
+        _open(page_b, f"{base}/contacts", "rc-contact-row")
+        inbox = page_b.locator("rc-next-step-inbox")
+        expect(inbox.get_by_role("heading")).to_have_text("1 proposal waiting for your answer")
+        expect(page_b.locator("rc-contact-row .badge.proposal")).to_have_text("To answer")
+        page_b.wait_for_timeout(250)
+        page_b.screenshot(path=str(artifacts / "next-step-inbox-en.png"), scale="css", full_page=True)
+        assert run_axe(page_b) == []
+        inbox.get_by_role("link").click()
+        ready(page_b, "rc-next-step .next-step-state.awaiting")
+        expect(page_b.locator(".next-step-head")).to_have_text("Alex Martin proposes:")
+        expect(page_b.locator(".next-step-place")).to_have_text("At Café du Commerce, Lyon")
+        expect(page_b.locator(".next-step-time")).to_contain_text("10:00")
+        page_b.wait_for_timeout(250)
+        page_b.screenshot(path=str(artifacts / "next-step-answer-en.png"), scale="css", full_page=True)
+        assert run_axe(page_b) == []
+
+        page_b.get_by_role("button", name="Accept", exact=True).click()
+        expect(page_b.locator(".next-step-head")).to_have_text("✓ Agreed with Alex Martin")
+        # Agreeing is following up: the contact's switch shows it at once.
+        expect(page_b.get_by_role("radio", name="Done")).to_be_checked()
+        page_b.wait_for_timeout(250)
+        page_b.screenshot(path=str(artifacts / "next-step-agreed-en.png"), scale="css", full_page=True)
+        bruno_event = _download_ics(page_b, "Add to my calendar (.ics)", artifacts, "next-step-bruno.ics")
+        assert str(bruno_event["SUMMARY"]) == "Coffee with Alex Martin"
+        assert str(bruno_event["LOCATION"]) == "Café du Commerce, Lyon"
+        assert str(bruno_event["STATUS"]) == "CONFIRMED"
+        assert bruno_event["DTSTART"].dt.utcoffset().total_seconds() == 0
+
+        # Alex sees it agreed too, and takes it to his calendar, in French.
+        _open(page_a, f"{base}/contacts/{contact_a}", "rc-next-step .next-step-state.agreed")
+        expect(page_a.locator(".next-step-head")).to_have_text("✓ Convenu avec Bruno Keller")
+        expect(page_a.get_by_role("radio", name="Faite")).to_be_checked()
+        page_a.wait_for_timeout(250)
+        page_a.screenshot(path=str(artifacts / "next-step-agreed-fr.png"), scale="css", full_page=True)
+        alex_event = _download_ics(page_a, "Ajouter à mon agenda (.ics)", artifacts, "next-step-alex.ics")
+        assert str(alex_event["SUMMARY"]) == "Café avec Bruno Keller"
+        assert str(alex_event["UID"]) == str(bruno_event["UID"])
+        assert alex_event["DTSTART"].dt == bruno_event["DTSTART"].dt
+
+        # Neither phone ever showed the other's private note.
+        assert BRUNO_NOTE not in page_a.content()
+        assert ALEX_NOTE not in page_b.content()
+        _ = contact_b
+
+    def test_offline_the_panel_says_it_needs_the_network(
+        self, phone: Any, backend: Backend, artifacts: Path
+    ) -> None:
+        base = backend.base_url
+        event = backend.create_event("Rencontres de Lyon")
+        chloe = backend.add_attendee(event, "Chloé Durand", "Studio", "Photographe")
+        david = backend.join(backend.add_attendee(event, "David Roux", "Roux SA", "CEO"))
+        page, token = _signed_in(phone, base, chloe, "en")
+        chloe_badge = backend.http.get("/api/me/badge", headers=backend.auth(token)).json()["url"]
+        contact = backend.scan(token, david.badge_url)["contact_id"]
+        backend.scan(david.token, chloe_badge)
+        _open(page, f"{base}/contacts/{contact}", "rc-next-step .button.propose")
+        page.context.set_offline(True)
+        try:
+            expect(page.locator("rc-next-step .notice.pending")).to_have_text(
+                "Offline: proposing or answering a next step needs the network. Connect to go on."
+            )
+            expect(page.get_by_role("button", name="Propose a next step")).to_be_disabled()
+            page.wait_for_timeout(250)
+            page.screenshot(path=str(artifacts / "next-step-offline-en.png"), scale="css", full_page=True)
+            page.evaluate("() => localStorage.setItem('rencontre.lang', 'fr')")
+        finally:
+            page.context.set_offline(False)
+        _open(page, f"{base}/contacts/{contact}", "rc-next-step .button.propose")
+        page.wait_for_timeout(250)
+        page.screenshot(path=str(artifacts / "next-step-intro-fr.png"), scale="css", full_page=True)
