@@ -9,6 +9,7 @@ import pytest
 from fastapi import FastAPI
 
 from rencontre.config import Settings
+from rencontre.models import Organiser
 from tests.api.next_step_support import answer, coffee, moment, mutual_pair, propose
 from tests.support import Factory
 
@@ -392,3 +393,38 @@ class TestAccountDeletion:
         slot = await _slot(client, pair.alex)
         assert (slot["mutual"], slot["can_propose"], slot["step"]) == (False, False, None)
         assert (await client.get("/api/next-steps", headers=pair.alex.headers)).json()["items"] == []
+
+
+class TestWhatFollowsAnAgreement:
+    async def test_the_export_shows_the_contact_followed_up(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        pair = await mutual_pair(factory)
+        step = await propose(client, pair.alex)
+        await answer(client, pair.bruno, "accept", step["version"])
+        exported = await client.get(
+            "/api/contacts/export.csv", params={"lang": "fr"}, headers=pair.alex.headers
+        )
+        rows = exported.content.decode("utf-8-sig").splitlines()
+        assert len(rows) == 2
+        assert ";Faite;" in rows[1]
+
+    async def test_the_report_counts_agreed_steps_and_says_nothing_of_whom(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        pair = await mutual_pair(factory)
+        organiser = await factory.session.get(Organiser, pair.event.organiser_id)
+        assert organiser is not None
+        headers = factory.organiser_headers(organiser)
+        report_url = f"/api/events/{pair.event.id}/report"
+        assert (await client.get(report_url, headers=headers)).json()["follow_up"]["next_steps_agreed"] == 0
+        step = await propose(client, pair.alex)
+        assert (await client.get(report_url, headers=headers)).json()["follow_up"]["next_steps_agreed"] == 0
+        await answer(client, pair.bruno, "accept", step["version"])
+        await answer(client, pair.alex, "cancel", 2)
+        report = await client.get(report_url, headers=headers)
+        assert report.json()["follow_up"]["next_steps_agreed"] == 1
+        assert "Café de la Gare" not in report.text
+        assert "partnership" not in report.text
+        csv = await client.get(f"{report_url}.csv", headers=headers)
+        assert "next_steps_agreed,1" in csv.content.decode("utf-8-sig")

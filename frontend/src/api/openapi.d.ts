@@ -1893,6 +1893,12 @@ export type components = {
              * @description Contacts marked done within 48 hours of the meeting.
              */
             followed_up_within_48h: number;
+            /**
+             * Next Steps Agreed
+             * @description Next steps two attendees agreed on (a coffee, a call, a resource), cancelled later or not: a count, never who.
+             * @default 0
+             */
+            next_steps_agreed: number;
         };
         /**
          * FollowUpState

@@ -386,6 +386,8 @@ export const en = {
   "overview.step.badges.printed.many": "Printed on {date} at {time} — {n} badges.",
   "overview.step.badges.reprint.one": "{n} badge to print since: a newcomer or a re-issued badge.",
   "overview.step.badges.reprint.many": "{n} badges to print since: newcomers or re-issued badges.",
+  // Next steps (issue 19)
+  "report.followUp.next_steps_agreed": "Next steps agreed",
 };
 
 export type ConsoleKey = keyof typeof en;

@@ -387,4 +387,6 @@ export const fr: Record<ConsoleKey, string> = {
   "overview.step.badges.printed.many": "Imprimés le {date} à {time} — {n} badges.",
   "overview.step.badges.reprint.one": "{n} badge à imprimer depuis : un nouveau participant ou un badge réédité.",
   "overview.step.badges.reprint.many": "{n} badges à imprimer depuis : nouveaux participants ou badges réédités.",
+  // Next steps (issue 19)
+  "report.followUp.next_steps_agreed": "Prochaines étapes convenues",
 };
