@@ -318,7 +318,17 @@ class TestAccept:
             assert (again.status_code, again.json()["code"]) == (409, "next_step_already_answered")
         assert (await _slot(client, pair.bruno))["step"]["version"] == 2
 
-    @pytest.mark.parametrize("body", [{}, {"version": "1"}, {"version": 0}, {"version": 1, "extra": True}])
+    @pytest.mark.parametrize(
+        "body",
+        [
+            {},
+            {"version": "1"},
+            {"version": 0},
+            {"version": 1.5},
+            {"version": True},
+            {"version": 1, "extra": True},
+        ],
+    )
     async def test_an_answer_without_a_valid_version_is_refused(
         self, client: httpx.AsyncClient, factory: Factory, body: dict[str, Any]
     ) -> None:

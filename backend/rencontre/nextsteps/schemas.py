@@ -2,11 +2,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated, Any, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from rencontre.kit.strict import JsonDatetime, StrictInt
+from rencontre.kit.strict import JsonDatetime
 from rencontre.kit.text import clean_line, clean_text
 from rencontre.models import NextStepKind, NextStepState
 from rencontre.profile.addresses import web_address
@@ -31,10 +31,22 @@ def _link(value: str) -> str:
     return address
 
 
+def _whole_number(value: Any) -> Any:
+    """A JSON number without a fraction (3 or 3.0, as JSON Schema's integer), never text or a boolean."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("must be a whole number, e.g. 3")
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError("must be a whole number, e.g. 3")
+        return int(value)
+    return value
+
+
+_WHOLE = BeforeValidator(_whole_number)
 Place = Annotated[str, Field(max_length=MAX_PLACE), AfterValidator(clean_line)]
 Link = Annotated[str, Field(max_length=MAX_LINK), AfterValidator(_link)]
 Message = Annotated[str, Field(max_length=MAX_MESSAGE), AfterValidator(clean_text)]
-Version = Annotated[StrictInt, Field(ge=1, description="The step's `version` you are answering.")]
+Version = Annotated[int, Field(ge=1), _WHOLE, Field(description="The step's `version` you are answering.")]
 
 
 class ProposalTerms(BaseModel):
@@ -48,7 +60,7 @@ class ProposalTerms(BaseModel):
         description="When the coffee or call starts, with its offset (required for them, absent for a "
         "resource); in the future, within the event's horizon.",
     )
-    duration_minutes: Annotated[StrictInt, Field(ge=MIN_DURATION, le=MAX_DURATION)] | None = Field(
+    duration_minutes: Annotated[int, Field(ge=MIN_DURATION, le=MAX_DURATION), _WHOLE] | None = Field(
         default=None, description=f"Default {DEFAULT_DURATION} for a coffee or a call."
     )
     place: Place = Field(default="", description=f"Where to meet, at most {MAX_PLACE} characters.")
