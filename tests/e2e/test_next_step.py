@@ -4,6 +4,7 @@ download its calendar file. Alex reads French, Bruno English; neither sees the o
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -146,3 +147,65 @@ class TestACoffeeProposedByOnePhoneIsAcceptedByTheOther:
         _open(page, f"{base}/contacts/{contact}", "rc-next-step .button.propose")
         page.wait_for_timeout(250)
         page.screenshot(path=str(artifacts / "next-step-intro-fr.png"), scale="css", full_page=True)
+
+
+class TestAnotherTimeIsProposedThenDeclined:
+    def test_counter_proposal_swaps_the_roles_and_keeps_the_history(
+        self, phone: Any, backend: Backend, artifacts: Path
+    ) -> None:
+        base = backend.base_url
+        event = backend.create_event("Rencontres de Lyon")
+        emma = backend.add_attendee(event, "Emma Petit", "Octo", "Architecte")
+        farid = backend.add_attendee(event, "Farid Haddad", "Kiosk", "Founder")
+        page_e, token_e = _signed_in(phone, base, emma, "fr")
+        page_f, token_f = _signed_in(phone, base, farid, "en")
+        badge = {
+            t: backend.http.get("/api/me/badge", headers=backend.auth(t)).json()["url"]
+            for t in (token_e, token_f)
+        }
+        contact_e = backend.scan(token_e, badge[token_f])["contact_id"]
+        contact_f = backend.scan(token_f, badge[token_e])["contact_id"]
+        proposed = backend.http.post(
+            f"/api/contacts/{contact_e}/next-step",
+            headers=backend.auth(token_e),
+            json={
+                "kind": "coffee",
+                "starts_at": (datetime.now(UTC) + timedelta(days=2)).isoformat(),
+                "place": "Hall B",
+            },
+        )
+        assert proposed.status_code == 201, proposed.text
+
+        # Farid would rather have a call: another time, another kind, a link.
+        _open(page_f, f"{base}/contacts/{contact_f}", "rc-next-step .next-step-state.awaiting")
+        page_f.get_by_role("button", name="Propose another time").click()
+        page_f.get_by_role("radio", name="Call", exact=True).check()
+        page_f.get_by_label("Time").fill("15:30")
+        page_f.get_by_label("Video-call link (optional)").fill("https://meet.example.org/kiosk")
+        page_f.wait_for_timeout(250)
+        page_f.screenshot(path=str(artifacts / "next-step-counter-en.png"), scale="css", full_page=True)
+        assert run_axe(page_f) == []
+        page_f.get_by_role("button", name="Send my proposal").click()
+        expect(page_f.locator(".next-step-head")).to_have_text(
+            "Waiting for Emma Petit's answer to your proposal:"
+        )
+        expect(page_f.locator(".next-step-history summary")).to_have_text("Earlier proposals (1)")
+
+        # Emma now answers Farid's proposal; the first one stays in the history.
+        _open(page_e, f"{base}/contacts/{contact_e}", "rc-next-step .next-step-state.awaiting")
+        expect(page_e.locator(".next-step-state .next-step-what").first).to_contain_text("Appel")
+        expect(page_e.locator(".next-step-state .next-step-time").first).to_contain_text("15:30")
+        expect(page_e.get_by_role("link", name="https://meet.example.org/kiosk")).to_be_visible()
+        page_e.locator(".next-step-history summary").click()
+        expect(page_e.locator(".next-step-history")).to_contain_text("Vous avez proposé")
+        expect(page_e.locator(".next-step-history")).to_contain_text("À Hall B")
+        page_e.wait_for_timeout(250)
+        page_e.screenshot(path=str(artifacts / "next-step-history-fr.png"), scale="css", full_page=True)
+        assert run_axe(page_e) == []
+        page_e.get_by_role("button", name="Décliner").click()
+        expect(page_e.locator(".next-step-head")).to_have_text(
+            "Vous avez décliné la proposition de Farid Haddad."
+        )
+        expect(page_e.get_by_role("button", name="Proposer une autre suite")).to_be_visible()
+        page_e.wait_for_timeout(250)
+        page_e.screenshot(path=str(artifacts / "next-step-declined-fr.png"), scale="css", full_page=True)
