@@ -4,6 +4,7 @@ download its calendar file. Alex reads French, Bruno English; neither sees the o
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,34 @@ def _signed_in(phone: Any, base_url: str, person: Person, lang: str) -> tuple[An
     return page, access_token(page)
 
 
+@dataclass
+class Phone:
+    page: Any
+    token: str
+    contact_id: str  # this phone's contact of the other person
+
+
+def _two_phones(
+    phone: Any,
+    backend: Backend,
+    first: tuple[str, str, str],
+    second: tuple[str, str, str],
+    notes: tuple[str, str] = ("", ""),
+) -> tuple[Phone, Phone]:
+    """Two people (name, company, job) on their phones, French then English, who scanned each other."""
+    event = backend.create_event("Rencontres de Lyon")
+    people = [backend.add_attendee(event, *who) for who in (first, second)]
+    signed = [
+        _signed_in(phone, backend.base_url, person, lang)
+        for person, lang in zip(people, ("fr", "en"), strict=True)
+    ]
+    badges = [
+        backend.http.get("/api/me/badge", headers=backend.auth(token)).json()["url"] for _, token in signed
+    ]
+    contacts = [backend.scan(signed[i][1], badges[1 - i], note=notes[i])["contact_id"] for i in (0, 1)]
+    return Phone(signed[0][0], signed[0][1], contacts[0]), Phone(signed[1][0], signed[1][1], contacts[1])
+
+
 def _open(page: Any, url: str, selector: str) -> None:
     page.goto(url)
     ready(page, selector)
@@ -49,17 +78,14 @@ class TestACoffeeProposedByOnePhoneIsAcceptedByTheOther:
         self, phone: Any, backend: Backend, artifacts: Path
     ) -> None:
         base = backend.base_url
-        event = backend.create_event("Rencontres de Lyon")
-        alex = backend.add_attendee(event, "Alex Martin", "Atelier", "Designer")
-        bruno = backend.add_attendee(event, "Bruno Keller", "Keller & Co", "CTO")
-        page_a, token_a = _signed_in(phone, base, alex, "fr")
-        page_b, token_b = _signed_in(phone, base, bruno, "en")
-        badge = {
-            t: backend.http.get("/api/me/badge", headers=backend.auth(t)).json()["url"]
-            for t in (token_a, token_b)
-        }
-        contact_a = backend.scan(token_a, badge[token_b], note=ALEX_NOTE)["contact_id"]
-        contact_b = backend.scan(token_b, badge[token_a], note=BRUNO_NOTE)["contact_id"]
+        alex, bruno = _two_phones(
+            phone,
+            backend,
+            ("Alex Martin", "Atelier", "Designer"),
+            ("Bruno Keller", "Keller & Co", "CTO"),
+            notes=(ALEX_NOTE, BRUNO_NOTE),
+        )
+        page_a, contact_a, page_b = alex.page, alex.contact_id, bruno.page
 
         # Alex proposes a coffee, tomorrow at 10:00 event time (the form's default), at a café.
         _open(page_a, f"{base}/contacts/{contact_a}", "rc-next-step .button.propose")
@@ -119,7 +145,6 @@ class TestACoffeeProposedByOnePhoneIsAcceptedByTheOther:
         # Neither phone ever showed the other's private note.
         assert BRUNO_NOTE not in page_a.content()
         assert ALEX_NOTE not in page_b.content()
-        _ = contact_b
 
     def test_offline_the_panel_says_it_needs_the_network(
         self, phone: Any, backend: Backend, artifacts: Path
@@ -154,17 +179,11 @@ class TestAnotherTimeIsProposedThenDeclined:
         self, phone: Any, backend: Backend, artifacts: Path
     ) -> None:
         base = backend.base_url
-        event = backend.create_event("Rencontres de Lyon")
-        emma = backend.add_attendee(event, "Emma Petit", "Octo", "Architecte")
-        farid = backend.add_attendee(event, "Farid Haddad", "Kiosk", "Founder")
-        page_e, token_e = _signed_in(phone, base, emma, "fr")
-        page_f, token_f = _signed_in(phone, base, farid, "en")
-        badge = {
-            t: backend.http.get("/api/me/badge", headers=backend.auth(t)).json()["url"]
-            for t in (token_e, token_f)
-        }
-        contact_e = backend.scan(token_e, badge[token_f])["contact_id"]
-        contact_f = backend.scan(token_f, badge[token_e])["contact_id"]
+        emma, farid = _two_phones(
+            phone, backend, ("Emma Petit", "Octo", "Architecte"), ("Farid Haddad", "Kiosk", "Founder")
+        )
+        page_e, token_e, contact_e = emma.page, emma.token, emma.contact_id
+        page_f, contact_f = farid.page, farid.contact_id
         proposed = backend.http.post(
             f"/api/contacts/{contact_e}/next-step",
             headers=backend.auth(token_e),
