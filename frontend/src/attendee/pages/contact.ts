@@ -304,7 +304,7 @@ export class ContactPage extends LightElement {
         <span class="countdown ${countdown.state}">${countdown.label}</span>
       </p>
 
-      <rc-next-step contact-id=${contact.id} @contact-refreshed=${(e: CustomEvent<Contact>) => this.rebase(e.detail)}></rc-next-step>
+      ${contact.person.deleted ? nothing : html`<rc-next-step contact-id=${contact.id} @contact-refreshed=${(e: CustomEvent<Contact>) => this.rebase(e.detail)}></rc-next-step>`}
       <section class="follow-up card" aria-labelledby="helpers-title">
         <h2 id="helpers-title">${t("contact.helpers")}</h2>
         ${locked
