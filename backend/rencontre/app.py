@@ -27,6 +27,7 @@ from rencontre.invitations.sender import InvitationSender
 from rencontre.kit import collector
 from rencontre.live import endpoints as live_endpoints
 from rencontre.live.hub import LIVE_CHANNEL
+from rencontre.nextsteps import endpoints as nextsteps_endpoints
 from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
@@ -102,6 +103,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         live_endpoints.router,
         # Profile photos (issue 16).
         profile_endpoints.photos_router,
+        # Next steps (issue 19)
+        nextsteps_endpoints.router,
     ):
         app.include_router(router)
 

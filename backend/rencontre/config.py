@@ -148,6 +148,10 @@ class Settings(BaseSettings):
     max_photo_bytes: int = Field(default=2 * 1024 * 1024, ge=64 * 1024, le=20 * 1024 * 1024)
     max_photo_pixels: int = Field(default=50_000_000, ge=1_000_000, le=200_000_000)
     min_photo_side: int = Field(default=128, ge=32, le=512)
+    # Next steps (issue 19): proposals and counter-proposals one attendee may make to one contact,
+    # and how far ahead a coffee or a call may be set.
+    next_step_rate_limit: str = "10/hour"
+    next_step_horizon_days: int = Field(default=180, ge=1, le=730)
 
     @field_validator("public_base_url")
     @classmethod
@@ -179,6 +183,7 @@ class Settings(BaseSettings):
         "join_rate_limit",
         "join_address_rate_limit",
         "feed_ticket_rate_limit",
+        "next_step_rate_limit",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

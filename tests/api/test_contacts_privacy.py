@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import httpx
 
+from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Encounter, Event, Organiser
 from tests.support import Factory
 
@@ -93,3 +95,42 @@ class TestNotesStayWithTheirAuthor:
             response = await client.get(path, headers=headers)
             assert response.status_code == 403, path
             assert not _leaks(response), path
+
+
+class TestNextStepsCarryNoNote:
+    """A next step is the only text two people share: the author's note never rides along."""
+
+    async def test_the_other_side_never_gets_the_note(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        organiser, _, anna, bruno, chloe, contact = await _anna_noted_bruno(factory)
+        anna_headers, bruno_headers = factory.attendee_headers(anna), factory.attendee_headers(bruno)
+        starts_at = (utcnow() + timedelta(days=2)).isoformat()
+        proposed = await client.post(
+            f"/api/contacts/{contact.id}/next-step",
+            json={"kind": "coffee", "starts_at": starts_at, "place": "Lyon"},
+            headers=anna_headers,
+        )
+        assert proposed.status_code == 201
+        bruno_contact = (await client.get("/api/contacts", headers=bruno_headers)).json()["items"][0]["id"]
+        bruno_step = f"/api/contacts/{bruno_contact}/next-step"
+        answered = [
+            await client.get("/api/next-steps", headers=bruno_headers),
+            await client.get(bruno_step, headers=bruno_headers),
+            await client.post(f"{bruno_step}/accept", json={"version": 1}, headers=bruno_headers),
+            await client.get(f"{bruno_step}.ics", headers=bruno_headers),
+        ]
+        for response in answered:
+            assert response.status_code == 200, response.request.url
+            assert not _leaks(response), response.request.url
+            assert '"rating"' not in response.text
+            assert '"tags"' not in response.text
+        # Nor does an organiser or another attendee reach the step at all.
+        assert (
+            await client.get("/api/next-steps", headers=factory.organiser_headers(organiser))
+        ).status_code == 403
+        chloe_view = await client.get(
+            f"/api/contacts/{contact.id}/next-step", headers=factory.attendee_headers(chloe)
+        )
+        assert chloe_view.status_code == 404
+        assert not _leaks(chloe_view)

@@ -67,7 +67,12 @@ class TestFollowUpRate:
         report = (
             await client.get(f"/api/events/{event.id}/report", headers=factory.organiser_headers(organiser))
         ).json()
-        assert report["follow_up"] == {"contacts": 5, "followed_up": 3, "followed_up_within_48h": 2}
+        assert report["follow_up"] == {
+            "contacts": 5,
+            "followed_up": 3,
+            "followed_up_within_48h": 2,
+            "next_steps_agreed": 0,
+        }
 
 
 class TestConnectionsByGroup:

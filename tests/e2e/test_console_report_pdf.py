@@ -59,6 +59,7 @@ class TestReportPdf:
         assert page.viewport_size == {"width": 1280, "height": 800}
         sign_in(tab, f"/console/events/{event_id}/report")
         expect(page.locator("[data-follow-up=contacts] dd").first).to_have_text("5")
+        expect(page.locator("[data-follow-up=next_steps_agreed] dd")).to_have_text("0")
         expect(page.locator("[data-groups=by-objective] tbody tr")).to_have_count(1)
         expect(page.locator("[data-groups=by-objective] tbody")).to_contain_text("Hiring")
         page.locator("[data-groups=by-objective]").scroll_into_view_if_needed()
@@ -75,6 +76,7 @@ class TestReportPdf:
                     f"Mutual connections {totals['mutual_connections']}",
                     f"Contacts {follow_up['contacts']}",
                     f"Followed up within 48 h {follow_up['followed_up_within_48h']}",
+                    f"Next steps agreed {follow_up['next_steps_agreed']}",
                     "Hiring 5 5",
                 ),
             ),
@@ -86,6 +88,7 @@ class TestReportPdf:
                     f"Connexions enregistrées {totals['connections']}",
                     f"Paires de personnes rencontrées {totals['unique_pairs']}",
                     f"Relancés sous 48 h {follow_up['followed_up_within_48h']}",
+                    f"Prochaines étapes convenues {follow_up['next_steps_agreed']}",
                     "Recrutement 5 5",
                 ),
             ),

@@ -82,12 +82,18 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
         ["413", "415", "422"],
         "a picture that decodes, at least 128 px a side, not more pixels than a phone takes",
     ),
+    # Next steps (issue 19)
+    "POST /api/contacts/{contact_id}/next-step": (["422"], "a moment in the future, within the horizon"),
+    "POST /api/contacts/{contact_id}/next-step/counter": (
+        ["422"],
+        "a moment in the future, within the horizon",
+    ),
 }
 
 
 # Where only the other role is let in, every request ends in the same 403: a few suffice.
 OTHER_ROLES_PATHS = {
-    "organiser": r"^/api/(me|contacts|scans|badges|directory|passkeys)(/|$)",
+    "organiser": r"^/api/(me|contacts|scans|badges|directory|passkeys|next-steps)(/|$)",
     "attendee": r"^/api/(events|auth/organiser)(/|$)",
 }
 ACROSS_THE_ROLE_LINE = 5

@@ -44,6 +44,18 @@ ATTENDEE_PROBLEMS = (
     "photo_too_many_pixels",
     "photo_not_found",
     "objective_other_without_other",
+    # Next steps (issue 19)
+    "next_step_needs_mutual",
+    "next_step_already_open",
+    "no_next_step",
+    "next_step_already_answered",
+    "next_step_changed",
+    "not_your_turn",
+    "next_step_not_yours",
+    "next_step_in_the_past",
+    "next_step_too_far",
+    "too_many_next_step_proposals",
+    "next_step_has_no_calendar",
 )
 
 

@@ -16,6 +16,7 @@ from rencontre.models.format_session import (
     SessionState,
 )
 from rencontre.models.live_ticket import LiveTicket
+from rencontre.models.next_step import NextStep, NextStepKind, NextStepProposal, NextStepState
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
 from rencontre.models.profile_photo import ProfilePhoto  # profile photos (issue 16)
@@ -35,6 +36,10 @@ __all__ = [
     "FormatSession",
     "InviteState",
     "LiveTicket",
+    "NextStep",
+    "NextStepKind",
+    "NextStepProposal",
+    "NextStepState",
     "Organiser",
     "Passkey",
     "PasskeyChallenge",

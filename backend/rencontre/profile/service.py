@@ -17,6 +17,7 @@ from rencontre.db import checkpoint_after_commit
 from rencontre.errors import NotFound, Unprocessable
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, ProfilePhoto
+from rencontre.nextsteps import service as next_step_service
 from rencontre.passkeys import service as passkey_service
 from rencontre.profile import cards, photos, repository
 from rencontre.profile.export import AccountRecord, ExportedPhoto, MyData
@@ -188,6 +189,7 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
     so the erased text is gone from the disk too.
     """
     await contact_service.forget_author(session, attendee)
+    await next_step_service.forget(session, attendee)
     await passkey_service.forget(session, attendee)
     await access_service.forget(session, attendee)
     await _forget_photo(session, attendee)

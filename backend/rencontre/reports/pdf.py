@@ -46,6 +46,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "follow_up.contacts": "Contacts",
         "follow_up.followed_up": "Followed up",
         "follow_up.followed_up_within_48h": "Followed up within 48 h",
+        "follow_up.next_steps_agreed": "Next steps agreed",
         "distribution": "Connections per attendee",
         "distribution.people": "Distinct people met",
         "distribution.attendees": "Attendees",
@@ -86,6 +87,7 @@ TEXT: dict[Language, dict[str, str]] = {
         "follow_up.contacts": "Contacts",
         "follow_up.followed_up": "Relancés",
         "follow_up.followed_up_within_48h": "Relancés sous 48 h",
+        "follow_up.next_steps_agreed": "Prochaines étapes convenues",
         "distribution": "Connexions par participant",
         "distribution.people": "Personnes distinctes rencontrées",
         "distribution.attendees": "Participants",
@@ -257,7 +259,7 @@ def report_pdf(report: EventReport, language: Language) -> bytes:
         _table(
             [
                 [words[f"follow_up.{k}"], str(follow_up[k])]
-                for k in ("contacts", "followed_up", "followed_up_within_48h")
+                for k in ("contacts", "followed_up", "followed_up_within_48h", "next_steps_agreed")
             ],
             [110 * mm, 30 * mm],
             styles,

@@ -39,6 +39,12 @@ class FollowUpRate(BaseModel):
     contacts: int = Field(description="Contacts recorded (every connection).")
     followed_up: int = Field(description="Contacts marked done, whenever.")
     followed_up_within_48h: int = Field(description="Contacts marked done within 48 hours of the meeting.")
+    # Next steps (issue 19)
+    next_steps_agreed: int = Field(
+        default=0,
+        description="Next steps two attendees agreed on (a coffee, a call, a resource), cancelled later "
+        "or not: a count, never who.",
+    )
 
 
 class ConnectionGroup(BaseModel):

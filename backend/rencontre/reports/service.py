@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rencontre.kit.csvfile import csv_bytes
 from rencontre.kit.time import utcnow
 from rencontre.models import Event
+from rencontre.nextsteps import service as next_step_service
 from rencontre.reports import repository
 from rencontre.reports.schemas import (
     ConnectionGroup,
@@ -162,7 +163,9 @@ async def event_report(session: AsyncSession, event: Event, *, min_group_size: i
         ),
         distribution=distribution(await repository.partner_counts(session, event.id), people.attendees),
         peaks=peaks(await repository.met_times(session, event.id), zone),
-        follow_up=follow_up_rate(await repository.follow_ups(session, event.id)),
+        follow_up=follow_up_rate(await repository.follow_ups(session, event.id)).model_copy(
+            update={"next_steps_agreed": await next_step_service.agreed_count(session, event.id)}
+        ),
         by_objective=grouped_connections(*by_objective, pairs, min_group_size),
         by_interest=grouped_connections(*by_interest, pairs, min_group_size),
     )

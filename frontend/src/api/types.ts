@@ -27,6 +27,15 @@ export type ScanBatchItem = Schemas["ScanBatchItem"];
 export type ScanBatchResponse = Schemas["ScanBatchOut"];
 export type PasskeyStatus = Schemas["PasskeyStatus"];
 export type PasskeySession = Schemas["PasskeySession"];
+// Next steps (issue 19)
+export type NextStep = Schemas["NextStep"];
+export type NextStepSlot = Schemas["NextStepSlot"];
+export type NextStepList = Schemas["NextStepList"];
+export type NextStepProposal = Schemas["Proposal"];
+export type NextStepKind = Schemas["NextStepKind"];
+/** What a proposal sends: the optional texts may be left out. */
+export type ProposalTerms = Omit<Schemas["ProposalTerms"], "place" | "link" | "message"> &
+  Partial<Pick<Schemas["ProposalTerms"], "place" | "link" | "message">>;
 
 export type Objective = NonNullable<MeUpdate["objectives"]>[number];
 export const OBJECTIVES: readonly Objective[] = [

@@ -12,6 +12,10 @@ import type {
   FollowUpKind,
   Me,
   MeUpdate,
+  NextStep,
+  NextStepList,
+  NextStepSlot,
+  ProposalTerms,
   PasskeySession,
   PasskeyStatus,
   PublicCard,
@@ -186,6 +190,28 @@ export class Api {
     const response = await request(url, { method: "GET", token: await this.hooks.token(), accept: "image/webp" });
     if (!response.ok) throw new ApiError(await problemFrom(response));
     return response.blob();
+  }
+
+  // Next steps (issue 19): each side reaches the step through their own contact of the other.
+  nextSteps(): Promise<NextStepList> {
+    return this.json("GET", "/api/next-steps");
+  }
+
+  nextStep(contactId: string): Promise<NextStepSlot> {
+    return this.json("GET", `/api/contacts/${encodeURIComponent(contactId)}/next-step`);
+  }
+
+  proposeNextStep(contactId: string, terms: ProposalTerms): Promise<NextStep> {
+    return this.json("POST", `/api/contacts/${encodeURIComponent(contactId)}/next-step`, terms);
+  }
+
+  counterNextStep(contactId: string, terms: ProposalTerms, version: number): Promise<NextStep> {
+    return this.json("POST", `/api/contacts/${encodeURIComponent(contactId)}/next-step/counter`, { ...terms, version });
+  }
+
+  /** `version` is the one the answer was made on: a proposal replaced meanwhile is never answered. */
+  answerNextStep(contactId: string, action: "accept" | "decline" | "cancel", version: number): Promise<NextStep> {
+    return this.json("POST", `/api/contacts/${encodeURIComponent(contactId)}/next-step/${action}`, { version });
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

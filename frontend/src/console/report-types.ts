@@ -31,6 +31,8 @@ export interface FollowUpRate {
   contacts: number;
   followed_up: number;
   followed_up_within_48h: number;
+  /** Next steps two attendees agreed on: a count, never who. */
+  next_steps_agreed: number;
 }
 
 export interface ConnectionGroup {

@@ -15,12 +15,15 @@ export class ContactRow extends LightElement {
     contact: { attribute: false },
     edit: { attribute: false },
     now: { type: Number },
+    proposal: { type: Boolean },
   };
 
   contact: Contact | null = null;
   /** The state of an edit of this contact not yet saved, if there is one. */
   edit: PendingEdit["state"] | null = null;
   now = Date.now();
+  /** A next step this person proposed waits for an answer. */
+  proposal = false;
 
   protected override render() {
     const contact = this.contact;
@@ -36,7 +39,7 @@ export class ContactRow extends LightElement {
           <span class="contact-name"
             >${name}${contact.mutual ? html` <span class="badge mutual">${t("contacts.mutual")}</span>` : nothing}${this.edit
               ? html` <span class="badge pending">${t(this.edit === "queued" ? "contacts.edit.queued" : "contacts.edit.check")}</span>`
-              : nothing}</span
+              : nothing}${this.proposal ? html` <span class="badge proposal">${t("nextstep.answer")}</span>` : nothing}</span
           >
           ${role ? html`<span class="contact-role">${role}</span>` : nothing}
           ${contact.note ? html`<span class="contact-note">${contact.note}</span>` : nothing}

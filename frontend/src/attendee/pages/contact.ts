@@ -6,6 +6,7 @@ import { LightElement } from "../../kit/light-element";
 import { ContactAutosave } from "../contact-autosave";
 import { addedText, MAX_NOTE_LENGTH, noteRoom, withUpdate, type FollowUp } from "../contact-draft";
 import "../components/follow-up-draft";
+import "../components/next-step";
 import "../components/notes-lock";
 import "../components/person-card";
 import "../components/rating-input";
@@ -79,6 +80,12 @@ export class ContactPage extends LightElement {
       this.failure = error;
       this.missing = error instanceof ApiError ? problemText(error) : t("contact.offline");
     }
+  }
+
+  /** The contact changed elsewhere (a next step agreed: followed up): show it, keeping what was typed. */
+  private async refreshed(fresh: Contact): Promise<void> {
+    await saveContact(fresh);
+    this.autosave.refresh(fresh);
   }
 
   /** The passkey was presented: show the contact as it is, with its note. */
@@ -171,6 +178,7 @@ export class ContactPage extends LightElement {
         <span class="countdown ${countdown.state}">${countdown.label}</span>
       </p>
 
+      ${contact.person.deleted ? nothing : html`<rc-next-step contact-id=${contact.id} @contact-refreshed=${(e: CustomEvent<Contact>) => void this.refreshed(e.detail)}></rc-next-step>`}
       <section class="follow-up card" aria-labelledby="helpers-title">
         <h2 id="helpers-title">${t("contact.helpers")}</h2>
         ${locked

@@ -3,6 +3,7 @@ import { html, nothing } from "lit";
 import { ApiError } from "../../kit/api/errors";
 import type { Contact } from "../../api/types";
 import "../components/contact-row";
+import "../components/next-step-inbox";
 import "../components/notes-lock";
 import { LightElement } from "../../kit/light-element";
 import { tagLabel } from "../format";
@@ -47,6 +48,7 @@ export class ContactsPage extends LightElement {
     now: { state: true },
     error: { state: true },
     loaded: { state: true },
+    proposals: { state: true },
   };
 
   contacts: Contact[] = [];
@@ -57,6 +59,8 @@ export class ContactsPage extends LightElement {
   now = Date.now();
   error = "";
   loaded = false;
+  /** Contacts whose next-step proposal waits for the attendee's answer. */
+  proposals = new Set<string>();
   private readonly store = new StoreController(this);
   private clock: ReturnType<typeof setInterval> | null = null;
   private stopListening: (() => void) | null = null;
@@ -160,6 +164,7 @@ export class ContactsPage extends LightElement {
       <rc-notes-lock ?locked=${locked}></rc-notes-lock>
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       ${!this.store.value.online ? html`<p class="notice pending">${t("contacts.offline")}</p>` : nothing}
+      <rc-next-step-inbox @next-steps-awaiting=${(e: CustomEvent<Set<string>>) => (this.proposals = e.detail)}></rc-next-step-inbox>
       ${this.contacts.length ? this.renderFilters(allTags) : nothing}
       ${this.waiting.length && !filtering
         ? html`<ul class="contact-list waiting" aria-label=${t("contacts.pending")}>
@@ -174,7 +179,7 @@ export class ContactsPage extends LightElement {
         : nothing}
       ${shown.length
         ? html`<ul class="contact-list">
-            ${shown.map((contact) => html`<li><rc-contact-row .contact=${contact} .edit=${this.edits.get(contact.id)?.state ?? null} .now=${this.now}></rc-contact-row></li>`)}
+            ${shown.map((contact) => html`<li><rc-contact-row .contact=${contact} .edit=${this.edits.get(contact.id)?.state ?? null} .now=${this.now} .proposal=${this.proposals.has(contact.id)}></rc-contact-row></li>`)}
           </ul>`
         : this.loaded && !this.waiting.length
           ? html`<p class="empty">${filtering ? t("contacts.nomatch") : t("contacts.empty")}</p>`

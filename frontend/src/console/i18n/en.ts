@@ -395,6 +395,8 @@ export const en = {
   "problem.not_hosts_for_this_format": "Only a reverse forum has hosts.",
   "problem.hosts_not_attendees": "Some of these hosts are not attendees of this event (or were removed).",
   "problem.rounds_exhausted": "Everyone taking part has already met everyone they could: the session cannot go on without repeats.",
+  // Next steps (issue 19)
+  "report.followUp.next_steps_agreed": "Next steps agreed",
 };
 
 export type ConsoleKey = keyof typeof en;

@@ -396,4 +396,6 @@ export const fr: Record<ConsoleKey, string> = {
   "problem.not_hosts_for_this_format": "Seul un forum inversé a des hôtes.",
   "problem.hosts_not_attendees": "Certains de ces hôtes ne sont pas participants de cet événement (ou ont été retirés).",
   "problem.rounds_exhausted": "Chaque participant a déjà rencontré toutes les personnes possibles : la session ne peut pas continuer sans répétition.",
+  // Next steps (issue 19)
+  "report.followUp.next_steps_agreed": "Prochaines étapes convenues",
 };

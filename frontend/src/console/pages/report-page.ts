@@ -22,7 +22,9 @@ const TOTALS: (keyof ReportTotals)[] = [
   "introduced",
 ];
 
-const FOLLOW_UP: (keyof FollowUpRate)[] = ["contacts", "followed_up", "followed_up_within_48h"];
+const FOLLOW_UP: (keyof FollowUpRate)[] = ["contacts", "followed_up", "followed_up_within_48h", "next_steps_agreed"];
+// A next step is a pair's, not a contact's: no share of contacts is said of it.
+const OF_CONTACTS = new Set<keyof FollowUpRate>(["followed_up", "followed_up_within_48h"]);
 
 function percent(part: number, whole: number): string {
   if (!whole) return "";
@@ -119,7 +121,7 @@ export class ReportPage extends LightElement {
           (key) => html`<div class="big-number" data-follow-up=${key}>
             <dt>${t(`report.followUp.${key}` as ConsoleKey)}</dt>
             <dd>${formatNumber(rate[key])}</dd>
-            ${key !== "contacts" && rate.contacts
+            ${OF_CONTACTS.has(key) && rate.contacts
               ? html`<dd class="big-number__note">${t("report.followUp.ofContacts", { pct: percent(rate[key], rate.contacts) })}</dd>`
               : null}
           </div>`,
