@@ -26,7 +26,10 @@ from rencontre.kit import collector
 from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
+from rencontre.push import endpoints as push_endpoints
+from rencontre.push.schedule import Schedule
 from rencontre.reports import endpoints as reports_endpoints
+from rencontre.retention import endpoints as retention_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
 
 
@@ -45,9 +48,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         sender = InvitationSender(settings, app.state.session_factory) if settings.mail_configured else None
         if sender is not None:
             sender.start()
+        # Reminders, retention warnings and purges (issue 19); off when cron runs them.
+        schedule = (
+            Schedule(settings, app.state.session_factory) if settings.reminder_poll_seconds > 0 else None
+        )
+        if schedule is not None:
+            schedule.start()
         try:
             yield
         finally:
+            if schedule is not None:
+                await schedule.stop()
             if sender is not None:
                 await sender.stop()
             await broker.stop()
@@ -86,6 +97,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_endpoints.router,
         feed_endpoints.router,
         presence_endpoints.router,
+        # Reminders by Web Push and retention (issue 19)
+        push_endpoints.router,
+        retention_endpoints.router,
     ):
         app.include_router(router)
 

@@ -8,6 +8,7 @@ from rencontre.models.event import Event
 from rencontre.models.feed_ticket import FeedTicket
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
+from rencontre.models.push import PushRecipient, PushSubscription
 
 __all__ = [
     "AccessReissue",
@@ -21,5 +22,7 @@ __all__ = [
     "Organiser",
     "Passkey",
     "PasskeyChallenge",
+    "PushRecipient",
+    "PushSubscription",
     "Scan",
 ]

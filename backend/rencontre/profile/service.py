@@ -88,13 +88,20 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
     attendee.email = placeholder_email(attendee.id)
     # A later import of the registration list adds them afresh rather than matching a tombstone.
     attendee.registration_id = None
-    for field in ("company", "job_title", "phone", "website", "linkedin", "pitch", "objective", "language"):
-        setattr(attendee, field, "")
-    attendee.interests = []
-    attendee.shared_fields = []
+    attendee.language = ""
+    blank_profile(attendee)
     attendee.access_version += 1
     attendee.badge_version = min(attendee.badge_version + 1, MAX_BADGE_VERSION)
     attendee.last_seen_at = None
     attendee.deleted_at = utcnow()
     await session.flush()
     checkpoint_after_commit(session)
+
+
+def blank_profile(attendee: Attendee) -> None:
+    """Empty what others may see of the attendee (their card): erasure, and the retention purge
+    of someone who keeps contacts (their name, e-mail and sign-in stay, for them alone)."""
+    for field in ("company", "job_title", "phone", "website", "linkedin", "pitch", "objective"):
+        setattr(attendee, field, "")
+    attendee.interests = []
+    attendee.shared_fields = []
