@@ -37,6 +37,11 @@ ATTENDEE_PROBLEMS = (
     "database_unavailable",
     "service_unavailable",
     "internal_error",
+    # Reminders by Web Push and retention (issue 19)
+    "push_endpoint_refused",
+    "push_subscription_not_found",
+    "reminders_after_purge",
+    "event_data_purged",
 )
 
 

@@ -10,14 +10,19 @@ import type {
   ContactUpdate,
   FollowUpDraft,
   FollowUpKind,
+  KeptContact,
   Me,
   MeUpdate,
   PasskeySession,
   PasskeyStatus,
   PublicCard,
+  PushKey,
+  PushSubscriptionRecord,
+  RetentionStatus,
   ScanBatchResponse,
   ScanRequest,
   ScanResult,
+  SubscriptionIn,
 } from "../api/types";
 
 export interface ApiHooks {
@@ -164,6 +169,31 @@ export class Api {
 
   removePasskey(id: string): Promise<PasskeyStatus> {
     return this.json("DELETE", `/api/passkeys/${encodeURIComponent(id)}`);
+  }
+
+  // Reminders by Web Push and retention (issue 19)
+  pushKey(): Promise<PushKey> {
+    return this.json("GET", "/api/push/key");
+  }
+
+  subscribePush(subscription: SubscriptionIn): Promise<PushSubscriptionRecord> {
+    return this.json("POST", "/api/push/subscriptions", subscription);
+  }
+
+  unsubscribePush(endpoint: string): Promise<void> {
+    return this.json("POST", "/api/push/unsubscribe", { endpoint });
+  }
+
+  retention(): Promise<RetentionStatus> {
+    return this.json("GET", "/api/me/retention");
+  }
+
+  keepAll(keepAll: boolean): Promise<RetentionStatus> {
+    return this.json("PUT", "/api/me/retention", { keep_all: keepAll });
+  }
+
+  keepContact(id: string, kept: boolean): Promise<KeptContact> {
+    return this.json(kept ? "PUT" : "DELETE", `/api/contacts/${encodeURIComponent(id)}/keep`);
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

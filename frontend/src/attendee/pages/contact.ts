@@ -5,6 +5,7 @@ import type { Contact, ContactUpdate } from "../../api/types";
 import { LightElement } from "../../kit/light-element";
 import { addedText, changes, draftOf, rebase, withUpdate, type Draft, type FollowUp } from "../contact-draft";
 import "../components/follow-up-draft";
+import "../components/keep-contact";
 import "../components/notes-lock";
 import "../components/person-card";
 import "../components/rating-input";
@@ -324,6 +325,7 @@ export class ContactPage extends LightElement {
         </fieldset>
       </section>
 
+      <rc-keep-contact .contact=${contact}></rc-keep-contact>
       ${locked && this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       <form class="note-form" ?hidden=${locked} @submit=${(e: Event) => this.save(e)}>
         ${this.renderConflict(contact)}

@@ -386,6 +386,10 @@ export const en = {
   "overview.step.badges.printed.many": "Printed on {date} at {time} — {n} badges.",
   "overview.step.badges.reprint.one": "{n} badge to print since: a newcomer or a re-issued badge.",
   "overview.step.badges.reprint.many": "{n} badges to print since: newcomers or re-issued badges.",
+  // Retention (issue 19)
+  "event.retention": "Keep attendees' data for (days after the event)",
+  "event.retention.hint": "Then profiles, contacts and notes are erased, except the contacts each attendee chose to keep. Attendees are warned a week before. The report's figures stay.",
+  "event.retention.error": "Enter a whole number of days from {min} to {max}.",
 };
 
 export type ConsoleKey = keyof typeof en;

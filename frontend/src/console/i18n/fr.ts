@@ -387,4 +387,8 @@ export const fr: Record<ConsoleKey, string> = {
   "overview.step.badges.printed.many": "Imprimés le {date} à {time} — {n} badges.",
   "overview.step.badges.reprint.one": "{n} badge à imprimer depuis : un nouveau participant ou un badge réédité.",
   "overview.step.badges.reprint.many": "{n} badges à imprimer depuis : nouveaux participants ou badges réédités.",
+  // Retention (issue 19)
+  "event.retention": "Garder les données des participants (jours après l'événement)",
+  "event.retention.hint": "Ensuite les profils, contacts et notes sont effacés, sauf les contacts que chacun a choisi de garder. Les participants sont prévenus une semaine avant. Les chiffres du bilan restent.",
+  "event.retention.error": "Indiquez un nombre entier de jours entre {min} et {max}.",
 };
