@@ -6,6 +6,7 @@ import { LightElement } from "../../kit/light-element";
 import { t, problemText } from "../i18n";
 import { saveContact } from "../offline/cache";
 import { api } from "../state";
+import "./keep-contact.css";
 
 /** "Keep this contact": it stays, with my note and the card as shared, after the event's data is erased. */
 export class KeepContact extends LightElement {
