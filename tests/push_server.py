@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
-import os
 import threading
 import uuid
 from collections.abc import Iterator
@@ -19,48 +18,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-import http_ece
 from aiohttp import web
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 from py_vapid import Vapid02
 
+from devtools.push import FakeBrowser, b64url
 from tests.support import free_port
 
-
-def b64url(raw: bytes) -> str:
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
-
-
-@dataclass
-class FakeBrowser:
-    """One phone's push subscription: the keys it would make, and where its messages go."""
-
-    endpoint: str
-    key: ec.EllipticCurvePrivateKey = field(default_factory=lambda: ec.generate_private_key(ec.SECP256R1()))
-    auth: bytes = field(default_factory=lambda: os.urandom(16))
-
-    @property
-    def p256dh(self) -> str:
-        return b64url(
-            self.key.public_key().public_bytes(
-                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-            )
-        )
-
-    def subscription(self, language: str | None = None) -> dict[str, Any]:
-        body: dict[str, Any] = {
-            "endpoint": self.endpoint,
-            "keys": {"p256dh": self.p256dh, "auth": b64url(self.auth)},
-        }
-        if language:
-            body["language"] = language
-        return body
-
-    def decrypt(self, body: bytes) -> dict[str, Any]:
-        plain = http_ece.decrypt(body, private_key=self.key, auth_secret=self.auth, version="aes128gcm")
-        decoded: dict[str, Any] = json.loads(plain)
-        return decoded
+__all__ = ["FakeBrowser", "FakePushService", "b64url", "push_service"]
 
 
 @dataclass

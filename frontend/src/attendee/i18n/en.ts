@@ -294,6 +294,8 @@ export const en = {
   "mydata.until": "Until {date}",
   "mydata.kept.one": "Contact you keep ({n})",
   "mydata.kept.many": "Contacts you keep ({n})",
+  "mydata.kept.zero": "Contacts you keep: none yet",
+  "mydata.kept.none": "Keep a contact from its page, or all of them below: your note and their card as they shared it will stay.",
   "mydata.kept.until": "As long as you keep your account",
   "mydata.kept.why": "You chose to keep them: your note and their card as they shared it stay, the rest is erased.",
   "mydata.kept.all": "You chose to keep all your contacts: your notes and their cards as they shared them stay.",

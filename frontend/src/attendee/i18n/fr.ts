@@ -296,6 +296,8 @@ export const fr: Record<MessageKey, string> = {
   "mydata.until": "Jusqu'au {date}",
   "mydata.kept.one": "Contact que vous gardez ({n})",
   "mydata.kept.many": "Contacts que vous gardez ({n})",
+  "mydata.kept.zero": "Contacts que vous gardez : aucun pour l'instant",
+  "mydata.kept.none": "Gardez un contact depuis sa fiche, ou tous ci-dessous : votre note et sa carte telle que partagée resteront.",
   "mydata.kept.until": "Tant que vous gardez votre compte",
   "mydata.kept.why": "Vous avez choisi de les garder : votre note et leur carte telle que partagée restent, le reste est effacé.",
   "mydata.kept.all": "Vous avez choisi de garder tous vos contacts : vos notes et leurs cartes telles que partagées restent.",

@@ -126,11 +126,13 @@ export class MyDataPage extends LightElement {
                     t("mydata.until", { date: purgeDate }),
                     t("mydata.contacts.why"),
                   )}
-                  ${this.row(
-                    plural(status.kept, "mydata.kept.one", "mydata.kept.many"),
-                    t("mydata.kept.until"),
-                    status.keep_all ? t("mydata.kept.all") : t("mydata.kept.why"),
-                  )}
+                  ${status.kept === 0
+                    ? this.row(t("mydata.kept.zero"), t("mydata.kept.until"), t("mydata.kept.none"))
+                    : this.row(
+                        plural(status.kept, "mydata.kept.one", "mydata.kept.many"),
+                        t("mydata.kept.until"),
+                        status.keep_all ? t("mydata.kept.all") : t("mydata.kept.why"),
+                      )}
                 `}
           </ul>
           <p class="muted data-rule">${t("mydata.rule", { days: String(status.retention_days) })}</p>
