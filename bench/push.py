@@ -11,12 +11,14 @@ service's count, and a few messages decrypted with their phone's keys.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import time
 import uuid
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from sqlalchemy import func, insert, select
 
 from bench.procs import Child
@@ -140,6 +142,8 @@ def push(ctx: Context, settings: Settings) -> Row:
     started = time.monotonic()
     report = asyncio.run(_round(settings))
     seconds = time.monotonic() - started
+    with contextlib.suppress(httpx.HTTPError):
+        httpx.post(f"http://127.0.0.1:{port}/stop", timeout=5)
     received: dict[str, Any] = sink.result(timeout=ctx.plan.process_timeout + 30)
     decrypted = 0
     for path, body in received["samples"]:

@@ -53,8 +53,8 @@ class FakeBrowser:
 
 
 def serve_sink(port: int, expected: int, seconds: float, keep: int) -> dict[str, Any]:
-    """A push service on 127.0.0.1:``port`` answering 201, until ``expected`` messages came or
-    ``seconds`` passed; what it counted, and the first ``keep`` messages (path, body)."""
+    """A push service on 127.0.0.1:``port`` answering 201, until ``expected`` messages came,
+    ``POST /stop`` or ``seconds`` passed; what it counted, and the first ``keep`` messages."""
     from aiohttp import web
 
     received: dict[str, Any] = {"count": 0, "bytes": 0, "samples": [], "first": None, "last": None}
@@ -72,9 +72,14 @@ def serve_sink(port: int, expected: int, seconds: float, keep: int) -> dict[str,
             done.set()
         return web.Response(status=201)
 
+    async def stop(_request: web.Request) -> web.Response:
+        done.set()
+        return web.Response(status=204)
+
     async def main() -> None:
         app = web.Application()
         app.router.add_post("/push/{id}", handle)
+        app.router.add_post("/stop", stop)
         runner = web.AppRunner(app, access_log=None)
         await runner.setup()
         await web.TCPSite(runner, "127.0.0.1", port).start()

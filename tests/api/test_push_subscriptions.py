@@ -109,6 +109,18 @@ class TestSubscribe:
         endpoints = set(await session.scalars(select(PushSubscription.endpoint)))
         assert endpoints == {b.endpoint for b in browsers[1:]}
 
+    async def test_deleting_the_account_forgets_every_phone(
+        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession, pushes: FakePushService
+    ) -> None:
+        event = await factory.event()
+        me, other = await factory.attendee(event), await factory.attendee(event)
+        for person in (me, me, other):
+            await subscribe(client, factory, person, pushes.browser())
+        response = await client.delete("/api/me", headers=factory.attendee_headers(me))
+        assert response.status_code == 204
+        owners = list(await session.scalars(select(PushSubscription.attendee_id)))
+        assert owners == [other.id]
+
     async def test_no_subscription_after_the_events_data_was_erased(
         self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession, pushes: FakePushService
     ) -> None:

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rencontre.config import Settings
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Encounter, Event, FollowUpState, Organiser
+from rencontre.models import Attendee, Encounter, Event, FollowUpState, Organiser, PushSubscription
 from rencontre.profile import cards
 from rencontre.retention import service as retention
 from tests.api.push_support import pushes, settings, subscribe
@@ -242,8 +242,12 @@ class TestThePurge:
         session_factory: async_sessionmaker[AsyncSession],
         pushes: FakePushService,
     ) -> None:
-        _, anais, _, _ = await _room(factory, **_ended(91))
+        _, anais, bruno, _ = await _room(factory, **_ended(91))
+        for person in (anais, bruno):
+            await subscribe(client, factory, person, pushes.browser())
         await retention.purge_round(settings, session_factory)
+        # Nothing of the event is reminded any more: no phone stays subscribed.
+        assert list(await factory.session.scalars(select(PushSubscription))) == []
         headers = factory.attendee_headers(anais)
         [contact] = (await client.get("/api/contacts", headers=headers)).json()["items"]
         for response in (

@@ -16,6 +16,7 @@ from rencontre.passkeys import service as passkey_service
 from rencontre.profile import cards, repository
 from rencontre.profile.export import AccountRecord, MyData
 from rencontre.profile.schemas import EventInfo, Me, MeUpdate, PublicCard, ScanRecord
+from rencontre.push import repository as push_repository
 
 MAX_BADGE_VERSION = 255
 
@@ -84,6 +85,7 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
     await contact_service.forget_author(session, attendee)
     await passkey_service.forget(session, attendee)
     await access_service.forget(session, attendee)
+    await push_repository.forget(session, [attendee.id])
     attendee.name = ""
     attendee.email = placeholder_email(attendee.id)
     # A later import of the registration list adds them afresh rather than matching a tombstone.

@@ -30,6 +30,8 @@ logger = logging.getLogger(__name__)
 
 WINDOW = timedelta(hours=48)
 CANDIDATES_PER_QUERY = 500
+# Attendees claimed in one transaction (each in a savepoint of its own).
+CLAIMS_PER_TRANSACTION = 100
 # A reminder that waits for the phone longer than this is stale: the window moves on.
 REMINDER_TTL_SECONDS = 6 * 3600
 
@@ -85,17 +87,13 @@ async def run_round(
         if not found:
             break
         after = found[-1].attendee_id
-        outgoing = []
-        for candidate in found:
-            if is_quiet(settings, now, candidate.timezone):
-                report.quiet += 1
-                continue
-            item = await _claim(settings, sessions, candidate, span)
-            if item is None:
-                report.held += 1
-                continue
-            report.reminded += 1
-            outgoing.append(item)
+        awake = [c for c in found if not is_quiet(settings, now, c.timezone)]
+        report.quiet += len(found) - len(awake)
+        outgoing: list[Outgoing] = []
+        for start in range(0, len(awake), CLAIMS_PER_TRANSACTION):
+            outgoing += await _claim(settings, sessions, awake[start : start + CLAIMS_PER_TRANSACTION], span)
+        report.reminded += len(outgoing)
+        report.held += len(awake) - len(outgoing)
         delivered = await deliver(settings, sessions, outgoing, now=now, sender_factory=sender_factory)
         report.messages += delivered.sent
         report.removed += delivered.removed
@@ -119,37 +117,48 @@ async def run_round(
 async def _claim(
     settings: Settings,
     sessions: async_sessionmaker[AsyncSession],
-    candidate: repository.Candidate,
+    candidates: list[repository.Candidate],
     span: repository.Window,
-) -> Outgoing | None:
-    """Mark the due contacts and take the budget, or nothing at all; the notification to send."""
-    local_day = span.now.astimezone(ZoneInfo(candidate.timezone)).date().isoformat()
-    async with sessions() as session:
+) -> list[Outgoing]:
+    """Mark each attendee's due contacts and take their budget, both or neither (a savepoint
+    each), in one transaction for the lot; the notifications to send once it is committed."""
+    claimed: list[uuid.UUID] = []
+    async with session_scope(sessions) as session:
         await begin_write(session)
-        claimed = await repository.claim_contacts(session, candidate.attendee_id, span)
-        if not claimed:
-            await session.rollback()
-            return None
-        await repository.ensure_recipient(session, candidate.attendee_id)
-        allowed = await repository.claim_budget(
-            session,
-            candidate.attendee_id,
-            now=span.now,
-            day=local_day,
-            per_day=settings.reminder_max_per_day,
-            next_at=span.now + timedelta(minutes=settings.reminder_gap_minutes),
-        )
-        if not allowed:
-            await session.rollback()
-            return None
-        count, earliest = await repository.still_to_do(session, candidate.attendee_id, span)
-        own_language, event_name = await repository.attendee_language(session, candidate.attendee_id)
-        await session.commit()
-    assert earliest is not None
-    left = hours_left(earliest, span.now)
+        for candidate in candidates:
+            local_day = span.now.astimezone(ZoneInfo(candidate.timezone)).date().isoformat()
+            attempt = await session.begin_nested()
+            allowed = await repository.claim_contacts(session, candidate.attendee_id, span) > 0
+            if allowed:
+                await repository.ensure_recipient(session, candidate.attendee_id)
+                allowed = await repository.claim_budget(
+                    session,
+                    candidate.attendee_id,
+                    now=span.now,
+                    day=local_day,
+                    per_day=settings.reminder_max_per_day,
+                    next_at=span.now + timedelta(minutes=settings.reminder_gap_minutes),
+                )
+            if allowed:
+                await attempt.commit()
+                claimed.append(candidate.attendee_id)
+            else:
+                await attempt.rollback()
+        left = await repository.still_to_do(session, claimed, span)
+        speaks = await repository.languages(session, claimed)
+    return [
+        _notification(attendee_id, *left[attendee_id], *speaks[attendee_id], span.now)
+        for attendee_id in claimed
+    ]
+
+
+def _notification(
+    attendee_id: uuid.UUID, count: int, earliest: datetime, own_language: str, event_name: str, now: datetime
+) -> Outgoing:
+    left = hours_left(earliest, now)
 
     def payload(subscription_language: str) -> dict[str, Any]:
         lang = texts.language(own_language, subscription_language)
         return texts.follow_up(lang, count=count, hours_left=left, event_name=event_name)
 
-    return Outgoing(candidate.attendee_id, payload, ttl=REMINDER_TTL_SECONDS, topic="follow-up")
+    return Outgoing(attendee_id, payload, ttl=REMINDER_TTL_SECONDS, topic="follow-up")

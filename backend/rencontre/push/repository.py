@@ -52,6 +52,12 @@ async def remove_subscription(session: AsyncSession, attendee_id: uuid.UUID, end
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+async def forget(session: AsyncSession, attendee_ids: Sequence[uuid.UUID]) -> None:
+    """Account deletion and the retention purge: no phone of theirs is reminded any more."""
+    if attendee_ids:
+        await session.execute(delete(PushSubscription).where(PushSubscription.attendee_id.in_(attendee_ids)))
+
+
 async def remove_subscriptions(session: AsyncSession, ids: Sequence[uuid.UUID]) -> int:
     if not ids:
         return 0
@@ -162,28 +168,33 @@ async def claim_budget(
 
 
 async def still_to_do(
-    session: AsyncSession, attendee_id: uuid.UUID, window: Window
-) -> tuple[int, datetime | None]:
-    """How many contacts are still to follow up in the window, and the earliest first meeting."""
-    row = (
-        await session.execute(
-            select(func.count(), func.min(Encounter.met_at)).where(
-                Encounter.scanner_id == attendee_id,
-                Encounter.follow_up == FollowUpState.todo,
-                Encounter.met_at > window.open_after,
-            )
+    session: AsyncSession, attendee_ids: Sequence[uuid.UUID], window: Window
+) -> dict[uuid.UUID, tuple[int, datetime]]:
+    """For each attendee: how many contacts are still to follow up in the window, and the
+    earliest meeting among them."""
+    if not attendee_ids:
+        return {}
+    rows = await session.execute(
+        select(Encounter.scanner_id, func.count(), func.min(Encounter.met_at))
+        .where(
+            Encounter.scanner_id.in_(attendee_ids),
+            Encounter.follow_up == FollowUpState.todo,
+            Encounter.met_at > window.open_after,
         )
-    ).one()
-    return int(row[0]), row[1]
+        .group_by(Encounter.scanner_id)
+    )
+    return {scanner: (int(count), earliest) for scanner, count, earliest in rows.all()}
 
 
-async def attendee_language(session: AsyncSession, attendee_id: uuid.UUID) -> tuple[str, str]:
-    """The attendee's language and their event's name."""
-    row = (
-        await session.execute(
-            select(Attendee.language, Event.name)
-            .join(Event, Event.id == Attendee.event_id)
-            .where(Attendee.id == attendee_id)
-        )
-    ).one()
-    return str(row[0] or ""), str(row[1])
+async def languages(
+    session: AsyncSession, attendee_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str]]:
+    """Each attendee's language and their event's name."""
+    if not attendee_ids:
+        return {}
+    rows = await session.execute(
+        select(Attendee.id, Attendee.language, Event.name)
+        .join(Event, Event.id == Attendee.event_id)
+        .where(Attendee.id.in_(attendee_ids))
+    )
+    return {attendee_id: (str(language or ""), str(name)) for attendee_id, language, name in rows.all()}

@@ -31,6 +31,7 @@ from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
 from rencontre.profile import cards
 from rencontre.profile import service as profile_service
+from rencontre.push import repository as push_repository
 from rencontre.push import texts
 from rencontre.push.delivery import Outgoing, SenderFactory, deliver
 from rencontre.push.webpush import WebPushSender
@@ -129,6 +130,8 @@ async def _purge(session: AsyncSession, event: Event, settings: Settings, report
         encounter.kept = True
     await session.flush()
     keepers = {e.scanner_id for e in kept}
+    # Nothing of the event is reminded any more: no phone subscription of its attendees stays.
+    await push_repository.forget(session, [a.id for a in await repository.attendees(session, event.id)])
     report.contacts_removed += await repository.delete_unkept(session, event.id, [e.id for e in kept])
     report.contacts_kept += len(kept)
     for attendee in await repository.attendees(session, event.id):
