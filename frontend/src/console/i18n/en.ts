@@ -59,7 +59,7 @@ export const en = {
   "event.error.date": "Enter a date and a time.",
   "event.error.order": "The end must come after the start.",
   "event.missing": "Event not found",
-  "settings.lead": "Name, dates, time zone, venue and the privacy of the live feed.",
+  "settings.lead": "Name, dates, time zone, venue, the privacy of the live feed and how long attendees' data is kept.",
 
   "overview.facts": "At a glance",
   "overview.attendees": "Registered",

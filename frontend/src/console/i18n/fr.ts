@@ -60,7 +60,7 @@ export const fr: Record<ConsoleKey, string> = {
   "event.error.date": "Indiquez une date et une heure.",
   "event.error.order": "La fin doit venir après le début.",
   "event.missing": "Événement introuvable",
-  "settings.lead": "Nom, dates, fuseau horaire, lieu et confidentialité du flux en direct.",
+  "settings.lead": "Nom, dates, fuseau horaire, lieu, confidentialité du flux en direct et durée de conservation des données des participants.",
 
   "overview.facts": "En bref",
   "overview.attendees": "Inscrits",
