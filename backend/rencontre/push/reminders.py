@@ -125,12 +125,12 @@ async def _claim(
     claimed: list[uuid.UUID] = []
     async with session_scope(sessions) as session:
         await begin_write(session)
+        await repository.ensure_recipients(session, [c.attendee_id for c in candidates])
         for candidate in candidates:
             local_day = span.now.astimezone(ZoneInfo(candidate.timezone)).date().isoformat()
             attempt = await session.begin_nested()
             allowed = await repository.claim_contacts(session, candidate.attendee_id, span) > 0
             if allowed:
-                await repository.ensure_recipient(session, candidate.attendee_id)
                 allowed = await repository.claim_budget(
                     session,
                     candidate.attendee_id,

@@ -72,12 +72,14 @@ async def mark_sent(session: AsyncSession, ids: Sequence[uuid.UUID], now: dateti
         )
 
 
-async def ensure_recipient(session: AsyncSession, attendee_id: uuid.UUID) -> None:
-    """The attendee's budget row, made once whoever asks first."""
+async def ensure_recipients(session: AsyncSession, attendee_ids: Sequence[uuid.UUID]) -> None:
+    """The attendees' budget rows, each made once whoever asks first."""
+    if not attendee_ids:
+        return
     insert = pg_insert if dialect_of(session).name == "postgresql" else sqlite_insert
     await session.execute(
         insert(PushRecipient)
-        .values(attendee_id=attendee_id, day="", day_count=0)
+        .values([{"attendee_id": attendee_id, "day": "", "day_count": 0} for attendee_id in attendee_ids])
         .on_conflict_do_nothing(index_elements=["attendee_id"])
     )
 

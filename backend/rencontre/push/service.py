@@ -92,7 +92,7 @@ async def subscribe(
     )
     session.add(created)
     await session.flush()
-    await repository.ensure_recipient(session, attendee.id)
+    await repository.ensure_recipients(session, [attendee.id])
     return created, True
 
 

@@ -1,5 +1,6 @@
 """Sending one Web Push message: encrypted for the browser (RFC 8291, ``pywebpush``), signed
-with the server's VAPID key (RFC 8292, ``py_vapid``), posted to the push service over httpx.
+with the server's VAPID key (RFC 8292, ``py_vapid``), posted to the push service with aiohttp
+(pywebpush's own HTTP client), one connection pool for a round of sends.
 
 Push services answer 201; 404 and 410 mean the subscription is gone for good (the app was
 uninstalled, notifications were refused): the caller removes it.
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
+import aiohttp
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 from pywebpush import WebPusher
@@ -57,17 +58,20 @@ class WebPushSender:
     """Posts encrypted messages; one HTTP client (connection pool) for a round of sends."""
 
     settings: Settings
-    client: httpx.AsyncClient | None = None
+    client: aiohttp.ClientSession | None = None
     _vapid: Vapid02 | None = None
     _signatures: dict[str, tuple[float, str]] = field(default_factory=dict)
 
     async def __aenter__(self) -> WebPushSender:
-        self.client = httpx.AsyncClient(timeout=self.settings.push_timeout_seconds)
+        self.client = aiohttp.ClientSession(
+            timeout=aiohttp.ClientTimeout(total=self.settings.push_timeout_seconds),
+            connector=aiohttp.TCPConnector(limit=self.settings.push_concurrency),
+        )
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         if self.client is not None:
-            await self.client.aclose()
+            await self.client.close()
             self.client = None
 
     def _authorization(self, endpoint: str) -> str:
@@ -106,17 +110,17 @@ class WebPushSender:
             # A newer message with the same topic replaces one still waiting for the phone.
             headers["Topic"] = topic
         try:
-            response = await self.client.post(target.endpoint, content=body, headers=headers)
-        except httpx.HTTPError as exc:
+            async with self.client.post(target.endpoint, data=body, headers=headers) as response:
+                status = response.status
+                await response.read()
+        except (aiohttp.ClientError, TimeoutError) as exc:
             logger.info("push service unreachable (%s): %s", urlsplit(target.endpoint).netloc, exc)
             return Outcome.failed
-        if response.status_code in (404, 410):
+        if status in (404, 410):
             return Outcome.gone
-        if response.is_success:
+        if 200 <= status < 300:
             return Outcome.sent
-        logger.info(
-            "push service %s refused a message: %s", urlsplit(target.endpoint).netloc, response.status_code
-        )
+        logger.info("push service %s refused a message: %s", urlsplit(target.endpoint).netloc, status)
         return Outcome.failed
 
 
