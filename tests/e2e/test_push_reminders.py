@@ -232,6 +232,14 @@ class TestRemindersReachTheServiceWorker:
         )
         assert shown["data"]["url"] == "/contacts?follow_up=todo"
 
+        # A message pointing elsewhere (or garbled) never makes a notification open another site.
+        _deliver(context, page, base, {**payload, "url": "https://evil.example/phish", "tag": "other"})
+        deadline = time.monotonic() + 10
+        while len(_notifications(page)) < 2 and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+        other = next(n for n in _notifications(page) if n["tag"] == "other")
+        assert other["data"]["url"] == "/contacts"
+
         # The tap: the list opens filtered on what is left to do.
         for lang in ("en", "fr"):
             _shoot(page, artifacts, "31-reminder-opened", lang, base + shown["data"]["url"], "rc-contact-row")
