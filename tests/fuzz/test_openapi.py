@@ -77,6 +77,11 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
         ["400", "412", "422"],
         "a tag has a visible character; If-Match is the contact's current ETag, in double quotes",
     ),
+    # Reminders by Web Push (issue 19)
+    "POST /api/push/subscriptions": (
+        ["422"],
+        "the browser's own subscription: a push service's https:// address and the P-256 key it made",
+    ),
 }
 
 
