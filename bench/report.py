@@ -26,6 +26,8 @@ HEADLINES: dict[str, list[tuple[str, bool]]] = {
         ("rss_peak_mb", False),
     ],
     "badges": [("seconds", False), ("badges_per_s", True), ("rss_peak_mb", False), ("rss_growth_mb", False)],
+    # Reminders by Web Push (issue 19)
+    "push": [("seconds", False), ("messages_per_s", True)],
 }
 
 
@@ -200,6 +202,22 @@ def _cells(row: Row) -> list[str]:
             f" {_num(m.get('rss_before_mb'), 0)}→{_num(m.get('rss_peak_mb'), 0)} MB"
             f" (+{_num(m.get('rss_growth_mb'), 0)})" + (f"; {row.note}" if row.note else ""),
         ]
+    if row.scenario == "push":
+        return [
+            row.scenario,
+            db,
+            workers,
+            _load(row),
+            _num(m.get("messages_per_s"), 0, " pushes/s"),
+            "",
+            "",
+            "",
+            _num(m.get("errors")),
+            f"one round: {_num(m.get('seconds'), 2)} s, {_num(m.get('reminded'))} attendees reminded,"
+            f" {_num(m.get('received'))} received, {_num(m.get('ms_per_attendee'), 2)} ms each,"
+            f" {_num(m.get('decrypted_samples'))} sampled and decrypted"
+            + (f"; {row.note}" if row.note else ""),
+        ]
     return [row.scenario, db, workers, _load(row), "", "", "", "", "", json.dumps(m)]
 
 
@@ -224,6 +242,8 @@ def _load(row: Row) -> str:
         return f"{p.get('phones')} phones"
     if row.scenario == "badges":
         return f"{p.get('badges')} badges"
+    if row.scenario == "push":
+        return f"{p.get('attendees')} attendees"
     return ""
 
 

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import httpx
 
-from bench import feed, formats, scenarios
+from bench import feed, formats, push, scenarios
 from bench.plan import Plan
 from bench.procs import close_load_process
 from bench.report import RESULTS_DIR, Report, Row
@@ -29,7 +29,7 @@ from rencontre.config import Settings
 
 T = TypeVar("T")
 
-ALL_SCENARIOS = ("ceiling", "ingest", "sync", "feed", "formats", "badges")
+ALL_SCENARIOS = ("ceiling", "ingest", "sync", "feed", "formats", "badges", "push")
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,8 @@ def _configuration(
         }
         env = {f"RENCONTRE_{key.upper()}": value for key, value in values.items()}
         env.update(feed.feed_env(plan))
+        # The push scenario runs the reminder round itself: the server's own schedule stays off.
+        env["RENCONTRE_REMINDER_POLL_SECONDS"] = "0"
         settings = Settings(**values)  # type: ignore[arg-type]
         t0 = time.monotonic()
         migrate(settings)
@@ -182,6 +184,9 @@ def _configuration(
             if "badges" in options.scenarios:
                 for count in plan.badge_counts:
                     steps.append(("badges", {"badges": count}, partial(scenarios.badges, ctx, count)))
+            # Reminders by Web Push (issue 19): last, its contacts would spoil the others' first meetings.
+            if "push" in options.scenarios:
+                steps.append(("push", {}, partial(push.push, ctx, settings)))
             for name, params, measure in steps:
                 step: Callable[[], Row] = measure
                 profiled = options.profile_dir is not None and (

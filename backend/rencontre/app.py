@@ -31,7 +31,10 @@ from rencontre.nextsteps import endpoints as nextsteps_endpoints
 from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
+from rencontre.push import endpoints as push_endpoints
+from rencontre.push.schedule import Schedule
 from rencontre.reports import endpoints as reports_endpoints
+from rencontre.retention import endpoints as retention_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
 
 
@@ -55,9 +58,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sender.start()
         session_clock = SessionClock(app.state.session_factory, live_broker.publish)
         session_clock.start()
+        # Reminders, retention warnings and purges (issue 19); off when cron runs them.
+        schedule = (
+            Schedule(settings, app.state.session_factory) if settings.reminder_poll_seconds > 0 else None
+        )
+        if schedule is not None:
+            schedule.start()
         try:
             yield
         finally:
+            if schedule is not None:
+                await schedule.stop()
             await session_clock.stop()
             await live_broker.stop()
             if sender is not None:
@@ -105,6 +116,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         profile_endpoints.photos_router,
         # Next steps (issue 19)
         nextsteps_endpoints.router,
+        # Reminders by Web Push and retention (issue 19)
+        push_endpoints.router,
+        retention_endpoints.router,
     ):
         app.include_router(router)
 

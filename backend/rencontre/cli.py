@@ -127,6 +127,33 @@ def watch(
         pass
 
 
+# Reminders by Web Push and retention (issue 19): one round each, for deployments using cron.
+@app.command()
+def reminders() -> None:
+    """Send the follow-up reminders due now (once, even if the app sends them too)."""
+    from rencontre.push.schedule import run_reminders_once
+
+    report = asyncio.run(run_reminders_once(_settings()))
+    typer.echo(
+        f"Reminders: {report.reminded} attendees reminded ({report.messages} messages sent),"
+        f" {report.quiet} waiting for morning, {report.held} held by their daily limit,"
+        f" {report.removed} expired subscriptions removed, {report.failed} failed."
+    )
+
+
+@app.command()
+def purge() -> None:
+    """Warn of, then erase, the events whose data retention has run out (idempotent)."""
+    from rencontre.push.schedule import run_purge_once
+
+    warned, report = asyncio.run(run_purge_once(_settings()))
+    typer.echo(
+        f"Retention: {warned} attendees warned; {report.events} events purged,"
+        f" {report.contacts_removed} contacts removed, {report.contacts_kept} kept,"
+        f" {report.accounts_erased} accounts erased."
+    )
+
+
 def _settings() -> Settings:
     """The settings, or a short message per wrong one and exit status 2: a deployment with a
     short key or a malformed limit stops before it serves anything."""

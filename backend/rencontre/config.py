@@ -152,6 +152,30 @@ class Settings(BaseSettings):
     # and how far ahead a coffee or a call may be set.
     next_step_rate_limit: str = "10/hour"
     next_step_horizon_days: int = Field(default=180, ge=1, le=730)
+    # Reminders by Web Push and retention (rencontre.push, rencontre.retention; issue 19).
+    # The VAPID key signs every push (PEM, or unset to have one generated in data_dir); the
+    # subject tells push services whom to contact (mailto: or https:, default public_base_url).
+    vapid_private_key: SecretStr = SecretStr("")
+    vapid_subject: str = ""
+    # Contacts still to do this long after the meeting are reminded (the window is 48 h).
+    reminder_first_hours: int = Field(default=24, ge=1, le=47)
+    reminder_second_hours: int = Field(default=40, ge=1, le=47)
+    # At most this many reminders an attendee's day, this far apart; contacts due within the
+    # gap join the reminder that leaves, so one notification carries them all.
+    reminder_max_per_day: int = Field(default=3, ge=1, le=24)
+    reminder_gap_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    # Never at night in the event's time zone: from quiet_start to quiet_end (local hours).
+    reminder_quiet_start_hour: int = Field(default=22, ge=0, le=23)
+    reminder_quiet_end_hour: int = Field(default=8, ge=0, le=23)
+    # How often the background loop looks for due reminders and purges; 0 turns it off
+    # (deployments running `rencontre reminders` and `rencontre purge` from cron).
+    reminder_poll_seconds: float = Field(default=60.0, ge=0.0, le=3600.0)
+    push_timeout_seconds: float = Field(default=10.0, gt=0.0, le=120.0)
+    push_concurrency: int = Field(default=20, ge=1, le=500)
+    # Push endpoints are https:// on the internet; plain http or this machine only for tests.
+    push_allow_loopback_http: bool = False
+    # Attendees are warned this many days before their event's data is purged.
+    retention_warning_days: int = Field(default=7, ge=1, le=60)
 
     @field_validator("public_base_url")
     @classmethod
@@ -234,6 +258,15 @@ class Settings(BaseSettings):
             )
         return self
 
+    @model_validator(mode="after")
+    def _reminders_in_order(self) -> Settings:
+        if self.reminder_second_hours <= self.reminder_first_hours:
+            raise ValueError(
+                f"reminder_second_hours ({self.reminder_second_hours}) must be after"
+                f" reminder_first_hours ({self.reminder_first_hours})"
+            )
+        return self
+
     @property
     def mail_configured(self) -> bool:
         return bool(self.smtp_host)
@@ -272,6 +305,14 @@ class Settings(BaseSettings):
 
     def badge_key(self) -> bytes:
         return _badge_key(self.badge_secret, self.data_dir)
+
+    def vapid_pem(self) -> bytes:
+        """The VAPID private key (PEM): given, or generated once into data_dir."""
+        return _vapid_pem(self.vapid_private_key.get_secret_value(), self.data_dir)
+
+    @property
+    def push_subject(self) -> str:
+        return self.vapid_subject or self.public_base_url
 
 
 # HMAC-SHA256 keys (tokens, badges) shorter than the hash's output weaken it (RFC 7518 §3.2).
@@ -321,6 +362,25 @@ def normalise_database_url(url: str) -> str:
 
 
 _SECRETS_FILE = "secrets.json"
+_VAPID_FILE = "vapid.pem"
+
+
+def _create_once(path: Path, content: str) -> None:
+    """Write ``content`` to ``path`` (0600) unless it exists; the first process to write wins."""
+    if path.exists():
+        private_file(path)
+        return
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(content)
+    try:
+        # link() fails if another process won the race; theirs is kept.
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
 
 
 def _stored_secrets(data_dir: Path) -> dict[str, str]:
@@ -329,21 +389,32 @@ def _stored_secrets(data_dir: Path) -> dict[str, str]:
     path = data_dir / _SECRETS_FILE
     if not path.exists():
         fresh = {"jwt": secrets.token_urlsafe(48), "badge": secrets.token_urlsafe(48)}
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            json.dump(fresh, handle)
-        try:
-            # link() fails if another process won the race; theirs is kept.
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
+        _create_once(path, json.dumps(fresh))
     else:
         private_file(path)
     stored: dict[str, str] = json.loads(path.read_text())
     return stored
+
+
+@lru_cache(maxsize=8)
+def _vapid_pem(given: str, data_dir: Path) -> bytes:
+    """A P-256 key in its own file beside secrets.json: installs made before push get one too."""
+    if given:
+        return given.encode()
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    private_dir(data_dir)
+    path = data_dir / _VAPID_FILE
+    if not path.exists():
+        key = ec.generate_private_key(ec.SECP256R1())
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        _create_once(path, pem.decode())
+    else:
+        private_file(path)
+    return path.read_bytes()
 
 
 @lru_cache

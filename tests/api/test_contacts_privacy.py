@@ -134,3 +134,33 @@ class TestNextStepsCarryNoNote:
         )
         assert chloe_view.status_code == 404
         assert not _leaks(chloe_view)
+
+
+class TestKeepingAContactStaysWithItsAuthor:
+    """Retention (issue 19): keep is its author's choice alone, and "my data" tells nothing of others'."""
+
+    async def test_only_the_author_keeps_and_no_one_else_learns_of_it(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        organiser, event, anna, bruno, chloe, contact = await _anna_noted_bruno(factory)
+        for reader in (bruno, chloe):
+            headers = factory.attendee_headers(reader)
+            for method in ("PUT", "DELETE"):
+                response = await client.request(method, f"/api/contacts/{contact.id}/keep", headers=headers)
+                assert response.status_code == 404, (method, reader.name)
+                assert not _leaks(response)
+            mine = await client.get("/api/me/retention", headers=headers)
+            assert mine.status_code == 200
+            assert not _leaks(mine)
+        kept = await client.put(f"/api/contacts/{contact.id}/keep", headers=factory.attendee_headers(anna))
+        assert kept.json() == {"contact_id": str(contact.id), "kept": True}
+        # Bruno's own contact of Anna is not kept because she kept hers.
+        bruno_contacts = (await client.get("/api/contacts", headers=factory.attendee_headers(bruno))).json()
+        assert [c["kept"] for c in bruno_contacts["items"]] == [False]
+        # The organiser has no way to keep, or to see what was kept.
+        organiser_headers = factory.organiser_headers(organiser)
+        for method, path in (("PUT", f"/api/contacts/{contact.id}/keep"), ("GET", "/api/me/retention")):
+            response = await client.request(method, path, headers=organiser_headers)
+            assert response.status_code in (401, 403), (method, path, response.status_code)
+        event_seen = (await client.get(f"/api/events/{event.id}", headers=organiser_headers)).text
+        assert '"kept"' not in event_seen

@@ -8,6 +8,7 @@ import secrets
 import sqlite3
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -21,7 +22,9 @@ from rencontre.config import Settings
 from rencontre.db import create_engine, create_session_factory, create_sqlite_writer_engine
 from rencontre.feed.broker import InProcessBroker
 from rencontre.kit import ratelimit
+from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, Organiser
+from rencontre.retention import service as retention
 from tests.support import Factory, make_settings
 
 
@@ -149,6 +152,25 @@ class TestErasedPhotosLeaveTheDisk:
         assert response.status_code == 204
         raw = on_disk.raw_bytes()
         assert not any(piece in raw for piece in stored)
+
+
+class TestTheRetentionPurgeLeavesNoTextOnDisk:
+    async def test_notes_not_kept_are_gone_from_the_database_files(self, on_disk: OnDisk) -> None:
+        marker = await _note_with_marker(on_disk, on_disk.bruno, on_disk.anais)
+        engine = create_engine(on_disk.settings)
+        try:
+            sessions = create_session_factory(engine)
+            async with sessions() as session:
+                event = await session.get(Event, on_disk.event.id)
+                assert event is not None
+                event.ends_at = utcnow() - timedelta(days=event.retention_days + 1)
+                event.starts_at = event.ends_at - timedelta(hours=4)
+                await session.commit()
+            report = await retention.purge_round(on_disk.settings, sessions)
+        finally:
+            await engine.dispose()
+        assert report.events == 1
+        assert marker not in on_disk.raw_bytes()
 
 
 class TestABusyDatabaseDoesNotFailTheErasure:

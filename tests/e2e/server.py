@@ -43,8 +43,11 @@ class LiveServer:
 
 
 @contextlib.contextmanager
-def run_server(data_dir: Path, *, public_host: str = "127.0.0.1") -> Iterator[LiveServer]:
-    """``public_host``: the name the browser uses (passkeys need a domain, e.g. ``localhost``)."""
+def run_server(
+    data_dir: Path, *, public_host: str = "127.0.0.1", env_overrides: dict[str, str] | None = None
+) -> Iterator[LiveServer]:
+    """``public_host``: the name the browser uses (passkeys need a domain, e.g. ``localhost``);
+    ``env_overrides``: settings of this server only (``RENCONTRE_*``)."""
     port = free_port()
     base_url = f"http://{public_host}:{port}"
     env = {key: value for key, value in os.environ.items() if key != "RENCONTRE_DATABASE_URL"}
@@ -58,6 +61,7 @@ def run_server(data_dir: Path, *, public_host: str = "127.0.0.1") -> Iterator[Li
         RENCONTRE_JOIN_RATE_LIMIT="10000/minute",
         RENCONTRE_SCAN_RATE_LIMIT="10000/minute",
     )
+    env.update(env_overrides or {})
     cli = [sys.executable, "-m", "rencontre.cli"]
     subprocess.run([*cli, "migrate"], env=env, cwd=REPO, check=True, capture_output=True)
     subprocess.run(

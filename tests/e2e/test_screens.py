@@ -81,6 +81,9 @@ SCREENS: list[tuple[str, Callable[[Tour], Any]]] = [
     ("12-scan-en", on_main_page("/", "page-scan .scan-button", lang="en")),
     ("13-contacts-en", on_main_page("/contacts", "rc-contact-row", lang="en")),
     ("14-contact-en", on_main_page("/contacts/{James O'Connor}", "page-contact .person-name", lang="en")),
+    # Retention (issue 19)
+    ("35-my-data", on_main_page("/my-data", ".data-list")),
+    ("35-my-data-en", on_main_page("/my-data", ".data-list", lang="en")),
 ]
 
 

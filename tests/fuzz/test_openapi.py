@@ -88,6 +88,11 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
         ["422"],
         "a moment in the future, within the horizon",
     ),
+    # Reminders by Web Push (issue 19)
+    "POST /api/push/subscriptions": (
+        ["422"],
+        "the browser's own subscription: a push service's https:// address and the P-256 key it made",
+    ),
 }
 
 

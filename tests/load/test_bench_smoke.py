@@ -29,6 +29,8 @@ HEADLINE_METRICS = {
     "feed": ("latency_p50_ms", "latency_p99_ms", "lost", "frames_per_s", "rss_peak_mb", "connected"),
     "formats": ("round_p50_ms", "round_p99_ms", "burst_p99_ms", "burst_lost", "pairing_ms", "phones_seated"),
     "badges": ("seconds", "rss_peak_mb", "rss_growth_mb", "errors"),
+    # Reminders by Web Push (issue 19)
+    "push": ("seconds", "messages_per_s", "errors", "received"),
 }
 
 
@@ -71,6 +73,8 @@ class TestTinyBenchmark:
         assert all(r.metrics["ok"] > 0 for r in ingest), [r.note for r in ingest]
         for count in TINY.badge_counts:
             assert any(r.scenario == "badges" and r.params == {"badges": count} for r in result.rows)
+        pushes = [r for r in result.rows if r.scenario == "push"]
+        assert [r.metrics["errors"] for r in pushes] == [0], [r.note for r in pushes]
 
         path = result.write(tmp_path / "run.json")
         again = report.load(path)

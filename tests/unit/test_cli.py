@@ -96,3 +96,23 @@ class TestSettingsRefusedAtStart:
         result = _run(tmp_path, "migrate", RENCONTRE_FORWARDED_ALLOW_IPS="nginx")
         assert result.returncode == 2
         assert "RENCONTRE_FORWARDED_ALLOW_IPS: 'nginx' is neither an IP address" in result.stderr
+
+
+class TestCronCommands:
+    """Reminders by Web Push and retention (issue 19): one round each, for deployments using cron."""
+
+    def test_reminders_and_purge_run_once_and_say_what_they_did(self, tmp_path: Path) -> None:
+        assert _run(tmp_path, "migrate").returncode == 0
+        reminders = _run(tmp_path, "reminders")
+        assert reminders.returncode == 0, reminders.stderr
+        assert reminders.stdout.startswith("Reminders: 0 attendees reminded (0 messages sent)")
+        purge = _run(tmp_path, "purge")
+        assert purge.returncode == 0, purge.stderr
+        assert purge.stdout.startswith("Retention: 0 attendees warned; 0 events purged")
+
+    def test_a_wrong_setting_stops_before_anything_runs(self, tmp_path: Path) -> None:
+        refused = _run(
+            tmp_path, "reminders", RENCONTRE_REMINDER_FIRST_HOURS="40", RENCONTRE_REMINDER_SECOND_HOURS="24"
+        )
+        assert refused.returncode == 2
+        assert "reminder_second_hours (24) must be after reminder_first_hours (40)" in refused.stderr

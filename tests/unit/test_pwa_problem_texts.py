@@ -56,6 +56,11 @@ ATTENDEE_PROBLEMS = (
     "next_step_too_far",
     "too_many_next_step_proposals",
     "next_step_has_no_calendar",
+    # Reminders by Web Push and retention (issue 19)
+    "push_endpoint_refused",
+    "push_subscription_not_found",
+    "reminders_after_purge",
+    "event_data_purged",
 )
 
 

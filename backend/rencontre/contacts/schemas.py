@@ -100,6 +100,11 @@ class Contact(BaseModel):
     follow_up_due_at: datetime = Field(description="End of the 48-hour follow-up window.")
     follow_up_seconds_left: int = Field(ge=0, description="Seconds left in the window, 0 once over.")
     updated_at: datetime
+    # Retention (issue 19)
+    kept: bool = Field(
+        default=False,
+        description="You chose to keep this contact past the event's retention (see /api/me/retention).",
+    )
 
     @computed_field(  # type: ignore[prop-decorator]
         description="This state of the contact, also sent as the ETag header. To edit it safely, "

@@ -31,7 +31,7 @@ from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Encounter, Event, FollowUpState, Scan
 from rencontre.passkeys.lock import NotesLocked
 from rencontre.profile import cards
-from rencontre.profile.schemas import Language
+from rencontre.profile.schemas import Language, PublicCard
 
 FOLLOW_UP_WINDOW = timedelta(hours=48)
 _CURSOR_KEYS = ("met_at", "id")
@@ -84,7 +84,10 @@ def to_contact(
     return Contact(
         id=encounter.id,
         event_id=encounter.event_id,
-        person=cards.public_card(person, language=language),
+        # Past the event's retention a kept contact shows the card as it was shared then.
+        person=PublicCard.model_validate(encounter.kept_card)
+        if encounter.kept_card is not None
+        else cards.public_card(person, language=language),
         note="" if locked else encounter.note,
         tags=[] if locked else list(encounter.tags or ()),
         rating=None if locked else encounter.rating,
@@ -100,6 +103,7 @@ def to_contact(
         follow_up_due_at=due,
         follow_up_seconds_left=max(0, int((due - now).total_seconds())),
         updated_at=encounter.updated_at,
+        kept=encounter.kept,
     )
 
 

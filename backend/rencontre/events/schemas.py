@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
-from rencontre.kit.strict import JsonDatetime, StrictBool
+from rencontre.kit.strict import JsonDatetime, StrictBool, StrictInt
 from rencontre.kit.text import clean_line
 
 
@@ -30,6 +30,15 @@ def _non_blank(value: str) -> str:
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_time_zone)]
 EventName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_non_blank)]
 Venue = Annotated[str, Field(max_length=200), AfterValidator(clean_line)]
+RetentionDays = Annotated[
+    StrictInt,
+    Field(
+        ge=1,
+        le=3650,
+        description="Days attendees' profiles, contacts and notes are kept after the event ends; then "
+        "they are erased, except the contacts an attendee chose to keep.",
+    ),
+]
 
 
 class EventBase(BaseModel):
@@ -42,6 +51,8 @@ class EventBase(BaseModel):
         default=False,
         description="Whether live-feed frames name the two people who just met.",
     )
+    # Retention (issue 19)
+    retention_days: RetentionDays = 90
 
 
 class EventCreate(EventBase):
@@ -63,6 +74,8 @@ class EventUpdate(BaseModel):
     timezone: TimeZone | SkipJsonSchema[None] = None
     venue: Venue | SkipJsonSchema[None] = None
     feed_shows_names: StrictBool | SkipJsonSchema[None] = None
+    # Retention (issue 19)
+    retention_days: RetentionDays | SkipJsonSchema[None] = None
 
 
 class Event(EventBase):

@@ -63,6 +63,9 @@ async def update_event(
     if ends_at <= starts_at:
         raise Unprocessable("The event must end after it starts (ends_at after starts_at).")
     names_turned_on = changes.get("feed_shows_names") is True and not event.feed_shows_names
+    # Retention (issue 19): a new erasure date gets its own warning a week before.
+    if changes.get("retention_days") not in (None, event.retention_days) or ends_at != event.ends_at:
+        event.retention_warned_at = None
     for field, value in changes.items():
         if value is not None:
             setattr(event, field, value)

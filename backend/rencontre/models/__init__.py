@@ -20,6 +20,7 @@ from rencontre.models.next_step import NextStep, NextStepKind, NextStepProposal,
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
 from rencontre.models.profile_photo import ProfilePhoto  # profile photos (issue 16)
+from rencontre.models.push import PushRecipient, PushSubscription
 
 __all__ = [
     "AccessReissue",
@@ -45,6 +46,8 @@ __all__ = [
     "PasskeyChallenge",
     "Phase",
     "ProfilePhoto",  # profile photos (issue 16)
+    "PushRecipient",
+    "PushSubscription",
     "Scan",
     "SessionState",
 ]

@@ -88,6 +88,8 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     photo_key: Mapped[str | None] = mapped_column(String(32), default=None)
     # Set when the attendee deleted their account; the row stays as a tombstone.
     deleted_at: Mapped[datetime | None]
+    # Retention (issue 19): keep every contact past the event's retention, not only those marked.
+    keep_contacts: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def invitation_state(self) -> InviteState:

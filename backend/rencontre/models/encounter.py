@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -65,6 +66,12 @@ class Encounter(IdMixin, Base):
     )
     followed_up_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Reminders and retention (issue 19): the follow-up reminder stage already sent (0 none,
+    # 1 at 24 h, 2 at 40 h); kept by its scanner past the event's retention, with the card
+    # as it was shared when the event's data was purged.
+    reminder_stage: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    kept: Mapped[bool] = mapped_column(default=False, server_default=false())
+    kept_card: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)
 
 
 class Scan(Base):

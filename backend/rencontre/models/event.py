@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rencontre.models.base import Base, CreatedAtMixin, IdMixin
@@ -32,3 +32,9 @@ class Event(IdMixin, CreatedAtMixin, Base):
     # The last sheet of everyone's badges the organiser downloaded: when, and how many badges.
     badges_printed_at: Mapped[datetime | None] = mapped_column(default=None)
     badges_printed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Retention (issue 19): attendees' data is kept this many days after the event ends, then
+    # purged; attendees are warned a week before; the report's figures are stored first.
+    retention_days: Mapped[int] = mapped_column(default=90, server_default="90")
+    retention_warned_at: Mapped[datetime | None] = mapped_column(default=None)
+    purged_at: Mapped[datetime | None] = mapped_column(default=None)
+    report_snapshot: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)

@@ -22,6 +22,7 @@ from rencontre.passkeys import service as passkey_service
 from rencontre.profile import cards, photos, repository
 from rencontre.profile.export import AccountRecord, ExportedPhoto, MyData
 from rencontre.profile.schemas import EventInfo, Me, MeUpdate, PublicCard, ScanRecord
+from rencontre.push import repository as push_repository
 
 MAX_BADGE_VERSION = 255
 
@@ -192,28 +193,27 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
     await next_step_service.forget(session, attendee)
     await passkey_service.forget(session, attendee)
     await access_service.forget(session, attendee)
-    await _forget_photo(session, attendee)
+    await push_repository.forget(session, [attendee.id])
     attendee.name = ""
     attendee.email = placeholder_email(attendee.id)
     # A later import of the registration list adds them afresh rather than matching a tombstone.
     attendee.registration_id = None
-    for field in (
-        "company",
-        "job_title",
-        "phone",
-        "website",
-        "linkedin",
-        "pitch",
-        "objective_other",
-        "language",
-    ):
-        setattr(attendee, field, "")
-    attendee.objectives = []
-    attendee.interests = []
-    attendee.shared_fields = []
+    attendee.language = ""
+    await blank_profile(session, attendee)
     attendee.access_version += 1
     attendee.badge_version = min(attendee.badge_version + 1, MAX_BADGE_VERSION)
     attendee.last_seen_at = None
     attendee.deleted_at = utcnow()
     await session.flush()
     checkpoint_after_commit(session)
+
+
+async def blank_profile(session: AsyncSession, attendee: Attendee) -> None:
+    """Empty what others may see of the attendee (their card): erasure, and the retention purge
+    of someone who keeps contacts (their name, e-mail and sign-in stay, for them alone)."""
+    for field in ("company", "job_title", "phone", "website", "linkedin", "pitch", "objective_other"):
+        setattr(attendee, field, "")
+    attendee.objectives = []
+    attendee.interests = []
+    attendee.shared_fields = []
+    await _forget_photo(session, attendee)

@@ -136,6 +136,9 @@ def _by(
 
 
 async def event_report(session: AsyncSession, event: Event, *, min_group_size: int = 5) -> EventReport:
+    if event.report_snapshot is not None:
+        # Past the retention the rows are gone: the figures stored before the purge stand.
+        return EventReport.model_validate(event.report_snapshot)
     connections = await repository.connection_totals(session, event.id)
     people = await repository.attendee_totals(session, event.id)
     zone = ZoneInfo(event.timezone)

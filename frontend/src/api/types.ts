@@ -18,6 +18,12 @@ export type Me = Schemas["Me"];
 export type MeUpdate = Schemas["MeUpdate"];
 export type BadgeInfo = Schemas["BadgeLink"];
 export type Contact = Schemas["Contact"];
+// Reminders by Web Push and retention (issue 19)
+export type PushKey = Schemas["PushKey"];
+export type SubscriptionIn = Schemas["SubscriptionIn"];
+export type PushSubscriptionRecord = Schemas["Subscription"];
+export type RetentionStatus = Schemas["RetentionStatus"];
+export type KeptContact = Schemas["KeptContact"];
 export type ContactUpdate = Schemas["ContactUpdate"];
 export type ContactPage = Schemas["ContactPage"];
 export type FollowUpDraft = Schemas["FollowUpDraft"];

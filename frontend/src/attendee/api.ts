@@ -10,6 +10,7 @@ import type {
   ContactUpdate,
   FollowUpDraft,
   FollowUpKind,
+  KeptContact,
   Me,
   MeUpdate,
   NextStep,
@@ -19,9 +20,13 @@ import type {
   PasskeySession,
   PasskeyStatus,
   PublicCard,
+  PushKey,
+  PushSubscriptionRecord,
+  RetentionStatus,
   ScanBatchResponse,
   ScanRequest,
   ScanResult,
+  SubscriptionIn,
 } from "../api/types";
 
 export interface ApiHooks {
@@ -212,6 +217,31 @@ export class Api {
   /** `version` is the one the answer was made on: a proposal replaced meanwhile is never answered. */
   answerNextStep(contactId: string, action: "accept" | "decline" | "cancel", version: number): Promise<NextStep> {
     return this.json("POST", `/api/contacts/${encodeURIComponent(contactId)}/next-step/${action}`, { version });
+  }
+
+  // Reminders by Web Push and retention (issue 19)
+  pushKey(): Promise<PushKey> {
+    return this.json("GET", "/api/push/key");
+  }
+
+  subscribePush(subscription: SubscriptionIn): Promise<PushSubscriptionRecord> {
+    return this.json("POST", "/api/push/subscriptions", subscription);
+  }
+
+  unsubscribePush(endpoint: string): Promise<void> {
+    return this.json("POST", "/api/push/unsubscribe", { endpoint });
+  }
+
+  retention(): Promise<RetentionStatus> {
+    return this.json("GET", "/api/me/retention");
+  }
+
+  keepAll(keepAll: boolean): Promise<RetentionStatus> {
+    return this.json("PUT", "/api/me/retention", { keep_all: keepAll });
+  }
+
+  keepContact(id: string, kept: boolean): Promise<KeptContact> {
+    return this.json(kept ? "PUT" : "DELETE", `/api/contacts/${encodeURIComponent(id)}/keep`);
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

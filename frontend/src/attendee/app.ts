@@ -4,6 +4,7 @@ import { keyed } from "lit/directives/keyed.js";
 import "./app.css";
 import { LightElement } from "../kit/light-element";
 import "./components/access-notice";
+import "./components/retention-banner";
 import "./components/status-bar";
 import { lang, setLang, t } from "./i18n";
 import "./pages/join";
@@ -19,6 +20,8 @@ const lazyPages: Record<string, () => Promise<unknown>> = {
   badge: () => import("./pages/badge"),
   contacts: () => import("./pages/contacts"),
   contact: () => import("./pages/contact"),
+  // Retention (issue 19)
+  "my-data": () => import("./pages/my-data"),
 };
 
 const NAV_ICONS = {
@@ -67,6 +70,8 @@ export class App extends LightElement {
         return html`<page-contacts></page-contacts>`;
       case "contact":
         return keyed(route.id, html`<page-contact contact-id=${route.id}></page-contact>`);
+      case "my-data":
+        return html`<page-my-data></page-my-data>`;
       default:
         return html`<section class="centered-page"><h1 tabindex="-1">404</h1><p><a href="/">${t("nav.scan")}</a></p></section>`;
     }
@@ -97,12 +102,13 @@ export class App extends LightElement {
       </header>
       <rc-status-bar></rc-status-bar>
       ${signedIn ? html`<rc-access-notice></rc-access-notice>` : nothing}
+      ${signedIn ? html`<rc-retention-banner></rc-retention-banner>` : nothing}
       <main id="main" class="page page-${name}">${this.page()}</main>
       ${signedIn
         ? html`<nav class="bottom-nav" aria-label=${t("nav.main")}>
             ${this.navLink("/", "scan", name === "home" || name === "scanned")}
             ${this.navLink("/contacts", "contacts", name === "contacts" || name === "contact")}
-            ${this.navLink("/me", "badge", name === "badge" || name === "profile")}
+            ${this.navLink("/me", "badge", name === "badge" || name === "profile" || name === "my-data")}
             ${pending > 0 ? html`<span class="nav-pending" aria-hidden="true">${pending}</span>` : nothing}
           </nav>`
         : nothing}

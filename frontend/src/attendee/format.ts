@@ -85,3 +85,11 @@ export function safeUrl(value: string | null | undefined): string | null {
     return null;
   }
 }
+
+// Retention (issue 19)
+/** "11 décembre 2026": a day told in full, in the event's time zone. */
+export function formatDate(iso: string, timeZone?: string): string {
+  const date = validDate(iso);
+  if (!date) return "";
+  return zonedFormat(timeZone, { day: "numeric", month: "long", year: "numeric" }).format(date);
+}

@@ -15,6 +15,7 @@ import { MAX_CACHED_PHOTOS, PHOTO_CACHE } from "../attendee/offline/photos";
 import { flushEdits } from "../attendee/offline/edits";
 import { flush, SYNC_TAG } from "../attendee/offline/outbox";
 import { renewedIfDue } from "../attendee/offline/session";
+import { openTarget, payloadOf } from "./push";
 
 declare const self: ServiceWorkerGlobalScope & { __WB_MANIFEST: Array<PrecacheEntry | string> };
 
@@ -70,4 +71,28 @@ async function flushFromWorker(): Promise<void> {
 self.addEventListener("sync", (event: Event) => {
   const sync = event as SyncEvent;
   if (sync.tag === SYNC_TAG) sync.waitUntil(flushFromWorker());
+});
+
+// Reminders by Web Push (issue 19): show what the server sent, open the list it points to.
+self.addEventListener("push", (event: PushEvent) => {
+  const payload = payloadOf(event.data);
+  event.waitUntil(
+    self.registration.showNotification(payload.title, {
+      body: payload.body,
+      tag: payload.tag,
+      icon: "/icons/icon-192.png",
+      badge: "/icons/icon-192.png",
+      data: { url: payload.url, kind: payload.kind },
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event: NotificationEvent) => {
+  event.notification.close();
+  const url = (event.notification.data as { url?: string } | null)?.url ?? "/contacts";
+  event.waitUntil(
+    self.clients
+      .matchAll({ type: "window", includeUncontrolled: true })
+      .then((windows) => openTarget(url, windows, (target) => self.clients.openWindow(target))),
+  );
 });

@@ -145,6 +145,7 @@ export class BadgePage extends LightElement {
         : nothing}
       <div class="stack-actions">
         <a class="button secondary" href="/profile">${t("badge.edit")}</a>
+        <a class="button secondary" href="/my-data">${t("mydata.link")}</a>
         <button type="button" class="button secondary" @click=${() => void this.exportMine()}>${t("badge.export")}</button>
         <button type="button" class="button ghost" @click=${() => void this.signOut()}>${t("badge.signout")}</button>
         <button type="button" class="button danger" @click=${() => void this.deleteAccount()}>${t("badge.delete")}</button>

@@ -7,6 +7,7 @@ import { ContactAutosave } from "../contact-autosave";
 import { addedText, MAX_NOTE_LENGTH, noteRoom, withUpdate, type FollowUp } from "../contact-draft";
 import "../components/follow-up-draft";
 import "../components/next-step";
+import "../components/keep-contact";
 import "../components/notes-lock";
 import "../components/person-card";
 import "../components/rating-input";
@@ -200,6 +201,7 @@ export class ContactPage extends LightElement {
         </fieldset>
       </section>
 
+      <rc-keep-contact .contact=${contact}></rc-keep-contact>
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       <form class="note-form" ?hidden=${locked} @submit=${(e: Event) => { e.preventDefault(); this.autosave.saveNow(); }}>
         ${this.renderConflict(contact, draft.note)}

@@ -5,6 +5,7 @@ import type { Contact } from "../../api/types";
 import "../components/contact-row";
 import "../components/next-step-inbox";
 import "../components/notes-lock";
+import "../components/reminder-offer";
 import { LightElement } from "../../kit/light-element";
 import { tagLabel } from "../format";
 import { lang, plural, t, problemText } from "../i18n";
@@ -39,6 +40,12 @@ function matches(contact: Contact, filters: Filters): boolean {
   return q.split(/\s+/).every((word) => haystack.includes(word));
 }
 
+/** A reminder opens /contacts?follow_up=todo: the list starts filtered on what is left to do. */
+function followUpFromUrl(): Filters["followUp"] {
+  const value = new URLSearchParams(location.search).get("follow_up");
+  return value === "todo" || value === "done" ? value : "";
+}
+
 /** The day's people, newest first: search, filters, follow-up countdown, exports. */
 export class ContactsPage extends LightElement {
   static override properties = {
@@ -55,7 +62,7 @@ export class ContactsPage extends LightElement {
   waiting: OutboxItem[] = [];
   /** Edits not yet saved, by contact id: the list shows the contacts as they will be. */
   edits = new Map<string, PendingEdit>();
-  filters: Filters = { q: "", tag: "", mutual: false, followUp: "" };
+  filters: Filters = { q: "", tag: "", mutual: false, followUp: followUpFromUrl() };
   now = Date.now();
   error = "";
   loaded = false;
@@ -162,6 +169,7 @@ export class ContactsPage extends LightElement {
         </details>
       </header>
       <rc-notes-lock ?locked=${locked}></rc-notes-lock>
+      <rc-reminder-offer .contacts=${this.contacts.length}></rc-reminder-offer>
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       ${!this.store.value.online ? html`<p class="notice pending">${t("contacts.offline")}</p>` : nothing}
       <rc-next-step-inbox @next-steps-awaiting=${(e: CustomEvent<Set<string>>) => (this.proposals = e.detail)}></rc-next-step-inbox>

@@ -59,7 +59,7 @@ export const en = {
   "event.error.date": "Enter a date and a time.",
   "event.error.order": "The end must come after the start.",
   "event.missing": "Event not found",
-  "settings.lead": "Name, dates, time zone, venue and the privacy of the live feed.",
+  "settings.lead": "Name, dates, time zone, venue, the privacy of the live feed and how long attendees' data is kept.",
 
   "overview.facts": "At a glance",
   "overview.attendees": "Registered",
@@ -397,6 +397,10 @@ export const en = {
   "problem.rounds_exhausted": "Everyone taking part has already met everyone they could: the session cannot go on without repeats.",
   // Next steps (issue 19)
   "report.followUp.next_steps_agreed": "Next steps agreed",
+  // Retention (issue 19)
+  "event.retention": "Keep attendees' data for (days after the event)",
+  "event.retention.hint": "Then profiles, contacts and notes are erased, except the contacts each attendee chose to keep. Attendees are warned a week before. The report's figures stay.",
+  "event.retention.error": "Enter a whole number of days from {min} to {max}.",
 };
 
 export type ConsoleKey = keyof typeof en;

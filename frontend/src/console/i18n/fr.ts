@@ -60,7 +60,7 @@ export const fr: Record<ConsoleKey, string> = {
   "event.error.date": "Indiquez une date et une heure.",
   "event.error.order": "La fin doit venir après le début.",
   "event.missing": "Événement introuvable",
-  "settings.lead": "Nom, dates, fuseau horaire, lieu et confidentialité du flux en direct.",
+  "settings.lead": "Nom, dates, fuseau horaire, lieu, confidentialité du flux en direct et durée de conservation des données des participants.",
 
   "overview.facts": "En bref",
   "overview.attendees": "Inscrits",
@@ -398,4 +398,8 @@ export const fr: Record<ConsoleKey, string> = {
   "problem.rounds_exhausted": "Chaque participant a déjà rencontré toutes les personnes possibles : la session ne peut pas continuer sans répétition.",
   // Next steps (issue 19)
   "report.followUp.next_steps_agreed": "Prochaines étapes convenues",
+  // Retention (issue 19)
+  "event.retention": "Garder les données des participants (jours après l'événement)",
+  "event.retention.hint": "Ensuite les profils, contacts et notes sont effacés, sauf les contacts que chacun a choisi de garder. Les participants sont prévenus une semaine avant. Les chiffres du bilan restent.",
+  "event.retention.error": "Indiquez un nombre entier de jours entre {min} et {max}.",
 };

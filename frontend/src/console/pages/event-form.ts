@@ -11,7 +11,10 @@ import { browserTimeZone, isoToZonedInput, timeZones, zonedInputToIso } from "..
 import { toast } from "../toast";
 import type { ConsoleEvent, EventFields } from "../types";
 
-const FIELD_NAMES = ["name", "starts_at", "ends_at", "timezone", "venue"] as const;
+const FIELD_NAMES = ["name", "starts_at", "ends_at", "timezone", "venue", "retention_days"] as const;
+// Retention (issue 19): the bounds the server accepts.
+const RETENTION_MIN_DAYS = 1;
+const RETENTION_MAX_DAYS = 3650;
 
 function defaultStart(timeZone: string): string {
   // Next week, 18:00 in the event's zone: a typical evening meetup.
@@ -45,6 +48,10 @@ export class EventForm extends LightElement {
     if (!startsAt) problems.set("starts_at", t("event.error.date"));
     if (!endsAt) problems.set("ends_at", t("event.error.date"));
     if (startsAt && endsAt && endsAt <= startsAt) problems.set("ends_at", t("event.error.order"));
+    const retention = Number(data.get("retention_days") ?? "");
+    if (!Number.isInteger(retention) || retention < RETENTION_MIN_DAYS || retention > RETENTION_MAX_DAYS) {
+      problems.set("retention_days", t("event.retention.error", { min: RETENTION_MIN_DAYS, max: RETENTION_MAX_DAYS }));
+    }
     if (problems.size || !startsAt || !endsAt) return { fields: null, problems };
     return {
       fields: {
@@ -54,6 +61,7 @@ export class EventForm extends LightElement {
         timezone,
         venue: String(data.get("venue") ?? "").trim(),
         feed_shows_names: data.get("feed_shows_names") === "on",
+        retention_days: retention,
       },
       problems,
     };
@@ -193,6 +201,24 @@ export class EventForm extends LightElement {
             <label for="event-feed-names">${t("event.feedNames")}</label>
             <p class="field__hint" id="event-feed-names-hint">${t("event.feedNames.hint")}</p>
           </div>
+        </div>
+        <div class="field">
+          <label for="event-retention">${t("event.retention")}</label>
+          <input
+            id="event-retention"
+            name="retention_days"
+            type="number"
+            inputmode="numeric"
+            min=${RETENTION_MIN_DAYS}
+            max=${RETENTION_MAX_DAYS}
+            step="1"
+            required
+            .value=${String(event?.retention_days ?? 90)}
+            aria-invalid=${this.invalid("retention_days")}
+            aria-describedby=${this.described("retention_days", "event-retention-hint")}
+          />
+          <p class="field__hint" id="event-retention-hint">${t("event.retention.hint")}</p>
+          ${this.fieldError("retention_days")}
         </div>
         <div class="form__actions">
           <button class="button button--primary" type="submit" ?disabled=${this.busy}>
