@@ -27,6 +27,11 @@ export type ScanBatchItem = Schemas["ScanBatchItem"];
 export type ScanBatchResponse = Schemas["ScanBatchOut"];
 export type PasskeyStatus = Schemas["PasskeyStatus"];
 export type PasskeySession = Schemas["PasskeySession"];
+// Short badge codes and the sealed offline card cache.
+export type SealedDirectory = Schemas["SealedDirectory"];
+export type CodeBadge = Schemas["CodeBadge"];
+/** A card opened from the sealed cache: public fields only, and the badge token to record the scan with. */
+export type SealedCardContent = PublicCard & { badge_code: string; token: string };
 
 export type Objective = Exclude<NonNullable<MeUpdate["objective"]>, "">;
 export const OBJECTIVES: readonly Objective[] = [

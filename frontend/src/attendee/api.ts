@@ -5,6 +5,7 @@ import type {
   AccessNotice,
   AttendeeSession,
   BadgeInfo,
+  CodeBadge,
   Contact,
   ContactPage,
   ContactUpdate,
@@ -18,6 +19,7 @@ import type {
   ScanBatchResponse,
   ScanRequest,
   ScanResult,
+  SealedDirectory,
 } from "../api/types";
 
 export interface ApiHooks {
@@ -104,8 +106,13 @@ export class Api {
     return this.json("GET", "/api/me/badge");
   }
 
-  directory(): Promise<unknown> {
+  directory(): Promise<SealedDirectory> {
     return this.json("GET", "/api/directory");
+  }
+
+  /** The badge a typed short code names in the attendee's event. */
+  badgeByCode(code: string): Promise<CodeBadge> {
+    return this.json("POST", "/api/badges/by-code", { code });
   }
 
   resolveBadge(token: string): Promise<PublicCard> {

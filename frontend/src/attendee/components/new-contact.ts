@@ -6,7 +6,7 @@ import { formatMoment } from "../format";
 import { t, problemText } from "../i18n";
 import type { BadgeRef } from "../../kit/scanner/badge";
 import { newClientId } from "../offline/ids";
-import { cardByBadgeCode, contactWith } from "../offline/cache";
+import { cardForToken, contactWith } from "../offline/cache";
 import type { OutboxItem } from "../offline/db";
 import { queued, submit, updateQueued } from "../offline/outbox";
 import { api, getState, queuedForLater, refreshContacts, refreshOutboxCounts } from "../state";
@@ -68,10 +68,8 @@ export class NewContact extends LightElement {
   private async lookUp(badge: BadgeRef): Promise<void> {
     Object.assign(this, { card: null, lookupError: "", known: null, queuedItem: null, outcome: null, focused: false });
     Object.assign(this, { note: "", tags: [], rating: null });
-    if (badge.badgeCode) {
-      const cached = await cardByBadgeCode(badge.badgeCode);
-      if (cached && this.badge === badge) this.card = cached;
-    }
+    const cached = await cardForToken(badge.token);
+    if (cached && this.badge === badge) this.card = cached;
     await this.findEarlierMeeting(badge);
     if (!getState().online && this.card) return;
     try {
