@@ -115,11 +115,12 @@ class TestScanOffline:
         page.goto(alice.join_link)
         page.wait_for_url("**/profile?welcome")
         assert wait_for_service_worker(page)
+        # The sealed card cache: two entries (badge, short code) for each of the three.
         page.wait_for_function(
             "(n) => new Promise((ok) => { const r = indexedDB.open('rencontre'); r.onsuccess = () => {"
-            " const q = r.result.transaction('directory').objectStore('directory').count();"
-            " q.onsuccess = () => { r.result.close(); ok(q.result >= n); }; }; })",
-            arg=3,
+            " const q = r.result.transaction('kv').objectStore('kv').get('directory.sealed');"
+            " q.onsuccess = () => { r.result.close(); ok(!!q.result && q.result.cards.length >= n); }; }; })",
+            arg=6,
         )
         token = access_token(page)
         page.goto(live_server.base_url + "/")
