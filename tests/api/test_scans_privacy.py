@@ -126,3 +126,12 @@ class TestNotesStayWithTheirAuthor:
             "/api/events/{event_id}/attendees/{attendee_id}/badge.svg",
             "/api/events/{event_id}/badges.pdf",
         } <= visited
+        # A typed short code (POST) names the same card as the badge: never a note about its holder.
+        for person in people:
+            found = await client.post(
+                "/api/badges/by-code", json={"code": person.short_code}, headers=viewers["another attendee"]
+            )
+            assert found.status_code == 200, found.text
+            assert NOTE not in found.text
+            assert TAG not in found.text
+            assert RATING not in _ratings(found.json())

@@ -115,11 +115,11 @@ class TestScanOffline:
         page.goto(alice.join_link)
         page.wait_for_url("**/profile?welcome")
         assert wait_for_service_worker(page)
-        # The sealed card cache: two entries (badge, short code) for each of the three.
+        # The sealed card cache: two locks (badge, short code) for each of the three.
         page.wait_for_function(
             "(n) => new Promise((ok) => { const r = indexedDB.open('rencontre'); r.onsuccess = () => {"
             " const q = r.result.transaction('kv').objectStore('kv').get('directory.sealed');"
-            " q.onsuccess = () => { r.result.close(); ok(!!q.result && q.result.cards.length >= n); }; }; })",
+            " q.onsuccess = () => { r.result.close(); ok(!!q.result && q.result.locks.length >= n); }; }; })",
             arg=6,
         )
         token = access_token(page)

@@ -57,7 +57,7 @@ _SEALED_CACHE_READY = """(n) => new Promise((ok) => {
     q.onsuccess = () => {
       r.result.close();
       const d = q.result;
-      ok(!!d && d.complete && d.cards.length >= n);
+      ok(!!d && d.complete && d.locks.length >= n);
     };
   };
 })"""

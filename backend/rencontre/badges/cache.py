@@ -11,7 +11,10 @@ stored on the attendee (``short_code_key``); a request spends at most
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 import random
+import secrets
 import time
 import uuid
 from dataclasses import dataclass
@@ -20,8 +23,9 @@ import anyio
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.badges import repository, sealed, token
-from rencontre.badges.schemas import DirectoryCard, SealedCard, SealedDirectory
+from rencontre.badges.schemas import CardLock, SealedCard, SealedDirectory
 from rencontre.config import Settings
+from rencontre.profile import cards as profile_cards
 
 # An incomplete cache is built again soon, so that the remaining codes get their keys.
 _INCOMPLETE_SECONDS = 5.0
@@ -32,6 +36,8 @@ class _Built:
     at: float
     body: bytes
     complete: bool
+    # Sealed cards hardly compress, but their base64 and JSON do (about 30 %); done once per build.
+    gzipped: bytes
 
 
 _built: dict[uuid.UUID, _Built] = {}
@@ -42,18 +48,22 @@ def forget(event_id: uuid.UUID) -> None:
     _built.pop(event_id, None)
 
 
-async def sealed_directory(session: AsyncSession, settings: Settings, event_id: uuid.UUID) -> bytes:
-    """The event's sealed directory as JSON bytes, from memory when fresh enough."""
+async def sealed_directory(
+    session: AsyncSession, settings: Settings, event_id: uuid.UUID, *, gzipped: bool = False
+) -> bytes:
+    """The event's sealed directory as JSON bytes (gzipped if asked), from memory when fresh enough."""
     lock = _locks.setdefault(event_id, asyncio.Lock())
     async with lock:
         kept = _built.get(event_id)
         ttl = settings.sealed_cache_seconds if kept and kept.complete else _INCOMPLETE_SECONDS
-        if kept is not None and time.monotonic() - kept.at < ttl:
-            return kept.body
-        directory = await _build(session, settings, event_id)
-        body = directory.model_dump_json().encode("utf-8")
-        _built[event_id] = _Built(at=time.monotonic(), body=body, complete=directory.complete)
-        return body
+        if kept is None or time.monotonic() - kept.at >= ttl:
+            directory = await _build(session, settings, event_id)
+            body = directory.model_dump_json().encode("utf-8")
+            packed = await anyio.to_thread.run_sync(gzip.compress, body, 6)
+            kept = _built[event_id] = _Built(
+                at=time.monotonic(), body=body, complete=directory.complete, gzipped=packed
+            )
+        return kept.gzipped if gzipped else kept.body
 
 
 async def _build(session: AsyncSession, settings: Settings, event_id: uuid.UUID) -> SealedDirectory:
@@ -71,37 +81,42 @@ async def _build(session: AsyncSession, settings: Settings, event_id: uuid.UUID)
         await repository.store_code_keys(
             session, {attendee_id: stamp + secret.hex() for attendee_id, secret in derived.items()}
         )
+    # In a random order: the position of a card says nothing of its name or of when it was added.
+    rows = secrets.SystemRandom().sample(rows, len(rows))
     cards: list[SealedCard] = []
+    locks: list[CardLock] = []
     complete = True
-    for row in rows:
+    for index, row in enumerate(rows):
         ref = token.BadgeRef(event_code=event_code, attendee_code=row.badge_code, version=row.badge_version)
         signed = token.issue(badge_key, ref)
-        content = (
-            DirectoryCard(
-                badge_code=row.badge_code,
-                name=row.name,
-                company=row.company,
-                job_title=row.job_title,
-                pitch=row.pitch,
-                objective=row.objective,
-                interests=list(row.interests or ()),
-                token=signed,
-            )
-            .model_dump_json(exclude_defaults=True)
-            .encode("utf-8")
-        )
-        cards.append(_out(sealed.seal(content, sealed.badge_opener(signed, salt))))
+        card_key, box = sealed.seal(_content(row, signed))
+        cards.append(SealedCard(iv=box.nonce, box=box.box))
+        locks.append(_lock(card_key, sealed.badge_opener(signed, salt), index))
         secret = derived.get(row.id)
         if secret is None and (row.short_code_key or "").startswith(stamp):
             secret = bytes.fromhex(row.short_code_key.removeprefix(stamp))  # type: ignore[union-attr]
         if secret is None:
             complete = False
             continue
-        cards.append(_out(sealed.seal(content, sealed.opener(secret, salt))))
-    cards.sort(key=lambda card: card.id)
+        locks.append(_lock(card_key, sealed.opener(secret, salt), index))
+    locks.sort(key=lambda found: found.id)
     return SealedDirectory(
-        format=sealed.FORMAT, salt=sealed.b64(salt), iterations=iterations, complete=complete, cards=cards
+        format=sealed.FORMAT,
+        salt=sealed.b64(salt),
+        iterations=iterations,
+        complete=complete,
+        cards=cards,
+        locks=locks,
     )
+
+
+def _content(row: repository.SealingRow, signed: str) -> bytes:
+    """The card as a scanner sees it offline: no contact detail, no empty field, and the token."""
+    card = profile_cards.public_card(row).model_dump(
+        mode="json", exclude={"attendee_id", "badge_code", "deleted"}, exclude_none=True
+    )
+    kept = {name: value for name, value in card.items() if value or name == "name"}
+    return json.dumps({**kept, "token": signed}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 async def _derive(
@@ -125,5 +140,6 @@ async def _derive(
     return await anyio.to_thread.run_sync(work)
 
 
-def _out(box: sealed.Sealed) -> SealedCard:
-    return SealedCard(id=box.card_id, iv=box.nonce, box=box.box)
+def _lock(card_key: bytes, opening: sealed.Opener, index: int) -> CardLock:
+    found = sealed.lock(card_key, opening)
+    return CardLock(id=found.card_id, iv=found.nonce, key=found.key, card=index)

@@ -52,9 +52,15 @@ async def my_badge(attendee: CurrentAttendee, session: SessionDep, settings: Set
     response_class=Response,
     responses={200: {"model": SealedDirectory}},
 )
-async def directory(attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep) -> Response:
-    body = await service.directory(session, settings, attendee)
-    return Response(body, media_type="application/json", headers={"Cache-Control": "private, no-store"})
+async def directory(
+    request: Request, attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
+) -> Response:
+    gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
+    body = await service.directory(session, settings, attendee, gzipped=gzipped)
+    headers = {"Cache-Control": "private, no-store", "Vary": "Accept-Encoding"}
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.post(

@@ -199,7 +199,15 @@ class SealingRow:
     job_title: str
     pitch: str
     objective: str
-    interests: list[str] | None
+    interests: list[str]
+
+    # A card source (profile.cards) with no contact detail: the offline cache never carries one.
+    deleted_at = None
+    shared_fields = ()
+    email = ""
+    phone = ""
+    website = ""
+    linkedin = ""
 
 
 async def sealing_rows(session: AsyncSession, event_id: uuid.UUID) -> list[SealingRow]:

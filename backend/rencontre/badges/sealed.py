@@ -2,14 +2,17 @@
 
 Every attendee's phone keeps the event's public cards so that a scan shows a face even
 offline. Handing out the cards in clear would give everyone the full list of who attends;
-instead each card is sealed twice (AES-256-GCM) and filed under an opaque id:
+instead each card is sealed (AES-256-GCM) under a random key of its own, and that key is
+locked twice, each lock filed under an opaque id:
 
-- under its **badge token** (what the QR code carries, 23 bytes with a 12-byte server MAC):
+- under the **badge token** (what the QR code carries, 23 bytes with a 12-byte server MAC):
   ``HKDF-SHA256(token, salt, "rencontre/card-id")`` is the id, ``…"rencontre/card-key"``
-  the key. The token cannot be guessed, so only a phone that read the badge finds the entry.
-- under its **short code** (six characters, 2^30 possibilities): the same two HKDF steps
+  the key. The token cannot be guessed, so only a phone that read the badge finds the lock.
+- under the **short code** (six characters, 2^30 possibilities): the same two HKDF steps
   over ``PBKDF2-HMAC-SHA256(code, salt, iterations)``, a deliberately slow step, so that
   trying every code against a copy of the cache costs ``iterations`` HMACs per guess.
+
+A card is stored once whatever the number of locks, which keeps the cache small.
 
 The salt is per event and derived from the server's badge key. A re-issued badge has a new
 token (new version, new MAC) and a new short code: what the old ones derive names no entry.
@@ -35,6 +38,7 @@ KEY_BYTES = 32
 NONCE_BYTES = 12
 _ID_INFO = b"rencontre/card-id"
 _KEY_INFO = b"rencontre/card-key"
+_CARD_AAD = b"rencontre/card"
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +51,19 @@ class Opener:
 
 @dataclass(frozen=True, slots=True)
 class Sealed:
-    card_id: str
+    """A card sealed under its own key."""
+
     nonce: str
     box: str
+
+
+@dataclass(frozen=True, slots=True)
+class Lock:
+    """A card's key, sealed under what an opener derives, and filed under its id."""
+
+    card_id: str
+    nonce: str
+    key: str
 
 
 def event_salt(badge_key: bytes, event_code: str) -> bytes:
@@ -73,16 +87,28 @@ def code_secret(code: str, salt: bytes, iterations: int) -> bytes:
     return hashlib.pbkdf2_hmac("sha256", code.encode("ascii"), salt, iterations, KEY_BYTES)
 
 
-def seal(card_json: bytes, opening: Opener) -> Sealed:
+def seal(card_json: bytes) -> tuple[bytes, Sealed]:
+    """The card sealed under a fresh random key, and that key."""
+    key = AESGCM.generate_key(bit_length=KEY_BYTES * 8)
     nonce = os.urandom(NONCE_BYTES)
-    # The id is authenticated with the card: a box moved under another id does not open.
-    box = AESGCM(opening.key).encrypt(nonce, card_json, opening.card_id)
-    return Sealed(card_id=b64(opening.card_id), nonce=b64(nonce), box=b64(box))
+    box = AESGCM(key).encrypt(nonce, card_json, _CARD_AAD)
+    return key, Sealed(nonce=b64(nonce), box=b64(box))
 
 
-def unseal(sealed: Sealed, opening: Opener) -> bytes:
-    """The card, or ``cryptography.exceptions.InvalidTag`` (used by the tests, as a phone would)."""
-    return AESGCM(opening.key).decrypt(unb64(sealed.nonce), unb64(sealed.box), opening.card_id)
+def lock(card_key: bytes, opening: Opener) -> Lock:
+    nonce = os.urandom(NONCE_BYTES)
+    # The id is authenticated with the key: a lock moved under another id does not open.
+    sealed_key = AESGCM(opening.key).encrypt(nonce, card_key, opening.card_id)
+    return Lock(card_id=b64(opening.card_id), nonce=b64(nonce), key=b64(sealed_key))
+
+
+def unlock(found: Lock, opening: Opener) -> bytes:
+    """The card's key, or ``cryptography.exceptions.InvalidTag`` (the tests open as a phone would)."""
+    return AESGCM(opening.key).decrypt(unb64(found.nonce), unb64(found.key), opening.card_id)
+
+
+def unseal(sealed: Sealed, card_key: bytes) -> bytes:
+    return AESGCM(card_key).decrypt(unb64(sealed.nonce), unb64(sealed.box), _CARD_AAD)
 
 
 def b64(data: bytes) -> str:

@@ -209,9 +209,11 @@ async def card(session: AsyncSession, settings: Settings, viewer: Attendee, scan
     return card_for(found.attendee, viewer)
 
 
-async def directory(session: AsyncSession, settings: Settings, viewer: Attendee) -> bytes:
+async def directory(
+    session: AsyncSession, settings: Settings, viewer: Attendee, *, gzipped: bool = False
+) -> bytes:
     """The event's sealed card cache (JSON): each card opens only with its badge or short code."""
-    return await cache.sealed_directory(session, settings, viewer.event_id)
+    return await cache.sealed_directory(session, settings, viewer.event_id, gzipped=gzipped)
 
 
 class ShortCodeUnknown(NotFound):

@@ -1253,6 +1253,29 @@ export type components = {
              */
             mapping?: string | null;
         };
+        /** CardLock */
+        CardLock: {
+            /**
+             * Id
+             * @description Where the lock is filed: HKDF of the badge token, or of the code's slow key.
+             */
+            id: string;
+            /**
+             * Iv
+             * @description The AES-GCM nonce (base64url).
+             */
+            iv: string;
+            /**
+             * Key
+             * @description The card's key sealed with AES-256-GCM, the id as associated data.
+             */
+            key: string;
+            /**
+             * Card
+             * @description The index of the card this key opens in `cards`.
+             */
+            card: number;
+        };
         /** CheckIn */
         CheckIn: {
             /**
@@ -2604,18 +2627,13 @@ export type components = {
         /** SealedCard */
         SealedCard: {
             /**
-             * Id
-             * @description Where the card is filed: HKDF of the badge token, or of the code's key.
-             */
-            id: string;
-            /**
              * Iv
              * @description The AES-GCM nonce (base64url).
              */
             iv: string;
             /**
              * Box
-             * @description The card sealed with AES-256-GCM, the id as associated data (base64url).
+             * @description The card (JSON) sealed with AES-256-GCM under its own key, AAD "rencontre/card".
              */
             box: string;
         };
@@ -2623,10 +2641,11 @@ export type components = {
          * SealedDirectory
          * @description The event's cards for offline scanning, each opening only with its badge or short code.
          *
-         *     Each card is filed twice: under its badge token and under its short code (after
-         *     PBKDF2-HMAC-SHA256 with ``iterations`` and the event's ``salt``); entries are ordered by
-         *     id, so nothing says which two belong together. The opened card is a ``DirectoryCard``
-         *     plus the badge ``token`` (what its QR code carries).
+         *     Each card is sealed once under a key of its own (``cards``, in a random order), and that
+         *     key is locked twice (``locks``, ordered by id): under the badge token and under the short
+         *     code (after PBKDF2-HMAC-SHA256 with ``iterations`` and the event's ``salt``). The opened
+         *     card is a ``PublicCard`` without ids, contact details or empty fields, plus the
+         *     badge ``token`` (what its QR code carries: record the scan with it).
          */
         SealedDirectory: {
             /**
@@ -2651,6 +2670,8 @@ export type components = {
             complete: boolean;
             /** Cards */
             cards: components["schemas"]["SealedCard"][];
+            /** Locks */
+            locks: components["schemas"]["CardLock"][];
         };
         /**
          * SharedField

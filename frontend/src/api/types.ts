@@ -31,7 +31,7 @@ export type PasskeySession = Schemas["PasskeySession"];
 export type SealedDirectory = Schemas["SealedDirectory"];
 export type CodeBadge = Schemas["CodeBadge"];
 /** A card opened from the sealed cache: public fields only, and the badge token to record the scan with. */
-export type SealedCardContent = PublicCard & { badge_code: string; token: string };
+export type SealedCardContent = Omit<PublicCard, "badge_code"> & { token: string };
 
 export type Objective = Exclude<NonNullable<MeUpdate["objective"]>, "">;
 export const OBJECTIVES: readonly Objective[] = [

@@ -4,6 +4,7 @@
 import type { Contact, SealedCardContent, SealedDirectory } from "../../api/types";
 import { db, getValue, setValue, type DirectoryCard } from "./db";
 import { openWithCode, openWithToken } from "./sealed";
+import { badgeCodeOf } from "../../kit/scanner/badge";
 
 let sealedCopy: Promise<SealedDirectory | undefined> | null = null;
 
@@ -31,9 +32,10 @@ export async function saveDirectory(directory: SealedDirectory): Promise<boolean
 }
 
 function publicCard(content: SealedCardContent | null): DirectoryCard | undefined {
-  if (!content) return undefined;
+  const badgeCode = content ? badgeCodeOf(content.token) : null;
+  if (!content || !badgeCode) return undefined;
   const { token: _token, ...card } = content;
-  return card;
+  return { ...card, badge_code: badgeCode };
 }
 
 /** The card of the badge this token names, from the sealed cache (offline). */

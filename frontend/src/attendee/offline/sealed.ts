@@ -1,22 +1,23 @@
-// Opening the sealed offline card cache (backend: badges/sealed.py). A card is
-// filed under an id derived from its badge token, and again under one derived
-// from its short code through PBKDF2; each opens with AES-GCM under a key
-// derived the same way. Nothing here can list the cards: only a badge read, or
-// a code typed, names one.
+// Opening the sealed offline card cache (backend: badges/sealed.py). Each card
+// is sealed under a key of its own; that key is locked under an id and a key
+// derived from the badge token (HKDF), and again from the short code (PBKDF2,
+// then HKDF). Nothing here can list the cards: only a badge read, or a code
+// typed, names one.
 import type { SealedCardContent, SealedDirectory } from "../../api/types";
 import { base64UrlDecode } from "../../kit/scanner/badge";
 
 const encoder = new TextEncoder();
 const ID_INFO = encoder.encode("rencontre/card-id");
 const KEY_INFO = encoder.encode("rencontre/card-key");
+const CARD_AAD = encoder.encode("rencontre/card");
 
-type Entry = SealedDirectory["cards"][number];
-const indexes = new WeakMap<SealedDirectory, Map<string, Entry>>();
+type Lock = SealedDirectory["locks"][number];
+const indexes = new WeakMap<SealedDirectory, Map<string, Lock>>();
 
-function entries(directory: SealedDirectory): Map<string, Entry> {
+function locks(directory: SealedDirectory): Map<string, Lock> {
   let index = indexes.get(directory);
   if (!index) {
-    index = new Map(directory.cards.map((entry) => [entry.id, entry]));
+    index = new Map(directory.locks.map((lock) => [lock.id, lock]));
     indexes.set(directory, index);
   }
   return index;
@@ -37,9 +38,10 @@ async function open(directory: SealedDirectory, secret: BufferSource): Promise<S
   const salt = bytes(directory.salt);
   const material = await crypto.subtle.importKey("raw", secret, "HKDF", false, ["deriveBits", "deriveKey"]);
   const id = await crypto.subtle.deriveBits({ name: "HKDF", hash: "SHA-256", salt, info: ID_INFO }, material, 128);
-  const entry = entries(directory).get(base64Url(id));
-  if (!entry) return null;
-  const key = await crypto.subtle.deriveKey(
+  const lock = locks(directory).get(base64Url(id));
+  const card = lock ? directory.cards[lock.card] : undefined;
+  if (!lock || !card) return null;
+  const lockKey = await crypto.subtle.deriveKey(
     { name: "HKDF", hash: "SHA-256", salt, info: KEY_INFO },
     material,
     { name: "AES-GCM", length: 256 },
@@ -47,11 +49,13 @@ async function open(directory: SealedDirectory, secret: BufferSource): Promise<S
     ["decrypt"],
   );
   try {
-    const plain = await crypto.subtle.decrypt(
-      { name: "AES-GCM", iv: bytes(entry.iv), additionalData: new Uint8Array(id) },
-      key,
-      bytes(entry.box),
+    const cardKey = await crypto.subtle.decrypt(
+      { name: "AES-GCM", iv: bytes(lock.iv), additionalData: new Uint8Array(id) },
+      lockKey,
+      bytes(lock.key),
     );
+    const key = await crypto.subtle.importKey("raw", cardKey, "AES-GCM", false, ["decrypt"]);
+    const plain = await crypto.subtle.decrypt({ name: "AES-GCM", iv: bytes(card.iv), additionalData: CARD_AAD }, key, bytes(card.box));
     return JSON.parse(new TextDecoder().decode(plain)) as SealedCardContent;
   } catch {
     return null;
