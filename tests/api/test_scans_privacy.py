@@ -129,7 +129,9 @@ class TestNotesStayWithTheirAuthor:
         # A typed short code (POST) names the same card as the badge: never a note about its holder.
         for person in people:
             found = await client.post(
-                "/api/badges/by-code", json={"code": person.short_code}, headers=viewers["another attendee"]
+                "/api/short-codes/resolve",
+                json={"code": person.short_code},
+                headers=viewers["another attendee"],
             )
             assert found.status_code == 200, found.text
             assert NOTE not in found.text

@@ -25,7 +25,7 @@ async def _by_code(
     client: httpx.AsyncClient, factory: Factory, viewer: Attendee, code: str
 ) -> httpx.Response:
     return await client.post(
-        "/api/badges/by-code", json={"code": code}, headers=factory.attendee_headers(viewer)
+        "/api/short-codes/resolve", json={"code": code}, headers=factory.attendee_headers(viewer)
     )
 
 
@@ -150,7 +150,7 @@ class TestLookingUpATypedCode:
     ) -> None:
         viewer = await factory.attendee(await factory.event())
         response = await client.post(
-            "/api/badges/by-code", json=body, headers=factory.attendee_headers(viewer)
+            "/api/short-codes/resolve", json=body, headers=factory.attendee_headers(viewer)
         )
         assert response.status_code == 422
         assert response.json()["code"] == "invalid_short_code"
@@ -162,15 +162,15 @@ class TestLookingUpATypedCode:
     ) -> None:
         viewer = await factory.attendee(await factory.event())
         response = await client.post(
-            "/api/badges/by-code", json=body, headers=factory.attendee_headers(viewer)
+            "/api/short-codes/resolve", json=body, headers=factory.attendee_headers(viewer)
         )
         assert response.status_code == 422
 
     async def test_only_an_attendee_may_look_up(self, client: httpx.AsyncClient, factory: Factory) -> None:
         organiser = await factory.organiser()
-        assert (await client.post("/api/badges/by-code", json={"code": "7KQM2X"})).status_code == 401
+        assert (await client.post("/api/short-codes/resolve", json={"code": "7KQM2X"})).status_code == 401
         response = await client.post(
-            "/api/badges/by-code", json={"code": "7KQM2X"}, headers=factory.organiser_headers(organiser)
+            "/api/short-codes/resolve", json={"code": "7KQM2X"}, headers=factory.organiser_headers(organiser)
         )
         assert response.status_code == 403
 

@@ -13,7 +13,15 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.camera import HEIGHT, WIDTH, write_y4m
-from tests.e2e.pwa import access_token, csp_violations, idb_get, outbox, wait_for_service_worker
+from tests.e2e.pwa import (
+    access_token,
+    csp_violations,
+    idb_get,
+    outbox,
+    run_axe,
+    serve_axe,
+    wait_for_service_worker,
+)
 from tests.e2e.server import Backend, LiveServer, Person
 
 TEXTS = {
@@ -104,6 +112,7 @@ class TestTypedCodeOnline:
         code = _short_code(backend, bruno)
         # The camera is refused: typing is the only way in.
         context = phone(camera=write_y4m(tmp_path / "cam.y4m", bruno.badge_url), grant_camera=False)
+        serve_axe(context)
         page = context.new_page()
         _join(page, alice, lang, live_server.base_url)
         page.get_by_role("button", name=text["scan"]).click()
@@ -120,6 +129,7 @@ class TestTypedCodeOnline:
         page.get_by_role("button", name=text["find"]).click()
         expect(page.locator(".manual-entry .field-error")).to_contain_text(text["unknown"])
         page.screenshot(path=str(artifacts / f"short-code-fallback-{lang}.png"), full_page=True)
+        assert run_axe(page) == []
 
         # Typed as people do: lower case, with a dash.
         field.fill(f"{code[:3].lower()}-{code[3:].lower()}")
@@ -249,6 +259,7 @@ class TestScannerHelp:
         text = TEXTS[lang]
         alice = backend.add_attendee(backend.create_event("Aide au scan"), "Alice Aide")
         context = phone(camera=_blank_camera(tmp_path / "blank.y4m"))
+        serve_axe(context)
         page = context.new_page()
         _join(page, alice, lang, live_server.base_url)
         page.get_by_role("button", name=text["scan"]).click()
@@ -258,6 +269,7 @@ class TestScannerHelp:
         # Chromium's fake camera has no torch: no button for it.
         expect(page.locator(".scanner-torch")).to_have_count(0)
         page.screenshot(path=str(artifacts / f"scanner-help-{lang}.png"))
+        assert run_axe(page) == []
         page.get_by_role("button", name=text["type"]).click()
         expect(page.locator(".scanner")).to_have_count(0)
         expect(page.get_by_label(text["code"])).to_be_focused()

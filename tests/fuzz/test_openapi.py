@@ -77,12 +77,14 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
         ["400", "412", "422"],
         "a tag has a visible character; If-Match is the contact's current ETag, in double quotes",
     ),
+    # Short badge codes.
+    "POST /api/short-codes/resolve": (["422"], "six letters and digits of the badge alphabet, as printed"),
 }
 
 
 # Where only the other role is let in, every request ends in the same 403: a few suffice.
 OTHER_ROLES_PATHS = {
-    "organiser": r"^/api/(me|contacts|scans|badges|directory|passkeys)(/|$)",
+    "organiser": r"^/api/(me|contacts|scans|badges|directory|passkeys|short-codes)(/|$)",
     "attendee": r"^/api/(events|auth/organiser)(/|$)",
 }
 ACROSS_THE_ROLE_LINE = 5

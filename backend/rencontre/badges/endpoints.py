@@ -64,7 +64,7 @@ async def directory(
 
 
 @router.post(
-    "/api/badges/by-code",
+    "/api/short-codes/resolve",
     summary="The badge a typed short code names in your event: its token (record the scan with it) and card",
     responses=responses(
         InvalidShortCode, service.ShortCodeUnknown, service.ShortCodeOfOtherEvent, service.TooManyCodeGuesses

@@ -650,7 +650,7 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/api/badges/by-code": {
+    "/api/short-codes/resolve": {
         parameters: {
             query?: never;
             header?: never;
@@ -660,7 +660,7 @@ export type paths = {
         get?: never;
         put?: never;
         /** The badge a typed short code names in your event: its token (record the scan with it) and card */
-        post: operations["badge_by_code_api_badges_by_code_post"];
+        post: operations["badge_by_code_api_short_codes_resolve_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5976,7 +5976,7 @@ export interface operations {
             };
         };
     };
-    badge_by_code_api_badges_by_code_post: {
+    badge_by_code_api_short_codes_resolve_post: {
         parameters: {
             query?: never;
             header?: never;

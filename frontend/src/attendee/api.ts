@@ -112,7 +112,7 @@ export class Api {
 
   /** The badge a typed short code names in the attendee's event. */
   badgeByCode(code: string): Promise<CodeBadge> {
-    return this.json("POST", "/api/badges/by-code", { code });
+    return this.json("POST", "/api/short-codes/resolve", { code });
   }
 
   resolveBadge(token: string): Promise<PublicCard> {

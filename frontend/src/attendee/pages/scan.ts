@@ -71,9 +71,11 @@ export class ScanPage extends LightElement {
     void this.updateComplete.then(() => this.querySelector<HTMLInputElement>("#badge-code")?.focus());
   }
 
+  /** From the viewfinder's help: the camera closes and the code field takes the focus. */
   private typeCode(): void {
-    this.mode = this.badge ? "contact" : "idle";
-    if (this.mode === "idle") void this.updateComplete.then(() => this.querySelector<HTMLInputElement>("#badge-code")?.focus());
+    this.badge = null;
+    this.mode = "idle";
+    void this.updateComplete.then(() => this.querySelector<HTMLInputElement>("#badge-code")?.focus());
   }
 
   private async submitCode(event: Event): Promise<void> {
