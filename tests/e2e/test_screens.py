@@ -79,6 +79,8 @@ SCREENS: list[tuple[str, Callable[[Tour], Any]]] = [
     ("12-scan-en", on_main_page("/", "page-scan .scan-button", lang="en")),
     ("13-contacts-en", on_main_page("/contacts", "rc-contact-row", lang="en")),
     ("14-contact-en", on_main_page("/contacts/{James O'Connor}", "page-contact .person-name", lang="en")),
+    # Short badge codes: the code under one's own QR.
+    ("15-my-badge-en", on_main_page("/me", ".my-short-code-value", lang="en")),
 ]
 
 

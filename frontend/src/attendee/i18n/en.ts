@@ -279,7 +279,7 @@ export const en = {
   "scan.help.closer": "Hold the phone closer, the QR code filling the frame.",
   "scan.help.light": "Find more light, or avoid reflections on the badge.",
   "scan.help.type": "Type the code under the QR code",
-  "badge.code.label": "Code to type if a camera cannot read it",
+  "badge.code.label": "Code to type by hand",
   "problem.invalid_short_code": "A badge code has 6 letters and digits, like 7KQ M2X. Check it on the badge.",
   "problem.short_code_unknown": "No badge of this event has this code. Check it on the badge, or scan the QR code.",
   "problem.short_code_of_other_event": "This code is on a badge of another event.",

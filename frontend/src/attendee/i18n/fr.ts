@@ -281,7 +281,7 @@ export const fr: Record<MessageKey, string> = {
   "scan.help.closer": "Approchez le téléphone : le QR code doit remplir le cadre.",
   "scan.help.light": "Cherchez plus de lumière, ou évitez les reflets sur le badge.",
   "scan.help.type": "Saisir le code sous le QR code",
-  "badge.code.label": "Code à saisir si une caméra ne peut pas le lire",
+  "badge.code.label": "Code à saisir à la main",
   "problem.invalid_short_code": "Un code de badge a 6 lettres et chiffres, comme 7KQ M2X. Vérifiez-le sur le badge.",
   "problem.short_code_unknown": "Aucun badge de cet événement n'a ce code. Vérifiez-le sur le badge, ou scannez le QR code.",
   "problem.short_code_of_other_event": "Ce code figure sur un badge d'un autre événement.",
