@@ -176,6 +176,18 @@ class Settings(BaseSettings):
     push_allow_loopback_http: bool = False
     # Attendees are warned this many days before their event's data is purged.
     retention_warning_days: int = Field(default=7, ge=1, le=60)
+    # Short badge codes and the sealed offline card cache (badges.short_code, badges.sealed).
+    # Every lookup of a typed code counts against the first limit, every code that names no
+    # one against the second: guessing codes online meets the second long before a hit.
+    short_code_rate_limit: str = "12/minute"
+    short_code_miss_rate_limit: str = "30/hour"
+    # PBKDF2-HMAC-SHA256 iterations sealing a card under its short code: what one guess costs
+    # a phone and an attacker with a copy of the cache, and each attendee costs the server once.
+    short_code_kdf_iterations: int = Field(default=50_000, ge=1_000, le=10_000_000)
+    # How long one directory request may spend deriving the short-code keys still missing.
+    short_code_kdf_seconds: float = Field(default=2.0, gt=0.0, le=60.0)
+    # How long the sealed cache of an event is served from memory before being built again.
+    sealed_cache_seconds: float = Field(default=60.0, ge=0.0, le=3600.0)
 
     @field_validator("public_base_url")
     @classmethod
@@ -208,6 +220,8 @@ class Settings(BaseSettings):
         "join_address_rate_limit",
         "feed_ticket_rate_limit",
         "next_step_rate_limit",
+        "short_code_rate_limit",
+        "short_code_miss_rate_limit",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

@@ -138,3 +138,14 @@ class TestNotesStayWithTheirAuthor:
             "/api/events/{event_id}/badges.pdf",
             "/api/photos/{key}/{size}",
         } <= visited
+        # A typed short code (POST) names the same card as the badge: never a note about its holder.
+        for person in people:
+            found = await client.post(
+                "/api/short-codes/resolve",
+                json={"code": person.short_code},
+                headers=viewers["another attendee"],
+            )
+            assert found.status_code == 200, found.text
+            assert NOTE not in found.text
+            assert TAG not in found.text
+            assert RATING not in _ratings(found.json())

@@ -84,6 +84,8 @@ SCREENS: list[tuple[str, Callable[[Tour], Any]]] = [
     # Retention (issue 19)
     ("35-my-data", on_main_page("/my-data", ".data-list")),
     ("35-my-data-en", on_main_page("/my-data", ".data-list", lang="en")),
+    # Short badge codes: the code under one's own QR.
+    ("15-my-badge-en", on_main_page("/me", ".my-short-code-value", lang="en")),
 ]
 
 

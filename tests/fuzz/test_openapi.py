@@ -93,12 +93,14 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
         ["422"],
         "the browser's own subscription: a push service's https:// address and the P-256 key it made",
     ),
+    # Short badge codes.
+    "POST /api/short-codes/resolve": (["422"], "six letters and digits of the badge alphabet, as printed"),
 }
 
 
 # Where only the other role is let in, every request ends in the same 403: a few suffice.
 OTHER_ROLES_PATHS = {
-    "organiser": r"^/api/(me|contacts|scans|badges|directory|passkeys|next-steps)(/|$)",
+    "organiser": r"^/api/(me|contacts|scans|badges|directory|passkeys|next-steps|short-codes)(/|$)",
     "attendee": r"^/api/(events|auth/organiser)(/|$)",
 }
 ACROSS_THE_ROLE_LINE = 5

@@ -38,6 +38,13 @@ async def badge_codes_taken(session: AsyncSession, codes: list[str]) -> set[str]
     return set(rows)
 
 
+async def short_codes_taken(session: AsyncSession, event_id: uuid.UUID, codes: list[str]) -> set[str]:
+    rows = await session.scalars(
+        select(Attendee.short_code).where(Attendee.event_id == event_id, Attendee.short_code.in_(codes))
+    )
+    return set(rows)
+
+
 async def page(
     session: AsyncSession,
     event_id: uuid.UUID,

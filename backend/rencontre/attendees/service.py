@@ -18,6 +18,7 @@ from rencontre.attendees.schemas import (
     ImportReport,
 )
 from rencontre.auth import service as auth_service
+from rencontre.badges import short_code
 from rencontre.config import Settings
 from rencontre.errors import BadRequest, Conflict, NotFound, PayloadTooLarge, Unprocessable
 from rencontre.kit.csvfile import csv_bytes
@@ -84,11 +85,22 @@ async def new_badge_codes(session: AsyncSession, count: int) -> list[str]:
     return codes
 
 
+async def new_short_codes(session: AsyncSession, event_id: uuid.UUID, count: int) -> list[str]:
+    """Short codes free in this event: unique per event, so two people never share one at the door."""
+    codes: list[str] = []
+    while len(codes) < count:
+        batch = [short_code.generate() for _ in range(count - len(codes))]
+        taken = await repository.short_codes_taken(session, event_id, batch)
+        codes.extend(c for c in dict.fromkeys(batch) if c not in taken and c not in codes)
+    return codes
+
+
 async def add_attendee(session: AsyncSession, event: Event, data: AttendeeCreate) -> Attendee:
     if await repository.email_taken(session, event.id, data.email):
         raise DuplicateEmail(data.email)
     [code] = await new_badge_codes(session, 1)
-    attendee = Attendee(event_id=event.id, badge_code=code, **data.model_dump())
+    [short] = await new_short_codes(session, event.id, 1)
+    attendee = Attendee(event_id=event.id, badge_code=code, short_code=short, **data.model_dump())
     session.add(attendee)
     await session.flush()
     return attendee
@@ -124,6 +136,9 @@ async def reissue_badge(session: AsyncSession, event: Event, attendee_id: uuid.U
     if attendee.badge_version >= MAX_BADGE_VERSION:
         raise Conflict("This badge has been re-issued too many times; add the attendee again.")
     attendee.badge_version += 1
+    # The old short code stops working with the old QR code.
+    [attendee.short_code] = await new_short_codes(session, event.id, 1)
+    attendee.short_code_key = None
     await session.flush()
     return attendee
 
@@ -226,16 +241,18 @@ async def import_csv(
         for update in plan.to_update:
             reimport.apply(update)
         codes = await new_badge_codes(session, len(plan.to_add))
+        short_codes = await new_short_codes(session, event.id, len(plan.to_add))
         now = utcnow()
         session.add_all(
             Attendee(
                 event_id=event.id,
                 badge_code=code,
+                short_code=short,
                 created_at=now,
                 **row.attendee.model_dump(exclude={"registration_id"}),
                 registration_id=row.attendee.registration_id or None,
             )
-            for code, row in zip(codes, plan.to_add, strict=True)
+            for code, short, row in zip(codes, short_codes, plan.to_add, strict=True)
         )
         await session.flush()
     return ImportReport(

@@ -9,11 +9,13 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rencontre.badges import service
 from rencontre.badges.pdf import PaperLayout
-from rencontre.badges.schemas import BadgeLink, DirectoryCard
+from rencontre.badges.schemas import BadgeLink, CodeBadge, SealedDirectory, ShortCodeIn
+from rencontre.badges.short_code import InvalidShortCode
 from rencontre.badges.token import InvalidBadgeToken
 from rencontre.dependencies import CurrentAttendee, SessionDep, SettingsDep
 from rencontre.errors import Forbidden, NotFound, Unauthorized, Unprocessable, responses
 from rencontre.events.dependencies import OrganiserEvent
+from rencontre.kit.ratelimit import limit
 from rencontre.profile.schemas import PublicCard
 
 router = APIRouter(tags=["badges"], responses=responses(Unauthorized, Forbidden))
@@ -46,10 +48,33 @@ async def my_badge(attendee: CurrentAttendee, session: SessionDep, settings: Set
 
 @router.get(
     "/api/directory",
-    summary="The event's public cards, for scanning offline (no contact details)",
+    summary="The event's cards for scanning offline, each sealed: it opens with its badge or short code only",
+    response_class=Response,
+    responses={200: {"model": SealedDirectory}},
 )
-async def directory(attendee: CurrentAttendee, session: SessionDep) -> list[DirectoryCard]:
-    return await service.directory(session, attendee)
+async def directory(
+    request: Request, attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
+) -> Response:
+    gzipped = "gzip" in request.headers.get("accept-encoding", "").lower()
+    body = await service.directory(session, settings, attendee, gzipped=gzipped)
+    headers = {"Cache-Control": "private, no-store", "Vary": "Accept-Encoding"}
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    return Response(body, media_type="application/json", headers=headers)
+
+
+@router.post(
+    "/api/short-codes/resolve",
+    summary="The badge a typed short code names in your event: its token (record the scan with it) and card",
+    responses=responses(
+        InvalidShortCode, service.ShortCodeUnknown, service.ShortCodeOfOtherEvent, service.TooManyCodeGuesses
+    ),
+)
+async def badge_by_code(
+    body: ShortCodeIn, request: Request, attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
+) -> CodeBadge:
+    await limit(request, "short_code", settings.short_code_rate_limit, key=str(attendee.id))
+    return await service.by_short_code(session, settings, attendee, body.code)
 
 
 @router.get(

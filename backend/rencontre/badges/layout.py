@@ -36,6 +36,8 @@ class BadgeText:
     company: str
     job_title: str
     url: str
+    # The short human code (badges.short_code), printed large under the QR code.
+    code: str = ""
 
 
 class Role(StrEnum):
@@ -43,6 +45,7 @@ class Role(StrEnum):
     name = "name"
     company = "company"
     job_title = "job_title"
+    code = "code"
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,12 @@ class Card:
     height: float
     lines: tuple[Line, ...]
     qr: QrBox
+    # The short code, under the QR code (``lines`` are all above it).
+    code: Line | None = None
+
+    @property
+    def printed_lines(self) -> tuple[Line, ...]:
+        return (*self.lines, self.code) if self.code else self.lines
 
 
 @dataclass(frozen=True)
@@ -108,7 +117,8 @@ _BREAKS = re.compile(rf"[{_CJK_CLASS}]|[^\s\-{_CJK_CLASS}]+-*|-+")
 def lay_out(badge: BadgeText, fonts: FontSet, *, width: float, height: float, modules: int) -> Card:
     margin_x = width * 0.07
     text_width = width - 2 * margin_x
-    qr = _place_qr(width, height, modules)
+    code = _code_line(badge.code, fonts, width, height)
+    qr = _place_qr(width, height, modules, below=_CODE_GAP * width + code.size * _CAP if code else 0.0)
     top = height * 0.09  # a lanyard hole or clip sits above this
     bottom = qr.y - QUIET_ZONE * qr.module - width * 0.02
     gap = _BLOCK_GAP * width
@@ -131,16 +141,38 @@ def lay_out(badge: BadgeText, fonts: FontSet, *, width: float, height: float, mo
     y = max(y, top + event_height + (bottom - top - event_height - _stacked_height(person, gap)) / 2)
     for block in person:
         y = _stack(lines, block, fonts, width / 2, y) + gap
-    return Card(width=width, height=height, lines=tuple(lines), qr=qr)
+    return Card(width=width, height=height, lines=tuple(lines), qr=qr, code=code)
 
 
-def _place_qr(width: float, height: float, modules: int) -> QrBox:
+def _place_qr(width: float, height: float, modules: int, *, below: float = 0.0) -> QrBox:
+    """At the bottom, above ``below`` points kept for the short code; the text goes above."""
     outer = min(width * 0.64, height * 0.44)
     module = outer / (modules + 2 * QUIET_ZONE)
     side = module * modules
     x = (width - side) / 2
-    y = height - height * 0.05 - QUIET_ZONE * module - side
+    y = height - height * _BOTTOM - below - QUIET_ZONE * module - side
     return QrBox(x=x, y=y, module=module, modules=modules)
+
+
+_BOTTOM = 0.05  # of the card height, under the lowest mark
+_CODE = 0.095  # of the card width: capitals about 6 mm high on A6, read from a few steps away
+_CODE_GAP = 0.012
+_CAP = 0.74  # capital height as a fraction of the size (the code has no descenders)
+
+
+def _code_line(code: str, fonts: FontSet, width: float, height: float) -> Line | None:
+    if not code:
+        return None
+    size = max(MIN_TEXT_SIZE, _CODE * width)
+    return Line(
+        role=Role.code,
+        text=code,
+        bold=True,
+        size=size,
+        center_x=width / 2,
+        baseline=height - height * _BOTTOM,
+        width=fonts.bold.width(code, size),
+    )
 
 
 def _fit_person(

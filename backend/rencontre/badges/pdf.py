@@ -278,7 +278,7 @@ class BadgeSheets:
         card, matrix = card_for(badge, width, height, self._fonts)
         return "\n".join(
             [
-                *(self._text_ops(line, x, y, page_height) for line in card.lines),
+                *(self._text_ops(line, x, y, page_height) for line in card.printed_lines),
                 _qr_ops(card, matrix, x, y, page_height),
             ]
         )

@@ -84,7 +84,7 @@ def badge_svg(badge: BadgeText, *, size: tuple[float, float] = A6) -> str:
         f"M{qr.x + column * m:.3f} {qr.y + row * m:.3f}h{length * m:.3f}v{m:.3f}h{-length * m:.3f}z"
         for row, column, length in dark_runs(matrix)
     )
-    texts = "".join(_svg_line(line, fonts) for line in card.lines)
+    texts = "".join(_svg_line(line, fonts) for line in card.printed_lines)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width / MM:.1f}mm" height="{height / MM:.1f}mm"'
@@ -134,7 +134,7 @@ def badge_png(badge: BadgeText, *, size: tuple[float, float] = A6, dpi: int = 20
     scale = dpi / 72
     image = Image.new("L", (round(width * scale), round(height * scale)), 255)
     draw = ImageDraw.Draw(image)
-    for line in card.lines:
+    for line in card.printed_lines:
         # Run by run, each from the left edge the layout measured: PIL has no font fallback of its own.
         x = line.center_x - line.width / 2
         for font, text in (fonts.bold if line.bold else fonts.regular).runs(line.text):

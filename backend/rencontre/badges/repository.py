@@ -5,7 +5,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime
 
-from sqlalchemy import CursorResult, Row, Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import CursorResult, Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.models import Attendee, Event
@@ -107,26 +107,6 @@ async def event_code(session: AsyncSession, event_id: uuid.UUID) -> str | None:
     return await session.scalar(select(Event.badge_code).where(Event.id == event_id))
 
 
-async def directory(
-    session: AsyncSession, event_id: uuid.UUID
-) -> Sequence[Row[str, str, str, str, str, list[str], str, list[str]]]:
-    rows = await session.execute(
-        select(
-            Attendee.badge_code,
-            Attendee.name,
-            Attendee.company,
-            Attendee.job_title,
-            Attendee.pitch,
-            Attendee.objectives,
-            Attendee.objective_other,
-            Attendee.interests,
-        )
-        .where(Attendee.event_id == event_id, Attendee.deleted_at.is_(None))
-        .order_by(Attendee.name, Attendee.id)
-    )
-    return rows.all()
-
-
 async def live_attendee(
     session: AsyncSession, event_id: uuid.UUID, attendee_id: uuid.UUID
 ) -> Attendee | None:
@@ -175,6 +155,7 @@ class PrintRow:
     job_title: str
     badge_code: str
     badge_version: int
+    short_code: str
 
 
 async def print_page(
@@ -193,6 +174,7 @@ async def print_page(
         Attendee.job_title,
         Attendee.badge_code,
         Attendee.badge_version,
+        Attendee.short_code,
     ).where(Attendee.event_id == event_id, Attendee.deleted_at.is_(None))
     if ids is not None:
         statement = statement.where(Attendee.id.in_(ids))
@@ -203,3 +185,60 @@ async def print_page(
         )
     rows = await session.execute(statement.order_by(Attendee.name, Attendee.id).limit(limit))
     return [PrintRow(*row) for row in rows]
+
+
+# Short badge codes and the sealed offline card cache.
+
+
+@dataclass(frozen=True)
+class SealingRow:
+    id: uuid.UUID
+    badge_code: str
+    badge_version: int
+    short_code: str
+    short_code_key: str | None
+    name: str
+    company: str
+    job_title: str
+    pitch: str
+    objectives: list[str]
+    objective_other: str
+    interests: list[str]
+
+    # A card source (profile.cards) with no contact detail nor photo: the offline cache never
+    # carries one.
+    deleted_at = None
+    photo_key = None
+    shared_fields = ()
+    email = ""
+    phone = ""
+    website = ""
+    linkedin = ""
+
+
+async def sealing_rows(session: AsyncSession, event_id: uuid.UUID) -> list[SealingRow]:
+    rows = await session.execute(
+        select(*(Attendee.__table__.c[field.name] for field in fields(SealingRow))).where(
+            Attendee.event_id == event_id, Attendee.deleted_at.is_(None)
+        )
+    )
+    return [SealingRow(*row) for row in rows]
+
+
+async def store_code_keys(session: AsyncSession, keys: dict[uuid.UUID, str]) -> None:
+    await session.execute(
+        update(_attendee)
+        .where(_attendee.c.id == bindparam("attendee_id"))
+        .values(short_code_key=bindparam("key")),
+        [{"attendee_id": attendee_id, "key": key} for attendee_id, key in keys.items()],
+    )
+
+
+async def by_short_code(session: AsyncSession, short_code: str) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(attendee id, event id) of every live attendee with this short code, in any event."""
+    rows = await session.execute(
+        select(Attendee.id, Attendee.event_id).where(
+            Attendee.short_code == short_code, Attendee.deleted_at.is_(None)
+        )
+    )
+    return [(attendee_id, event_id) for attendee_id, event_id in rows]

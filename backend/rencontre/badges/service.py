@@ -18,14 +18,15 @@ from sqlalchemy import event, inspect
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rencontre.attendees.service import AttendeeNotFound
-from rencontre.badges import repository, token
+from rencontre.badges import cache, repository, short_code, token
 from rencontre.badges.layout import BadgeText
 from rencontre.badges.pdf import BadgeSheets, PaperLayout
 from rencontre.badges.render import badge_png, badge_svg
 from rencontre.badges.repository import Holder
-from rencontre.badges.schemas import BadgeLink, DirectoryCard
+from rencontre.badges.schemas import BadgeLink, CodeBadge
 from rencontre.config import Settings
-from rencontre.errors import AppError, Forbidden, NotFound, Unprocessable
+from rencontre.errors import AppError, Forbidden, NotFound, TooManyRequests, Unprocessable
+from rencontre.kit import ratelimit
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
 from rencontre.profile import cards
@@ -69,7 +70,10 @@ def sign(key: bytes, event_code: str, attendee: Attendee | repository.PrintRow) 
 def link(settings: Settings, event_code: str, attendee: Attendee) -> BadgeLink:
     signed = sign(settings.badge_key(), event_code, attendee)
     return BadgeLink(
-        token=signed, url=token.badge_url(settings.public_base_url, signed), badge_code=attendee.badge_code
+        token=signed,
+        url=token.badge_url(settings.public_base_url, signed),
+        badge_code=attendee.badge_code,
+        short_code=attendee.short_code,
     )
 
 
@@ -147,10 +151,33 @@ def forget_holder(badge_code: str) -> None:
 @event.listens_for(Attendee, "after_delete")
 def _on_attendee_change(_mapper: object, _connection: object, target: Attendee) -> None:
     forget_holder(target.badge_code)
+    if _changes_card(target):
+        cache.forget(target.event_id)
     # Re-issuing gives the badge a new code, in some versions of the rules: the old code goes too.
     history = inspect(target).attrs.badge_code.history
     for code in history.deleted or ():
         forget_holder(code)
+
+
+_CARD_COLUMNS = (
+    "badge_version",
+    "short_code",
+    "short_code_key",
+    "deleted_at",
+    "name",
+    "company",
+    "job_title",
+    "pitch",
+    "objectives",
+    "objective_other",
+    "interests",
+)
+
+
+def _changes_card(target: Attendee) -> bool:
+    """Whether a change shows in the sealed cache (not, say, a visit's ``last_seen_at``)."""
+    state = inspect(target)
+    return state.deleted or any(state.attrs[name].history.has_changes() for name in _CARD_COLUMNS)
 
 
 def _check(found: Holder | None, event_id: uuid.UUID, ref: token.BadgeRef, event_code: str | None) -> Holder:
@@ -183,21 +210,60 @@ async def card(session: AsyncSession, settings: Settings, viewer: Attendee, scan
     return card_for(found.attendee, viewer)
 
 
-async def directory(session: AsyncSession, viewer: Attendee) -> list[DirectoryCard]:
-    rows = await repository.directory(session, viewer.event_id)
-    return [
-        DirectoryCard(
-            badge_code=code,
-            name=name,
-            company=company,
-            job_title=job_title,
-            pitch=pitch,
-            objectives=list(objectives or ()),
-            objective_other=objective_other if "other" in (objectives or ()) else "",
-            interests=list(interests or ()),
+async def directory(
+    session: AsyncSession, settings: Settings, viewer: Attendee, *, gzipped: bool = False
+) -> bytes:
+    """The event's sealed card cache (JSON): each card opens only with its badge or short code."""
+    return await cache.sealed_directory(session, settings, viewer.event_id, gzipped=gzipped)
+
+
+class ShortCodeUnknown(NotFound):
+    def __init__(self) -> None:
+        super().__init__(
+            "No badge of this event has this code. Check it on the badge (six letters and digits)"
+            " or scan the QR code."
         )
-        for code, name, company, job_title, pitch, objectives, objective_other, interests in rows
-    ]
+
+
+class ShortCodeOfOtherEvent(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "This code is on a badge of another event: you can only add people of your own event."
+        )
+
+
+class TooManyCodeGuesses(TooManyRequests):
+    title = "Too many unknown codes"
+
+
+async def by_short_code(session: AsyncSession, settings: Settings, viewer: Attendee, typed: str) -> CodeBadge:
+    """The badge a typed short code names in the viewer's event: its token and card.
+
+    Codes that name no one in the event are counted per viewer; past
+    ``short_code_miss_rate_limit`` every lookup is refused for a while, so codes cannot be
+    tried one after another (each code names someone in ~1 of 100,000 tries at 10,000 people).
+    """
+    code = short_code.normalise(typed)
+    key = str(viewer.id)
+    if not await ratelimit.allows("short_code_miss", settings.short_code_miss_rate_limit, key):
+        wait = await ratelimit.seconds_until_free("short_code_miss", settings.short_code_miss_rate_limit, key)
+        raise TooManyCodeGuesses(
+            f"Too many codes that name no one were typed; try again in {wait} s, or scan the QR code.",
+            retry_after=wait,
+        )
+    found = await repository.by_short_code(session, code)
+    mine = [attendee_id for attendee_id, event_id in found if event_id == viewer.event_id]
+    if not mine:
+        await ratelimit.record("short_code_miss", settings.short_code_miss_rate_limit, key)
+        raise ShortCodeOfOtherEvent() if found else ShortCodeUnknown()
+    person = await repository.live_attendee(session, viewer.event_id, mine[0])
+    event_code = await repository.event_code(session, viewer.event_id)
+    assert person is not None
+    assert event_code is not None
+    signed = sign(settings.badge_key(), event_code, person)
+    return CodeBadge(
+        token=signed, url=token.badge_url(settings.public_base_url, signed), card=card_for(person, viewer)
+    )
 
 
 def badge_text(
@@ -210,6 +276,7 @@ def badge_text(
         company=attendee.company,
         job_title=attendee.job_title,
         url=token.badge_url(settings.public_base_url, signed),
+        code=short_code.printed(attendee.short_code),
     )
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Column,
     Insert,
     Row,
     RowMapping,
@@ -35,6 +36,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from rencontre.db import dialect_of
 from rencontre.models import Attendee, Encounter, Event, Scan
@@ -283,7 +285,8 @@ async def add_scans(session: AsyncSession, rows: Sequence[Mapping[str, Any]]) ->
 
 
 async def _insert_many(session: AsyncSession, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert rows holding every column of ``table``.
+    """Insert rows holding every column of ``table`` (a column a row leaves out takes its
+    scalar default: a column added later needs no change to the scan path).
 
     On PostgreSQL as one ``INSERT … SELECT FROM unnest(…)`` with an array per column: the
     driver's executemany runs the insert once per row (a batch of 500 scans spent 110 ms
@@ -294,9 +297,9 @@ async def _insert_many(session: AsyncSession, table: Table, rows: Sequence[Mappi
         return
     if dialect_of(session).binds_arrays:
         columns = {
-            column.name: [_json_text(row[column.name]) for row in rows]
+            column.name: [_json_text(row.get(column.name, _default(column))) for row in rows]
             if isinstance(column.type, JSON)
-            else [row[column.name] for row in rows]
+            else [row.get(column.name, _default(column)) for row in rows]
             for column in table.columns
         }
         await session.execute(_UNNEST_INSERTS[table.name], columns)
@@ -313,6 +316,11 @@ def _unnest_insert(table: Table) -> Insert:
         cast(unnested.c[c.name], JSON) if isinstance(c.type, JSON) else unnested.c[c.name] for c in columns
     ]
     return insert(table).from_select(columns, select(*values))
+
+
+def _default(column: Column[Any]) -> Any:
+    default = column.default
+    return default.arg if isinstance(default, ScalarElementColumnDefault) else None
 
 
 def _json_text(value: Any) -> str | None:

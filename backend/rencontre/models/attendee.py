@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
+from rencontre.badges import short_code
 from rencontre.models.base import Base, CreatedAtMixin, IdMixin
 
 
@@ -26,6 +27,7 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
         UniqueConstraint("event_id", "email"),
         # NULL for attendees without one: both databases let NULLs repeat under a unique constraint.
         UniqueConstraint("event_id", "registration_id"),
+        UniqueConstraint("event_id", "short_code"),
         Index("ix_attendee_event_id_name", "event_id", "name"),
         Index("ix_attendee_invite_state_invite_next_at", "invite_state", "invite_next_at"),
     )
@@ -90,6 +92,12 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     deleted_at: Mapped[datetime | None]
     # Retention (issue 19): keep every contact past the event's retention, not only those marked.
     keep_contacts: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Short human badge codes: printed under the QR code, typed when the camera cannot help;
+    # unique within the event, drawn again when the badge is re-issued (badges.short_code).
+    short_code: Mapped[str] = mapped_column(String(8), default=short_code.generate)
+    # The slow derivation of the short code that seals its card in the offline cache
+    # ("<iterations>:<hex>", badges.sealed), kept so that it is computed once per code.
+    short_code_key: Mapped[str | None] = mapped_column(String(80), default=None)
 
     @property
     def invitation_state(self) -> InviteState:

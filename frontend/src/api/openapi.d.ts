@@ -661,10 +661,27 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        /** The event's public cards, for scanning offline (no contact details) */
+        /** The event's cards for scanning offline, each sealed: it opens with its badge or short code only */
         get: operations["directory_api_directory_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/short-codes/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The badge a typed short code names in your event: its token (record the scan with it) and card */
+        post: operations["badge_by_code_api_short_codes_resolve_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1732,6 +1749,11 @@ export type components = {
             url: string;
             /** Badge Code */
             badge_code: string;
+            /**
+             * Short Code
+             * @description The short code printed under the QR code, e.g. 7KQM2X.
+             */
+            short_code: string;
         };
         /**
          * Board
@@ -1754,6 +1776,29 @@ export type components = {
              * @description Optional JSON {"field": "column header"}
              */
             mapping?: string | null;
+        };
+        /** CardLock */
+        CardLock: {
+            /**
+             * Id
+             * @description Where the lock is filed: HKDF of the badge token, or of the code's slow key.
+             */
+            id: string;
+            /**
+             * Iv
+             * @description The AES-GCM nonce (base64url).
+             */
+            iv: string;
+            /**
+             * Key
+             * @description The card's key sealed with AES-256-GCM, the id as associated data.
+             */
+            key: string;
+            /**
+             * Card
+             * @description The index of the card this key opens in `cards`.
+             */
+            card: number;
         };
         /** CheckIn */
         CheckIn: {
@@ -1835,6 +1880,17 @@ export type components = {
              * @description Bumped by every change; a screen holding it is up to date.
              */
             version: number;
+        };
+        /**
+         * CodeBadge
+         * @description The badge a short code names: its token (record the scan with it, as for a QR) and card.
+         */
+        CodeBadge: {
+            /** Token */
+            token: string;
+            /** Url */
+            url: string;
+            card: components["schemas"]["PublicCard"];
         };
         /** ConnectionGroup */
         ConnectionGroup: {
@@ -2013,31 +2069,6 @@ export type components = {
              * @description The device token this phone received when it joined.
              */
             token: string;
-        };
-        /**
-         * DirectoryCard
-         * @description What anyone at the event may know about a person, for scanning offline: no contact detail.
-         */
-        DirectoryCard: {
-            /**
-             * Badge Code
-             * @description The attendee code a badge token carries (bytes 4–10, in hex).
-             */
-            badge_code: string;
-            /** Name */
-            name: string;
-            /** Company */
-            company: string;
-            /** Job Title */
-            job_title: string;
-            /** Pitch */
-            pitch: string;
-            /** Objectives */
-            objectives: string[];
-            /** Objective Other */
-            objective_other: string;
-            /** Interests */
-            interests: string[];
         };
         /** DistributionBucket */
         DistributionBucket: {
@@ -3580,6 +3611,55 @@ export type components = {
              */
             received_at: string;
         };
+        /** SealedCard */
+        SealedCard: {
+            /**
+             * Iv
+             * @description The AES-GCM nonce (base64url).
+             */
+            iv: string;
+            /**
+             * Box
+             * @description The card (JSON) sealed with AES-256-GCM under its own key, AAD "rencontre/card".
+             */
+            box: string;
+        };
+        /**
+         * SealedDirectory
+         * @description The event's cards for offline scanning, each opening only with its badge or short code.
+         *
+         *     Each card is sealed once under a key of its own (``cards``, in a random order), and that
+         *     key is locked twice (``locks``, ordered by id): under the badge token and under the short
+         *     code (after PBKDF2-HMAC-SHA256 with ``iterations`` and the event's ``salt``). The opened
+         *     card is a ``PublicCard`` without ids, contact details or empty fields, plus the
+         *     badge ``token`` (what its QR code carries: record the scan with it).
+         */
+        SealedDirectory: {
+            /**
+             * Format
+             * @constant
+             */
+            format: "rencontre-sealed-cards/1";
+            /**
+             * Salt
+             * @description The event's salt (base64url) for both derivations.
+             */
+            salt: string;
+            /**
+             * Iterations
+             * @description PBKDF2-HMAC-SHA256 iterations for a short code.
+             */
+            iterations: number;
+            /**
+             * Complete
+             * @description False while some short codes are still being sealed: fetch later.
+             */
+            complete: boolean;
+            /** Cards */
+            cards: components["schemas"]["SealedCard"][];
+            /** Locks */
+            locks: components["schemas"]["CardLock"][];
+        };
         /**
          * Seat
          * @description Where I sit this round, and whom I meet there.
@@ -3686,6 +3766,14 @@ export type components = {
          * @enum {string}
          */
         SharedField: "email" | "phone" | "website" | "linkedin" | "photo";
+        /** ShortCodeIn */
+        ShortCodeIn: {
+            /**
+             * Code
+             * @description The code printed on the badge, as typed: any case, spaces and dashes ignored.
+             */
+            code: string;
+        };
         /**
          * SkipReason
          * @enum {string}
@@ -7134,7 +7222,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["DirectoryCard"][];
+                    "application/json": components["schemas"]["SealedDirectory"];
                 };
             };
             /** @description Unauthorized */
@@ -7151,6 +7239,108 @@ export interface operations {
             /** @description Forbidden */
             403: {
                 headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    badge_by_code_api_short_codes_resolve_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShortCodeIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CodeBadge"];
+                };
+            };
+            /** @description The request body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Invalid badge code */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many unknown codes */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
                     [name: string]: unknown;
                 };
                 content: {

@@ -42,6 +42,11 @@ export type NextStepKind = Schemas["NextStepKind"];
 /** What a proposal sends: the optional texts may be left out. */
 export type ProposalTerms = Omit<Schemas["ProposalTerms"], "place" | "link" | "message"> &
   Partial<Pick<Schemas["ProposalTerms"], "place" | "link" | "message">>;
+// Short badge codes and the sealed offline card cache.
+export type SealedDirectory = Schemas["SealedDirectory"];
+export type CodeBadge = Schemas["CodeBadge"];
+/** A card opened from the sealed cache: public fields only, and the badge token to record the scan with. */
+export type SealedCardContent = Omit<PublicCard, "badge_code"> & { token: string };
 
 export type Objective = NonNullable<MeUpdate["objectives"]>[number];
 export const OBJECTIVES: readonly Objective[] = [

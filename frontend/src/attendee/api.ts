@@ -5,6 +5,7 @@ import type {
   AccessNotice,
   AttendeeSession,
   BadgeInfo,
+  CodeBadge,
   Contact,
   ContactPage,
   ContactUpdate,
@@ -27,6 +28,7 @@ import type {
   ScanRequest,
   ScanResult,
   SubscriptionIn,
+  SealedDirectory,
 } from "../api/types";
 
 export interface ApiHooks {
@@ -115,8 +117,13 @@ export class Api {
     return this.json("GET", "/api/me/badge");
   }
 
-  directory(): Promise<unknown> {
+  directory(): Promise<SealedDirectory> {
     return this.json("GET", "/api/directory");
+  }
+
+  /** The badge a typed short code names in the attendee's event. */
+  badgeByCode(code: string): Promise<CodeBadge> {
+    return this.json("POST", "/api/short-codes/resolve", { code });
   }
 
   resolveBadge(token: string): Promise<PublicCard> {

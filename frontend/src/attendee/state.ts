@@ -6,7 +6,7 @@ import type { ReactiveController, ReactiveControllerHost } from "lit";
 import { Api } from "./api";
 import { ApiError, NetworkError } from "../kit/api/errors";
 import type { AccessNotice, AttendeeSession, Contact, Me } from "../api/types";
-import { saveContacts, saveDirectory } from "./offline/cache";
+import { forgetDirectory, saveContacts, saveDirectory } from "./offline/cache";
 import { clearPersonalData, deleteValue, getValue, setValue, type RejectedItem } from "./offline/db";
 import { resolveCaptures } from "./offline/captures";
 import { flushEdits, pendingEdits } from "./offline/edits";
@@ -203,16 +203,20 @@ function scheduleRetry(): void {
 export async function signIn(joinToken: string): Promise<AttendeeSession> {
   const session = await api.join(joinToken);
   const previous = await getValue("session");
-  if (previous && previous.attendee_id !== session.attendee_id) await clearPersonalData();
+  if (previous && previous.attendee_id !== session.attendee_id) {
+    await clearPersonalData();
+    forgetDirectory();
+  }
   await setValue("session", session);
   setState({ session, sessionExpired: false, signedOutBy: null, me: null });
-  await Promise.allSettled([refreshMe(), refreshDirectory(), refreshContacts(), refreshAccessNotices()]);
+  await Promise.allSettled([refreshMe(), refreshBadge(), refreshDirectory(), refreshContacts(), refreshAccessNotices()]);
   void syncOutbox();
   return session;
 }
 
 export async function signOut(): Promise<void> {
   await clearPersonalData();
+  forgetDirectory();
   await deleteValue("session");
   setState({ session: null, me: null, pending: 0, edits: 0, accessNotices: [], signedOutBy: null });
 }
@@ -229,11 +233,29 @@ export async function refreshMe(): Promise<Me | null> {
   }
 }
 
+let directoryRetry: ReturnType<typeof setTimeout> | null = null;
+
 export async function refreshDirectory(): Promise<void> {
   try {
-    await saveDirectory(await api.directory());
+    const complete = await saveDirectory(await api.directory());
+    // The server is still sealing some short codes (a large import): fetch again shortly.
+    if (!complete && directoryRetry === null) {
+      directoryRetry = setTimeout(() => {
+        directoryRetry = null;
+        void refreshDirectory();
+      }, 30_000);
+    }
   } catch {
     // Offline or not yet available: the cached directory stays.
+  }
+}
+
+/** The attendee's own badge (QR and short code), kept so that "My badge" works offline from the start. */
+export async function refreshBadge(): Promise<void> {
+  try {
+    await setValue("badge", await api.myBadge());
+  } catch {
+    // Offline: the saved badge (if any) stays.
   }
 }
 
@@ -286,7 +308,7 @@ export async function start(): Promise<void> {
   if (state.session) {
     void ensureDeviceToken();
     void syncOutbox();
-    void Promise.allSettled([refreshMe(), refreshDirectory(), refreshContacts(), refreshAccessNotices()]);
+    void Promise.allSettled([refreshMe(), refreshBadge(), refreshDirectory(), refreshContacts(), refreshAccessNotices()]);
   }
 }
 

@@ -7,6 +7,13 @@ import { LightElement } from "../../kit/light-element";
 import "./camera-scanner.css";
 
 const SCAN_INTERVAL_MS = 120;
+/** Without a decode for this long, the viewfinder offers help: closer, more light, or type the code. */
+export const HELP_AFTER_MS = 5000;
+
+/** The torch, on cameras that have one (Chrome on Android; not in lib.dom's types yet). */
+interface TorchCapabilities extends MediaTrackCapabilities {
+  torch?: boolean;
+}
 
 /** Why the camera could not be used, in words for the person holding the phone. */
 export function cameraFailure(error: unknown): string {
@@ -39,12 +46,19 @@ export class CameraScanner extends LightElement {
   static override properties = {
     status: { state: true },
     hint: { state: true },
+    help: { state: true },
+    torch: { state: true },
   };
 
   status: "starting" | "looking" = "starting";
   hint = "";
+  /** Shown after HELP_AFTER_MS without a decode. */
+  help = false;
+  /** null: this camera has no torch (no button); otherwise whether it is lit. */
+  torch: boolean | null = null;
   private stream: MediaStream | null = null;
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private helpTimer: ReturnType<typeof setTimeout> | null = null;
   private stopped = false;
   private readonly onKey = (event: KeyboardEvent) => {
     if (event.key === "Escape") this.close();
@@ -100,6 +114,8 @@ export class CameraScanner extends LightElement {
       return;
     }
     this.status = "looking";
+    this.offerTorch();
+    this.helpTimer = setTimeout(() => (this.help = true), HELP_AFTER_MS);
     this.loop(video, detector);
   }
 
@@ -122,6 +138,30 @@ export class CameraScanner extends LightElement {
     void tick();
   }
 
+  private offerTorch(): void {
+    const track = this.stream?.getVideoTracks()[0];
+    const capabilities = track?.getCapabilities?.() as TorchCapabilities | undefined;
+    this.torch = capabilities?.torch ? false : null;
+  }
+
+  private async toggleTorch(): Promise<void> {
+    const track = this.stream?.getVideoTracks()[0];
+    if (!track || this.torch === null) return;
+    const on = !this.torch;
+    try {
+      await track.applyConstraints({ advanced: [{ torch: on } as MediaTrackConstraintSet] });
+      this.torch = on;
+    } catch {
+      // Some cameras list a torch they cannot light while streaming: no button then.
+      this.torch = null;
+    }
+  }
+
+  private typeCode(): void {
+    this.stop();
+    this.emit("type-code");
+  }
+
   private found(badge: BadgeRef): void {
     navigator.vibrate?.(80);
     this.stop();
@@ -141,7 +181,9 @@ export class CameraScanner extends LightElement {
   private stop(): void {
     this.stopped = true;
     if (this.timer !== null) clearTimeout(this.timer);
+    if (this.helpTimer !== null) clearTimeout(this.helpTimer);
     this.timer = null;
+    this.helpTimer = null;
     this.stream?.getTracks().forEach((track) => track.stop());
     this.stream = null;
   }
@@ -151,10 +193,31 @@ export class CameraScanner extends LightElement {
       <div class="scanner" role="dialog" aria-modal="true" aria-label=${t("scan.title")}>
         <video class="scanner-video" muted playsinline autoplay></video>
         <div class="scanner-frame" aria-hidden="true"></div>
+        ${this.torch !== null
+          ? html`<button
+              type="button"
+              class="scanner-torch button"
+              aria-pressed=${this.torch ? "true" : "false"}
+              @click=${() => void this.toggleTorch()}
+            >
+              <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d="M7 2h10l-2 6v13a1 1 0 0 1-1 1h-4a1 1 0 0 1-1-1V8z" /></svg>
+              ${this.torch ? t("scan.torch.off") : t("scan.torch.on")}
+            </button>`
+          : nothing}
         <p class="scanner-status" role="status">
           ${this.status === "starting" ? t("scan.starting") : t("scan.looking")}
           ${this.hint ? html`<br /><strong>${this.hint}</strong>` : nothing}
         </p>
+        ${this.help
+          ? html`<div class="scanner-help" role="status">
+              <p class="scanner-help-title">${t("scan.help.title")}</p>
+              <ul>
+                <li>${t("scan.help.closer")}</li>
+                <li>${t("scan.help.light")}</li>
+              </ul>
+              <button type="button" class="button scanner-type" @click=${() => this.typeCode()}>${t("scan.help.type")}</button>
+            </div>`
+          : nothing}
         <button type="button" class="scanner-close button" @click=${() => this.close()}>${t("scan.stop")}</button>
       </div>
     `;

@@ -8,7 +8,7 @@ import { formatMoment } from "../format";
 import { t, problemText } from "../i18n";
 import type { BadgeRef } from "../../kit/scanner/badge";
 import { newClientId } from "../offline/ids";
-import { cachedContact, cardByBadgeCode, contactWith, saveContact } from "../offline/cache";
+import { cachedContact, cardForToken, contactWith, saveContact } from "../offline/cache";
 import { applyCapture, captureOf, dropCapture, holdCapture, keepCapture, releaseCapture, type Typed } from "../offline/captures";
 import { pendingEdit } from "../offline/edits";
 import { leaveCaptureBehind } from "../offline/leaving";
@@ -111,10 +111,8 @@ export class NewContact extends LightElement {
     this.clientId = "";
     const attendeeId = getState().session?.attendee_id;
     if (!attendeeId) return;
-    if (badge.badgeCode) {
-      const cached = await cardByBadgeCode(badge.badgeCode);
-      if (cached && this.badge === badge) this.card = cached;
-    }
+    const cached = await cardForToken(badge.token);
+    if (cached && this.badge === badge) this.card = cached;
     const earlier = await contactWith({ badgeCode: badge.badgeCode, attendeeId: this.card?.attendee_id ?? null });
     if (this.badge !== badge) return;
     if (earlier) this.metBefore = earlier.met_at;

@@ -79,7 +79,7 @@ export const en = {
   "scan.starting": "Opening the camera…",
   "scan.looking": "Looking for a QR code…",
   "scan.manual": "Type a badge code",
-  "scan.manual.hint": "The badge link (it ends with /b/ and a code), if the camera cannot read it.",
+  "scan.manual.hint": "The 6 letters and digits printed under the QR code of the badge.",
   "scan.manual.submit": "Find",
   "scan.camera.denied": "Camera access was refused. Allow the camera in your browser settings, or type the badge code below.",
   "scan.camera.missing": "No camera was found on this device. Type the badge code below.",
@@ -410,6 +410,22 @@ export const en = {
   "problem.push_subscription_not_found": "Reminders were already off on this phone.",
   "problem.reminders_after_purge": "This event's data has been erased: there is nothing left to remind you of.",
   "problem.event_data_purged": "This event's data has already been erased: what you kept stays, nothing else can be kept now.",
+  // Short badge codes, the sealed offline cache and scanner help.
+  "scan.code.empty": "Type the code printed under the QR code of the badge.",
+  "scan.code.invalid": "A badge code has 6 letters and digits, like 7KQ M2X. Check it on the badge.",
+  "scan.code.looking": "Looking for this badge…",
+  "scan.code.offline.unknown": "No badge with this code is saved on your phone. Check the code, or try again once online.",
+  "scan.torch.on": "Light",
+  "scan.torch.off": "Light off",
+  "scan.help.title": "The code is not read yet?",
+  "scan.help.closer": "Hold the phone closer, the QR code filling the frame.",
+  "scan.help.light": "Find more light, or avoid reflections on the badge.",
+  "scan.help.type": "Type the code under the QR code",
+  "badge.code.label": "Code to type by hand",
+  "problem.invalid_short_code": "A badge code has 6 letters and digits, like 7KQ M2X. Check it on the badge.",
+  "problem.short_code_unknown": "No badge of this event has this code. Check it on the badge, or scan the QR code.",
+  "problem.short_code_of_other_event": "This code is on a badge of another event.",
+  "problem.too_many_code_guesses": "Too many codes that match no one: wait a few minutes, or scan the QR code.",
 } as const;
 
 export type MessageKey = keyof typeof en;

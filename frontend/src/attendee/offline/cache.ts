@@ -1,38 +1,55 @@
-// What the page keeps for offline use: the event's directory (public cards
-// only), the attendee's profile and contacts. The service worker never caches
+// What the page keeps for offline use: the event's sealed card cache (a card
+// opens only with its badge or short code), the attendee's profile and contacts. The service worker never caches
 // API answers; the page does, here, and only these.
-import type { Contact, PublicCard } from "../../api/types";
-import { db, setValue, type DirectoryCard } from "./db";
+import type { Contact, SealedCardContent, SealedDirectory } from "../../api/types";
+import { db, getValue, setValue, type DirectoryCard } from "./db";
+import { openWithCode, openWithToken } from "./sealed";
+import { badgeCodeOf } from "../../kit/scanner/badge";
 
-/** Accepts the directory as a list of cards or as an object keyed by badge code. */
-export function normaliseDirectory(payload: unknown): DirectoryCard[] {
-  const cards: DirectoryCard[] = [];
-  const visit = (value: unknown, key?: string): void => {
-    if (!value || typeof value !== "object") return;
-    const card = value as PublicCard;
-    const code = card.badge_code ?? key;
-    if (typeof card.name === "string" && typeof code === "string") cards.push({ ...card, badge_code: code });
-  };
-  const body = payload as { items?: unknown; cards?: unknown; attendees?: unknown } | unknown[] | null;
-  const list = Array.isArray(body) ? body : (body?.items ?? body?.cards ?? body?.attendees ?? body);
-  if (Array.isArray(list)) list.forEach((value) => visit(value));
-  else if (list && typeof list === "object") Object.entries(list).forEach(([key, value]) => visit(value, key));
-  return cards;
+let sealedCopy: Promise<SealedDirectory | undefined> | null = null;
+
+function sealedDirectory(): Promise<SealedDirectory | undefined> {
+  sealedCopy ??= getValue("directory.sealed");
+  return sealedCopy;
 }
 
-export async function saveDirectory(payload: unknown): Promise<number> {
-  const cards = normaliseDirectory(payload);
+/** Forget the in-memory copy (sign-out): the stored one goes with the personal data. */
+export function forgetDirectory(): void {
+  sealedCopy = null;
+}
+
+/** Keep the event's sealed card cache; whether every card is in it yet (see `complete`). */
+export async function saveDirectory(directory: SealedDirectory): Promise<boolean> {
   const database = await db();
-  const tx = database.transaction("directory", "readwrite");
-  await tx.store.clear();
-  for (const card of cards) await tx.store.put(card);
+  const tx = database.transaction(["kv", "directory"], "readwrite");
+  // Older versions kept the cards in clear, one per row: they go.
+  await tx.objectStore("directory").clear();
+  await tx.objectStore("kv").put(directory, "directory.sealed");
+  await tx.objectStore("kv").put(new Date().toISOString(), "directory.synced_at");
   await tx.done;
-  await setValue("directory.synced_at", new Date().toISOString());
-  return cards.length;
+  sealedCopy = Promise.resolve(directory);
+  return directory.complete;
 }
 
-export async function cardByBadgeCode(code: string): Promise<DirectoryCard | undefined> {
-  return (await db()).get("directory", code);
+function publicCard(content: SealedCardContent | null): DirectoryCard | undefined {
+  const badgeCode = content ? badgeCodeOf(content.token) : null;
+  if (!content || !badgeCode) return undefined;
+  const { token: _token, ...card } = content;
+  return { ...card, badge_code: badgeCode };
+}
+
+/** The card of the badge this token names, from the sealed cache (offline). */
+export async function cardForToken(token: string): Promise<DirectoryCard | undefined> {
+  const directory = await sealedDirectory();
+  return directory ? publicCard(await openWithToken(directory, token)) : undefined;
+}
+
+/** The badge token and card a short code names, from the sealed cache (offline). */
+export async function badgeForCode(code: string): Promise<{ token: string; card: DirectoryCard } | undefined> {
+  const directory = await sealedDirectory();
+  const content = directory ? await openWithCode(directory, code) : null;
+  const card = publicCard(content);
+  return content && card ? { token: content.token, card } : undefined;
 }
 
 export async function saveContacts(contacts: Contact[]): Promise<void> {

@@ -3,7 +3,16 @@
 // and by the service worker (Background Sync), so it never touches the DOM.
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 
-import type { AttendeeSession, BadgeInfo, Contact, ContactUpdate, Me, PublicCard, ScanRequest } from "../../api/types";
+import type {
+  AttendeeSession,
+  BadgeInfo,
+  Contact,
+  ContactUpdate,
+  Me,
+  PublicCard,
+  ScanRequest,
+  SealedDirectory,
+} from "../../api/types";
 import { forgetPhotos } from "./photos";
 
 export interface OutboxItem extends ScanRequest {
@@ -65,6 +74,8 @@ export interface KeyValues {
   badge: BadgeInfo;
   "directory.synced_at": string;
   "contacts.synced_at": string;
+  /** The event's sealed card cache (offline/sealed.ts opens one card at a time). */
+  "directory.sealed": SealedDirectory;
 }
 
 interface RencontreSchema extends DBSchema {

@@ -11,6 +11,7 @@ import { confirmAction } from "../confirm";
 import { t, problemText } from "../i18n";
 import { saveBlob } from "../../kit/download";
 import { getValue, setValue } from "../offline/db";
+import { printedShortCode } from "../../kit/scanner/short-code";
 import { api, signOut, StoreController } from "../state";
 import { navigate } from "../routes";
 import "./badge.css";
@@ -126,6 +127,12 @@ export class BadgePage extends LightElement {
         ${this.badge
           ? html`<rc-qr-code .value=${this.badge.url} label=${t("badge.title")}></rc-qr-code>`
           : html`<p class="muted">${t("badge.unavailable")}</p>`}
+        ${this.badge?.short_code
+          ? html`<p class="my-short-code">
+              <span class="my-short-code-label">${t("badge.code.label")}</span>
+              <span class="my-short-code-value" aria-label=${this.badge.short_code.split("").join(" ")}>${printedShortCode(this.badge.short_code)}</span>
+            </p>`
+          : nothing}
         ${me
           ? html`<div class="my-qr-who">
               <rc-avatar .name=${me.name} .photo=${me.photo?.large ?? null} size="large"></rc-avatar>

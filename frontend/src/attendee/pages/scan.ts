@@ -5,10 +5,12 @@ import "../components/camera-scanner";
 import "../components/contact-row";
 import { LightElement } from "../../kit/light-element";
 import "../components/new-contact";
-import { t } from "../i18n";
+import { problemText, t } from "../i18n";
 import { parseBadge, type BadgeRef } from "../../kit/scanner/badge";
-import { cachedContacts } from "../offline/cache";
-import { onContactsChanged, StoreController } from "../state";
+import { normaliseShortCode } from "../../kit/scanner/short-code";
+import { ApiError } from "../../kit/api/errors";
+import { badgeForCode, cachedContacts } from "../offline/cache";
+import { api, getState, onContactsChanged, StoreController } from "../state";
 import "./scan.css";
 
 /** The home screen: one big button to scan, a typed-code fallback, the last people met. */
@@ -18,6 +20,7 @@ export class ScanPage extends LightElement {
     badge: { state: true },
     cameraError: { state: true },
     manualError: { state: true },
+    lookingUp: { state: true },
     recent: { state: true },
   };
 
@@ -25,6 +28,8 @@ export class ScanPage extends LightElement {
   badge: BadgeRef | null = null;
   cameraError = "";
   manualError = "";
+  /** A typed short code is being looked up (online) or derived (offline: a deliberately slow step). */
+  lookingUp = false;
   recent: Contact[] = [];
   private readonly store = new StoreController(this);
   private stopListening: (() => void) | null = null;
@@ -66,17 +71,59 @@ export class ScanPage extends LightElement {
     void this.updateComplete.then(() => this.querySelector<HTMLInputElement>("#badge-code")?.focus());
   }
 
-  private submitCode(event: Event): void {
+  /** From the viewfinder's help: the camera closes and the code field takes the focus. */
+  private typeCode(): void {
+    this.badge = null;
+    this.mode = "idle";
+    void this.updateComplete.then(() => this.querySelector<HTMLInputElement>("#badge-code")?.focus());
+  }
+
+  private async submitCode(event: Event): Promise<void> {
     event.preventDefault();
+    if (this.lookingUp) return;
     const input = this.querySelector<HTMLInputElement>("#badge-code");
-    const badge = parseBadge(input?.value ?? "");
-    if (!badge) {
-      this.manualError = t("scan.invalid");
+    const typed = input?.value ?? "";
+    // A badge link or token pasted in still works; the short code printed on badges is the usual case.
+    const badge = parseBadge(typed);
+    const code = badge ? null : normaliseShortCode(typed);
+    if (!badge && !code) {
+      this.manualError = typed.trim() ? t("scan.code.invalid") : t("scan.code.empty");
       return;
     }
     this.manualError = "";
-    if (input) input.value = "";
-    this.show(badge);
+    this.lookingUp = true;
+    try {
+      const found = badge ?? (code ? await this.badgeOfCode(code) : null);
+      if (!found) return;
+      if (input) input.value = "";
+      this.show(found);
+    } finally {
+      this.lookingUp = false;
+    }
+  }
+
+  /** Online, the server says whose code it is; offline (or unreachable), the sealed cache on the phone. */
+  private async badgeOfCode(code: string): Promise<BadgeRef | null> {
+    if (getState().online) {
+      try {
+        const found = await api.badgeByCode(code);
+        return parseBadge(found.url);
+      } catch (error) {
+        if (error instanceof ApiError && !error.transient) {
+          this.manualError = problemText(error);
+          return null;
+        }
+      }
+    }
+    const cached = await badgeForCode(code);
+    if (cached) return parseBadge(cached.token);
+    this.manualError = t("scan.code.offline.unknown");
+    return null;
+  }
+
+  /** The directory's "find by name" (an opt-in list of people) plugs in here; nothing until it exists. */
+  protected renderFindByName(): unknown {
+    return nothing;
   }
 
   private renderScanButton() {
@@ -94,24 +141,30 @@ export class ScanPage extends LightElement {
 
   private renderManualEntry() {
     return html`
-      <form class="manual-entry card" @submit=${(e: Event) => this.submitCode(e)}>
+      <form class="manual-entry card" @submit=${(e: Event) => void this.submitCode(e)}>
         <label class="field" for="badge-code">
           <span class="field-label">${t("scan.manual")}</span>
         </label>
         <div class="inline-field">
           <input
             id="badge-code"
+            class="short-code-input"
             name="badge-code"
             autocomplete="off"
-            autocapitalize="off"
+            autocapitalize="characters"
+            autocorrect="off"
             spellcheck="false"
+            enterkeyhint="search"
+            placeholder="7KQ M2X"
             aria-describedby="badge-code-hint"
             aria-invalid=${this.manualError ? "true" : "false"}
           />
-          <button type="submit" class="button secondary">${t("scan.manual.submit")}</button>
+          <button type="submit" class="button secondary" ?disabled=${this.lookingUp}>${t("scan.manual.submit")}</button>
         </div>
         <span class="field-hint" id="badge-code-hint">${t("scan.manual.hint")}</span>
+        ${this.lookingUp ? html`<p class="field-hint" role="status">${t("scan.code.looking")}</p>` : nothing}
         ${this.manualError ? html`<p class="field-error" role="alert">${this.manualError}</p>` : nothing}
+        ${this.renderFindByName()}
       </form>
     `;
   }
@@ -149,6 +202,7 @@ export class ScanPage extends LightElement {
         ? html`<rc-camera-scanner
             @badge-decoded=${(e: CustomEvent<BadgeRef>) => this.show(e.detail)}
             @scanner-failed=${(e: CustomEvent<string>) => this.cameraFailed(e.detail)}
+            @type-code=${() => this.typeCode()}
             @scanner-closed=${() => (this.mode = this.badge ? "contact" : "idle")}
           ></rc-camera-scanner>`
         : nothing}

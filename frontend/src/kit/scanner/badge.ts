@@ -31,7 +31,7 @@ export function badgeCodeOf(token: string): string | null {
   return Array.from(bytes.subarray(4, 10), (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-function base64UrlDecode(text: string): Uint8Array | null {
+export function base64UrlDecode(text: string): Uint8Array | null {
   try {
     const base64 = text.replace(/-/g, "+").replace(/_/g, "/");
     const padded = base64 + "=".repeat((4 - (base64.length % 4)) % 4);
