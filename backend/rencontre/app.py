@@ -27,6 +27,7 @@ from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
 from rencontre.reports import endpoints as reports_endpoints
+from rencontre.scanned_by import endpoints as scanned_by_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
 
 
@@ -86,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_endpoints.router,
         feed_endpoints.router,
         presence_endpoints.router,
+        # Who scanned me (issue 16).
+        scanned_by_endpoints.router,
     ):
         app.include_router(router)
 

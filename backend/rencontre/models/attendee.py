@@ -4,7 +4,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rencontre.models.base import Base, CreatedAtMixin, IdMixin
@@ -82,6 +82,9 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     introduced_at: Mapped[datetime | None]
     # Set when the attendee deleted their account; the row stays as a tombstone.
     deleted_at: Mapped[datetime | None]
+    # Who scanned me: whether this attendee is told that someone scanned them (their own
+    # choice; whoever scans them never learns it).
+    scan_notices: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     @property
     def invitation_state(self) -> InviteState:

@@ -65,6 +65,9 @@ class Encounter(IdMixin, Base):
     )
     followed_up_at: Mapped[datetime | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Who scanned me: the scanned person set aside the notice of this scan ("not now"). Theirs
+    # alone: never shown to the scanner, whose contact this row is.
+    notice_dismissed_at: Mapped[datetime | None]
 
 
 class Scan(Base):

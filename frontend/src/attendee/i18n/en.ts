@@ -268,6 +268,8 @@ export const en = {
   "problem.not_found": "This was not found.",
   "problem.payload_too_large": "What you sent is too large.",
   "problem.invalid_join_link": "This join link does not work: it is incomplete, expired or was replaced by a newer one. Ask the welcome desk for a new access.",
+  // Issue 16: who scanned me, contacts without an address, the install prompt, polish.
+  "problem.scan_notice_not_found": "There is nothing more to do for this person: you already added them back or set them aside.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -270,4 +270,6 @@ export const fr: Record<MessageKey, string> = {
   "problem.not_found": "Introuvable.",
   "problem.payload_too_large": "Ce que vous avez envoyé est trop volumineux.",
   "problem.invalid_join_link": "Ce lien d'accès ne fonctionne pas : incomplet, expiré ou remplacé par un plus récent. Demandez un nouvel accès à l'accueil.",
+  // Issue 16: who scanned me, contacts without an address, the install prompt, polish.
+  "problem.scan_notice_not_found": "Cette personne n'est plus à reprendre en contact : vous l'avez déjà ajoutée ou écartée.",
 };
