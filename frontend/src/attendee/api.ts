@@ -16,6 +16,7 @@ import type {
   PasskeyStatus,
   PublicCard,
   ScanBatchResponse,
+  ScanNotices,
   ScanRequest,
   ScanResult,
 } from "../api/types";
@@ -164,6 +165,15 @@ export class Api {
 
   removePasskey(id: string): Promise<PasskeyStatus> {
     return this.json("DELETE", `/api/passkeys/${encodeURIComponent(id)}`);
+  }
+
+  // Who scanned me (issue 16).
+  scanNotices(): Promise<ScanNotices> {
+    return this.json("GET", "/api/me/scanned-by");
+  }
+
+  async dismissScanNotice(attendeeId: string): Promise<void> {
+    await this.send("POST", `/api/me/scanned-by/${encodeURIComponent(attendeeId)}/dismiss`);
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

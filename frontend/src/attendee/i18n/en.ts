@@ -270,6 +270,28 @@ export const en = {
   "problem.invalid_join_link": "This join link does not work: it is incomplete, expired or was replaced by a newer one. Ask the welcome desk for a new access.",
   // Issue 16: who scanned me, contacts without an address, the install prompt, polish.
   "problem.scan_notice_not_found": "There is nothing more to do for this person: you already added them back or set them aside.",
+  "scanned.title": "They scanned you",
+  "scanned.lead": "These people scanned your badge. Add them back to keep in touch both ways; you see their card as they share it, never their notes.",
+  "scanned.notice": "{name} scanned you",
+  "scanned.add": "Add {name} back",
+  "scanned.adding": "Adding…",
+  "scanned.not_now": "Not now",
+  "scanned.added": "You and {name} are now a mutual connection.",
+  "scanned.added.note": "Add my private note",
+  "scanned.queued": "{name} is added on this phone: it will be sent when the network returns.",
+  "scanned.empty": "Nobody else to add back for now.",
+  "scanned.off": "You turned these notices off: nothing shows here.",
+  "scanned.off.link": "Turn them on in my profile",
+  "scanned.banner.others.one": "{name} and {n} other person scanned you",
+  "scanned.banner.others.many": "{name} and {n} other people scanned you",
+  "scanned.banner.see": "See",
+  "scanned.nav.one": "{n} person scanned you",
+  "scanned.nav.many": "{n} people scanned you",
+  "settings.scan_notices.title": "Who scanned me",
+  "settings.scan_notices.label": "Tell me who scanned my badge",
+  "settings.scan_notices.hint": "You can add them back in one tap. People who scan you never learn whether this is on.",
+  "settings.scan_notices.on": "You will be told when someone scans you.",
+  "settings.scan_notices.off": "You will no longer be told when someone scans you.",
 } as const;
 
 export type MessageKey = keyof typeof en;

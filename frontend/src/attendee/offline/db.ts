@@ -3,7 +3,7 @@
 // and by the service worker (Background Sync), so it never touches the DOM.
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 
-import type { AttendeeSession, BadgeInfo, Contact, ContactUpdate, Me, PublicCard, ScanRequest } from "../../api/types";
+import type { AttendeeSession, BadgeInfo, Contact, ContactUpdate, Me, PublicCard, ScanNotices, ScanRequest } from "../../api/types";
 
 export interface OutboxItem extends ScanRequest {
   /** Whose scan this is: only that attendee's session may send it. */
@@ -47,6 +47,8 @@ export interface KeyValues {
   badge: BadgeInfo;
   "directory.synced_at": string;
   "contacts.synced_at": string;
+  /** Who scanned me (issue 16): the last list the server gave. */
+  scanNotices: ScanNotices;
 }
 
 interface RencontreSchema extends DBSchema {

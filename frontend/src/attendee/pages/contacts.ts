@@ -4,6 +4,7 @@ import { ApiError } from "../../kit/api/errors";
 import type { Contact } from "../../api/types";
 import "../components/contact-row";
 import "../components/notes-lock";
+import "../components/scan-notices-banner";
 import { LightElement } from "../../kit/light-element";
 import { tagLabel } from "../format";
 import { lang, plural, t, problemText } from "../i18n";
@@ -158,6 +159,7 @@ export class ContactsPage extends LightElement {
         </details>
       </header>
       <rc-notes-lock ?locked=${locked}></rc-notes-lock>
+      <rc-scan-notices-banner></rc-scan-notices-banner>
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       ${!this.store.value.online ? html`<p class="notice pending">${t("contacts.offline")}</p>` : nothing}
       ${this.contacts.length ? this.renderFilters(allTags) : nothing}
