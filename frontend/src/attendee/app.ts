@@ -4,6 +4,7 @@ import { keyed } from "lit/directives/keyed.js";
 import "./app.css";
 import { LightElement } from "../kit/light-element";
 import "./components/access-notice";
+import "./components/install-prompt";
 import "./components/status-bar";
 import { lang, plural, setLang, t } from "./i18n";
 import "./pages/join";
@@ -111,6 +112,7 @@ export class App extends LightElement {
       <rc-status-bar></rc-status-bar>
       ${signedIn ? html`<rc-access-notice></rc-access-notice>` : nothing}
       <main id="main" class="page page-${name}">${this.page()}</main>
+      ${signedIn ? html`<rc-install-prompt></rc-install-prompt>` : nothing}
       ${signedIn
         ? html`<nav class="bottom-nav" aria-label=${t("nav.main")}>
             ${this.navLink("/", "scan", name === "home" || name === "scanned")}

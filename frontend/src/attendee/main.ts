@@ -5,11 +5,13 @@ import "./styles/layout.css";
 import "./styles/forms.css";
 import "./styles/controls.css";
 import "./app";
+import { setUpInstall } from "./install";
 import { installLinkInterception } from "./routes";
 import { setState, start } from "./state";
 import { registerServiceWorker, whenUpdateReady } from "./sw-bridge";
 
 installLinkInterception();
+setUpInstall();
 whenUpdateReady((apply) => setState({ updateReady: apply }));
 void start();
 void registerServiceWorker().catch((error: unknown) => console.warn("service worker not registered", error));

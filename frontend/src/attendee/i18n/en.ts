@@ -292,6 +292,13 @@ export const en = {
   "settings.scan_notices.hint": "You can add them back in one tap. People who scan you never learn whether this is on.",
   "settings.scan_notices.on": "You will be told when someone scans you.",
   "settings.scan_notices.off": "You will no longer be told when someone scans you.",
+  "install.title": "Add Rencontre to your home screen",
+  "install.body": "It opens in one tap, full screen, even without network.",
+  "install.button": "Install",
+  "install.later": "Not now",
+  "install.understood": "Got it",
+  "install.ios": "In Safari, tap Share (the square with an arrow), then “Add to Home Screen”.",
+  "install.menu": "Open the browser's menu (⋮), then “Add to Home screen” or “Install app”.",
 } as const;
 
 export type MessageKey = keyof typeof en;

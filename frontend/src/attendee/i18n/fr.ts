@@ -294,4 +294,11 @@ export const fr: Record<MessageKey, string> = {
   "settings.scan_notices.hint": "Vous pourrez les ajouter en retour d'un geste. Les personnes qui vous scannent ne savent pas si ce réglage est activé.",
   "settings.scan_notices.on": "Vous serez prévenu·e quand quelqu'un vous scanne.",
   "settings.scan_notices.off": "Vous ne serez plus prévenu·e quand quelqu'un vous scanne.",
+  "install.title": "Ajouter Rencontre à l'écran d'accueil",
+  "install.body": "Il s'ouvrira d'un geste, en plein écran, même sans réseau.",
+  "install.button": "Installer",
+  "install.later": "Pas maintenant",
+  "install.understood": "Compris",
+  "install.ios": "Dans Safari, touchez Partager (le carré avec une flèche), puis « Sur l'écran d'accueil ».",
+  "install.menu": "Ouvrez le menu du navigateur (⋮), puis « Ajouter à l'écran d'accueil » ou « Installer l'application ».",
 };
