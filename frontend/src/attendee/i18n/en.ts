@@ -299,6 +299,11 @@ export const en = {
   "install.understood": "Got it",
   "install.ios": "In Safari, tap Share (the square with an arrow), then “Add to Home Screen”.",
   "install.menu": "Open the browser's menu (⋮), then “Add to Home screen” or “Install app”.",
+  "followup.no.email": "{name} has not shared their e-mail: share this message through the app of your choice, or copy it.",
+  "followup.share": "Share the message…",
+  "followup.shared": "Message shared.",
+  "followup.sms": "Send as a text message",
+  "followup.linkedin": "Write on LinkedIn",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -301,4 +301,9 @@ export const fr: Record<MessageKey, string> = {
   "install.understood": "Compris",
   "install.ios": "Dans Safari, touchez Partager (le carré avec une flèche), puis « Sur l'écran d'accueil ».",
   "install.menu": "Ouvrez le menu du navigateur (⋮), puis « Ajouter à l'écran d'accueil » ou « Installer l'application ».",
+  "followup.no.email": "{name} n'a pas partagé son e-mail : partagez ce message par l'application de votre choix, ou copiez-le.",
+  "followup.share": "Partager le message…",
+  "followup.shared": "Message partagé.",
+  "followup.sms": "Envoyer par SMS",
+  "followup.linkedin": "Écrire sur LinkedIn",
 };
