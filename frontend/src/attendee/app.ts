@@ -111,8 +111,9 @@ export class App extends LightElement {
       </header>
       <rc-status-bar></rc-status-bar>
       ${signedIn ? html`<rc-access-notice></rc-access-notice>` : nothing}
-      <main id="main" class="page page-${name}">${this.page()}</main>
-      ${signedIn ? html`<rc-install-prompt></rc-install-prompt>` : nothing}
+      <main id="main" class="page page-${name}">
+        ${this.page()}${signedIn ? html`<rc-install-prompt></rc-install-prompt>` : nothing}
+      </main>
       ${signedIn
         ? html`<nav class="bottom-nav" aria-label=${t("nav.main")}>
             ${this.navLink("/", "scan", name === "home" || name === "scanned")}

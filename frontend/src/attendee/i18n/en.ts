@@ -91,7 +91,7 @@ export const en = {
   "scan.unknown.offline": "Badge read. This person is not in the list saved on your phone yet; the scan will be checked when you are back online.",
   "scan.recent": "Recently",
 
-  "card.objective": "Looking for: {objective}",
+  "card.objective": "Goal: {objective}",
   "card.unknown": "Unknown attendee",
   "card.interests": "Interests",
   "card.email": "E-mail",
@@ -304,6 +304,7 @@ export const en = {
   "followup.shared": "Message shared.",
   "followup.sms": "Send as a text message",
   "followup.linkedin": "Write on LinkedIn",
+  "contacts.search.placeholder": "Name, company, note, tag",
 } as const;
 
 export type MessageKey = keyof typeof en;

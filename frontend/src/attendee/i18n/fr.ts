@@ -93,7 +93,7 @@ export const fr: Record<MessageKey, string> = {
   "scan.unknown.offline": "Badge lu. Cette personne n'est pas encore dans la liste gardée sur votre téléphone ; le scan sera vérifié au retour du réseau.",
   "scan.recent": "Récemment",
 
-  "card.objective": "Cherche : {objective}",
+  "card.objective": "Objectif : {objective}",
   "card.unknown": "Participant inconnu",
   "card.interests": "Centres d'intérêt",
   "card.email": "E-mail",
@@ -306,4 +306,5 @@ export const fr: Record<MessageKey, string> = {
   "followup.shared": "Message partagé.",
   "followup.sms": "Envoyer par SMS",
   "followup.linkedin": "Écrire sur LinkedIn",
+  "contacts.search.placeholder": "Nom, entreprise, note, étiquette",
 };

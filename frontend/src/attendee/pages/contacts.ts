@@ -85,6 +85,15 @@ export class ContactsPage extends LightElement {
     this.loaded = true;
   }
 
+  /** Everyone listed: the contacts, and the people whose scan still waits on the phone (once each). */
+  private listedCount(): number {
+    const known = new Set(this.contacts.map((contact) => contact.person.badge_code).filter(Boolean));
+    const waiting = new Set(
+      this.waiting.map((item) => item.badge_code || item.client_id).filter((code) => !known.has(code)),
+    );
+    return this.contacts.length + waiting.size;
+  }
+
   private setFilter<K extends keyof Filters>(key: K, value: Filters[K]): void {
     this.filters = { ...this.filters, [key]: value };
   }
@@ -107,7 +116,7 @@ export class ContactsPage extends LightElement {
           <span class="visually-hidden">${t("contacts.search")}</span>
           <input
             type="search"
-            placeholder=${t("contacts.search")}
+            placeholder=${t("contacts.search.placeholder")}
             .value=${this.filters.q}
             @input=${(e: Event) => this.setFilter("q", (e.target as HTMLInputElement).value)}
           />
@@ -147,7 +156,7 @@ export class ContactsPage extends LightElement {
       <header class="page-head with-action">
         <div>
           <h1 tabindex="-1">${t("contacts.title")}</h1>
-          <p class="muted">${plural(this.contacts.length, "contacts.count.one", "contacts.count.many")}</p>
+          <p class="muted">${plural(this.listedCount(), "contacts.count.one", "contacts.count.many")}</p>
         </div>
         <details class="export-menu" ?hidden=${locked}>
           <summary class="button secondary">${t("contacts.export")}</summary>
