@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 
 import httpx
 from sqlalchemy import select
 
 from rencontre.config import Settings
-from rencontre.models import Attendee, Encounter, Event
+from rencontre.kit.time import utcnow
+from rencontre.models import Attendee, Encounter, Event, Organiser
 from tests.api.scan_support import encounter_between, scan_body
 from tests.support import Factory
 
@@ -33,6 +35,12 @@ async def _notices(client: httpx.AsyncClient, factory: Factory, attendee: Attend
     assert response.status_code == 200, response.text
     body: dict[str, object] = response.json()
     return body
+
+
+async def _met_at(factory: Factory, scanner: Attendee, scanned: Attendee) -> datetime:
+    encounter = await encounter_between(factory.session, scanner, scanned)
+    assert encounter is not None
+    return encounter.met_at
 
 
 class TestTheScannedPersonIsTold:
@@ -60,9 +68,7 @@ class TestTheScannedPersonIsTold:
         event, anais, bruno = await _anais_scanned_bruno(factory)
         later = await factory.attendee(event, name="Chloé Later")
         mutual = await factory.attendee(event, name="Denis Mutual")
-        first = await session_time(factory, anais, bruno)
-        from datetime import timedelta
-
+        first = await _met_at(factory, anais, bruno)
         await factory.encounter(later, bruno, met_at=first + timedelta(minutes=5))
         await factory.encounter(mutual, bruno, mutual=True)
         await factory.encounter(bruno, mutual, mutual=True)
@@ -87,18 +93,10 @@ class TestTheScannedPersonIsTold:
     async def test_a_removed_tombstone_still_holding_its_contact_is_not_listed(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
-        from rencontre.kit.time import utcnow
-
         _event, anais, bruno = await _anais_scanned_bruno(factory)
         anais.deleted_at = utcnow()
         await factory.session.flush()
         assert (await _notices(client, factory, bruno))["items"] == []
-
-
-async def session_time(factory: Factory, scanner: Attendee, scanned: Attendee):  # type: ignore[no-untyped-def]
-    encounter = await encounter_between(factory.session, scanner, scanned)
-    assert encounter is not None
-    return encounter.met_at
 
 
 class TestAddingBack:
@@ -264,8 +262,6 @@ class TestPrivacy:
         chloe = await factory.attendee(event, name="Chloé")
         assert (await _notices(client, factory, chloe))["items"] == []
         organiser_id = event.organiser_id
-        from rencontre.models import Organiser
-
         organiser = await factory.session.get(Organiser, organiser_id)
         assert organiser is not None
         for headers in (factory.organiser_headers(organiser), {}):
@@ -277,8 +273,6 @@ class TestPrivacy:
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
         event, anais, bruno = await _anais_scanned_bruno(factory)
-        from rencontre.models import Organiser
-
         organiser = await factory.session.get(Organiser, event.organiser_id)
         assert organiser is not None
         headers = factory.organiser_headers(organiser)

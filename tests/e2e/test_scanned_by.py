@@ -104,3 +104,44 @@ class TestWhoScannedMe:
         assert bruno_contact["note"] == ""
         assert anais_contact["note"] == ANAIS_NOTE
         assert csp_violations(page) == []
+
+
+SETTING = {
+    "fr": ("Me dire qui a scanné mon badge", "Vous avez désactivé ces avis"),
+    "en": ("Tell me who scanned my badge", "You turned these notices off"),
+}
+
+
+class TestNoticesTurnedOff:
+    @pytest.mark.parametrize("lang", ["fr", "en"])
+    def test_the_profile_switch_turns_them_off_and_nothing_shows(
+        self, phone: Callable[..., Any], backend: Backend, live_server: LiveServer, artifacts: Path, lang: str
+    ) -> None:
+        label, off_text = SETTING[lang]
+        event = backend.create_event("Rencontres discrètes")
+        anais = backend.join(backend.add_attendee(event, "Anaïs Roux", "Coopérative Solaire", "Fondatrice"))
+        bruno = backend.add_attendee(event, "Bruno Petit", "Atelier Bois", "Menuisier")
+        page = _signed_in(phone, bruno.join_link, lang)
+        token = access_token(page)
+        badge = backend.http.get("/api/me/badge", headers=backend.auth(token)).json()
+        backend.scan(anais.token, badge["url"])
+
+        page.goto(live_server.base_url + "/profile")
+        switch = page.get_by_role("checkbox", name=label)
+        expect(switch).to_be_checked()
+        with page.expect_response(lambda r: r.url.endswith("/api/me") and r.request.method == "PATCH"):
+            switch.uncheck()
+        expect(page.locator(".scan-notice-settings .notice.success")).to_be_visible()
+        page.locator(".scan-notice-settings").scroll_into_view_if_needed()
+        page.wait_for_timeout(250)
+        page.screenshot(path=str(artifacts / f"scanned-by-setting-{lang}.png"), scale="css")
+        assert backend.http.get("/api/me", headers=backend.auth(token)).json()["scan_notices"] is False
+
+        page.goto(live_server.base_url + "/contacts")
+        expect(page.locator("page-contacts h1")).to_be_visible()
+        page.wait_for_timeout(500)
+        expect(page.locator(".scan-notices-banner")).to_have_count(0)
+        expect(page.locator(".nav-notices")).to_have_count(0)
+        page.goto(live_server.base_url + "/scanned-by")
+        expect(page.locator("page-scanned-by")).to_contain_text(off_text)
+        expect(page.locator(".scan-notice")).to_have_count(0)

@@ -6,6 +6,7 @@ import { problemText, t } from "../i18n";
 import { setValue } from "../offline/db";
 import { refreshScanNotices } from "../scan-notices";
 import { api, setState, StoreController } from "../state";
+import "./scan-notice-settings.css";
 
 /** The profile's setting for "who scanned me": saved as soon as it is switched. */
 export class ScanNoticeSettings extends LightElement {
