@@ -21,7 +21,7 @@ TEXTS = {
         "add": "Ajouter Anaïs Roux en retour",
         "added": "Anaïs Roux et vous êtes maintenant en contact mutuel.",
         "mutual": "Mutuel",
-        "empty": "Personne d'autre à ajouter en retour pour l'instant.",
+        "empty": "Personne à ajouter en retour pour l'instant.",
         "nav": "1 personne vous a scanné·e",
     },
     "en": {
@@ -30,7 +30,7 @@ TEXTS = {
         "add": "Add Anaïs Roux back",
         "added": "You and Anaïs Roux are now a mutual connection.",
         "mutual": "Mutual",
-        "empty": "Nobody else to add back for now.",
+        "empty": "Nobody to add back for now.",
         "nav": "1 person scanned you",
     },
 }

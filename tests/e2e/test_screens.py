@@ -79,6 +79,9 @@ SCREENS: list[tuple[str, Callable[[Tour], Any]]] = [
     ("12-scan-en", on_main_page("/", "page-scan .scan-button", lang="en")),
     ("13-contacts-en", on_main_page("/contacts", "rc-contact-row", lang="en")),
     ("14-contact-en", on_main_page("/contacts/{James O'Connor}", "page-contact .person-name", lang="en")),
+    # Who scanned me (issue 16): nobody waits to be added back in the tour.
+    ("15-scanned-by", on_main_page("/scanned-by", "page-scanned-by .empty")),
+    ("16-scanned-by-en", on_main_page("/scanned-by", "page-scanned-by .empty", lang="en")),
 ]
 
 

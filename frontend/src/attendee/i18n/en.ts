@@ -279,7 +279,7 @@ export const en = {
   "scanned.added": "You and {name} are now a mutual connection.",
   "scanned.added.note": "Add my private note",
   "scanned.queued": "{name} is added on this phone: it will be sent when the network returns.",
-  "scanned.empty": "Nobody else to add back for now.",
+  "scanned.empty": "Nobody to add back for now.",
   "scanned.off": "You turned these notices off: nothing shows here.",
   "scanned.off.link": "Turn them on in my profile",
   "scanned.banner.others.one": "{name} and {n} other person scanned you",

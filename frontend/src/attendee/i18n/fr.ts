@@ -281,7 +281,7 @@ export const fr: Record<MessageKey, string> = {
   "scanned.added": "{name} et vous êtes maintenant en contact mutuel.",
   "scanned.added.note": "Ajouter ma note privée",
   "scanned.queued": "{name} est ajouté·e sur ce téléphone : ce sera envoyé au retour du réseau.",
-  "scanned.empty": "Personne d'autre à ajouter en retour pour l'instant.",
+  "scanned.empty": "Personne à ajouter en retour pour l'instant.",
   "scanned.off": "Vous avez désactivé ces avis : rien ne s'affiche ici.",
   "scanned.off.link": "Les réactiver dans mon profil",
   "scanned.banner.others.one": "{name} et {n} autre personne vous ont scanné·e",
