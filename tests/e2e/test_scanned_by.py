@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.pwa import access_token, csp_violations, run_axe, serve_axe
+from tests.e2e.pwa import access_token, csp_violations, outbox, run_axe, serve_axe
 from tests.e2e.server import Backend, LiveServer
 
 ANAIS_NOTE = "Note d'Anaïs : budget serré, rappeler en janvier"
@@ -145,3 +145,42 @@ class TestNoticesTurnedOff:
         page.goto(live_server.base_url + "/scanned-by")
         expect(page.locator("page-scanned-by")).to_contain_text(off_text)
         expect(page.locator(".scan-notice")).to_have_count(0)
+
+
+class TestAddingBackOffline:
+    def test_queued_on_the_phone_then_sent_once_and_mutual(
+        self, phone: Callable[..., Any], backend: Backend, live_server: LiveServer, artifacts: Path
+    ) -> None:
+        event = backend.create_event("Rencontres hors ligne")
+        anais = backend.join(backend.add_attendee(event, "Anaïs Roux", "Coopérative Solaire", "Fondatrice"))
+        bruno = backend.add_attendee(event, "Bruno Petit", "Atelier Bois", "Menuisier")
+        page = _signed_in(phone, bruno.join_link, "fr")
+        bruno.token = access_token(page)
+        badge = backend.http.get("/api/me/badge", headers=backend.auth(bruno.token)).json()
+        backend.scan(anais.token, badge["url"])
+        page.goto(live_server.base_url + "/scanned-by")
+        expect(page.locator(".scan-notice")).to_have_count(1)
+
+        page.context.set_offline(True)
+        page.evaluate("window.dispatchEvent(new Event('offline'))")
+        page.get_by_role("button", name="Ajouter Anaïs Roux en retour").click()
+        expect(page.locator(".notice.pending")).to_contain_text("Anaïs Roux est ajouté·e sur ce téléphone")
+        expect(page.locator(".scan-notice")).to_have_count(0)
+        [waiting] = outbox(page)
+        assert waiting["qr"].endswith(anais.badge_url.rsplit("/", 1)[1])
+        page.wait_for_timeout(250)
+        page.screenshot(path=str(artifacts / "scanned-by-queued-fr.png"), scale="css")
+        assert backend.contacts(bruno.token) == []
+
+        page.context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        page.wait_for_function(
+            "() => new Promise((ok) => { const r = indexedDB.open('rencontre'); r.onsuccess = () => {"
+            " const q = r.result.transaction('outbox').objectStore('outbox').count();"
+            " q.onsuccess = () => ok(q.result === 0); }; })",
+            timeout=20_000,
+            polling=500,
+        )
+        [contact] = backend.contacts(bruno.token)
+        assert contact["mutual"] is True
+        assert backend.contacts(anais.token)[0]["mutual"] is True

@@ -134,7 +134,8 @@ export async function addBack(notice: ScanNotice): Promise<AddBackOutcome> {
     if (outcome.kind === "refused") return { kind: "refused", error: outcome.error };
     forget(notice.attendee_id);
     if (outcome.kind === "queued") {
-      await queuedForLater();
+      // Background Sync may take its time (or never answer offline): the attendee is told at once.
+      void queuedForLater();
       return { kind: "queued" };
     }
     void refreshContacts();

@@ -23,7 +23,7 @@ export class InstallPrompt extends LightElement {
     const way = installOffer();
     if (!way) return nothing;
     return html`<aside class="install-prompt" aria-labelledby="install-title">
-      <img src="/icons/icon-192.png" alt="" width="48" height="48" />
+      <img src="/icons/favicon.svg" alt="" width="48" height="48" />
       <div class="install-text">
         <h2 id="install-title">${t("install.title")}</h2>
         <p>${way === "prompt" ? t("install.body") : way === "ios" ? t("install.ios") : t("install.menu")}</p>
