@@ -35,6 +35,7 @@ from rencontre.push import endpoints as push_endpoints
 from rencontre.push.schedule import Schedule
 from rencontre.reports import endpoints as reports_endpoints
 from rencontre.retention import endpoints as retention_endpoints
+from rencontre.scanned_by import endpoints as scanned_by_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
 
 
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Reminders by Web Push and retention (issue 19)
         push_endpoints.router,
         retention_endpoints.router,
+        # Who scanned me (issue 16).
+        scanned_by_endpoints.router,
     ):
         app.include_router(router)
 

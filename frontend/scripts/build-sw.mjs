@@ -30,6 +30,9 @@ const wanted = reachableFrom(viteManifest, "index.html");
 wanted.add("index.html");
 const webManifest = JSON.parse(readFileSync(resolve(dist, "manifest.webmanifest"), "utf8"));
 wanted.add("manifest.webmanifest");
+// The manifest in the attendee's language (the page links the one it speaks).
+wanted.add("manifest.fr.webmanifest");
+wanted.add("manifest.en.webmanifest");
 for (const icon of webManifest.icons) wanted.add(icon.src.replace(/^\//, ""));
 wanted.add("icons/favicon.svg");
 wanted.add("icons/apple-touch-icon.png");

@@ -87,15 +87,17 @@ class TestContactsAfterTheEvent:
         page = on_main_page("/contacts", "rc-contact-row")(tour)
         rows = page.locator("rc-contact-row")
         expect(rows).to_have_count(3)
-        page.get_by_placeholder("Chercher par nom, entreprise, note ou étiquette").fill("incubation")
+        page.get_by_role("searchbox", name="Chercher par nom, entreprise, note ou étiquette").fill(
+            "incubation"
+        )
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("Inès Benali")
         # Accents and case folded as the API folds them: "ines BENALI" finds Inès Benali.
         for typed in ("ines BENALI", "INÈS"):
-            page.get_by_placeholder("Chercher par nom, entreprise, note ou étiquette").fill(typed)
+            page.get_by_role("searchbox", name="Chercher par nom, entreprise, note ou étiquette").fill(typed)
             expect(rows).to_have_count(1)
             expect(rows.first).to_contain_text("Inès Benali")
-        page.get_by_placeholder("Chercher par nom, entreprise, note ou étiquette").fill("")
+        page.get_by_role("searchbox", name="Chercher par nom, entreprise, note ou étiquette").fill("")
         page.get_by_role("checkbox", name="Mutuels seulement").check()
         expect(rows).to_have_count(1)
         expect(rows.first).to_contain_text("Mutuel")

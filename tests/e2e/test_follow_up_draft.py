@@ -7,8 +7,6 @@ import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import quote as url_escape
-from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -26,11 +24,16 @@ SCREENS = {
         "Écrire un message",
         "Citer ma note privée",
         "Message",
-        "Ouvrir dans ma messagerie",
+        "Copier le message",
         "Bonjour James,",
     ),
-    "en": ("Write a message", "Quote my private note", "Message", "Open in my mail app", "Hello James,"),
+    "en": ("Write a message", "Quote my private note", "Message", "Copy the message", "Hello James,"),
 }
+# James shares no e-mail: the message leaves by copying it (a stand-in clipboard records it).
+COPIED = "() => window.__copied ?? []"
+RECORD_COPIES = """() => { window.__copied = [];
+  Object.defineProperty(navigator, 'clipboard', { configurable: true,
+    value: { writeText: (text) => { window.__copied.push(text); return Promise.resolve(); } } }); }"""
 
 
 class TestFollowUpDraftIsShownAndQuotesTheNoteOnlyWhenTicked:
@@ -38,9 +41,10 @@ class TestFollowUpDraftIsShownAndQuotesTheNoteOnlyWhenTicked:
     def test_draft_shown_without_the_note_then_with_it_when_ticked(
         self, tour: Tour, artifacts: Path, lang: str
     ) -> None:
-        write, quote, body_label, open_label, greeting = SCREENS[lang]
+        write, quote, body_label, copy_label, greeting = SCREENS[lang]
         contact_id = tour.contact_ids["James O'Connor"]
         page = on_main_page(f"/contacts/{contact_id}", "page-contact .person-name", lang)(tour)
+        page.evaluate(RECORD_COPIES)
 
         page.get_by_role("button", name=write).click()
         body = page.get_by_label(body_label, exact=True)
@@ -48,8 +52,11 @@ class TestFollowUpDraftIsShownAndQuotesTheNoteOnlyWhenTicked:
         expect(body).not_to_have_value("")
         assert body.input_value().startswith(greeting)
         assert NOTE_WORDS not in body.input_value()
-        mail = page.get_by_role("link", name=open_label)
-        assert NOTE_WORDS not in unquote(mail.get_attribute("href") or "")
+        copy = page.get_by_role("button", name=copy_label)
+        assert page.locator("a[href^='mailto:']").count() == 0
+        copy.click()
+        page.wait_for_function(f"({COPIED})().length === 1")
+        assert NOTE_WORDS not in page.evaluate(COPIED)[0]
         page.wait_for_timeout(250)
         page.screenshot(path=str(artifacts / f"follow-up-draft-{lang}.png"), scale="css", full_page=True)
         assert run_axe(page) == []
@@ -59,16 +66,18 @@ class TestFollowUpDraftIsShownAndQuotesTheNoteOnlyWhenTicked:
         page.wait_for_function(
             "(words) => document.querySelector('#follow-up-body')?.value.includes(words)", arg=NOTE_WORDS
         )
-        assert NOTE_WORDS in unquote(mail.get_attribute("href") or "")
+        copy.click()
+        page.wait_for_function(f"({COPIED})().length === 2")
+        assert NOTE_WORDS in page.evaluate(COPIED)[1]
         page.wait_for_timeout(250)
         page.screenshot(path=str(artifacts / f"follow-up-draft-{lang}-note.png"), scale="css", full_page=True)
 
-        # What opens in the mail app is the text as edited here.
+        # What leaves is the text as edited here.
         edited = "Merci encore — à bientôt"
         body.fill(edited)
-        expect(mail).to_have_attribute(
-            "href", re.compile(re.escape(url_escape(edited, safe="-_.!~*'()")) + "$")
-        )
+        copy.click()
+        page.wait_for_function(f"({COPIED})().length === 3")
+        assert page.evaluate(COPIED)[2].endswith(edited)
 
     def test_unticking_takes_the_note_out_again(self, tour: Tour) -> None:
         contact_id = tour.contact_ids["James O'Connor"]

@@ -86,6 +86,9 @@ SCREENS: list[tuple[str, Callable[[Tour], Any]]] = [
     ("35-my-data-en", on_main_page("/my-data", ".data-list", lang="en")),
     # Short badge codes: the code under one's own QR.
     ("15-my-badge-en", on_main_page("/me", ".my-short-code-value", lang="en")),
+    # Who scanned me (issue 16): nobody waits to be added back in the tour.
+    ("15-scanned-by", on_main_page("/scanned-by", "page-scanned-by .empty")),
+    ("16-scanned-by-en", on_main_page("/scanned-by", "page-scanned-by .empty", lang="en")),
 ]
 
 

@@ -282,6 +282,8 @@ def _first_meeting(
         "follow_up": FollowUpState.todo,
         "followed_up_at": None,
         "updated_at": now,
+        # Who scanned me (issue 16): the scanned person has not set this scan's notice aside.
+        "notice_dismissed_at": None,
     }
 
 

@@ -4,7 +4,7 @@ import enum
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, false
+from sqlalchemy import JSON, Enum, ForeignKey, Index, String, UniqueConstraint, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from rencontre.badges import short_code
@@ -98,6 +98,9 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     # The slow derivation of the short code that seals its card in the offline cache
     # ("<iterations>:<hex>", badges.sealed), kept so that it is computed once per code.
     short_code_key: Mapped[str | None] = mapped_column(String(80), default=None)
+    # Who scanned me: whether this attendee is told that someone scanned them (their own
+    # choice; whoever scans them never learns it).
+    scan_notices: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     @property
     def invitation_state(self) -> InviteState:

@@ -72,6 +72,9 @@ class Encounter(IdMixin, Base):
     reminder_stage: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
     kept: Mapped[bool] = mapped_column(default=False, server_default=false())
     kept_card: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)
+    # Who scanned me: the scanned person set aside the notice of this scan ("not now"). Theirs
+    # alone: never shown to the scanner, whose contact this row is.
+    notice_dismissed_at: Mapped[datetime | None]
 
 
 class Scan(Base):

@@ -8,6 +8,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic.json_schema import SkipJsonSchema
 
 from rencontre.attendees.schemas import Interests, Objective, Phone, Pitch, SharedField, Url
+from rencontre.kit.strict import StrictBool
 from rencontre.kit.text import clean_line, fold
 from rencontre.profile.addresses import web_address
 
@@ -134,6 +135,8 @@ class Me(BaseModel):
     joined_at: datetime | None
     photo: PhotoLinks | None = Field(description="Your photo, if you added one (shared or not).")
     event: EventInfo
+    # Who scanned me (issue 16).
+    scan_notices: bool = Field(description="Whether you are told who scanned you.")
 
 
 class MeUpdate(BaseModel):
@@ -159,6 +162,11 @@ class MeUpdate(BaseModel):
     website: WebAddress | SkipJsonSchema[None] = None
     linkedin: LinkedIn | SkipJsonSchema[None] = None
     language: Language | SkipJsonSchema[None] = None
+    # Who scanned me (issue 16).
+    scan_notices: StrictBool | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Be told who scanned you (on by default); whoever scans you never learns it.",
+    )
 
     @field_validator("*", mode="before")
     @classmethod

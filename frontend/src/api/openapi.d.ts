@@ -1445,6 +1445,43 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/me/scanned-by": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who scanned you and whom you have not scanned back (newest first)
+         * @description Each notice carries the person's card as they share it (never their note, tags or rating) and their badge link: scanning it (POST /api/scans) adds them back. Empty, with `enabled` false, when you turned these notices off.
+         */
+        get: operations["scan_notices_api_me_scanned_by_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/scanned-by/{attendee_id}/dismiss": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set a notice aside (not now): it is no longer listed */
+        post: operations["dismiss_scan_notice_api_me_scanned_by__attendee_id__dismiss_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -2765,6 +2802,11 @@ export type components = {
             /** @description Your photo, if you added one (shared or not). */
             photo: components["schemas"]["PhotoLinks"] | null;
             event: components["schemas"]["EventInfo"];
+            /**
+             * Scan Notices
+             * @description Whether you are told who scanned you.
+             */
+            scan_notices: boolean;
         };
         /**
          * MeUpdate
@@ -2807,6 +2849,11 @@ export type components = {
              * @enum {string}
              */
             language?: "fr" | "en";
+            /**
+             * Scan Notices
+             * @description Be told who scanned you (on by default); whoever scans you never learns it.
+             */
+            scan_notices?: boolean;
         };
         /**
          * MyData
@@ -3512,6 +3559,48 @@ export type components = {
              * @description The phone's clock at the scan, with its offset; kept as given.
              */
             device_at?: string | null;
+        };
+        /**
+         * ScanNotice
+         * @description Someone scanned you and you have not scanned them back: their card, as they share it.
+         */
+        ScanNotice: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             * @description The person who scanned you; dismiss the notice with it.
+             */
+            attendee_id: string;
+            /**
+             * Scanned At
+             * Format: date-time
+             * @description When they first scanned you.
+             */
+            scanned_at: string;
+            /**
+             * Qr
+             * @description Their badge link: send it as `qr` to POST /api/scans to add them back (a mutual connection).
+             */
+            qr: string;
+            card: components["schemas"]["PublicCard"];
+        };
+        /**
+         * ScanNotices
+         * @description Your pending notices, newest first: never the scanner's note, tags or rating.
+         */
+        ScanNotices: {
+            /**
+             * Enabled
+             * @description False when you turned these notices off (`scan_notices`): nothing is listed.
+             */
+            enabled: boolean;
+            /**
+             * Count
+             * @description How many notices are pending (the list holds at most the newest 100).
+             */
+            count: number;
+            /** Items */
+            items: components["schemas"]["ScanNotice"][];
         };
         /**
          * ScanOut
@@ -11329,6 +11418,126 @@ export interface operations {
                 };
             };
             /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    scan_notices_api_me_scanned_by_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScanNotices"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismiss_scan_notice_api_me_scanned_by__attendee_id__dismiss_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -94,3 +94,7 @@ export type ScanResult = Partial<Omit<ScanOut, keyof ScanBatchItem>> &
     status: ScanBatchItem["status"];
     outcome?: ScanBatchItem["outcome"];
   };
+
+// Who scanned me (issue 16).
+export type ScanNotice = Schemas["ScanNotice"];
+export type ScanNotices = Schemas["ScanNotices"];

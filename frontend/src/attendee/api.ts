@@ -25,6 +25,7 @@ import type {
   PushSubscriptionRecord,
   RetentionStatus,
   ScanBatchResponse,
+  ScanNotices,
   ScanRequest,
   ScanResult,
   SubscriptionIn,
@@ -249,6 +250,15 @@ export class Api {
 
   keepContact(id: string, kept: boolean): Promise<KeptContact> {
     return this.json(kept ? "PUT" : "DELETE", `/api/contacts/${encodeURIComponent(id)}/keep`);
+  }
+
+  // Who scanned me (issue 16).
+  scanNotices(): Promise<ScanNotices> {
+    return this.json("GET", "/api/me/scanned-by");
+  }
+
+  async dismissScanNotice(attendeeId: string): Promise<void> {
+    await this.send("POST", `/api/me/scanned-by/${encodeURIComponent(attendeeId)}/dismiss`);
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

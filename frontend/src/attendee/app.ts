@@ -5,13 +5,15 @@ import "./app.css";
 import { LightElement } from "../kit/light-element";
 import "./components/access-notice";
 import "./components/retention-banner";
+import "./components/install-prompt";
 import "./components/status-bar";
-import { lang, setLang, t } from "./i18n";
+import { lang, plural, setLang, t } from "./i18n";
 import "./pages/join";
 import "./pages/scan";
 import "./pages/scanned";
 import "./pages/welcome";
 import { currentRoute, onRouteChange, type Route } from "./routes";
+import { refreshScanNotices, ScanNoticesController, watchScanNotices } from "./scan-notices";
 import { StoreController } from "./state";
 
 // Screens that are not the first one are loaded on demand, to keep the first paint small.
@@ -22,6 +24,7 @@ const lazyPages: Record<string, () => Promise<unknown>> = {
   contact: () => import("./pages/contact"),
   // Retention (issue 19)
   "my-data": () => import("./pages/my-data"),
+  "scanned-by": () => import("./pages/scanned-by"),
 };
 
 const NAV_ICONS = {
@@ -36,12 +39,15 @@ export class App extends LightElement {
 
   route: Route = currentRoute();
   private readonly store = new StoreController(this);
+  private readonly notices = new ScanNoticesController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.replaceChildren();
+    watchScanNotices();
     onRouteChange((route) => {
       this.route = route;
+      if (route.name === "home" || route.name === "contacts") void refreshScanNotices();
       window.scrollTo({ top: 0 });
       void this.updateComplete.then(() => this.querySelector<HTMLElement>("main h1")?.focus({ preventScroll: true }));
     });
@@ -72,15 +78,23 @@ export class App extends LightElement {
         return keyed(route.id, html`<page-contact contact-id=${route.id}></page-contact>`);
       case "my-data":
         return html`<page-my-data></page-my-data>`;
+      case "scanned-by":
+        return html`<page-scanned-by></page-scanned-by>`;
       default:
         return html`<section class="centered-page"><h1 tabindex="-1">404</h1><p><a href="/">${t("nav.scan")}</a></p></section>`;
     }
   }
 
   private navLink(path: string, key: "scan" | "contacts" | "badge", active: boolean) {
+    // Who scanned me: the count of people waiting to be added back, on the contacts tab.
+    const { enabled, items } = this.notices.value;
+    const waiting = key === "contacts" && enabled ? items.length : 0;
     return html`<a class="nav-link" href=${path} aria-current=${active ? "page" : "false"}>
       <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${NAV_ICONS[key]}></path></svg>
       <span>${t(`nav.${key}`)}</span>
+      ${waiting
+        ? html`<span class="nav-notices"><span aria-hidden="true">${waiting}</span><span class="visually-hidden">${plural(waiting, "scanned.nav.one", "scanned.nav.many")}</span></span>`
+        : nothing}
     </a>`;
   }
 
@@ -103,11 +117,13 @@ export class App extends LightElement {
       <rc-status-bar></rc-status-bar>
       ${signedIn ? html`<rc-access-notice></rc-access-notice>` : nothing}
       ${signedIn ? html`<rc-retention-banner></rc-retention-banner>` : nothing}
-      <main id="main" class="page page-${name}">${this.page()}</main>
+      <main id="main" class="page page-${name}">
+        ${this.page()}${signedIn ? html`<rc-install-prompt></rc-install-prompt>` : nothing}
+      </main>
       ${signedIn
         ? html`<nav class="bottom-nav" aria-label=${t("nav.main")}>
             ${this.navLink("/", "scan", name === "home" || name === "scanned")}
-            ${this.navLink("/contacts", "contacts", name === "contacts" || name === "contact")}
+            ${this.navLink("/contacts", "contacts", name === "contacts" || name === "contact" || name === "scanned-by")}
             ${this.navLink("/me", "badge", name === "badge" || name === "profile" || name === "my-data")}
             ${pending > 0 ? html`<span class="nav-pending" aria-hidden="true">${pending}</span>` : nothing}
           </nav>`

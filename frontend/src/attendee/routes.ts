@@ -10,6 +10,7 @@ export type Route =
   | { name: "scanned"; token: string }
   | { name: "contacts" }
   | { name: "contact"; id: string }
+  | { name: "scanned-by" }
   | { name: "not-found" }
   // Retention (issue 19)
   | { name: "my-data" };
@@ -22,6 +23,7 @@ export function match(url: URL): Route {
   if (path === "/me") return { name: "badge" };
   if (path === "/contacts") return { name: "contacts" };
   if (path === "/my-data") return { name: "my-data" };
+  if (path === "/scanned-by") return { name: "scanned-by" };
   let found = /^\/contacts\/([^/]+)$/.exec(path);
   if (found?.[1]) return { name: "contact", id: decodeURIComponent(found[1]) };
   found = /^\/b\/([^/]+)$/.exec(path);

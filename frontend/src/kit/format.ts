@@ -1,13 +1,13 @@
 // Dates and numbers in the reader's language. Times are told in the event's
 // time zone, whatever the device's, so every screen agrees on when things happen.
-import { lang } from "./lang";
+import { locale } from "./lang";
 
 /** A formatter for the reader's language in `timeZone`; an unknown zone falls back to the device's own. */
 export function zonedFormat(timeZone: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
   try {
-    return new Intl.DateTimeFormat(lang(), { ...options, timeZone });
+    return new Intl.DateTimeFormat(locale(), { ...options, timeZone });
   } catch {
-    return new Intl.DateTimeFormat(lang(), options);
+    return new Intl.DateTimeFormat(locale(), options);
   }
 }
 
@@ -18,7 +18,7 @@ export function validDate(value: string | number): Date | null {
 }
 
 export function formatNumber(value: number): string {
-  return new Intl.NumberFormat(lang()).format(value);
+  return new Intl.NumberFormat(locale()).format(value);
 }
 
 /** "12 – 13 June, 09:00 – 18:00": a span told once where its ends share a day or a month. */

@@ -30,6 +30,22 @@ export function lang(): Lang {
   return current;
 }
 
+/**
+ * The browser's own locale for the language the app speaks ("en-GB" for a British phone in
+ * English, "fr-CA" in French), so dates, times and numbers read as the person expects: a
+ * 24-hour clock in London, not the 12-hour one of plain "en". The bare language otherwise.
+ */
+export function locale(): string {
+  const preferred = navigator.languages?.length ? navigator.languages : [navigator.language];
+  const match = preferred.find((tag) => tag?.toLowerCase().split("-")[0] === current);
+  if (!match) return current;
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([match]).length ? match : current;
+  } catch {
+    return current;
+  }
+}
+
 export function setLang(next: Lang): void {
   current = next;
   try {

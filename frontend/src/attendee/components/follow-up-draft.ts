@@ -1,7 +1,8 @@
 import { html, nothing } from "lit";
 
 import { ApiError } from "../../kit/api/errors";
-import type { FollowUpKind } from "../../api/types";
+import type { FollowUpKind, PublicCard } from "../../api/types";
+import { safeUrl } from "../format";
 import { lang, problemText, t } from "../i18n";
 import { api } from "../state";
 import { LightElement } from "../../kit/light-element";
@@ -32,6 +33,7 @@ export class FollowUpDraftPanel extends LightElement {
   static override properties = {
     contactId: { type: String, attribute: "contact-id" },
     hasNote: { type: Boolean, attribute: "has-note" },
+    person: { attribute: false },
     kind: { state: true },
     includeNote: { state: true },
     subject: { state: true },
@@ -44,6 +46,8 @@ export class FollowUpDraftPanel extends LightElement {
 
   contactId = "";
   hasNote = false;
+  /** The person as they share themselves: without an e-mail, what else they offer is proposed. */
+  person: PublicCard | null = null;
   kind: FollowUpKind | null = null;
   includeNote = false;
   subject = "";
@@ -90,11 +94,43 @@ export class FollowUpDraftPanel extends LightElement {
     }
   }
 
+  /** The phone's share sheet (Web Share API): a messaging app, a note, whatever the attendee uses. */
+  private async share(): Promise<void> {
+    try {
+      await navigator.share({ title: this.subject, text: this.body });
+      this.status = t("followup.shared");
+    } catch (error) {
+      // Closing the sheet is no failure; anything else falls back to copying.
+      if (!(error instanceof DOMException && error.name === "AbortError")) await this.copy();
+    }
+  }
+
+  /** Without an address: say why, and offer what works (share sheet, copy, the channels they share). */
+  private renderWithoutAddress() {
+    const name = this.person?.name || t("card.unknown");
+    const phone = this.person?.phone?.replace(/[^+\d]/g, "");
+    const linkedin = safeUrl(this.person?.linkedin);
+    const canShare = typeof navigator.share === "function";
+    return html`<p class="notice info no-address" role="note">${t("followup.no.email", { name })}</p>
+      <div class="follow-up-actions">
+        ${canShare
+          ? html`<button type="button" class="button primary" @click=${() => void this.share()}>${t("followup.share")}</button>`
+          : nothing}
+        <button type="button" class="button ${canShare ? "secondary" : "primary"}" @click=${() => void this.copy()}>${t("followup.copy")}</button>
+        ${phone
+          ? html`<a class="button secondary" href=${`sms:${phone}?body=${encodeURIComponent(this.body)}`}>${t("followup.sms")}</a>`
+          : nothing}
+        ${linkedin
+          ? html`<a class="button secondary" href=${linkedin} target="_blank" rel="noopener noreferrer">${t("followup.linkedin")}</a>`
+          : nothing}
+      </div>`;
+  }
+
   private renderDraft() {
     if (!this.kind) return nothing;
     return html`<div class="follow-up-draft" role="region" aria-labelledby="follow-up-draft-title">
       <h3 id="follow-up-draft-title">${t("followup.preview")}</h3>
-      <p class="field-hint">${this.recipient ? t("followup.to", { address: decodeURIComponent(this.recipient) }) : t("followup.no.address")}</p>
+      ${this.recipient ? html`<p class="field-hint">${t("followup.to", { address: decodeURIComponent(this.recipient) })}</p>` : nothing}
       <div class="field">
         <label class="field-label" for="follow-up-subject">${t("followup.subject")}</label>
         <input id="follow-up-subject" .value=${this.subject} @input=${(e: Event) => (this.subject = (e.target as HTMLInputElement).value)} />
@@ -103,10 +139,12 @@ export class FollowUpDraftPanel extends LightElement {
         <label class="field-label" for="follow-up-body">${t("followup.body")}</label>
         <textarea id="follow-up-body" rows="10" .value=${this.body} @input=${(e: Event) => (this.body = (e.target as HTMLTextAreaElement).value)}></textarea>
       </div>
-      <div class="follow-up-actions">
-        <a class="button primary" href=${mailtoLink(this.recipient, this.subject, this.body)}>${t("followup.open")}</a>
-        <button type="button" class="button secondary" @click=${() => void this.copy()}>${t("followup.copy")}</button>
-      </div>
+      ${this.recipient
+        ? html`<div class="follow-up-actions">
+            <a class="button primary" href=${mailtoLink(this.recipient, this.subject, this.body)}>${t("followup.open")}</a>
+            <button type="button" class="button secondary" @click=${() => void this.copy()}>${t("followup.copy")}</button>
+          </div>`
+        : this.renderWithoutAddress()}
       ${this.status ? html`<p class="notice success" role="status">${this.status}</p>` : nothing}
     </div>`;
   }

@@ -10,6 +10,7 @@ import type {
   ContactUpdate,
   Me,
   PublicCard,
+  ScanNotices,
   ScanRequest,
   SealedDirectory,
 } from "../../api/types";
@@ -76,6 +77,8 @@ export interface KeyValues {
   "contacts.synced_at": string;
   /** The event's sealed card cache (offline/sealed.ts opens one card at a time). */
   "directory.sealed": SealedDirectory;
+  /** Who scanned me (issue 16): the last list the server gave. */
+  scanNotices: ScanNotices;
 }
 
 interface RencontreSchema extends DBSchema {

@@ -184,7 +184,7 @@ export class ContactPage extends LightElement {
         <h2 id="helpers-title">${t("contact.helpers")}</h2>
         ${locked
           ? html`<p class="field-hint">${t("contact.locked.hint")}</p>`
-          : html`<rc-follow-up-draft contact-id=${contact.id} ?has-note=${contact.note.trim() !== ""}></rc-follow-up-draft>`}
+          : html`<rc-follow-up-draft contact-id=${contact.id} ?has-note=${contact.note.trim() !== ""} .person=${contact.person}></rc-follow-up-draft>`}
         <fieldset class="segmented">
           <legend>${t("contact.followup")}</legend>
           ${(["todo", "done"] as const).map(

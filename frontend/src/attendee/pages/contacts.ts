@@ -6,6 +6,7 @@ import "../components/contact-row";
 import "../components/next-step-inbox";
 import "../components/notes-lock";
 import "../components/reminder-offer";
+import "../components/scan-notices-banner";
 import { LightElement } from "../../kit/light-element";
 import { tagLabel } from "../format";
 import { lang, plural, t, problemText } from "../i18n";
@@ -95,6 +96,15 @@ export class ContactsPage extends LightElement {
     this.loaded = true;
   }
 
+  /** Everyone listed: the contacts, and the people whose scan still waits on the phone (once each). */
+  private listedCount(): number {
+    const known = new Set(this.contacts.map((contact) => contact.person.badge_code).filter(Boolean));
+    const waiting = new Set(
+      this.waiting.map((item) => item.badge_code || item.client_id).filter((code) => !known.has(code)),
+    );
+    return this.contacts.length + waiting.size;
+  }
+
   private setFilter<K extends keyof Filters>(key: K, value: Filters[K]): void {
     this.filters = { ...this.filters, [key]: value };
   }
@@ -117,7 +127,7 @@ export class ContactsPage extends LightElement {
           <span class="visually-hidden">${t("contacts.search")}</span>
           <input
             type="search"
-            placeholder=${t("contacts.search")}
+            placeholder=${t("contacts.search.placeholder")}
             .value=${this.filters.q}
             @input=${(e: Event) => this.setFilter("q", (e.target as HTMLInputElement).value)}
           />
@@ -157,7 +167,7 @@ export class ContactsPage extends LightElement {
       <header class="page-head with-action">
         <div>
           <h1 tabindex="-1">${t("contacts.title")}</h1>
-          <p class="muted">${plural(this.contacts.length, "contacts.count.one", "contacts.count.many")}</p>
+          <p class="muted">${plural(this.listedCount(), "contacts.count.one", "contacts.count.many")}</p>
         </div>
         <details class="export-menu" ?hidden=${locked}>
           <summary class="button secondary">${t("contacts.export")}</summary>
@@ -170,6 +180,7 @@ export class ContactsPage extends LightElement {
       </header>
       <rc-notes-lock ?locked=${locked}></rc-notes-lock>
       <rc-reminder-offer .contacts=${this.contacts.length}></rc-reminder-offer>
+      <rc-scan-notices-banner></rc-scan-notices-banner>
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       ${!this.store.value.online ? html`<p class="notice pending">${t("contacts.offline")}</p>` : nothing}
       <rc-next-step-inbox @next-steps-awaiting=${(e: CustomEvent<Set<string>>) => (this.proposals = e.detail)}></rc-next-step-inbox>

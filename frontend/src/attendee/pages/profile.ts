@@ -14,6 +14,7 @@ import {
 } from "../../api/types";
 import { LightElement } from "../../kit/light-element";
 import "../components/passkey-settings";
+import "../components/scan-notice-settings";
 import "../components/person-card";
 import "../components/profile-photo";
 import { objectiveLabel } from "../format";
@@ -348,6 +349,7 @@ export class ProfilePage extends LightElement {
         </div>
       </form>
       ${this.welcome ? nothing : html`<rc-passkey-settings></rc-passkey-settings>`}
+      ${this.welcome ? nothing : html`<rc-scan-notice-settings></rc-scan-notice-settings>`}
     `;
   }
 }
