@@ -24,6 +24,7 @@ from rencontre.invitations import endpoints as invitations_endpoints
 from rencontre.invitations.sender import InvitationSender
 from rencontre.kit import collector
 from rencontre.passkeys import endpoints as passkeys_endpoints
+from rencontre.people import endpoints as people_endpoints
 from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
 from rencontre.reports import endpoints as reports_endpoints
@@ -86,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_endpoints.router,
         feed_endpoints.router,
         presence_endpoints.router,
+        # Who-to-meet
+        people_endpoints.router,
     ):
         app.include_router(router)
 

@@ -143,6 +143,9 @@ class Settings(BaseSettings):
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0
     log_level: str = "info"
+    # Who-to-meet: "I'd like to meet you" requests one attendee may send at an event, and how fast.
+    meet_requests_per_event: int = Field(default=30, ge=1, le=10_000)
+    meet_request_rate_limit: str = "10/minute"
 
     @field_validator("public_base_url")
     @classmethod
@@ -174,6 +177,7 @@ class Settings(BaseSettings):
         "join_rate_limit",
         "join_address_rate_limit",
         "feed_ticket_rate_limit",
+        "meet_request_rate_limit",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

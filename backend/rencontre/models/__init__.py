@@ -6,6 +6,9 @@ from rencontre.models.base import Base
 from rencontre.models.encounter import Encounter, FollowUpState, Scan
 from rencontre.models.event import Event
 from rencontre.models.feed_ticket import FeedTicket
+
+# Who-to-meet: the directory's requests and blocks.
+from rencontre.models.meet_request import AttendeeBlock, MeetRequest, MeetRequestState
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
 
@@ -23,3 +26,5 @@ __all__ = [
     "PasskeyChallenge",
     "Scan",
 ]
+# Who-to-meet
+__all__ += ["AttendeeBlock", "MeetRequest", "MeetRequestState"]

@@ -13,6 +13,7 @@ from rencontre.db import checkpoint_after_commit
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
 from rencontre.passkeys import service as passkey_service
+from rencontre.people import service as people_service
 from rencontre.profile import cards, repository
 from rencontre.profile.export import AccountRecord, MyData
 from rencontre.profile.schemas import EventInfo, Me, MeUpdate, PublicCard, ScanRecord
@@ -84,6 +85,7 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
     await contact_service.forget_author(session, attendee)
     await passkey_service.forget(session, attendee)
     await access_service.forget(session, attendee)
+    await people_service.forget(session, attendee)
     attendee.name = ""
     attendee.email = placeholder_email(attendee.id)
     # A later import of the registration list adds them afresh rather than matching a tombstone.
