@@ -43,7 +43,11 @@ def _card(**fields: object) -> PublicCard:
 class TestPrompts:
     def test_seek_offer_objective_first_at_most_three(self) -> None:
         card = _card(
-            seeks=["Un CTO associé"], offers=["Mentorat Rust"], objective="hiring", pitch="x", interests=["IA"]
+            seeks=["Un CTO associé"],
+            offers=["Mentorat Rust"],
+            objective="hiring",
+            pitch="x",
+            interests=["IA"],
         )
         assert prompts(card, "fr") == [
             "Vous cherchez « Un CTO associé » : à quoi ressemblerait la bonne personne ?",
@@ -68,7 +72,9 @@ class TestPrompts:
         language=st.sampled_from(["fr", "en"]),
     )
     def test_a_detail_not_shared_never_reaches_a_prompt(self, secret: str, language: str) -> None:
-        source = person(email=f"{secret}@example.org", phone=secret, website=secret, linkedin=secret, pitch="p")
+        source = person(
+            email=f"{secret}@example.org", phone=secret, website=secret, linkedin=secret, pitch="p"
+        )
         card = public_card(source, language="fr")
         said = " ".join(prompts(card, language))  # type: ignore[arg-type]
         assert secret not in said

@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rencontre.kit.csvfile import csv_bytes
 from rencontre.kit.time import utcnow
 from rencontre.models import Event
+from rencontre.people import service as people_service
 from rencontre.reports import repository
 from rencontre.reports.schemas import (
     ConnectionGroup,
@@ -165,6 +166,7 @@ async def event_report(session: AsyncSession, event: Event, *, min_group_size: i
         follow_up=follow_up_rate(await repository.follow_ups(session, event.id)),
         by_objective=grouped_connections(*by_objective, pairs, min_group_size),
         by_interest=grouped_connections(*by_interest, pairs, min_group_size),
+        who_to_meet=await people_service.figures(session, event),
     )
 
 
@@ -198,6 +200,11 @@ def report_csv(report: EventReport) -> bytes:
                 (section, f"{group.label}: connections", group.connections),
             ]
     rows += [("distribution", f"{b.label} connections", b.attendees) for b in report.distribution]
+    if report.who_to_meet is not None:
+        rows += [
+            ("who_to_meet", name, value)
+            for name, value in report.who_to_meet.model_dump(exclude={"directory_opens_at"}).items()
+        ]
     rows += [
         (
             f"peak {rank}",

@@ -1774,6 +1774,8 @@ export type components = {
             by_objective: components["schemas"]["GroupedConnections"];
             /** @description An attendee with several interests is in several groups. */
             by_interest: components["schemas"]["GroupedConnections"];
+            /** @description The directory's uptake, requests and matches: counts only. */
+            who_to_meet?: components["schemas"]["WhoToMeetFigures"] | null;
         };
         /** EventUpdate */
         EventUpdate: {
