@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 
 import httpx
@@ -216,3 +217,44 @@ class TestPrompts:
         assert "Secret plan" not in refused.text
         bad = await client.get("/api/people/not-an-id/prompts", headers=headers)
         assert bad.status_code == 422
+
+
+class TestFindByName:
+    async def test_the_badge_found_by_name_records_a_scan(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        event = await open_event(factory)
+        zoe = await member(factory, event, "Zoé")
+        bob = await member(factory, event, "Bob")
+        headers = factory.attendee_headers(zoe)
+        found = await client.get(f"/api/people/{bob.id}/badge", headers=headers)
+        assert found.status_code == 200
+        assert found.headers["cache-control"] == "no-store"
+        scan = await client.post(
+            "/api/scans", json={"client_id": str(uuid.uuid4()), "qr": found.json()["url"]}, headers=headers
+        )
+        assert scan.status_code == 201, scan.text
+        contacts = (await client.get("/api/contacts", headers=headers)).json()["items"]
+        assert [c["person"]["name"] for c in contacts] == ["Bob"]
+
+    async def test_only_people_in_the_directory_and_not_blocked(
+        self, client: httpx.AsyncClient, factory: Factory
+    ) -> None:
+        event = await open_event(factory)
+        zoe = await member(factory, event, "Zoé")
+        outsider = await factory.attendee(event, name="Outsider")
+        bob = await member(factory, event, "Bob")
+        headers = factory.attendee_headers(zoe)
+        for target in (outsider, zoe):
+            response = await client.get(f"/api/people/{target.id}/badge", headers=headers)
+            assert response.status_code == 404
+            assert response.json()["code"] == "person_not_in_directory"
+        await client.post(
+            "/api/blocks", json={"attendee_id": str(zoe.id)}, headers=factory.attendee_headers(bob)
+        )
+        assert (await client.get(f"/api/people/{bob.id}/badge", headers=headers)).status_code == 404
+        not_member = await client.get(
+            f"/api/people/{bob.id}/badge", headers=factory.attendee_headers(outsider)
+        )
+        assert not_member.json()["code"] == "not_in_directory"
+        assert (await client.get("/api/people/x/badge", headers=headers)).status_code == 422

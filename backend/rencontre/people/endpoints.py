@@ -5,10 +5,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from rencontre.badges.schemas import BadgeLink
 from rencontre.dependencies import CurrentAttendee, SessionDep, SettingsDep
 from rencontre.errors import BadRequest, Forbidden, Unauthorized, Unprocessable, responses
 from rencontre.events.dependencies import OrganiserEvent
-from rencontre.people import service
+from rencontre.people import finding, service
 from rencontre.people.schemas import (
     BlockCreate,
     MeetRequestCreate,
@@ -71,6 +72,22 @@ async def person_prompts(
             session, attendee, attendee_id, service.reader_language(attendee, language)
         )
     )
+
+
+@router.get(
+    "/api/people/{attendee_id}/badge",
+    summary="Find by name: the badge of a person in the directory, to record a scan as if their QR was read",
+    responses=responses(service.DirectoryClosed, service.NotInDirectory, service.PersonNotInDirectory),
+)
+async def person_badge(
+    attendee_id: uuid.UUID,
+    attendee: CurrentAttendee,
+    session: SessionDep,
+    settings: SettingsDep,
+    response: Response,
+) -> BadgeLink:
+    response.headers["Cache-Control"] = "no-store"
+    return await finding.badge_of(session, settings, attendee, attendee_id)
 
 
 @router.get("/api/meet-requests", summary='"I\'d like to meet you": received, sent and matches')

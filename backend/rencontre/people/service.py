@@ -93,7 +93,7 @@ def _directory_open(event: Event, now: datetime) -> bool:
     return event.directory_opens_at is not None and event.directory_opens_at <= now
 
 
-async def _check_member(session: AsyncSession, attendee: Attendee) -> Event:
+async def check_member(session: AsyncSession, attendee: Attendee) -> Event:
     """The viewer's event, if its directory is open and the viewer is in it."""
     event = await session.get(Event, attendee.event_id)
     assert event is not None
@@ -148,7 +148,7 @@ async def list_people(
     cursor: str | None,
     limit: int,
 ) -> PeoplePage:
-    await _check_member(session, viewer)
+    await check_member(session, viewer)
     hidden = await repository.blocked_ids(session, viewer.id) | {viewer.id}
     terms = fold(query).split() if query else []
     wanted_interest = fold(interest.strip()) if interest and interest.strip() else None
@@ -208,7 +208,7 @@ async def prompts_for(
         person = await repository.person(session, attendee_id)
     else:
         try:
-            await _check_member(session, viewer)
+            await check_member(session, viewer)
         except (DirectoryClosed, NotInDirectory):
             raise PromptsNotAllowed() from None
         person = await repository.listed_person(session, viewer.event_id, attendee_id)
@@ -226,7 +226,7 @@ async def send_request(
     cap: int,
     rate: str,
 ) -> MeetRequestSent:
-    await _check_member(session, sender)
+    await check_member(session, sender)
     if to == sender.id:
         raise MeetRequestToSelf()
     recipient = await repository.listed_person(session, sender.event_id, to)
