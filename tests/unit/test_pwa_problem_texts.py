@@ -37,6 +37,16 @@ ATTENDEE_PROBLEMS = (
     "database_unavailable",
     "service_unavailable",
     "internal_error",
+    # Who-to-meet
+    "directory_closed",
+    "not_in_directory",
+    "person_not_in_directory",
+    "meet_request_to_self",
+    "meet_request_cap_reached",
+    "meet_requests_too_fast",
+    "meet_request_not_found",
+    "prompts_not_allowed",
+    "self_block",
 )
 
 

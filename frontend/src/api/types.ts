@@ -70,3 +70,12 @@ export type ScanResult = Partial<Omit<ScanOut, keyof ScanBatchItem>> &
     status: ScanBatchItem["status"];
     outcome?: ScanBatchItem["outcome"];
   };
+
+// Who-to-meet
+export type PeoplePage = Schemas["PeoplePage"];
+export type PersonEntry = Schemas["PersonEntry"];
+export type MeetState = PersonEntry["meet"];
+export type MeetRequests = Schemas["MeetRequests"];
+export type MeetRequestSent = Schemas["MeetRequestSent"];
+export type Prompts = Schemas["Prompts"];
+export type WhoToMeetFigures = Schemas["WhoToMeetFigures"];

@@ -10,7 +10,9 @@ export type Route =
   | { name: "scanned"; token: string }
   | { name: "contacts" }
   | { name: "contact"; id: string }
-  | { name: "not-found" };
+  | { name: "not-found" }
+  // Who-to-meet
+  | { name: "people" };
 
 export function match(url: URL): Route {
   const path = url.pathname.replace(/\/+$/, "") || "/";
@@ -19,6 +21,7 @@ export function match(url: URL): Route {
   if (path === "/profile") return { name: "profile", welcome: url.searchParams.has("welcome") };
   if (path === "/me") return { name: "badge" };
   if (path === "/contacts") return { name: "contacts" };
+  if (path === "/people") return { name: "people" };
   let found = /^\/contacts\/([^/]+)$/.exec(path);
   if (found?.[1]) return { name: "contact", id: decodeURIComponent(found[1]) };
   found = /^\/b\/([^/]+)$/.exec(path);

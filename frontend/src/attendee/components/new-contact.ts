@@ -12,6 +12,7 @@ import { queued, submit, updateQueued } from "../offline/outbox";
 import { api, getState, queuedForLater, refreshContacts, refreshOutboxCounts } from "../state";
 import { LightElement } from "../../kit/light-element";
 import "./person-card";
+import "./conversation-prompts";
 import "./rating-input";
 import "./tag-picker";
 import "./new-contact.css";
@@ -203,6 +204,7 @@ export class NewContact extends LightElement {
     return html`
       <section class="new-contact" aria-labelledby="new-contact-title">
         <rc-person-card .card=${this.card} heading-level="2" compact></rc-person-card>
+        ${this.card.attendee_id ? html`<rc-conversation-prompts attendee-id=${this.card.attendee_id}></rc-conversation-prompts>` : nothing}
         ${this.lookupError ? html`<p class="notice pending" role="status">${this.lookupError}</p>` : nothing}
         ${this.renderAlready(name)}
         <form class="note-form" @submit=${(event: Event) => this.save(event)}>

@@ -4,6 +4,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 
 import type { AttendeeSession, BadgeInfo, Contact, ContactUpdate, Me, PublicCard, ScanRequest } from "../../api/types";
+import type { MeetRequests, PersonEntry } from "../../api/types";
 
 export interface OutboxItem extends ScanRequest {
   /** Whose scan this is: only that attendee's session may send it. */
@@ -47,6 +48,11 @@ export interface KeyValues {
   badge: BadgeInfo;
   "directory.synced_at": string;
   "contacts.synced_at": string;
+  // Who-to-meet: the opt-in directory and the requests, as last seen online.
+  people: PersonEntry[];
+  "people.synced_at": string;
+  "people.language": string;
+  "people.requests": MeetRequests;
 }
 
 interface RencontreSchema extends DBSchema {

@@ -14,6 +14,7 @@ import {
 import { LightElement } from "../../kit/light-element";
 import "../components/passkey-settings";
 import "../components/person-card";
+import { cleanLines, type WhoToMeet } from "../components/who-to-meet-fields";
 import { objectiveLabel } from "../format";
 import { t, type MessageKey, problemText } from "../i18n";
 import { navigate } from "../routes";
@@ -29,6 +30,7 @@ interface Draft {
   phone: string;
   website: string;
   linkedin: string;
+  whoToMeet: WhoToMeet;
 }
 
 function draftOf(me: Me): Draft {
@@ -40,6 +42,7 @@ function draftOf(me: Me): Draft {
     phone: me.phone ?? "",
     website: me.website ?? "",
     linkedin: me.linkedin ?? "",
+    whoToMeet: { offers: [...me.offers], seeks: [...me.seeks], open_to_chat: me.open_to_chat, directory_opt_in: me.directory_opt_in },
   };
 }
 
@@ -102,6 +105,9 @@ export class ProfilePage extends LightElement {
       pitch: draft.pitch,
       objective: draft.objective,
       interests: draft.interests,
+      offers: cleanLines(draft.whoToMeet.offers),
+      seeks: cleanLines(draft.whoToMeet.seeks),
+      open_to_chat: draft.whoToMeet.open_to_chat,
     };
     for (const field of draft.shared_fields) card[field] = field === "email" ? me.email : draft[field];
     return card;
@@ -114,7 +120,14 @@ export class ProfilePage extends LightElement {
     this.error = "";
     this.fieldErrors = {};
     try {
-      const me = await api.updateMe({ ...this.draft, pitch: this.draft.pitch.trim() });
+      const { whoToMeet, ...draft } = this.draft;
+      const me = await api.updateMe({
+        ...draft,
+        pitch: draft.pitch.trim(),
+        ...whoToMeet,
+        offers: cleanLines(whoToMeet.offers),
+        seeks: cleanLines(whoToMeet.seeks),
+      });
       await setValue("me", me);
       setState({ me });
       this.draft = draftOf(me);
@@ -257,6 +270,12 @@ export class ProfilePage extends LightElement {
           <p class="field-hint">${t("profile.shared.hint")}</p>
           ${this.renderShared(me, draft)}
         </fieldset>
+
+        <rc-who-to-meet-fields
+          .value=${draft.whoToMeet}
+          .errors=${this.fieldErrors}
+          @who-to-meet-change=${(e: CustomEvent<WhoToMeet>) => this.change("whoToMeet", e.detail)}
+        ></rc-who-to-meet-fields>
 
         <section class="preview" aria-labelledby="preview-title">
           <h2 id="preview-title">${t("profile.preview")}</h2>
