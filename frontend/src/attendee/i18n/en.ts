@@ -269,7 +269,7 @@ export const en = {
   "problem.payload_too_large": "What you sent is too large.",
   "problem.invalid_join_link": "This join link does not work: it is incomplete, expired or was replaced by a newer one. Ask the welcome desk for a new access.",
   // Who-to-meet: directory, "I'd like to meet you", prompts, profile fields (issue 18)
-  "nav.people": "Who to meet",
+  "nav.people": "People",
   "people.title": "Who will I meet?",
   "people.intro": "People at {event} who chose to be seen. Say you would like to meet them: if they want to as well, it's a match.",
   "people.closed": "The organisers have not opened the directory yet.",
@@ -279,7 +279,7 @@ export const en = {
   "people.optIn.button": "Join the directory",
   "people.search": "Search by name, company, offer…",
   "people.filter.objective": "Objective",
-  "people.filter.any": "Any objective",
+  "people.filter.any": "Any",
   "people.filter.interest": "Interest",
   "people.filter.clear": "Clear filters",
   "people.count.one": "{n} person",

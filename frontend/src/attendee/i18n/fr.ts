@@ -281,7 +281,7 @@ export const fr: Record<MessageKey, string> = {
   "people.optIn.button": "Rejoindre l’annuaire",
   "people.search": "Nom, entreprise, proposition…",
   "people.filter.objective": "Objectif",
-  "people.filter.any": "Tous les objectifs",
+  "people.filter.any": "Tous",
   "people.filter.interest": "Centre d’intérêt",
   "people.filter.clear": "Effacer les filtres",
   "people.count.one": "{n} personne",

@@ -4,6 +4,7 @@ import { customElement, property, state } from "lit/decorators.js";
 import type { WhoToMeetFigures } from "../../api/types";
 import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
+import "./who-to-meet-figures.css";
 import { formatNumber, t, type ConsoleKey } from "../i18n";
 
 const FIGURES = ["opted_in", "requests_sent", "matches", "matches_met"] as const;
