@@ -79,6 +79,9 @@ SCREENS: list[tuple[str, Callable[[Tour], Any]]] = [
     ("12-scan-en", on_main_page("/", "page-scan .scan-button", lang="en")),
     ("13-contacts-en", on_main_page("/contacts", "rc-contact-row", lang="en")),
     ("14-contact-en", on_main_page("/contacts/{James O'Connor}", "page-contact .person-name", lang="en")),
+    # Who-to-meet: the directory, closed at this event.
+    ("15-people-closed", on_main_page("/people", "page-people .notice")),
+    ("16-people-closed-en", on_main_page("/people", "page-people .notice", lang="en")),
 ]
 
 

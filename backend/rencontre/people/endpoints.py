@@ -9,6 +9,7 @@ from rencontre.badges.schemas import BadgeLink
 from rencontre.dependencies import CurrentAttendee, SessionDep, SettingsDep
 from rencontre.errors import BadRequest, Forbidden, Unauthorized, Unprocessable, responses
 from rencontre.events.dependencies import OrganiserEvent
+from rencontre.events.service import EventNotFound
 from rencontre.people import finding, service
 from rencontre.people.schemas import (
     BlockCreate,
@@ -165,6 +166,7 @@ async def block(body: BlockCreate, attendee: CurrentAttendee, session: SessionDe
 @router.get(
     "/api/events/{event_id}/who-to-meet",
     summary="The directory's uptake, requests, matches and matches that became scans (counts only)",
+    responses=responses(EventNotFound),
 )
 async def who_to_meet_figures(event: OrganiserEvent, session: SessionDep) -> WhoToMeetFigures:
     return await service.figures(session, event)

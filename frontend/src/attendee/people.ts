@@ -1,7 +1,9 @@
 // Who-to-meet on the phone: the opt-in directory and the requests, kept in IndexedDB so the
 // directory opens and searches offline, refreshed whenever the phone is online.
 import type { MeetRequests, MeetState, PersonEntry } from "../api/types";
+import { ApiError, NetworkError } from "../kit/api/errors";
 import { fold } from "../kit/fold";
+import { problemText, t } from "./i18n";
 import { getValue, setValue } from "./offline/db";
 import { api } from "./state";
 
@@ -107,4 +109,10 @@ export async function rememberState(attendeeId: string, meet: MeetState): Promis
 export async function forgetPerson(attendeeId: string): Promise<void> {
   const entries = await getValue("people");
   if (entries) await setValue("people", entries.filter((entry) => entry.card.attendee_id !== attendeeId));
+}
+
+/** What to tell the attendee when a who-to-meet action failed, in their language. */
+export function failureText(error: unknown): string {
+  if (error instanceof ApiError) return problemText(error);
+  return error instanceof NetworkError ? t("error.offline") : t("error.generic");
 }

@@ -1,11 +1,10 @@
 import { html, nothing } from "lit";
 
 import type { PersonEntry } from "../../api/types";
-import { ApiError, NetworkError } from "../../kit/api/errors";
 import { LightElement } from "../../kit/light-element";
 import { parseBadge, type BadgeRef } from "../../kit/scanner/badge";
-import { problemText, t } from "../i18n";
-import { cachedPeople, filterPeople } from "../people";
+import { t } from "../i18n";
+import { cachedPeople, failureText, filterPeople } from "../people";
 import { api, StoreController } from "../state";
 import "./find-by-name.css";
 
@@ -46,7 +45,7 @@ export class FindByName extends LightElement {
       this.query = "";
       this.dispatchEvent(new CustomEvent<BadgeRef>("badge-found", { detail: badge, bubbles: true }));
     } catch (error) {
-      this.error = error instanceof ApiError ? problemText(error) : error instanceof NetworkError ? t("error.offline") : t("error.generic");
+      this.error = failureText(error);
     } finally {
       this.busy = false;
     }

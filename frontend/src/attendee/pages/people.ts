@@ -11,6 +11,7 @@ import { formatDateTime, objectiveLabel } from "../format";
 import { lang, onLangChange, plural, problemText, t } from "../i18n";
 import {
   cachedPeople,
+  failureText,
   cachedRequests,
   filterPeople,
   forgetPerson,
@@ -105,7 +106,7 @@ export class PeoplePage extends LightElement {
       this.access = "loading";
       await this.load();
     } catch (error) {
-      this.error = error instanceof ApiError ? problemText(error) : error instanceof NetworkError ? t("error.offline") : t("error.generic");
+      this.error = failureText(error);
     } finally {
       this.joining = false;
     }
@@ -117,7 +118,7 @@ export class PeoplePage extends LightElement {
       await api.answerRequest(id, answer);
       await this.load();
     } catch (error) {
-      this.error = error instanceof ApiError ? problemText(error) : error instanceof NetworkError ? t("error.offline") : t("error.generic");
+      this.error = failureText(error);
     }
   }
 
@@ -129,7 +130,7 @@ export class PeoplePage extends LightElement {
       this.entries = this.entries.filter((entry) => entry.card.attendee_id !== card.attendee_id);
       this.notice = t("people.blocked", { name: card.name });
     } catch (error) {
-      this.error = error instanceof ApiError ? problemText(error) : error instanceof NetworkError ? t("error.offline") : t("error.generic");
+      this.error = failureText(error);
     }
   }
 
