@@ -29,6 +29,7 @@ from rencontre.live import endpoints as live_endpoints
 from rencontre.live.hub import LIVE_CHANNEL
 from rencontre.nextsteps import endpoints as nextsteps_endpoints
 from rencontre.passkeys import endpoints as passkeys_endpoints
+from rencontre.people import endpoints as people_endpoints
 from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
 from rencontre.push import endpoints as push_endpoints
@@ -122,6 +123,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         retention_endpoints.router,
         # Who scanned me (issue 16).
         scanned_by_endpoints.router,
+        # Who-to-meet
+        people_endpoints.router,
     ):
         app.include_router(router)
 

@@ -188,6 +188,9 @@ class Settings(BaseSettings):
     short_code_kdf_seconds: float = Field(default=2.0, gt=0.0, le=60.0)
     # How long the sealed cache of an event is served from memory before being built again.
     sealed_cache_seconds: float = Field(default=60.0, ge=0.0, le=3600.0)
+    # Who-to-meet: "I'd like to meet you" requests one attendee may send at an event, and how fast.
+    meet_requests_per_event: int = Field(default=30, ge=1, le=10_000)
+    meet_request_rate_limit: str = "10/minute"
 
     @field_validator("public_base_url")
     @classmethod
@@ -222,6 +225,7 @@ class Settings(BaseSettings):
         "next_step_rate_limit",
         "short_code_rate_limit",
         "short_code_miss_rate_limit",
+        "meet_request_rate_limit",
     )
     @classmethod
     def _rate(cls, value: str) -> str:

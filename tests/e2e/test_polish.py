@@ -56,7 +56,7 @@ class TestPolishSeenInScreenshots:
         token = access_token(page)
         profile = {
             "pitch": "Je raconte l'histoire des marques en images.",
-            "objective": "partnership",
+            "objectives": ["partnership"],
             "interests": ["photographie", "design", "culture", "vélo"],
         }
         backend.http.patch("/api/me", headers=backend.auth(token), json=profile).raise_for_status()

@@ -89,6 +89,9 @@ SCREENS: list[tuple[str, Callable[[Tour], Any]]] = [
     # Who scanned me (issue 16): nobody waits to be added back in the tour.
     ("15-scanned-by", on_main_page("/scanned-by", "page-scanned-by .empty")),
     ("16-scanned-by-en", on_main_page("/scanned-by", "page-scanned-by .empty", lang="en")),
+    # Who-to-meet: the directory, closed at this event.
+    ("15-people-closed", on_main_page("/people", "page-people .notice")),
+    ("16-people-closed-en", on_main_page("/people", "page-people .notice", lang="en")),
 ]
 
 

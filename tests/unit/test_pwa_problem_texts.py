@@ -61,6 +61,16 @@ ATTENDEE_PROBLEMS = (
     "push_subscription_not_found",
     "reminders_after_purge",
     "event_data_purged",
+    # Who-to-meet
+    "directory_closed",
+    "not_in_directory",
+    "person_not_in_directory",
+    "meet_request_to_self",
+    "meet_request_cap_reached",
+    "meet_requests_too_fast",
+    "meet_request_not_found",
+    "prompts_not_allowed",
+    "self_block",
 )
 
 

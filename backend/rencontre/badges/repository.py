@@ -39,6 +39,10 @@ class Person:
     photo_key: str | None
     # When they arrived at the venue, if known (see rencontre.presence).
     arrived_at: datetime | None = None
+    # Who-to-meet: part of the public card.
+    offers: tuple[str, ...] = ()
+    seeks: tuple[str, ...] = ()
+    open_to_chat: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +91,8 @@ async def holders(session: AsyncSession, attendee_codes: Collection[str]) -> dic
         values["interests"] = tuple(values["interests"] or ())
         values["objectives"] = tuple(values["objectives"] or ())
         values["shared_fields"] = tuple(values["shared_fields"] or ())
+        values["offers"] = tuple(values["offers"] or ())
+        values["seeks"] = tuple(values["seeks"] or ())
         person = Person(**values)
         found[person.badge_code] = Holder(
             attendee=person,
@@ -204,6 +210,9 @@ class SealingRow:
     objectives: list[str]
     objective_other: str
     interests: list[str]
+    offers: list[str]
+    seeks: list[str]
+    open_to_chat: bool
 
     # A card source (profile.cards) with no contact detail nor photo: the offline cache never
     # carries one.

@@ -171,6 +171,9 @@ _CARD_COLUMNS = (
     "objectives",
     "objective_other",
     "interests",
+    "offers",
+    "seeks",
+    "open_to_chat",
 )
 
 

@@ -53,6 +53,13 @@ class EventBase(BaseModel):
     )
     # Retention (issue 19)
     retention_days: RetentionDays = 90
+    directory_opens_at: JsonDatetime | None = Field(
+        default=None,
+        description=(
+            "When attendees who opted in start seeing each other in the directory "
+            "(before the event ends); null keeps the directory closed."
+        ),
+    )
 
 
 class EventCreate(EventBase):
@@ -62,6 +69,8 @@ class EventCreate(EventBase):
     def _ordered(self) -> Self:
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
+        if self.directory_opens_at is not None and self.directory_opens_at >= self.ends_at:
+            raise ValueError("directory_opens_at must be before ends_at")
         return self
 
 
@@ -76,6 +85,9 @@ class EventUpdate(BaseModel):
     feed_shows_names: StrictBool | SkipJsonSchema[None] = None
     # Retention (issue 19)
     retention_days: RetentionDays | SkipJsonSchema[None] = None
+    directory_opens_at: JsonDatetime | None = Field(
+        default=None, description="Null closes the directory; left out, it stays as it is."
+    )
 
 
 class Event(EventBase):

@@ -16,6 +16,9 @@ from rencontre.models.format_session import (
     SessionState,
 )
 from rencontre.models.live_ticket import LiveTicket
+
+# Who-to-meet: the directory's requests and blocks.
+from rencontre.models.meet_request import AttendeeBlock, MeetRequest, MeetRequestState
 from rencontre.models.next_step import NextStep, NextStepKind, NextStepProposal, NextStepState
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
@@ -51,3 +54,5 @@ __all__ = [
     "Scan",
     "SessionState",
 ]
+# Who-to-meet
+__all__ += ["AttendeeBlock", "MeetRequest", "MeetRequestState"]

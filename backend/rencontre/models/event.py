@@ -38,3 +38,6 @@ class Event(IdMixin, CreatedAtMixin, Base):
     retention_warned_at: Mapped[datetime | None] = mapped_column(default=None)
     purged_at: Mapped[datetime | None] = mapped_column(default=None)
     report_snapshot: Mapped[dict[str, object] | None] = mapped_column(JSON, default=None)
+    # Who-to-meet: when the opt-in directory opens (the organiser picks the moment, usually
+    # some days before the event starts); None keeps it closed.
+    directory_opens_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -19,6 +19,7 @@ from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, ProfilePhoto
 from rencontre.nextsteps import service as next_step_service
 from rencontre.passkeys import service as passkey_service
+from rencontre.people import service as people_service
 from rencontre.profile import cards, photos, repository
 from rencontre.profile.export import AccountRecord, ExportedPhoto, MyData
 from rencontre.profile.schemas import EventInfo, Me, MeUpdate, PublicCard, ScanRecord
@@ -194,6 +195,7 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
     await passkey_service.forget(session, attendee)
     await access_service.forget(session, attendee)
     await push_repository.forget(session, [attendee.id])
+    await people_service.forget(session, attendee)
     attendee.name = ""
     attendee.email = placeholder_email(attendee.id)
     # A later import of the registration list adds them afresh rather than matching a tombstone.
@@ -216,4 +218,8 @@ async def blank_profile(session: AsyncSession, attendee: Attendee) -> None:
     attendee.objectives = []
     attendee.interests = []
     attendee.shared_fields = []
+    attendee.offers = []
+    attendee.seeks = []
+    attendee.open_to_chat = False
+    attendee.directory_opt_in = False
     await _forget_photo(session, attendee)

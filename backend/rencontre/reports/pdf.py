@@ -70,6 +70,12 @@ TEXT: dict[Language, dict[str, str]] = {
         "objective.learning": "Learning",
         "objective.clients": "Finding clients",
         "objective.other": "Other",
+        # Who-to-meet
+        "who_to_meet": "Who to meet",
+        "who_to_meet.opted_in": "In the directory (of {attendees} attendees)",
+        "who_to_meet.requests_sent": "“I’d like to meet you” requests sent",
+        "who_to_meet.matches": "Matches (both wanted to meet)",
+        "who_to_meet.matches_met": "Matches that became a scan",
     },
     "fr": {
         "title": "Bilan de l’événement",
@@ -111,6 +117,12 @@ TEXT: dict[Language, dict[str, str]] = {
         "objective.learning": "Apprentissage",
         "objective.clients": "Trouver des clients",
         "objective.other": "Autre",
+        # Who-to-meet
+        "who_to_meet": "Qui rencontrer",
+        "who_to_meet.opted_in": "Dans l’annuaire (sur {attendees} participants)",
+        "who_to_meet.requests_sent": "Demandes « J’aimerais vous rencontrer » envoyées",
+        "who_to_meet.matches": "Rencontres souhaitées des deux côtés",
+        "who_to_meet.matches_met": "… suivies d’un scan",
     },
 }
 CHART_GROUPS = 15
@@ -308,6 +320,23 @@ def report_pdf(report: EventReport, language: Language) -> bytes:
     story.append(KeepTogether(peaks))
     story += _grouped(report.by_objective, words["by_objective"], words, styles, objective=True)
     story += _grouped(report.by_interest, words["by_interest"], words, styles, objective=False)
+    if report.who_to_meet is not None:
+        figures = report.who_to_meet
+        opted_in = words["who_to_meet.opted_in"].format(attendees=figures.attendees)
+        story.append(Paragraph(_escape(words["who_to_meet"]), styles.heading))
+        story.append(
+            _table(
+                [
+                    [opted_in, str(figures.opted_in)],
+                    [words["who_to_meet.requests_sent"], str(figures.requests_sent)],
+                    [words["who_to_meet.matches"], str(figures.matches)],
+                    [words["who_to_meet.matches_met"], str(figures.matches_met)],
+                ],
+                [110 * mm, 30 * mm],
+                styles,
+                header=False,
+            )
+        )
     story += [Spacer(1, 4 * mm), Paragraph(_escape(words["privacy"]), styles.muted)]
 
     buffer = io.BytesIO()

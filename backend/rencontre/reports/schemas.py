@@ -5,6 +5,8 @@ from datetime import datetime
 
 from pydantic import BaseModel, Field
 
+from rencontre.people.schemas import WhoToMeetFigures
+
 
 class ReportTotals(BaseModel):
     connections: int = Field(description="Contacts recorded: one per scanner and scanned person.")
@@ -81,6 +83,10 @@ class EventReport(BaseModel):
     )
     by_interest: GroupedConnections = Field(
         description="An attendee with several interests is in several groups."
+    )
+    # Who-to-meet
+    who_to_meet: WhoToMeetFigures | None = Field(
+        default=None, description="The directory's uptake, requests and matches: counts only."
     )
 
 

@@ -17,6 +17,7 @@ from rencontre.kit.csvfile import csv_bytes
 from rencontre.kit.time import utcnow
 from rencontre.models import Event
 from rencontre.nextsteps import service as next_step_service
+from rencontre.people import service as people_service
 from rencontre.reports import repository
 from rencontre.reports.schemas import (
     ConnectionGroup,
@@ -171,6 +172,7 @@ async def event_report(session: AsyncSession, event: Event, *, min_group_size: i
         ),
         by_objective=grouped_connections(*by_objective, pairs, min_group_size),
         by_interest=grouped_connections(*by_interest, pairs, min_group_size),
+        who_to_meet=await people_service.figures(session, event),
     )
 
 
@@ -204,6 +206,11 @@ def report_csv(report: EventReport) -> bytes:
                 (section, f"{group.label}: connections", group.connections),
             ]
     rows += [("distribution", f"{b.label} connections", b.attendees) for b in report.distribution]
+    if report.who_to_meet is not None:
+        rows += [
+            ("who_to_meet", name, value)
+            for name, value in report.who_to_meet.model_dump(exclude={"directory_opens_at"}).items()
+        ]
     rows += [
         (
             f"peak {rank}",

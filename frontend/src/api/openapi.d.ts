@@ -1482,6 +1482,143 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The event's opt-in directory: people who chose to be seen, searchable */
+        get: operations["list_people_api_people_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{attendee_id}/prompts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Two or three questions to start a conversation with a contact or a person in the directory */
+        get: operations["person_prompts_api_people__attendee_id__prompts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/people/{attendee_id}/badge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Find by name: the badge of a person in the directory, to record a scan as if their QR was read */
+        get: operations["person_badge_api_people__attendee_id__badge_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meet-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** "I'd like to meet you": received, sent and matches */
+        get: operations["my_requests_api_meet_requests_get"];
+        put?: never;
+        /** Say "I'd like to meet you" to a person in the directory */
+        post: operations["send_request_api_meet_requests_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meet-requests/{request_id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept a request: it's a match */
+        post: operations["accept_request_api_meet_requests__request_id__accept_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/meet-requests/{request_id}/let-be": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Let a request be: it leaves your list, and its sender is never told */
+        post: operations["let_request_be_api_meet_requests__request_id__let_be_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/blocks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Block someone: neither of you sees the other again, and no request passes */
+        post: operations["block_api_blocks_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/who-to-meet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The directory's uptake, requests, matches and matches that became scans (counts only) */
+        get: operations["who_to_meet_figures_api_events__event_id__who_to_meet_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -1791,6 +1928,14 @@ export type components = {
              * @description The short code printed under the QR code, e.g. 7KQM2X.
              */
             short_code: string;
+        };
+        /** BlockCreate */
+        BlockCreate: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             */
+            attendee_id: string;
         };
         /**
          * Board
@@ -2161,6 +2306,11 @@ export type components = {
              */
             retention_days: number;
             /**
+             * Directory Opens At
+             * @description When attendees who opted in start seeing each other in the directory (before the event ends); null keeps the directory closed.
+             */
+            directory_opens_at?: string | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -2214,6 +2364,11 @@ export type components = {
              * @default 90
              */
             retention_days: number;
+            /**
+             * Directory Opens At
+             * @description When attendees who opted in start seeing each other in the directory (before the event ends); null keeps the directory closed.
+             */
+            directory_opens_at?: string | null;
         };
         /** EventInfo */
         EventInfo: {
@@ -2238,6 +2393,11 @@ export type components = {
             timezone: string;
             /** Venue */
             venue: string;
+            /**
+             * Directory Opens At
+             * @description When the opt-in directory opens; null while the organiser keeps it closed.
+             */
+            directory_opens_at?: string | null;
         };
         /**
          * EventProgress
@@ -2316,6 +2476,8 @@ export type components = {
             by_objective: components["schemas"]["GroupedConnections"];
             /** @description An attendee with several interests is in several groups. */
             by_interest: components["schemas"]["GroupedConnections"];
+            /** @description The directory's uptake, requests and matches: counts only. */
+            who_to_meet?: components["schemas"]["WhoToMeetFigures"] | null;
         };
         /** EventUpdate */
         EventUpdate: {
@@ -2342,6 +2504,11 @@ export type components = {
              * @description Days attendees' profiles, contacts and notes are kept after the event ends; then they are erased, except the contacts an attendee chose to keep.
              */
             retention_days?: number;
+            /**
+             * Directory Opens At
+             * @description Null closes the directory; left out, it stays as it is.
+             */
+            directory_opens_at?: string | null;
         };
         /**
          * ExistingRows
@@ -2754,6 +2921,27 @@ export type components = {
             /** Password */
             password: string;
         };
+        /** Match */
+        Match: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            person: components["schemas"]["PublicCard"];
+            /**
+             * Matched At
+             * Format: date-time
+             */
+            matched_at: string;
+            /**
+             * Met
+             * @description A scan between you two since the match.
+             */
+            met: boolean;
+            /** Prompts */
+            prompts: string[];
+        };
         /**
          * Me
          * @description The signed-in attendee's own profile, every field included.
@@ -2801,6 +2989,14 @@ export type components = {
             joined_at: string | null;
             /** @description Your photo, if you added one (shared or not). */
             photo: components["schemas"]["PhotoLinks"] | null;
+            /** Offers */
+            offers: string[];
+            /** Seeks */
+            seeks: string[];
+            /** Open To Chat */
+            open_to_chat: boolean;
+            /** Directory Opt In */
+            directory_opt_in: boolean;
             event: components["schemas"]["EventInfo"];
             /**
              * Scan Notices
@@ -2854,6 +3050,78 @@ export type components = {
              * @description Be told who scanned you (on by default); whoever scans you never learns it.
              */
             scan_notices?: boolean;
+            /**
+             * Offers
+             * @description What you offer: at most 3 short lines, shown on your card.
+             */
+            offers?: string[];
+            /**
+             * Seeks
+             * @description What you seek: at most 3 short lines, shown on your card.
+             */
+            seeks?: string[];
+            /**
+             * Open To Chat
+             * @description Open to chat now.
+             */
+            open_to_chat?: boolean;
+            /**
+             * Directory Opt In
+             * @description Be listed in the event's directory (and browse it).
+             */
+            directory_opt_in?: boolean;
+        };
+        /** MeetRequestCreate */
+        MeetRequestCreate: {
+            /**
+             * To
+             * Format: uuid
+             * @description The attendee you would like to meet (their card's attendee_id).
+             */
+            to: string;
+            /**
+             * Reason
+             * @description An optional line the other person sees, 140 characters at most.
+             * @default
+             */
+            reason: string;
+        };
+        /** MeetRequestSent */
+        MeetRequestSent: {
+            /**
+             * State
+             * @description `match` when the other person had already asked to meet you; otherwise `sent`.
+             * @enum {string}
+             */
+            state: "sent" | "match";
+        };
+        /** MeetRequests */
+        MeetRequests: {
+            /**
+             * Received
+             * @description Requests waiting for your answer, newest first.
+             */
+            received: components["schemas"]["ReceivedRequest"][];
+            /**
+             * Sent
+             * @description Your requests without a match, newest first.
+             */
+            sent: components["schemas"]["SentRequest"][];
+            /**
+             * Matches
+             * @description Both of you want to meet, newest first.
+             */
+            matches: components["schemas"]["Match"][];
+            /**
+             * Sent Count
+             * @description Requests you have sent at this event (matches included).
+             */
+            sent_count: number;
+            /**
+             * Sent Cap
+             * @description How many you may send at this event.
+             */
+            sent_cap: number;
         };
         /**
          * MyData
@@ -3118,6 +3386,45 @@ export type components = {
             /** Connections */
             connections: number;
         };
+        /** PeoplePage */
+        PeoplePage: {
+            /** Items */
+            items: components["schemas"]["PersonEntry"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` for the next page; null on the last one.
+             */
+            next_cursor: string | null;
+            /**
+             * Total
+             * @description People matching the search and filters (you excluded).
+             */
+            total: number;
+        };
+        /**
+         * PersonEntry
+         * @description A person in the directory, as the reader may see them.
+         */
+        PersonEntry: {
+            card: components["schemas"]["PublicCard"];
+            /**
+             * Prompts
+             * @description Two or three questions drawn from the card, in the reader's language.
+             */
+            prompts: string[];
+            /**
+             * Meet
+             * @description Where an "I'd like to meet you" between you two stands.
+             * @enum {string}
+             */
+            meet: "none" | "sent" | "received" | "match";
+            /**
+             * Met
+             * @description A match that became a scan between you.
+             * @default false
+             */
+            met: boolean;
+        };
         /**
          * Phase
          * @enum {string}
@@ -3202,6 +3509,11 @@ export type components = {
             errors?: {
                 [key: string]: unknown;
             }[] | null;
+        };
+        /** Prompts */
+        Prompts: {
+            /** Prompts */
+            prompts: string[];
         };
         /** Proposal */
         Proposal: {
@@ -3333,6 +3645,22 @@ export type components = {
             linkedin?: string | null;
             /** @description Only when the person shares their photo. */
             photo?: components["schemas"]["PhotoLinks"] | null;
+            /**
+             * Offers
+             * @description What they offer (who-to-meet).
+             */
+            offers?: string[];
+            /**
+             * Seeks
+             * @description What they seek (who-to-meet).
+             */
+            seeks?: string[];
+            /**
+             * Open To Chat
+             * @description They flipped "open to chat now".
+             * @default false
+             */
+            open_to_chat: boolean;
         };
         /** PushKey */
         PushKey: {
@@ -3348,6 +3676,24 @@ export type components = {
             p256dh: string;
             /** Auth */
             auth: string;
+        };
+        /** ReceivedRequest */
+        ReceivedRequest: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            person: components["schemas"]["PublicCard"];
+            /** Reason */
+            reason: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Prompts */
+            prompts: string[];
         };
         /** RegistrationIn */
         RegistrationIn: {
@@ -3781,6 +4127,23 @@ export type components = {
             badge: string | null;
         };
         /**
+         * SentRequest
+         * @description A request of yours not (yet) answered by a match: whether it was let be is never said.
+         */
+        SentRequest: {
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            person: components["schemas"]["PublicCard"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+        };
+        /**
          * SessionCreate
          * @description A session as the organiser sets it up; it starts later (``…/start``).
          */
@@ -3916,6 +4279,39 @@ export type components = {
         Unsubscribe: {
             /** Endpoint */
             endpoint: string;
+        };
+        /**
+         * WhoToMeetFigures
+         * @description Counts only: who asked whom is never told.
+         */
+        WhoToMeetFigures: {
+            /**
+             * Attendees
+             * @description Registered attendees (deleted accounts excluded).
+             */
+            attendees: number;
+            /**
+             * Opted In
+             * @description Attendees listed in the directory.
+             */
+            opted_in: number;
+            /**
+             * Requests Sent
+             * @description "I'd like to meet you" requests sent.
+             */
+            requests_sent: number;
+            /**
+             * Matches
+             * @description Requests both people wanted.
+             */
+            matches: number;
+            /**
+             * Matches Met
+             * @description Matches followed by a scan between the two.
+             */
+            matches_met: number;
+            /** Directory Opens At */
+            directory_opens_at: string | null;
         };
     };
     responses: never;
@@ -11507,6 +11903,710 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    list_people_api_people_get: {
+        parameters: {
+            query?: {
+                /** @description Words to find, accents and case ignored. */
+                q?: string | null;
+                objective?: components["schemas"]["Objective"] | null;
+                interest?: string | null;
+                cursor?: string | null;
+                limit?: number;
+                /** @description The language of the prompts; your profile's language by default. */
+                language?: ("fr" | "en") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PeoplePage"];
+                };
+            };
+            /** @description Bad request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    person_prompts_api_people__attendee_id__prompts_get: {
+        parameters: {
+            query?: {
+                /** @description The language of the prompts; your profile's language by default. */
+                language?: ("fr" | "en") | null;
+            };
+            header?: never;
+            path: {
+                attendee_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Prompts"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    person_badge_api_people__attendee_id__badge_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BadgeLink"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_requests_api_meet_requests_get: {
+        parameters: {
+            query?: {
+                /** @description The language of the prompts; your profile's language by default. */
+                language?: ("fr" | "en") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetRequests"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    send_request_api_meet_requests_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MeetRequestCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeetRequestSent"];
+                };
+            };
+            /** @description The request body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Too many requests */
+            429: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    accept_request_api_meet_requests__request_id__accept_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    let_request_be_api_meet_requests__request_id__let_be_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                request_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    block_api_blocks_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BlockCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description The request body could not be read */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    who_to_meet_figures_api_events__event_id__who_to_meet_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WhoToMeetFigures"];
+                };
             };
             /** @description Unauthorized */
             401: {

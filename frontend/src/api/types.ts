@@ -98,3 +98,11 @@ export type ScanResult = Partial<Omit<ScanOut, keyof ScanBatchItem>> &
 // Who scanned me (issue 16).
 export type ScanNotice = Schemas["ScanNotice"];
 export type ScanNotices = Schemas["ScanNotices"];
+// Who-to-meet
+export type PeoplePage = Schemas["PeoplePage"];
+export type PersonEntry = Schemas["PersonEntry"];
+export type MeetState = PersonEntry["meet"];
+export type MeetRequests = Schemas["MeetRequests"];
+export type MeetRequestSent = Schemas["MeetRequestSent"];
+export type Prompts = Schemas["Prompts"];
+export type WhoToMeetFigures = Schemas["WhoToMeetFigures"];

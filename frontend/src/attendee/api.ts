@@ -31,6 +31,7 @@ import type {
   SubscriptionIn,
   SealedDirectory,
 } from "../api/types";
+import type { MeetRequests, MeetRequestSent, PeoplePage, Prompts } from "../api/types";
 
 export interface ApiHooks {
   token(): Promise<string | null> | string | null;
@@ -259,6 +260,35 @@ export class Api {
 
   async dismissScanNotice(attendeeId: string): Promise<void> {
     await this.send("POST", `/api/me/scanned-by/${encodeURIComponent(attendeeId)}/dismiss`);
+  }
+
+  // Who-to-meet: the opt-in directory, "I'd like to meet you", blocks, prompts, find by name.
+  people(query: Query = {}): Promise<PeoplePage> {
+    return this.json("GET", withQuery("/api/people", query));
+  }
+
+  personBadge(attendeeId: string): Promise<BadgeInfo> {
+    return this.json("GET", `/api/people/${encodeURIComponent(attendeeId)}/badge`);
+  }
+
+  personPrompts(attendeeId: string, language: string): Promise<Prompts> {
+    return this.json("GET", withQuery(`/api/people/${encodeURIComponent(attendeeId)}/prompts`, { language }));
+  }
+
+  meetRequests(language: string): Promise<MeetRequests> {
+    return this.json("GET", withQuery("/api/meet-requests", { language }));
+  }
+
+  askToMeet(to: string, reason: string): Promise<MeetRequestSent> {
+    return this.json("POST", "/api/meet-requests", { to, reason });
+  }
+
+  answerRequest(id: string, answer: "accept" | "let-be"): Promise<void> {
+    return this.json("POST", `/api/meet-requests/${encodeURIComponent(id)}/${answer}`);
+  }
+
+  block(attendeeId: string): Promise<void> {
+    return this.json("POST", "/api/blocks", { attendee_id: attendeeId });
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

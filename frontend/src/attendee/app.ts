@@ -25,12 +25,14 @@ const lazyPages: Record<string, () => Promise<unknown>> = {
   // Retention (issue 19)
   "my-data": () => import("./pages/my-data"),
   "scanned-by": () => import("./pages/scanned-by"),
+  people: () => import("./pages/people"),
 };
 
 const NAV_ICONS = {
   scan: "M4 9V5a1 1 0 0 1 1-1h4M15 4h4a1 1 0 0 1 1 1v4M20 15v4a1 1 0 0 1-1 1h-4M9 20H5a1 1 0 0 1-1-1v-4M8 8h3v3H8zM13 8h3v3h-3zM8 13h3v3H8zM13 13h3v3h-3z",
   contacts: "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14a6.5 6.5 0 0 1 3.5 6",
   badge: "M6 3h12a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zM9 3v3h6V3M9 11h6v6H9z",
+  people: "M7 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM17 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM1.5 20a5.5 5.5 0 0 1 11 0M11.5 20a5.5 5.5 0 0 1 11 0",
 } as const;
 
 /** The shell: header, status, the current screen, and the bottom navigation. */
@@ -80,12 +82,14 @@ export class App extends LightElement {
         return html`<page-my-data></page-my-data>`;
       case "scanned-by":
         return html`<page-scanned-by></page-scanned-by>`;
+      case "people":
+        return html`<page-people></page-people>`;
       default:
         return html`<section class="centered-page"><h1 tabindex="-1">404</h1><p><a href="/">${t("nav.scan")}</a></p></section>`;
     }
   }
 
-  private navLink(path: string, key: "scan" | "contacts" | "badge", active: boolean) {
+  private navLink(path: string, key: "scan" | "contacts" | "badge" | "people", active: boolean) {
     // Who scanned me: the count of people waiting to be added back, on the contacts tab.
     const { enabled, items } = this.notices.value;
     const waiting = key === "contacts" && enabled ? items.length : 0;
@@ -123,6 +127,7 @@ export class App extends LightElement {
       ${signedIn
         ? html`<nav class="bottom-nav" aria-label=${t("nav.main")}>
             ${this.navLink("/", "scan", name === "home" || name === "scanned")}
+            ${this.navLink("/people", "people", name === "people")}
             ${this.navLink("/contacts", "contacts", name === "contacts" || name === "contact" || name === "scanned-by")}
             ${this.navLink("/me", "badge", name === "badge" || name === "profile" || name === "my-data")}
             ${pending > 0 ? html`<span class="nav-pending" aria-hidden="true">${pending}</span>` : nothing}

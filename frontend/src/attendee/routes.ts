@@ -13,7 +13,9 @@ export type Route =
   | { name: "scanned-by" }
   | { name: "not-found" }
   // Retention (issue 19)
-  | { name: "my-data" };
+  | { name: "my-data" }
+  // Who-to-meet
+  | { name: "people" };
 
 export function match(url: URL): Route {
   const path = url.pathname.replace(/\/+$/, "") || "/";
@@ -24,6 +26,7 @@ export function match(url: URL): Route {
   if (path === "/contacts") return { name: "contacts" };
   if (path === "/my-data") return { name: "my-data" };
   if (path === "/scanned-by") return { name: "scanned-by" };
+  if (path === "/people") return { name: "people" };
   let found = /^\/contacts\/([^/]+)$/.exec(path);
   if (found?.[1]) return { name: "contact", id: decodeURIComponent(found[1]) };
   found = /^\/b\/([^/]+)$/.exec(path);

@@ -28,6 +28,7 @@ import type {
   ReissuedAccess,
 } from "./types";
 import type { Report } from "./report-types";
+import type { WhoToMeetFigures } from "../api/types";
 
 export { ApiError, NetworkError };
 
@@ -221,6 +222,11 @@ export class ConsoleApi {
 
   progress(eventId: string): Promise<EventProgress> {
     return this.json("GET", `/api/events/${id(eventId)}/progress`);
+  }
+
+  // Who-to-meet: the directory's figures, counts only.
+  whoToMeet(eventId: string): Promise<WhoToMeetFigures> {
+    return this.json("GET", `/api/events/${id(eventId)}/who-to-meet`);
   }
 
   report(eventId: string): Promise<Report> {

@@ -1,4 +1,5 @@
 // GET /api/events/{id}/report (backend/rencontre/reports/schemas.py): counts only.
+import type { WhoToMeetFigures } from "../api/types";
 
 export interface ReportTotals {
   connections: number;
@@ -60,4 +61,6 @@ export interface Report {
   follow_up: FollowUpRate;
   by_objective: GroupedConnections;
   by_interest: GroupedConnections;
+  /** Who-to-meet: the directory's uptake, requests and matches, counts only. */
+  who_to_meet?: WhoToMeetFigures | null;
 }

@@ -18,6 +18,7 @@ import { api, getState, onContactsChanged, queuedForLater, refreshContacts, refr
 import { LightElement } from "../../kit/light-element";
 import "./notes-lock";
 import "./person-card";
+import "./conversation-prompts";
 import "./rating-input";
 import "./save-status";
 import "./tag-picker";
@@ -278,6 +279,7 @@ export class NewContact extends LightElement {
       <section class="new-contact" aria-labelledby="new-contact-title">
         <h2 id="new-contact-title" class="visually-hidden">${t("note.title", { name })}</h2>
         <rc-person-card .card=${this.card} heading-level="3" compact></rc-person-card>
+        ${this.card.attendee_id ? html`<rc-conversation-prompts attendee-id=${this.card.attendee_id}></rc-conversation-prompts>` : nothing}
         ${this.lookupError ? html`<p class="notice pending" role="status">${this.lookupError}</p>` : nothing}
         ${this.renderState(name)}
         ${this.renderFields()}

@@ -36,6 +36,23 @@ export class PersonCard extends LightElement {
     return lines;
   }
 
+  // Who-to-meet: what they offer and seek, and whether they are open to chat now.
+  private givesAndAsks(card: PublicCard) {
+    const lists = [
+      ["offers", t("card.offers"), card.offers ?? []],
+      ["seeks", t("card.seeks"), card.seeks ?? []],
+    ] as const;
+    return html`${card.open_to_chat ? html`<p class="person-chat">${t("card.openToChat")}</p>` : nothing}
+      ${lists.map(([key, label, items]) =>
+        items.length
+          ? html`<div class="person-gives person-${key}">
+              <span class="label">${label}</span>
+              <ul>${items.map((item) => html`<li>${item}</li>`)}</ul>
+            </div>`
+          : nothing,
+      )}`;
+  }
+
   protected override render() {
     const card = this.card;
     if (!card) return nothing;
@@ -62,6 +79,7 @@ export class PersonCard extends LightElement {
         ${!this.compact && card.interests?.length
           ? html`<ul class="chips" aria-label=${t("card.interests")}>${card.interests.map((interest) => html`<li class="chip">${interest}</li>`)}</ul>`
           : nothing}
+        ${this.givesAndAsks(card)}
         ${contacts.length ? html`<ul class="person-contacts">${contacts}</ul>` : nothing}
       </article>
     `;

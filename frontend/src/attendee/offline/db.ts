@@ -15,6 +15,7 @@ import type {
   SealedDirectory,
 } from "../../api/types";
 import { forgetPhotos } from "./photos";
+import type { MeetRequests, PersonEntry } from "../../api/types";
 
 export interface OutboxItem extends ScanRequest {
   /** Whose scan this is: only that attendee's session may send it. */
@@ -79,6 +80,11 @@ export interface KeyValues {
   "directory.sealed": SealedDirectory;
   /** Who scanned me (issue 16): the last list the server gave. */
   scanNotices: ScanNotices;
+  // Who-to-meet: the opt-in directory and the requests, as last seen online.
+  people: PersonEntry[];
+  "people.synced_at": string;
+  "people.language": string;
+  "people.requests": MeetRequests;
 }
 
 interface RencontreSchema extends DBSchema {

@@ -17,6 +17,7 @@ import "../components/passkey-settings";
 import "../components/scan-notice-settings";
 import "../components/person-card";
 import "../components/profile-photo";
+import { cleanLines, type WhoToMeet } from "../components/who-to-meet-fields";
 import { objectiveLabel } from "../format";
 import { t, type MessageKey, problemText } from "../i18n";
 import { navigate } from "../routes";
@@ -33,6 +34,7 @@ interface Draft {
   phone: string;
   website: string;
   linkedin: string;
+  whoToMeet: WhoToMeet;
 }
 
 function draftOf(me: Me): Draft {
@@ -45,6 +47,7 @@ function draftOf(me: Me): Draft {
     phone: me.phone ?? "",
     website: me.website ?? "",
     linkedin: me.linkedin ?? "",
+    whoToMeet: { offers: [...me.offers], seeks: [...me.seeks], open_to_chat: me.open_to_chat, directory_opt_in: me.directory_opt_in },
   };
 }
 
@@ -108,6 +111,9 @@ export class ProfilePage extends LightElement {
       objectives: draft.objectives,
       objective_other: draft.objectives.includes("other") ? draft.objective_other : "",
       interests: draft.interests,
+      offers: cleanLines(draft.whoToMeet.offers),
+      seeks: cleanLines(draft.whoToMeet.seeks),
+      open_to_chat: draft.whoToMeet.open_to_chat,
     };
     for (const field of draft.shared_fields) {
       if (field === "photo") card.photo = me.photo ?? null;
@@ -123,11 +129,14 @@ export class ProfilePage extends LightElement {
     this.error = "";
     this.fieldErrors = {};
     try {
-      const draft = this.draft;
+      const { whoToMeet, ...draft } = this.draft;
       const me = await api.updateMe({
         ...draft,
         pitch: draft.pitch.trim(),
         objective_other: draft.objectives.includes("other") ? draft.objective_other.trim() : "",
+        ...whoToMeet,
+        offers: cleanLines(whoToMeet.offers),
+        seeks: cleanLines(whoToMeet.seeks),
       });
       await setValue("me", me);
       setState({ me });
@@ -333,6 +342,12 @@ export class ProfilePage extends LightElement {
           ${this.renderShared(me, draft)}
           ${this.renderEmailTip(draft)}
         </fieldset>
+
+        <rc-who-to-meet-fields
+          .value=${draft.whoToMeet}
+          .errors=${this.fieldErrors}
+          @who-to-meet-change=${(e: CustomEvent<WhoToMeet>) => this.change("whoToMeet", e.detail)}
+        ></rc-who-to-meet-fields>
 
         <section class="preview" aria-labelledby="preview-title" aria-describedby="preview-hint">
           <h2 id="preview-title">${t("profile.preview")}</h2>

@@ -3,6 +3,7 @@ import { html, nothing } from "lit";
 import type { Contact } from "../../api/types";
 import "../components/camera-scanner";
 import "../components/contact-row";
+import "../components/find-by-name";
 import { LightElement } from "../../kit/light-element";
 import "../components/new-contact";
 import { problemText, t } from "../i18n";
@@ -180,6 +181,7 @@ export class ScanPage extends LightElement {
         ${this.cameraError
           ? html`<p class="notice error" role="alert">${this.cameraError}</p>${this.renderManualEntry()}${this.renderScanButton()}`
           : html`${this.renderScanButton()}${this.renderManualEntry()}`}
+        <rc-find-by-name @badge-found=${(e: CustomEvent<BadgeRef>) => this.show(e.detail)}></rc-find-by-name>
         ${this.recent.length
           ? html`<section class="recent" aria-labelledby="recent-title">
               <h2 id="recent-title">${t("scan.recent")}</h2>

@@ -11,10 +11,11 @@ import { browserTimeZone, isoToZonedInput, timeZones, zonedInputToIso } from "..
 import { toast } from "../toast";
 import type { ConsoleEvent, EventFields } from "../types";
 
-const FIELD_NAMES = ["name", "starts_at", "ends_at", "timezone", "venue", "retention_days"] as const;
+const FIELD_NAMES = ["name", "starts_at", "ends_at", "timezone", "venue", "retention_days", "directory_opens_at"] as const;
 // Retention (issue 19): the bounds the server accepts.
 const RETENTION_MIN_DAYS = 1;
 const RETENTION_MAX_DAYS = 3650;
+const WEEK_MS = 7 * 86_400_000;
 
 function defaultStart(timeZone: string): string {
   // Next week, 18:00 in the event's zone: a typical evening meetup.
@@ -30,6 +31,7 @@ export class EventForm extends LightElement {
   @state() private error = "";
   @state() private fieldErrors = new Map<string, string>();
   @state() private timeZone = browserTimeZone();
+  @state() private directoryOpen: boolean | null = null;
   private zones = timeZones();
   private readonly suggestedStart = defaultStart(browserTimeZone());
 
@@ -52,6 +54,10 @@ export class EventForm extends LightElement {
     if (!Number.isInteger(retention) || retention < RETENTION_MIN_DAYS || retention > RETENTION_MAX_DAYS) {
       problems.set("retention_days", t("event.retention.error", { min: RETENTION_MIN_DAYS, max: RETENTION_MAX_DAYS }));
     }
+    const directoryOpen = data.get("directory_open") === "on";
+    const opensAt = directoryOpen ? zonedInputToIso(String(data.get("directory_opens_at") ?? ""), timezone) : null;
+    if (directoryOpen && !opensAt) problems.set("directory_opens_at", t("event.error.date"));
+    if (opensAt && endsAt && opensAt >= endsAt) problems.set("directory_opens_at", t("event.directory.error"));
     if (problems.size || !startsAt || !endsAt) return { fields: null, problems };
     return {
       fields: {
@@ -62,6 +68,7 @@ export class EventForm extends LightElement {
         venue: String(data.get("venue") ?? "").trim(),
         feed_shows_names: data.get("feed_shows_names") === "on",
         retention_days: retention,
+        directory_opens_at: opensAt,
       },
       problems,
     };
@@ -119,6 +126,48 @@ export class EventForm extends LightElement {
     const remaining = new Map(this.fieldErrors);
     remaining.delete(name);
     this.fieldErrors = remaining;
+  }
+
+  // Who-to-meet: when the opt-in directory opens, in the event's clock; unticked, it stays closed.
+  private renderDirectory(startValue: string, zone: string) {
+    const event = this.event;
+    const open = this.directoryOpen ?? !!event?.directory_opens_at;
+    const start = zonedInputToIso(startValue, zone);
+    const value = event?.directory_opens_at
+      ? isoToZonedInput(event.directory_opens_at, zone)
+      : start
+        ? isoToZonedInput(new Date(Date.parse(start) - WEEK_MS).toISOString(), zone)
+        : "";
+    return html`<fieldset class="field event-directory">
+      <legend>${t("event.directory")}</legend>
+      <div class="field field--check">
+        <input
+          id="event-directory-open"
+          name="directory_open"
+          type="checkbox"
+          .checked=${open}
+          aria-describedby="event-directory-hint"
+          @change=${(e: Event) => (this.directoryOpen = (e.target as HTMLInputElement).checked)}
+        />
+        <div>
+          <label for="event-directory-open">${t("event.directory.open")}</label>
+          <p class="field__hint" id="event-directory-hint">${t("event.directory.hint")}</p>
+        </div>
+      </div>
+      <div class="field">
+        <label for="event-directory-opens">${t("event.directory.opensAt")}</label>
+        <input
+          id="event-directory-opens"
+          name="directory_opens_at"
+          type="datetime-local"
+          .value=${value}
+          ?disabled=${!open}
+          aria-invalid=${this.invalid("directory_opens_at")}
+          aria-describedby=${this.described("directory_opens_at", "event-zone-hint")}
+        />
+        ${this.fieldError("directory_opens_at")}
+      </div>
+    </fieldset>`;
   }
 
   protected override render() {
@@ -220,6 +269,7 @@ export class EventForm extends LightElement {
           <p class="field__hint" id="event-retention-hint">${t("event.retention.hint")}</p>
           ${this.fieldError("retention_days")}
         </div>
+        ${this.renderDirectory(startValue, zone)}
         <div class="form__actions">
           <button class="button button--primary" type="submit" ?disabled=${this.busy}>
             ${event ? t("event.save") : t("event.create")}

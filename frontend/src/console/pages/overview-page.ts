@@ -2,6 +2,7 @@ import { html } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
 import "./overview-page.css";
+import "../components/who-to-meet-figures";
 import { LightElement } from "../../kit/light-element";
 import { api } from "../context";
 import { zonedFormat } from "../../kit/format";
@@ -79,6 +80,9 @@ export class OverviewPage extends LightElement {
             <div><dt>${t("event.timezone")}</dt><dd>${event.timezone.replaceAll("_", " ")}</dd></div>
             <div><dt>${t("overview.phase")}</dt><dd>${t(ended ? "overview.phase.after" : started ? "overview.phase.during" : "overview.phase.before")}</dd></div>
             <div><dt>${t("overview.feedNames")}</dt><dd>${event.feed_shows_names ? t("common.yes") : t("common.no")}</dd></div>
+            <div><dt>${t("overview.directory")}</dt><dd>${event.directory_opens_at
+              ? t("overview.directory.opens", { when: zonedFormat(event.timezone, { day: "numeric", month: "long", hour: "2-digit", minute: "2-digit" }).format(new Date(event.directory_opens_at)) })
+              : t("overview.directory.closed")}</dd></div>
           </dl>
           <a href=${eventPath(event.id, "settings")}>${t("overview.edit")}</a>
         </section>
@@ -104,6 +108,7 @@ export class OverviewPage extends LightElement {
           </ol>
         </section>
       </div>
+      ${event.directory_opens_at ? html`<rc-who-to-meet-figures event-id=${event.id}></rc-who-to-meet-figures>` : null}
     `;
   }
 }

@@ -1,5 +1,6 @@
 import { html, svg } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import "../components/who-to-meet-figures";
 
 import "./report-page.css";
 import { LightElement } from "../../kit/light-element";
@@ -199,6 +200,7 @@ export class ReportPage extends LightElement {
         ? html`${this.renderTotals(report)}
             <div class="split">${this.renderDistribution(report)} ${this.renderPeaks(report)}</div>
             ${this.renderFollowUp(report)}
+            ${report.who_to_meet ? html`<rc-who-to-meet-figures .figures=${report.who_to_meet}></rc-who-to-meet-figures>` : null}
             <div class="split split--even">
               ${this.renderGroups(report.by_objective, "by-objective", t("report.byObjective"), (group) => this.objectiveLabel(group))}
               ${this.renderGroups(report.by_interest, "by-interest", t("report.byInterest"), (group) => group.label)}
