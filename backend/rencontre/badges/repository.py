@@ -37,6 +37,10 @@ class Person:
     linkedin: str
     # When they arrived at the venue, if known (see rencontre.presence).
     arrived_at: datetime | None = None
+    # Who-to-meet: part of the public card.
+    offers: tuple[str, ...] = ()
+    seeks: tuple[str, ...] = ()
+    open_to_chat: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +88,8 @@ async def holders(session: AsyncSession, attendee_codes: Collection[str]) -> dic
         # Lists from JSON columns become tuples: the snapshot is shared, it must not change.
         values["interests"] = tuple(values["interests"] or ())
         values["shared_fields"] = tuple(values["shared_fields"] or ())
+        values["offers"] = tuple(values["offers"] or ())
+        values["seeks"] = tuple(values["seeks"] or ())
         person = Person(**values)
         found[person.badge_code] = Holder(
             attendee=person,

@@ -42,6 +42,13 @@ class EventBase(BaseModel):
         default=False,
         description="Whether live-feed frames name the two people who just met.",
     )
+    directory_opens_at: JsonDatetime | None = Field(
+        default=None,
+        description=(
+            "When attendees who opted in start seeing each other in the directory "
+            "(before the event ends); null keeps the directory closed."
+        ),
+    )
 
 
 class EventCreate(EventBase):
@@ -51,6 +58,8 @@ class EventCreate(EventBase):
     def _ordered(self) -> Self:
         if self.ends_at <= self.starts_at:
             raise ValueError("ends_at must be after starts_at")
+        if self.directory_opens_at is not None and self.directory_opens_at >= self.ends_at:
+            raise ValueError("directory_opens_at must be before ends_at")
         return self
 
 
@@ -63,6 +72,9 @@ class EventUpdate(BaseModel):
     timezone: TimeZone | SkipJsonSchema[None] = None
     venue: Venue | SkipJsonSchema[None] = None
     feed_shows_names: StrictBool | SkipJsonSchema[None] = None
+    directory_opens_at: JsonDatetime | None = Field(
+        default=None, description="Null closes the directory; left out, it stays as it is."
+    )
 
 
 class Event(EventBase):

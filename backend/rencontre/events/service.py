@@ -62,6 +62,12 @@ async def update_event(
     ends_at = changes.get("ends_at", event.ends_at)
     if ends_at <= starts_at:
         raise Unprocessable("The event must end after it starts (ends_at after starts_at).")
+    directory_opens_at = changes.pop("directory_opens_at", event.directory_opens_at)
+    if directory_opens_at is not None and directory_opens_at >= ends_at:
+        raise Unprocessable(
+            "The directory must open before the event ends (directory_opens_at before ends_at)."
+        )
+    event.directory_opens_at = directory_opens_at
     names_turned_on = changes.get("feed_shows_names") is True and not event.feed_shows_names
     for field, value in changes.items():
         if value is not None:

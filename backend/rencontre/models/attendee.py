@@ -82,6 +82,12 @@ class Attendee(IdMixin, CreatedAtMixin, Base):
     introduced_at: Mapped[datetime | None]
     # Set when the attendee deleted their account; the row stays as a tombstone.
     deleted_at: Mapped[datetime | None]
+    # Who-to-meet: what they offer and seek (up to 3 short lines each, part of the public card),
+    # "open to chat now", and whether they are listed in (and may browse) the event's directory.
+    offers: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    seeks: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    open_to_chat: Mapped[bool] = mapped_column(default=False, server_default=false())
+    directory_opt_in: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     @property
     def invitation_state(self) -> InviteState:

@@ -32,3 +32,6 @@ class Event(IdMixin, CreatedAtMixin, Base):
     # The last sheet of everyone's badges the organiser downloaded: when, and how many badges.
     badges_printed_at: Mapped[datetime | None] = mapped_column(default=None)
     badges_printed_count: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Who-to-meet: when the opt-in directory opens (the organiser picks the moment, usually
+    # some days before the event starts); None keeps it closed.
+    directory_opens_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,9 +1,13 @@
 """What other attendees may see of a person: the public card.
 
 Every path that shows a person to someone else (contacts, exports, follow-up
-drafts) goes through :func:`public_card`, so a contact detail reaches a scanner
-only when its owner listed it in ``shared_fields``, and a deleted account shows
-nothing at all.
+drafts, the directory, conversation prompts) goes through :func:`public_card`, so a
+contact detail reaches a scanner only when its owner listed it in ``shared_fields``,
+and a deleted account shows nothing at all.
+
+What a card always carries is what the attendee wrote to be seen: name, company, job
+title, pitch, objective, interests, and what they offer and seek with their "open to
+chat" state. The sharing choices (``shared_fields``) cover the ways to reach them.
 """
 
 from __future__ import annotations
@@ -67,6 +71,12 @@ class CardSource(Protocol):
     def website(self) -> str: ...
     @property
     def linkedin(self) -> str: ...
+    @property
+    def offers(self) -> Sequence[str]: ...
+    @property
+    def seeks(self) -> Sequence[str]: ...
+    @property
+    def open_to_chat(self) -> bool: ...
 
 
 def public_card(person: CardSource, *, language: Language = DEFAULT_LANGUAGE) -> PublicCard:
@@ -91,4 +101,7 @@ def public_card(person: CardSource, *, language: Language = DEFAULT_LANGUAGE) ->
             if SharedField.linkedin in shared
             else None
         ),
+        offers=list(person.offers or ()),
+        seeks=list(person.seeks or ()),
+        open_to_chat=person.open_to_chat,
     )

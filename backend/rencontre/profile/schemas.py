@@ -4,11 +4,19 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    WithJsonSchema,
+    field_validator,
+)
 from pydantic.json_schema import SkipJsonSchema
 
 from rencontre.attendees.schemas import Interests, Objective, Phone, Pitch, SharedField, Url
-from rencontre.kit.text import fold
+from rencontre.kit.text import clean_line, fold
 from rencontre.profile.addresses import web_address
 
 Language = Literal["fr", "en"]
@@ -22,6 +30,13 @@ def _distinct_interests(values: list[str]) -> list[str]:
             seen.add(fold(value))
             kept.append(value)
     return kept
+
+
+def _non_blank(value: str) -> str:
+    value = clean_line(value)
+    if not value:
+        raise ValueError("must not be blank")
+    return value
 
 
 def _distinct_fields(values: list[SharedField]) -> list[SharedField]:
@@ -63,6 +78,21 @@ DistinctInterests = Annotated[Interests, AfterValidator(_distinct_interests)]
 SharedFields = Annotated[list[SharedField], Field(max_length=4), AfterValidator(_distinct_fields)]
 
 
+def _switch(value: Any) -> Any:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+# An on/off choice, typed as JSON true/false (a named validator keeps the error on the field).
+Switch = Annotated[bool, BeforeValidator(_switch)]
+
+# Who-to-meet: what an attendee offers and seeks, a few short lines in any language.
+MAX_GIVES_ASKS = 3
+GiveAsk = Annotated[str, Field(min_length=1, max_length=80), AfterValidator(_non_blank)]
+GivesAsks = Annotated[list[GiveAsk], Field(max_length=MAX_GIVES_ASKS), AfterValidator(_distinct_interests)]
+
+
 class PublicCard(BaseModel):
     """A person as someone who scanned them sees them: contact details only as they chose."""
 
@@ -79,6 +109,9 @@ class PublicCard(BaseModel):
     phone: str | None = None
     website: str | None = None
     linkedin: str | None = None
+    offers: list[str] = Field(default_factory=list, description="What they offer (who-to-meet).")
+    seeks: list[str] = Field(default_factory=list, description="What they seek (who-to-meet).")
+    open_to_chat: bool = Field(default=False, description='They flipped "open to chat now".')
 
 
 class EventInfo(BaseModel):
@@ -90,6 +123,9 @@ class EventInfo(BaseModel):
     ends_at: datetime
     timezone: str
     venue: str
+    directory_opens_at: datetime | None = Field(
+        default=None, description="When the opt-in directory opens; null while the organiser keeps it closed."
+    )
 
 
 class Me(BaseModel):
@@ -113,6 +149,10 @@ class Me(BaseModel):
     linkedin: str
     language: str
     joined_at: datetime | None
+    offers: list[str]
+    seeks: list[str]
+    open_to_chat: bool
+    directory_opt_in: bool
     event: EventInfo
 
 
@@ -133,6 +173,16 @@ class MeUpdate(BaseModel):
     website: WebAddress | SkipJsonSchema[None] = None
     linkedin: LinkedIn | SkipJsonSchema[None] = None
     language: Language | SkipJsonSchema[None] = None
+    offers: GivesAsks | SkipJsonSchema[None] = Field(
+        default=None, description="What you offer: at most 3 short lines, shown on your card."
+    )
+    seeks: GivesAsks | SkipJsonSchema[None] = Field(
+        default=None, description="What you seek: at most 3 short lines, shown on your card."
+    )
+    open_to_chat: Switch | SkipJsonSchema[None] = Field(default=None, description="Open to chat now.")
+    directory_opt_in: Switch | SkipJsonSchema[None] = Field(
+        default=None, description="Be listed in the event's directory (and browse it)."
+    )
 
     @field_validator("*", mode="before")
     @classmethod

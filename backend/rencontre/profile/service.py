@@ -92,6 +92,10 @@ async def erase(session: AsyncSession, attendee: Attendee) -> None:
         setattr(attendee, field, "")
     attendee.interests = []
     attendee.shared_fields = []
+    attendee.offers = []
+    attendee.seeks = []
+    attendee.open_to_chat = False
+    attendee.directory_opt_in = False
     attendee.access_version += 1
     attendee.badge_version = min(attendee.badge_version + 1, MAX_BADGE_VERSION)
     attendee.last_seen_at = None

@@ -1482,6 +1482,11 @@ export type components = {
              */
             feed_shows_names: boolean;
             /**
+             * Directory Opens At
+             * @description When attendees who opted in start seeing each other in the directory (before the event ends); null keeps the directory closed.
+             */
+            directory_opens_at?: string | null;
+            /**
              * Id
              * Format: uuid
              */
@@ -1529,6 +1534,11 @@ export type components = {
              * @default false
              */
             feed_shows_names: boolean;
+            /**
+             * Directory Opens At
+             * @description When attendees who opted in start seeing each other in the directory (before the event ends); null keeps the directory closed.
+             */
+            directory_opens_at?: string | null;
         };
         /** EventInfo */
         EventInfo: {
@@ -1553,6 +1563,11 @@ export type components = {
             timezone: string;
             /** Venue */
             venue: string;
+            /**
+             * Directory Opens At
+             * @description When the opt-in directory opens; null while the organiser keeps it closed.
+             */
+            directory_opens_at?: string | null;
         };
         /**
          * EventProgress
@@ -1652,6 +1667,11 @@ export type components = {
             venue?: string;
             /** Feed Shows Names */
             feed_shows_names?: boolean;
+            /**
+             * Directory Opens At
+             * @description Null closes the directory; left out, it stays as it is.
+             */
+            directory_opens_at?: string | null;
         };
         /**
          * ExistingRows
@@ -2045,6 +2065,14 @@ export type components = {
             language: string;
             /** Joined At */
             joined_at: string | null;
+            /** Offers */
+            offers: string[];
+            /** Seeks */
+            seeks: string[];
+            /** Open To Chat */
+            open_to_chat: boolean;
+            /** Directory Opt In */
+            directory_opt_in: boolean;
             event: components["schemas"]["EventInfo"];
         };
         /**
@@ -2084,6 +2112,26 @@ export type components = {
              * @enum {string}
              */
             language?: "fr" | "en";
+            /**
+             * Offers
+             * @description What you offer: at most 3 short lines, shown on your card.
+             */
+            offers?: string[];
+            /**
+             * Seeks
+             * @description What you seek: at most 3 short lines, shown on your card.
+             */
+            seeks?: string[];
+            /**
+             * Open To Chat
+             * @description Open to chat now.
+             */
+            open_to_chat?: boolean;
+            /**
+             * Directory Opt In
+             * @description Be listed in the event's directory (and browse it).
+             */
+            directory_opt_in?: boolean;
         };
         /**
          * MyData
@@ -2335,6 +2383,22 @@ export type components = {
             website?: string | null;
             /** Linkedin */
             linkedin?: string | null;
+            /**
+             * Offers
+             * @description What they offer (who-to-meet).
+             */
+            offers?: string[];
+            /**
+             * Seeks
+             * @description What they seek (who-to-meet).
+             */
+            seeks?: string[];
+            /**
+             * Open To Chat
+             * @description They flipped "open to chat now".
+             * @default false
+             */
+            open_to_chat: boolean;
         };
         /** RegistrationIn */
         RegistrationIn: {
