@@ -27,6 +27,9 @@ from rencontre.passkeys import endpoints as passkeys_endpoints
 from rencontre.presence import endpoints as presence_endpoints
 from rencontre.profile import endpoints as profile_endpoints
 from rencontre.reports import endpoints as reports_endpoints
+
+# Suggestions (who-to-meet)
+from rencontre.suggestions import endpoints as suggestions_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
 
 
@@ -86,6 +89,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reports_endpoints.router,
         feed_endpoints.router,
         presence_endpoints.router,
+        # Suggestions (who-to-meet)
+        suggestions_endpoints.router,
     ):
         app.include_router(router)
 

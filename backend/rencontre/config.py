@@ -143,6 +143,12 @@ class Settings(BaseSettings):
     # A database host that does not answer costs each request this long before its 503.
     db_connect_timeout: float = 5.0
     log_level: str = "info"
+    # Suggestions (who-to-meet): how long "not now" keeps a person out of a reader's list,
+    # how many people a list holds, and the most readers one person is suggested to (a share
+    # of the directory, never fewer than a list's length in a small room).
+    suggestion_not_now_hours: float = Field(default=4.0, gt=0.0, le=24 * 30)
+    suggestion_list_size: int = Field(default=8, ge=1, le=30)
+    suggestion_max_share: float = Field(default=0.04, gt=0.0, le=1.0)
 
     @field_validator("public_base_url")
     @classmethod

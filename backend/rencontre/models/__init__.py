@@ -9,10 +9,14 @@ from rencontre.models.feed_ticket import FeedTicket
 from rencontre.models.organiser import Organiser
 from rencontre.models.passkey import Passkey, PasskeyChallenge
 
+# Suggestions (who-to-meet): the computed lists and the readers' hide / not now.
+from rencontre.models.suggestion import DismissalKind, Suggestion, SuggestionDismissal
+
 __all__ = [
     "AccessReissue",
     "Attendee",
     "Base",
+    "DismissalKind",
     "Encounter",
     "Event",
     "FeedTicket",
@@ -22,4 +26,6 @@ __all__ = [
     "Passkey",
     "PasskeyChallenge",
     "Scan",
+    "Suggestion",
+    "SuggestionDismissal",
 ]

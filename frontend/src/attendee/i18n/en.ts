@@ -268,6 +268,11 @@ export const en = {
   "problem.not_found": "This was not found.",
   "problem.payload_too_large": "What you sent is too large.",
   "problem.invalid_join_link": "This join link does not work: it is incomplete, expired or was replaced by a newer one. Ask the welcome desk for a new access.",
+  // Suggestions (who-to-meet): "People for you"
+  "problem.suggestions_closed": "Suggestions start when the organiser opens the event's directory; it is closed for now.",
+  "problem.suggestions_need_directory": "Join the event's directory (in your profile) to get suggestions: people are suggested among those who joined.",
+  "problem.suggested_person_not_found": "This person is no longer in the directory: there is nothing to hide.",
+  "problem.suggestion_of_yourself": "You are never suggested to yourself.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -270,4 +270,9 @@ export const fr: Record<MessageKey, string> = {
   "problem.not_found": "Introuvable.",
   "problem.payload_too_large": "Ce que vous avez envoyé est trop volumineux.",
   "problem.invalid_join_link": "Ce lien d'accès ne fonctionne pas : incomplet, expiré ou remplacé par un plus récent. Demandez un nouvel accès à l'accueil.",
+  // Suggestions (who-to-meet): « Les bonnes personnes pour vous »
+  "problem.suggestions_closed": "Les suggestions commencent quand l'organisateur ouvre l'annuaire de l'événement ; il est fermé pour l'instant.",
+  "problem.suggestions_need_directory": "Rejoignez l'annuaire de l'événement (dans votre profil) pour recevoir des suggestions : elles se font entre les personnes qui l'ont rejoint.",
+  "problem.suggested_person_not_found": "Cette personne n'est plus dans l'annuaire : il n'y a rien à masquer.",
+  "problem.suggestion_of_yourself": "Vous ne vous êtes jamais suggéré à vous-même.",
 };

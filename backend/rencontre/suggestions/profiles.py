@@ -1,0 +1,26 @@
+"""The scorer's view of a person: their public card, nothing more."""
+
+from __future__ import annotations
+
+from rencontre.profile import cards
+from rencontre.profile.cards import CardSource
+from rencontre.profile.schemas import PublicCard
+from rencontre.suggestions.score import Profile
+
+
+def from_card(card: PublicCard) -> Profile:
+    return Profile(
+        id=card.attendee_id,
+        company=card.company,
+        objectives=(card.objective,) if card.objective else (),
+        interests=tuple(card.interests),
+        offers=tuple(card.offers),
+        seeks=tuple(card.seeks),
+        open_to_chat=card.open_to_chat,
+    )
+
+
+def visible_profile(person: CardSource) -> Profile:
+    """``person`` as any reader may see them: built from the card, so a score, a rank or a
+    reason never rests on anything the card does not show."""
+    return from_card(cards.public_card(person))
