@@ -28,22 +28,25 @@ class ReasonKind(enum.StrEnum):
 
 _TEXTS: Final[dict[Language, dict[ReasonKind, str]]] = {
     "fr": {
-        ReasonKind.they_seek_you_offer: "{name} cherche « {theirs} » — vous proposez « {yours} »",
-        ReasonKind.they_offer_you_seek: "{name} propose « {theirs} » — vous cherchez « {yours} »",
-        ReasonKind.shared_interest: "Vous vous intéressez tous deux à « {theirs} »",
-        ReasonKind.same_objective: "Vous venez tous deux pour : {theirs}",
+        ReasonKind.they_seek_you_offer: "{name} cherche {o}{theirs}{c} — vous proposez {o}{yours}{c}",
+        ReasonKind.they_offer_you_seek: "{name} propose {o}{theirs}{c} — vous cherchez {o}{yours}{c}",
+        ReasonKind.shared_interest: "Vous vous intéressez tous deux à {o}{theirs}{c}",
+        ReasonKind.same_objective: "Vous venez tous deux pour\u00a0: {theirs}",
         ReasonKind.open_to_chat: "{name} est disponible pour discuter maintenant",
         ReasonKind.new_circle: "Une rencontre hors de vos cercles habituels",
     },
     "en": {
-        ReasonKind.they_seek_you_offer: "{name} seeks “{theirs}” — you offer “{yours}”",
-        ReasonKind.they_offer_you_seek: "{name} offers “{theirs}” — you seek “{yours}”",
-        ReasonKind.shared_interest: "You both care about “{theirs}”",
+        ReasonKind.they_seek_you_offer: "{name} seeks {o}{theirs}{c} — you offer {o}{yours}{c}",
+        ReasonKind.they_offer_you_seek: "{name} offers {o}{theirs}{c} — you seek {o}{yours}{c}",
+        ReasonKind.shared_interest: "You both care about {o}{theirs}{c}",
         ReasonKind.same_objective: "You are both here for: {theirs}",
         ReasonKind.open_to_chat: "{name} is open to chat now",
         ReasonKind.new_circle: "Someone outside your usual circles",
     },
 }
+
+# Quotation marks around what a person wrote: French ones hold their text with no-break spaces.
+_QUOTES: Final[dict[Language, tuple[str, str]]] = {"fr": ("«\u00a0", "\u00a0»"), "en": ("“", "”")}
 
 OBJECTIVE_LABELS: Final[dict[Language, dict[str, str]]] = {
     "fr": {
@@ -90,15 +93,13 @@ def reasons_for(
 ) -> list[Reason]:
     """Up to ``most`` reasons, best first; never empty (a new circle, at the least)."""
     texts = _TEXTS[language]
+    opening, closing = _QUOTES[language]
     name = first_name(seen_name)
     found: list[Reason] = []
 
     def add(kind: ReasonKind, theirs: str = "", yours: str = "") -> None:
-        found.append(
-            Reason(
-                kind, texts[kind].format(name=name, theirs=theirs, yours=yours), theirs=theirs, yours=yours
-            )
-        )
+        said = texts[kind].format(name=name, theirs=theirs, yours=yours, o=opening, c=closing)
+        found.append(Reason(kind, said, theirs=theirs, yours=yours))
 
     if match := best_match(seen.seeks, reader.offers, weights):
         add(ReasonKind.they_seek_you_offer, match.theirs, match.yours)

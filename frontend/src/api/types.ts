@@ -70,3 +70,9 @@ export type ScanResult = Partial<Omit<ScanOut, keyof ScanBatchItem>> &
     status: ScanBatchItem["status"];
     outcome?: ScanBatchItem["outcome"];
   };
+
+// Suggestions (who-to-meet)
+export type Suggestions = Schemas["SuggestionsOut"];
+export type Suggestion = Schemas["SuggestionOut"];
+export type Dismissed = Schemas["Dismissed"];
+export type SuggestionAction = "hide" | "not-now";

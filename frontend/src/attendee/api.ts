@@ -18,6 +18,9 @@ import type {
   ScanBatchResponse,
   ScanRequest,
   ScanResult,
+  Dismissed,
+  SuggestionAction,
+  Suggestions,
 } from "../api/types";
 
 export interface ApiHooks {
@@ -164,6 +167,15 @@ export class Api {
 
   removePasskey(id: string): Promise<PasskeyStatus> {
     return this.json("DELETE", `/api/passkeys/${encodeURIComponent(id)}`);
+  }
+
+  // Suggestions (who-to-meet): "people for you", with reasons in the reader's language.
+  suggestions(lang: string): Promise<Suggestions> {
+    return this.json("GET", withQuery("/api/suggestions", { lang }));
+  }
+
+  dismissSuggestion(attendeeId: string, action: SuggestionAction): Promise<Dismissed> {
+    return this.json("POST", `/api/suggestions/${encodeURIComponent(attendeeId)}/${action}`);
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

@@ -19,11 +19,13 @@ const lazyPages: Record<string, () => Promise<unknown>> = {
   badge: () => import("./pages/badge"),
   contacts: () => import("./pages/contacts"),
   contact: () => import("./pages/contact"),
+  suggestions: () => import("./pages/suggestions"),
 };
 
 const NAV_ICONS = {
   scan: "M4 9V5a1 1 0 0 1 1-1h4M15 4h4a1 1 0 0 1 1 1v4M20 15v4a1 1 0 0 1-1 1h-4M9 20H5a1 1 0 0 1-1-1v-4M8 8h3v3H8zM13 8h3v3h-3zM8 13h3v3H8zM13 13h3v3h-3z",
   contacts: "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14a6.5 6.5 0 0 1 3.5 6",
+  suggestions: "M12 21s-7-4.4-7-10a4 4 0 0 1 7-2.6A4 4 0 0 1 19 11c0 5.6-7 10-7 10zM9 11h6M12 8v6",
   badge: "M6 3h12a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zM9 3v3h6V3M9 11h6v6H9z",
 } as const;
 
@@ -67,12 +69,14 @@ export class App extends LightElement {
         return html`<page-contacts></page-contacts>`;
       case "contact":
         return keyed(route.id, html`<page-contact contact-id=${route.id}></page-contact>`);
+      case "suggestions":
+        return html`<page-suggestions></page-suggestions>`;
       default:
         return html`<section class="centered-page"><h1 tabindex="-1">404</h1><p><a href="/">${t("nav.scan")}</a></p></section>`;
     }
   }
 
-  private navLink(path: string, key: "scan" | "contacts" | "badge", active: boolean) {
+  private navLink(path: string, key: keyof typeof NAV_ICONS, active: boolean) {
     return html`<a class="nav-link" href=${path} aria-current=${active ? "page" : "false"}>
       <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${NAV_ICONS[key]}></path></svg>
       <span>${t(`nav.${key}`)}</span>
@@ -102,6 +106,7 @@ export class App extends LightElement {
         ? html`<nav class="bottom-nav" aria-label=${t("nav.main")}>
             ${this.navLink("/", "scan", name === "home" || name === "scanned")}
             ${this.navLink("/contacts", "contacts", name === "contacts" || name === "contact")}
+            ${this.navLink("/for-you", "suggestions", name === "suggestions")}
             ${this.navLink("/me", "badge", name === "badge" || name === "profile")}
             ${pending > 0 ? html`<span class="nav-pending" aria-hidden="true">${pending}</span>` : nothing}
           </nav>`

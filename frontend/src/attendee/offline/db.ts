@@ -3,7 +3,7 @@
 // and by the service worker (Background Sync), so it never touches the DOM.
 import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 
-import type { AttendeeSession, BadgeInfo, Contact, ContactUpdate, Me, PublicCard, ScanRequest } from "../../api/types";
+import type { AttendeeSession, BadgeInfo, Contact, ContactUpdate, Me, PublicCard, ScanRequest, Suggestions } from "../../api/types";
 
 export interface OutboxItem extends ScanRequest {
   /** Whose scan this is: only that attendee's session may send it. */
@@ -47,6 +47,13 @@ export interface KeyValues {
   badge: BadgeInfo;
   "directory.synced_at": string;
   "contacts.synced_at": string;
+  // Suggestions (who-to-meet): the last list, for reading offline.
+  suggestions: SavedSuggestions;
+}
+
+export interface SavedSuggestions {
+  answer: Suggestions;
+  saved_at: string;
 }
 
 interface RencontreSchema extends DBSchema {
