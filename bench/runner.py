@@ -20,6 +20,7 @@ from typing import TypeVar
 import httpx
 
 from bench import feed, scenarios
+from bench import suggestions as suggestion_bench
 from bench.plan import Plan
 from bench.procs import close_load_process
 from bench.report import RESULTS_DIR, Report, Row
@@ -29,7 +30,7 @@ from rencontre.config import Settings
 
 T = TypeVar("T")
 
-ALL_SCENARIOS = ("ceiling", "ingest", "sync", "feed", "badges")
+ALL_SCENARIOS = ("ceiling", "ingest", "sync", "feed", "badges", "suggestions")
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,9 @@ def _configuration(
             if "badges" in options.scenarios:
                 for count in plan.badge_counts:
                     steps.append(("badges", {"badges": count}, partial(scenarios.badges, ctx, count)))
+            # Suggestions (who-to-meet): last, as it gives every attendee a profile.
+            if "suggestions" in options.scenarios:
+                steps.append(("suggestions", {}, partial(suggestion_bench.suggestions, ctx, settings)))
             for name, params, measure in steps:
                 step: Callable[[], Row] = measure
                 profiled = options.profile_dir is not None and (

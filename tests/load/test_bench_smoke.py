@@ -28,6 +28,8 @@ HEADLINE_METRICS = {
     "sync": ("batch_p50_ms", "scans_per_s", "errors", "pct_ceiling"),
     "feed": ("latency_p50_ms", "latency_p99_ms", "lost", "frames_per_s", "rss_peak_mb", "connected"),
     "badges": ("seconds", "rss_peak_mb", "rss_growth_mb", "errors"),
+    # Suggestions (who-to-meet)
+    "suggestions": ("full_recompute_s", "one_change_s", "serving_p99_ms", "suggested_at_zero"),
 }
 
 

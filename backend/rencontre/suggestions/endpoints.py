@@ -41,7 +41,8 @@ async def my_suggestions(
     lang: Annotated[Language | None, Query(description="The reasons' language; yours by default.")] = None,
 ) -> SuggestionsOut:
     served = await service.my_suggestions(session, settings, attendee, await _event(session, attendee), lang)
-    if served.needs_own_row or served.needs_top_up:
+    needed = served.needs_own_row or served.needs_top_up
+    if needed and engine.top_up_due(attendee.event_id, attendee.id):
         tasks.add_task(
             engine.refresh_quietly,
             request.app.state.session_factory,

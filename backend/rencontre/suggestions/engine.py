@@ -47,6 +47,24 @@ def _lock(event_id: uuid.UUID) -> asyncio.Lock:
     return lock
 
 
+# A reader's list is topped up from a GET at most this often per process: a list that
+# cannot be filled (everyone met, hidden, or at their cap) must not cost a recompute per read.
+TOP_UP_EVERY_SECONDS = 60.0
+_topped_up: dict[tuple[uuid.UUID, uuid.UUID], float] = {}
+
+
+def top_up_due(event_id: uuid.UUID, reader_id: uuid.UUID) -> bool:
+    now = time.monotonic()
+    if len(_topped_up) > 10_000:
+        for key in [k for k, at in _topped_up.items() if now - at > TOP_UP_EVERY_SECONDS]:
+            del _topped_up[key]
+    last = _topped_up.get((event_id, reader_id))
+    if last is not None and now - last < TOP_UP_EVERY_SECONDS:
+        return False
+    _topped_up[(event_id, reader_id)] = now
+    return True
+
+
 def rules_from(settings: Settings) -> rank.Rules:
     return rank.Rules(size=settings.suggestion_list_size, max_share=settings.suggestion_max_share)
 

@@ -152,9 +152,7 @@ def best_match(theirs: Sequence[str], yours: Sequence[str], weights: Weights = W
     """The closest pair of phrases across two short lists, if close enough to be cited."""
     if not theirs or not yours:
         return None
-    counts = text.phrase_matrix([*theirs, *yours])
-    unit = text.weigh(counts, np.ones(text.N_FEATURES, dtype=np.float32))
-    similarity = _dense(unit[: len(theirs)] @ unit[len(theirs) :].T)
+    similarity = text.cosines(theirs, yours)
     i, j = (int(k) for k in np.unravel_index(int(np.argmax(similarity)), similarity.shape))
     best = float(similarity[i, j])
     if best < weights.phrase_match:

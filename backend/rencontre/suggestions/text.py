@@ -140,3 +140,20 @@ def group_sum(unit_rows: sp.csr_matrix, owners: Iterable[int], groups: int) -> s
         shape=(groups, unit_rows.shape[0]),
     )
     return sp.csr_matrix(pick @ unit_rows)
+
+
+def cosines(left: Sequence[str], right: Sequence[str], cache: PhraseCache = PHRASES) -> np.ndarray:
+    """Cosine of every phrase of ``left`` with every phrase of ``right`` (no room weights).
+
+    For a handful of phrases (a reason's two short lists), plain dictionaries of n-grams
+    are far cheaper than sparse products this small.
+    """
+    units = []
+    for indices, data in cache.rows([*left, *right]):
+        length = float(np.sqrt(np.dot(data, data))) or 1.0
+        units.append(dict(zip(indices.tolist(), (data / length).tolist(), strict=True)))
+    found = np.zeros((len(left), len(right)), dtype=np.float32)
+    for i, mine in enumerate(units[: len(left)]):
+        for j, theirs in enumerate(units[len(left) :]):
+            found[i, j] = sum(mine[k] * theirs[k] for k in mine.keys() & theirs.keys())
+    return found

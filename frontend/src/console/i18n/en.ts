@@ -386,6 +386,10 @@ export const en = {
   "overview.step.badges.printed.many": "Printed on {date} at {time} — {n} badges.",
   "overview.step.badges.reprint.one": "{n} badge to print since: a newcomer or a re-issued badge.",
   "overview.step.badges.reprint.many": "{n} badges to print since: newcomers or re-issued badges.",
+  // Suggestions (who-to-meet): whom an isolated attendee was suggested to meet
+  "live.isolated.suggested": "Suggested: {names}",
+  "live.isolated.suggested.count.one": "{n} present person was suggested to them (names hidden)",
+  "live.isolated.suggested.count.many": "{n} present people were suggested to them (names hidden)",
 };
 
 export type ConsoleKey = keyof typeof en;

@@ -387,4 +387,8 @@ export const fr: Record<ConsoleKey, string> = {
   "overview.step.badges.printed.many": "Imprimés le {date} à {time} — {n} badges.",
   "overview.step.badges.reprint.one": "{n} badge à imprimer depuis : un nouveau participant ou un badge réédité.",
   "overview.step.badges.reprint.many": "{n} badges à imprimer depuis : nouveaux participants ou badges réédités.",
+  // Suggestions (who-to-meet): whom an isolated attendee was suggested to meet
+  "live.isolated.suggested": "Suggéré·e\u00a0: {names}",
+  "live.isolated.suggested.count.one": "{n} personne présente lui a été suggérée (noms masqués)",
+  "live.isolated.suggested.count.many": "{n} personnes présentes lui ont été suggérées (noms masqués)",
 };
