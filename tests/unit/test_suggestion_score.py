@@ -64,3 +64,30 @@ class TestWeights:
 
     def test_empty_room(self) -> None:
         assert Room([]).scores([]).shape == (0, 0)
+
+
+class TestScoredOnlyFromTheCard:
+    def test_directory_profile_is_the_cards_profile(self) -> None:
+        from rencontre.suggestions.profiles import directory_profile, visible_profile
+        from rencontre.suggestions.repository import CardRow
+
+        row = CardRow(
+            id=uuid.UUID(int=7),
+            badge_code="abc",
+            deleted_at=None,
+            name="Zoé",
+            company="Atelier",
+            job_title="CEO",
+            pitch="Emballages consignés",
+            objective="partnership",
+            interests=["emballage"],
+            shared_fields=[],
+            email="zoe@example.org",
+            phone="+33 6 00 00 00 00",
+            website="",
+            linkedin="",
+            offers=["intros"],
+            seeks=["clients pilotes"],
+            open_to_chat=True,
+        )
+        assert directory_profile(row) == visible_profile(row)

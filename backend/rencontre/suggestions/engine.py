@@ -32,7 +32,7 @@ from rencontre.config import Settings
 from rencontre.db import begin_write, session_scope
 from rencontre.kit.time import utcnow
 from rencontre.suggestions import rank, repository
-from rencontre.suggestions.profiles import visible_profile
+from rencontre.suggestions.profiles import directory_profile
 from rencontre.suggestions.score import Room
 
 logger = logging.getLogger(__name__)
@@ -103,7 +103,7 @@ async def blocked_pairs(session: AsyncSession, event_id: uuid.UUID) -> list[tupl
 
 
 async def _room(session: AsyncSession, event_id: uuid.UUID) -> Room:
-    return Room([visible_profile(row) for row in await repository.directory(session, event_id)])
+    return Room([directory_profile(row) for row in await repository.directory(session, event_id)])
 
 
 Compute = Callable[[Room, dict[uuid.UUID, set[uuid.UUID]], rank.Lists], rank.Lists]

@@ -7,7 +7,19 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, delete, exists, func, insert, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    type_coerce,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.db import dialect_of
@@ -98,15 +110,30 @@ async def dismissed_pairs(
     return [(a, b) for a, b in rows]
 
 
+def _uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
 async def lists(session: AsyncSession, event_id: uuid.UUID) -> Lists:
-    rows = await session.execute(
-        select(Suggestion.reader_id, Suggestion.person_id, Suggestion.score)
+    """Every stored list of the event, in order.
+
+    Tens of thousands of rows on a large event, read at every recompute: read as plain
+    values (SQLite hands back its stored hex, PostgreSQL a UUID) on the Core path, as the
+    ORM's per-row and per-value processing costs more than the query itself.
+    """
+    query = (
+        select(
+            type_coerce(Suggestion.reader_id, String),
+            type_coerce(Suggestion.person_id, String),
+            Suggestion.score,
+        )
         .where(Suggestion.event_id == event_id)
         .order_by(Suggestion.reader_id, Suggestion.rank)
     )
+    result = await (await session.connection()).execute(query)
     found: Lists = {}
-    for reader, person, score in rows:
-        found.setdefault(reader, []).append((person, score))
+    for reader, person, score in result:
+        found.setdefault(_uuid(reader), []).append((_uuid(person), float(score)))
     return found
 
 

@@ -120,8 +120,17 @@ def weigh(phrase_counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     return sp.csr_matrix(sp.diags(1.0 / lengths, format="csr") @ weighted, dtype=np.float32)
 
 
+COMPACT_UP_TO: Final = 50_000
+
+
 def compact(rows: sp.csr_matrix) -> sp.csr_matrix:
-    """The same rows over only the n-grams they use: smaller transposes, same dot products."""
+    """The same rows over only the n-grams they use: smaller transposes, same dot products.
+
+    Worth it for a small room (scored many times over, the tests' random rooms above all);
+    in a large one the sort costs more than the transposes it saves.
+    """
+    if rows.nnz > COMPACT_UP_TO:
+        return rows
     used, remapped = np.unique(rows.indices, return_inverse=True)
     return sp.csr_matrix(
         (rows.data, remapped.astype(np.int64), rows.indptr), shape=(rows.shape[0], max(len(used), 1))
