@@ -132,6 +132,40 @@ class TestListAndReasons:
         assert all(name.startswith("Big") for name in listed[:2])  # the two best, then the rest
 
 
+class TestIncremental:
+    async def test_a_profile_change_reaches_the_neighbours_lists(
+        self, client: httpx.AsyncClient, factory: Factory, app: FastAPI, settings: Settings
+    ) -> None:
+        event = await open_event(factory)
+        zoe = await member(factory, event, "Zoé", seeks=["a Rust mentor"])
+        await member(factory, event, "Marc", interests=["design"], open_to_chat=True)
+        lea = await member(factory, event, "Léa")
+        await recompute(app, settings, event)
+        assert (await names(client, factory, zoe))[0] == "Marc"
+        changed = await client.patch(
+            "/api/me", json={"offers": ["mentorat Rust"]}, headers=factory.attendee_headers(lea)
+        )
+        assert changed.status_code == 200
+        assert (await names(client, factory, zoe))[0] == "Léa"
+
+    async def test_leaving_the_directory_leaves_every_list(
+        self, client: httpx.AsyncClient, factory: Factory, app: FastAPI, settings: Settings
+    ) -> None:
+        event = await open_event(factory)
+        zoe = await member(factory, event, "Zoé")
+        marc = await member(factory, event, "Marc")
+        await member(factory, event, "Léa")
+        await recompute(app, settings, event)
+        assert "Marc" in await names(client, factory, zoe)
+        left = await client.patch(
+            "/api/me", json={"directory_opt_in": False}, headers=factory.attendee_headers(marc)
+        )
+        assert left.status_code == 200
+        assert await names(client, factory, zoe) == ["Léa"]
+        stored = await client.get("/api/suggestions", headers=factory.attendee_headers(marc))
+        assert stored.status_code == 403
+
+
 class TestExclusions:
     async def test_met_either_way_leaves_the_list_at_once(
         self, client: httpx.AsyncClient, factory: Factory, app: FastAPI, settings: Settings

@@ -119,7 +119,7 @@ async def _recompute(
         await repository.lock_event(session, event_id)
         room = await _room(session, event_id)
         excluded = await exclusions(session, event_id)
-        stored = await repository.lists(session, event_id)
+        stored = await repository.lists(session, event_id, room.index)
         fresh = await asyncio.to_thread(compute, room, excluded, stored)
         gone = [reader for reader in stored if reader not in room.index]
         await repository.replace_lists(session, event_id, fresh, gone, utcnow())

@@ -110,16 +110,13 @@ async def dismissed_pairs(
     return [(a, b) for a, b in rows]
 
 
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
-
-
-async def lists(session: AsyncSession, event_id: uuid.UUID) -> Lists:
+async def lists(session: AsyncSession, event_id: uuid.UUID, known: Iterable[uuid.UUID] = ()) -> Lists:
     """Every stored list of the event, in order.
 
     Tens of thousands of rows on a large event, read at every recompute: read as plain
     values (SQLite hands back its stored hex, PostgreSQL a UUID) on the Core path, as the
-    ORM's per-row and per-value processing costs more than the query itself.
+    ORM's per-row and per-value processing costs more than the query itself; ``known``
+    ids (the room's) are reused rather than parsed again.
     """
     query = (
         select(
@@ -131,9 +128,17 @@ async def lists(session: AsyncSession, event_id: uuid.UUID) -> Lists:
         .order_by(Suggestion.reader_id, Suggestion.rank)
     )
     result = await (await session.connection()).execute(query)
+    # Ids already in hand (the room's) are reused rather than parsed again.
+    by_hex = {value.hex: value for value in known}
+
+    def as_uuid(value: Any) -> uuid.UUID:
+        if isinstance(value, uuid.UUID):
+            return value
+        return by_hex.get(value) or uuid.UUID(str(value))
+
     found: Lists = {}
     for reader, person, score in result:
-        found.setdefault(_uuid(reader), []).append((_uuid(person), float(score)))
+        found.setdefault(as_uuid(reader), []).append((as_uuid(person), float(score)))
     return found
 
 
