@@ -12,6 +12,7 @@ import io
 import json
 import re
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -19,7 +20,9 @@ import pypdf
 from fastapi import FastAPI
 
 from rencontre.config import Settings
+from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
+from rencontre.suggestions import engine as suggestion_engine
 from tests.api.scan_support import scan_body, token_of
 from tests.support import Factory
 
@@ -62,10 +65,14 @@ class TestNotesStayWithTheirAuthor:
         self, app: FastAPI, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
         organiser = await factory.organiser()
-        event: Event = await factory.event(organiser)
-        alice = await factory.attendee(event, name="Alice Author")
-        zoe = await factory.attendee(event, name="Zoé Scanned", shared_fields=["email"])
-        carl = await factory.attendee(event, name="Carl Other")
+        # Suggestions (who-to-meet): the directory open and everyone in it, so that the
+        # suggestion lists are among what is searched for a note.
+        event: Event = await factory.event(organiser, directory_opens_at=utcnow() - timedelta(hours=1))
+        alice = await factory.attendee(event, name="Alice Author", directory_opt_in=True)
+        zoe = await factory.attendee(
+            event, name="Zoé Scanned", shared_fields=["email"], directory_opt_in=True
+        )
+        carl = await factory.attendee(event, name="Carl Other", directory_opt_in=True)
 
         recorded = await client.post(
             "/api/scans",
@@ -89,6 +96,7 @@ class TestNotesStayWithTheirAuthor:
             assert text not in back.text
         assert RATING not in _ratings(back.json())
 
+        await suggestion_engine.recompute_event(app.state.session_factory, settings, event.id)
         people: list[Attendee] = [alice, zoe, carl]
         values = {
             "event_id": [str(event.id)],
@@ -125,4 +133,5 @@ class TestNotesStayWithTheirAuthor:
             "/api/events/{event_id}/attendees/{attendee_id}",
             "/api/events/{event_id}/attendees/{attendee_id}/badge.svg",
             "/api/events/{event_id}/badges.pdf",
+            "/api/suggestions",
         } <= visited
