@@ -79,6 +79,9 @@ SCREENS: list[tuple[str, Callable[[Tour], Any]]] = [
     ("12-scan-en", on_main_page("/", "page-scan .scan-button", lang="en")),
     ("13-contacts-en", on_main_page("/contacts", "rc-contact-row", lang="en")),
     ("14-contact-en", on_main_page("/contacts/{James O'Connor}", "page-contact .person-name", lang="en")),
+    # Suggestions (who-to-meet): the directory not open yet, the screen says so.
+    ("15-for-you-closed", on_main_page("/for-you", "page-suggestions .notice.info")),
+    ("16-for-you-closed-en", on_main_page("/for-you", "page-suggestions .notice.info", lang="en")),
 ]
 
 
