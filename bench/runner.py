@@ -20,6 +20,7 @@ from typing import TypeVar
 import httpx
 
 from bench import feed, formats, push, scenarios
+from bench import suggestions as suggestion_bench
 from bench.plan import Plan
 from bench.procs import close_load_process
 from bench.report import RESULTS_DIR, Report, Row
@@ -29,7 +30,7 @@ from rencontre.config import Settings
 
 T = TypeVar("T")
 
-ALL_SCENARIOS = ("ceiling", "ingest", "sync", "feed", "formats", "badges", "push")
+ALL_SCENARIOS = ("ceiling", "ingest", "sync", "feed", "formats", "badges", "push", "suggestions")
 
 
 @dataclass(frozen=True)
@@ -187,6 +188,9 @@ def _configuration(
             # Reminders by Web Push (issue 19): last, its contacts would spoil the others' first meetings.
             if "push" in options.scenarios:
                 steps.append(("push", {}, partial(push.push, ctx, settings)))
+            # Suggestions (who-to-meet): last, as it gives every attendee a profile.
+            if "suggestions" in options.scenarios:
+                steps.append(("suggestions", {}, partial(suggestion_bench.suggestions, ctx, settings)))
             for name, params, measure in steps:
                 step: Callable[[], Row] = measure
                 profiled = options.profile_dir is not None and (

@@ -37,6 +37,9 @@ from rencontre.push.schedule import Schedule
 from rencontre.reports import endpoints as reports_endpoints
 from rencontre.retention import endpoints as retention_endpoints
 from rencontre.scanned_by import endpoints as scanned_by_endpoints
+
+# Suggestions (who-to-meet)
+from rencontre.suggestions import endpoints as suggestions_endpoints
 from rencontre.web import install_api_docs, install_static, install_web_middleware
 
 
@@ -125,6 +128,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         scanned_by_endpoints.router,
         # Who-to-meet
         people_endpoints.router,
+        # Suggestions (who-to-meet)
+        suggestions_endpoints.router,
     ):
         app.include_router(router)
 

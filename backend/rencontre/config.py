@@ -191,6 +191,12 @@ class Settings(BaseSettings):
     # Who-to-meet: "I'd like to meet you" requests one attendee may send at an event, and how fast.
     meet_requests_per_event: int = Field(default=30, ge=1, le=10_000)
     meet_request_rate_limit: str = "10/minute"
+    # Suggestions (who-to-meet): how long "not now" keeps a person out of a reader's list,
+    # how many people a list holds, and the most readers one person is suggested to (a share
+    # of the directory, never fewer than a list's length in a small room).
+    suggestion_not_now_hours: float = Field(default=4.0, gt=0.0, le=24 * 30)
+    suggestion_list_size: int = Field(default=8, ge=1, le=30)
+    suggestion_max_share: float = Field(default=0.04, gt=0.0, le=1.0)
 
     @field_validator("public_base_url")
     @classmethod

@@ -12,6 +12,7 @@ import io
 import json
 import re
 import uuid
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -19,7 +20,9 @@ import pypdf
 from fastapi import FastAPI
 
 from rencontre.config import Settings
+from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
+from rencontre.suggestions import engine as suggestion_engine
 from tests.api.scan_support import scan_body, token_of
 from tests.photo_support import plain_photo
 from tests.support import Factory
@@ -63,10 +66,14 @@ class TestNotesStayWithTheirAuthor:
         self, app: FastAPI, client: httpx.AsyncClient, factory: Factory, settings: Settings
     ) -> None:
         organiser = await factory.organiser()
-        event: Event = await factory.event(organiser)
-        alice = await factory.attendee(event, name="Alice Author")
-        zoe = await factory.attendee(event, name="Zoé Scanned", shared_fields=["email"])
-        carl = await factory.attendee(event, name="Carl Other")
+        # Suggestions (who-to-meet): the directory open and everyone in it, so that the
+        # suggestion lists are among what is searched for a note.
+        event: Event = await factory.event(organiser, directory_opens_at=utcnow() - timedelta(hours=1))
+        alice = await factory.attendee(event, name="Alice Author", directory_opt_in=True)
+        zoe = await factory.attendee(
+            event, name="Zoé Scanned", shared_fields=["email"], directory_opt_in=True
+        )
+        carl = await factory.attendee(event, name="Carl Other", directory_opt_in=True)
 
         recorded = await client.post(
             "/api/scans",
@@ -98,6 +105,7 @@ class TestNotesStayWithTheirAuthor:
         )
         photo_key = photo.json()["photo"]["small"].split("/")[3]
 
+        await suggestion_engine.recompute_event(app.state.session_factory, settings, event.id)
         people: list[Attendee] = [alice, zoe, carl]
         values = {
             "key": [photo_key],
@@ -137,6 +145,7 @@ class TestNotesStayWithTheirAuthor:
             "/api/events/{event_id}/attendees/{attendee_id}/badge.svg",
             "/api/events/{event_id}/badges.pdf",
             "/api/photos/{key}/{size}",
+            "/api/suggestions",
         } <= visited
         # A typed short code (POST) names the same card as the badge: never a note about its holder.
         for person in people:

@@ -92,6 +92,9 @@ SCREENS: list[tuple[str, Callable[[Tour], Any]]] = [
     # Who-to-meet: the directory, closed at this event.
     ("15-people-closed", on_main_page("/people", "page-people .notice")),
     ("16-people-closed-en", on_main_page("/people", "page-people .notice", lang="en")),
+    # Suggestions (who-to-meet): the directory not open yet, the screen says so.
+    ("15-for-you-closed", on_main_page("/for-you", "page-suggestions .notice.info")),
+    ("16-for-you-closed-en", on_main_page("/for-you", "page-suggestions .notice.info", lang="en")),
 ]
 
 

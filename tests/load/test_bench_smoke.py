@@ -31,6 +31,8 @@ HEADLINE_METRICS = {
     "badges": ("seconds", "rss_peak_mb", "rss_growth_mb", "errors"),
     # Reminders by Web Push (issue 19)
     "push": ("seconds", "messages_per_s", "errors", "received"),
+    # Suggestions (who-to-meet)
+    "suggestions": ("full_recompute_s", "one_change_s", "serving_p99_ms", "suggested_at_zero"),
 }
 
 

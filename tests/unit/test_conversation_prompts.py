@@ -65,7 +65,8 @@ class TestPrompts:
 
     def test_every_objective_has_both_languages(self) -> None:
         for objective in ("partnership", "inspiration", "visibility", "hiring", "learning", "clients"):
-            fr, en = prompts(_card(objectives=[objective]), "fr"), prompts(_card(objectives=[objective]), "en")
+            fr = prompts(_card(objectives=[objective]), "fr")
+            en = prompts(_card(objectives=[objective]), "en")
             assert len(fr) == len(en) == 1
             assert fr != en
 

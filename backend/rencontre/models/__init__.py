@@ -25,11 +25,15 @@ from rencontre.models.passkey import Passkey, PasskeyChallenge
 from rencontre.models.profile_photo import ProfilePhoto  # profile photos (issue 16)
 from rencontre.models.push import PushRecipient, PushSubscription
 
+# Suggestions (who-to-meet): the computed lists and the readers' hide / not now.
+from rencontre.models.suggestion import DismissalKind, Suggestion, SuggestionDismissal
+
 __all__ = [
     "AccessReissue",
     "Attendee",
     "Audience",
     "Base",
+    "DismissalKind",
     "Encounter",
     "Event",
     "FeedTicket",
@@ -53,6 +57,8 @@ __all__ = [
     "PushSubscription",
     "Scan",
     "SessionState",
+    "Suggestion",
+    "SuggestionDismissal",
 ]
 # Who-to-meet
 __all__ += ["AttendeeBlock", "MeetRequest", "MeetRequestState"]

@@ -9,6 +9,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rencontre.models import Attendee, AttendeeBlock, Encounter, MeetRequest, MeetRequestState
 
 
+async def blocks_in_event(session: AsyncSession, event_id: uuid.UUID) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """Every (blocker, blocked) pair of the event."""
+    rows = await session.execute(
+        select(AttendeeBlock.blocker_id, AttendeeBlock.blocked_id)
+        .join(Attendee, Attendee.id == AttendeeBlock.blocker_id)
+        .where(Attendee.event_id == event_id)
+    )
+    return [(blocker, blocked) for blocker, blocked in rows]
+
+
 async def blocked_ids(session: AsyncSession, attendee_id: uuid.UUID) -> set[uuid.UUID]:
     """People who must never be shown to ``attendee_id``: those they blocked, and those who blocked them.
 

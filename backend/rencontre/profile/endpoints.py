@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Path, Request, Response, status
 
 from rencontre.dependencies import CurrentAttendee, CurrentNotesAccess, SessionDep, SettingsDep
 from rencontre.errors import Forbidden, Unauthorized, Unprocessable, responses
@@ -19,6 +19,7 @@ from rencontre.profile.photos import (
 )
 from rencontre.profile.schemas import Me, MeUpdate, PublicCard
 from rencontre.profile.service import ObjectiveOtherWithoutOther, PhotoNotFound
+from rencontre.suggestions import engine as suggestions_engine
 
 router = APIRouter(prefix="/api/me", tags=["profile"], responses=responses(Unauthorized, Forbidden))
 
@@ -29,8 +30,24 @@ async def get_me(attendee: CurrentAttendee, session: SessionDep) -> Me:
 
 
 @router.patch("", summary="Edit your profile", responses=responses(Unprocessable, ObjectiveOtherWithoutOther))
-async def update_me(body: MeUpdate, attendee: CurrentAttendee, session: SessionDep) -> Me:
-    return await service.update_me(session, attendee, body)
+async def update_me(
+    body: MeUpdate,
+    attendee: CurrentAttendee,
+    session: SessionDep,
+    request: Request,
+    tasks: BackgroundTasks,
+    settings: SettingsDep,
+) -> Me:
+    me = await service.update_me(session, attendee, body)
+    # Suggestions (who-to-meet): the neighbours' lists follow the change.
+    tasks.add_task(
+        suggestions_engine.refresh_quietly,
+        request.app.state.session_factory,
+        settings,
+        attendee.event_id,
+        changed=attendee.id,
+    )
+    return me
 
 
 @router.get("/card", summary="Your public card, as a person who scans you sees it")

@@ -1619,6 +1619,57 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/api/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** People for you: a short list, each with its reasons in words */
+        get: operations["my_suggestions_api_suggestions_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/suggestions/{attendee_id}/{action}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hide a suggested person for good, or "not now" (out of your list for some hours) */
+        post: operations["dismiss_api_suggestions__attendee_id___action__post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/events/{event_id}/suggested-to-meet": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** For isolated attendees: the present people they were suggested to meet */
+        get: operations["suggested_to_meet_api_events__event_id__suggested_to_meet_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type webhooks = Record<string, never>;
 export type components = {
@@ -2251,6 +2302,19 @@ export type components = {
              * @description The device token this phone received when it joined.
              */
             token: string;
+        };
+        /** Dismissed */
+        Dismissed: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             */
+            attendee_id: string;
+            /**
+             * Until
+             * @description "Not now": back in the list from then; null once hidden.
+             */
+            until: string | null;
         };
         /** DistributionBucket */
         DistributionBucket: {
@@ -3677,6 +3741,20 @@ export type components = {
             /** Auth */
             auth: string;
         };
+        /**
+         * ReasonKind
+         * @enum {string}
+         */
+        ReasonKind: "they_seek_you_offer" | "they_offer_you_seek" | "shared_interest" | "same_objective" | "open_to_chat" | "new_circle";
+        /** ReasonOut */
+        ReasonOut: {
+            kind: components["schemas"]["ReasonKind"];
+            /**
+             * Text
+             * @description The reason in words, in the answer's language.
+             */
+            text: string;
+        };
         /** ReceivedRequest */
         ReceivedRequest: {
             /**
@@ -4262,6 +4340,57 @@ export type components = {
              * @description Reminders in this language.
              */
             language?: ("fr" | "en") | null;
+        };
+        /**
+         * SuggestedToMeet
+         * @description For an isolated attendee: the people at the venue they were suggested to meet.
+         */
+        SuggestedToMeet: {
+            /**
+             * Attendee Id
+             * Format: uuid
+             */
+            attendee_id: string;
+            /**
+             * People
+             * @description Their names (and companies), only while the event's feed shows names; else empty.
+             */
+            people: string[];
+            /**
+             * Count
+             * @description How many present people they were suggested to meet (at most a few).
+             */
+            count: number;
+        };
+        /** SuggestionOut */
+        SuggestionOut: {
+            /** @description The person as their card shows them: what they chose to share. */
+            card: components["schemas"]["PublicCard"];
+            /**
+             * Reason
+             * @description The main reason, in words (the first of ``reasons``).
+             */
+            reason: string;
+            /**
+             * Reasons
+             * @description Why this person, best reason first (one to three).
+             */
+            reasons: components["schemas"]["ReasonOut"][];
+        };
+        /** SuggestionsOut */
+        SuggestionsOut: {
+            /**
+             * Language
+             * @enum {string}
+             */
+            language: "fr" | "en";
+            /** Suggestions */
+            suggestions: components["schemas"]["SuggestionOut"][];
+            /**
+             * Not Now Hours
+             * @description How long "not now" keeps a person out of the list.
+             */
+            not_now_hours: number;
         };
         /**
          * TableOut
@@ -12638,6 +12767,225 @@ export interface operations {
                 };
             };
             /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    my_suggestions_api_suggestions_get: {
+        parameters: {
+            query?: {
+                /** @description The reasons' language; yours by default. */
+                lang?: ("fr" | "en") | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestionsOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    dismiss_api_suggestions__attendee_id___action__post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                attendee_id: string;
+                /** @description "hide" for good; "not-now" for suggestion_not_now_hours. */
+                action: "hide" | "not-now";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Dismissed"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The database is unavailable for a moment */
+            503: {
+                headers: {
+                    /** @description Seconds to wait before trying again. */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    suggested_to_meet_api_events__event_id__suggested_to_meet_get: {
+        parameters: {
+            query: {
+                /** @description The isolated attendees (1 to 50). */
+                attendee_id: string[];
+            };
+            header?: never;
+            path: {
+                event_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SuggestedToMeet"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    /** @description How to authenticate: `Bearer`. */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable content */
             422: {
                 headers: {
                     [name: string]: unknown;

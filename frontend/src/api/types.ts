@@ -106,3 +106,8 @@ export type MeetRequests = Schemas["MeetRequests"];
 export type MeetRequestSent = Schemas["MeetRequestSent"];
 export type Prompts = Schemas["Prompts"];
 export type WhoToMeetFigures = Schemas["WhoToMeetFigures"];
+// Suggestions (who-to-meet)
+export type Suggestions = Schemas["SuggestionsOut"];
+export type Suggestion = Schemas["SuggestionOut"];
+export type Dismissed = Schemas["Dismissed"];
+export type SuggestionAction = "hide" | "not-now";

@@ -30,6 +30,9 @@ import type {
   ScanResult,
   SubscriptionIn,
   SealedDirectory,
+  Dismissed,
+  SuggestionAction,
+  Suggestions,
 } from "../api/types";
 import type { MeetRequests, MeetRequestSent, PeoplePage, Prompts } from "../api/types";
 
@@ -289,6 +292,15 @@ export class Api {
 
   block(attendeeId: string): Promise<void> {
     return this.json("POST", "/api/blocks", { attendee_id: attendeeId });
+  }
+
+  // Suggestions (who-to-meet): "people for you", with reasons in the reader's language.
+  suggestions(lang: string): Promise<Suggestions> {
+    return this.json("GET", withQuery("/api/suggestions", { lang }));
+  }
+
+  dismissSuggestion(attendeeId: string, action: SuggestionAction): Promise<Dismissed> {
+    return this.json("POST", `/api/suggestions/${encodeURIComponent(attendeeId)}/${action}`);
   }
 
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */

@@ -26,6 +26,7 @@ const lazyPages: Record<string, () => Promise<unknown>> = {
   "my-data": () => import("./pages/my-data"),
   "scanned-by": () => import("./pages/scanned-by"),
   people: () => import("./pages/people"),
+  suggestions: () => import("./pages/suggestions"),
 };
 
 const NAV_ICONS = {
@@ -84,12 +85,14 @@ export class App extends LightElement {
         return html`<page-scanned-by></page-scanned-by>`;
       case "people":
         return html`<page-people></page-people>`;
+      case "suggestions":
+        return html`<page-suggestions></page-suggestions>`;
       default:
         return html`<section class="centered-page"><h1 tabindex="-1">404</h1><p><a href="/">${t("nav.scan")}</a></p></section>`;
     }
   }
 
-  private navLink(path: string, key: "scan" | "contacts" | "badge" | "people", active: boolean) {
+  private navLink(path: string, key: keyof typeof NAV_ICONS, active: boolean) {
     // Who scanned me: the count of people waiting to be added back, on the contacts tab.
     const { enabled, items } = this.notices.value;
     const waiting = key === "contacts" && enabled ? items.length : 0;

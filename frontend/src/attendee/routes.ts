@@ -15,7 +15,8 @@ export type Route =
   // Retention (issue 19)
   | { name: "my-data" }
   // Who-to-meet
-  | { name: "people" };
+  | { name: "people" }
+  | { name: "suggestions" };
 
 export function match(url: URL): Route {
   const path = url.pathname.replace(/\/+$/, "") || "/";
@@ -27,6 +28,7 @@ export function match(url: URL): Route {
   if (path === "/my-data") return { name: "my-data" };
   if (path === "/scanned-by") return { name: "scanned-by" };
   if (path === "/people") return { name: "people" };
+  if (path === "/for-you") return { name: "suggestions" };
   let found = /^\/contacts\/([^/]+)$/.exec(path);
   if (found?.[1]) return { name: "contact", id: decodeURIComponent(found[1]) };
   found = /^\/b\/([^/]+)$/.exec(path);

@@ -26,6 +26,7 @@ import type {
   Organiser,
   OrganiserSession,
   ReissuedAccess,
+  SuggestedToMeet,
 } from "./types";
 import type { Report } from "./report-types";
 import type { WhoToMeetFigures } from "../api/types";
@@ -214,6 +215,12 @@ export class ConsoleApi {
   /** Check an attendee in at the door, by what their badge's QR code holds or by id. */
   checkIn(eventId: string, by: { badge: string } | { attendee_id: string }): Promise<CheckIn> {
     return this.json("POST", `/api/events/${id(eventId)}/check-in`, by);
+  }
+
+  /** Suggestions (who-to-meet): for isolated attendees, the present people they were suggested to meet. */
+  suggestedToMeet(eventId: string, attendeeIds: string[]): Promise<SuggestedToMeet[]> {
+    const query = new URLSearchParams(attendeeIds.map((attendeeId) => ["attendee_id", attendeeId]));
+    return this.json("GET", `/api/events/${id(eventId)}/suggested-to-meet?${query.toString()}`);
   }
 
   markIntroduced(eventId: string, attendeeId: string): Promise<Introduced> {

@@ -34,3 +34,6 @@ export type InvitationsQueued = Schemas["InvitationsQueued"];
 export type InvitationRequest = Schemas["InvitationSelection"] | Schemas["InvitationEveryone"];
 export type InvitationPreview = Schemas["InvitationPreview"];
 export type MailLanguage = "fr" | "en";
+
+// Suggestions (who-to-meet): for an isolated attendee, present people they were suggested to meet.
+export type SuggestedToMeet = Schemas["SuggestedToMeet"];

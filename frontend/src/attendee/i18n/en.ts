@@ -531,6 +531,23 @@ export const en = {
   "problem.meet_request_not_found": "This request is no longer waiting for an answer.",
   "problem.prompts_not_allowed": "No questions for this person.",
   "problem.self_block": "You cannot block yourself.",
+  // Suggestions (who-to-meet): "People for you"
+  "problem.suggestions_closed": "Suggestions start when the organiser opens the event's directory; it is closed for now.",
+  "problem.suggestions_need_directory": "Join the event's directory (in your profile) to get suggestions: people are suggested among those who joined.",
+  "problem.suggested_person_not_found": "This person is no longer in the directory: there is nothing to hide.",
+  "problem.suggestion_of_yourself": "You are never suggested to yourself.",
+  // Suggestions (who-to-meet): "People for you"
+  "suggestions.title": "People for you",
+  "suggestions.intro": "A few people from the directory to meet, picked for what you seek and offer, and why.",
+  "suggestions.notnow": "Not now",
+  "suggestions.hide": "Hide",
+  "suggestions.hidden": "{name} will not be suggested to you again.",
+  "suggestions.later": "{name} will be back in your suggestions in {hours} h.",
+  "suggestions.empty": "No suggestion yet. Fill in what you offer and seek in your profile: the list will follow.",
+  "suggestions.join": "Suggestions are made among the people who joined the event's directory. Join it from your profile to see whom to meet.",
+  "suggestions.join.action": "Join the directory",
+  "suggestions.closed": "The event's directory is not open yet: suggestions will come when it opens.",
+  "suggestions.offline": "Offline: the list saved {when}.",
 } as const;
 
 export type MessageKey = keyof typeof en;

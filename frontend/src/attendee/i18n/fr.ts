@@ -533,4 +533,21 @@ export const fr: Record<MessageKey, string> = {
   "problem.meet_request_not_found": "Cette demande n’attend plus de réponse.",
   "problem.prompts_not_allowed": "Pas de questions pour cette personne.",
   "problem.self_block": "Vous ne pouvez pas vous bloquer vous-même.",
+  // Suggestions (who-to-meet): « Les bonnes personnes pour vous »
+  "problem.suggestions_closed": "Les suggestions commencent quand l'organisateur ouvre l'annuaire de l'événement ; il est fermé pour l'instant.",
+  "problem.suggestions_need_directory": "Rejoignez l'annuaire de l'événement (dans votre profil) pour recevoir des suggestions : elles se font entre les personnes qui l'ont rejoint.",
+  "problem.suggested_person_not_found": "Cette personne n'est plus dans l'annuaire : il n'y a rien à masquer.",
+  "problem.suggestion_of_yourself": "Vous ne vous êtes jamais suggéré à vous-même.",
+  // Suggestions (who-to-meet): « Les bonnes personnes pour vous »
+  "suggestions.title": "Les bonnes personnes pour vous",
+  "suggestions.intro": "Quelques personnes de l'annuaire à rencontrer, choisies pour ce que vous cherchez et proposez, et pourquoi.",
+  "suggestions.notnow": "Pas maintenant",
+  "suggestions.hide": "Masquer",
+  "suggestions.hidden": "{name} ne vous sera plus suggéré(e).",
+  "suggestions.later": "{name} reviendra dans vos suggestions dans {hours} h.",
+  "suggestions.empty": "Pas de suggestion pour l'instant. Complétez ce que vous proposez et cherchez dans votre profil : la liste suivra.",
+  "suggestions.join": "Les suggestions se font entre les personnes qui ont rejoint l'annuaire de l'événement. Rejoignez-le depuis votre profil pour voir qui rencontrer.",
+  "suggestions.join.action": "Rejoindre l'annuaire",
+  "suggestions.closed": "L'annuaire de l'événement n'est pas encore ouvert : les suggestions arriveront à son ouverture.",
+  "suggestions.offline": "Hors ligne : la liste enregistrée {when}.",
 };

@@ -13,6 +13,7 @@ import type {
   ScanNotices,
   ScanRequest,
   SealedDirectory,
+  Suggestions,
 } from "../../api/types";
 import { forgetPhotos } from "./photos";
 import type { MeetRequests, PersonEntry } from "../../api/types";
@@ -85,6 +86,13 @@ export interface KeyValues {
   "people.synced_at": string;
   "people.language": string;
   "people.requests": MeetRequests;
+  // Suggestions (who-to-meet): the last list, for reading offline.
+  suggestions: SavedSuggestions;
+}
+
+export interface SavedSuggestions {
+  answer: Suggestions;
+  saved_at: string;
 }
 
 interface RencontreSchema extends DBSchema {

@@ -295,6 +295,7 @@ export class PeoplePage extends LightElement {
         ${me ? html`<p class="eyebrow">${me.event.name}</p>` : nothing}
         <h1 tabindex="-1">${t("people.title")}</h1>
         ${this.access === "in" && me ? html`<p class="lead">${t("people.intro", { event: me.event.name })}</p>` : nothing}
+        ${this.access === "in" ? html`<a class="button primary for-you-link" href="/for-you">${t("suggestions.title")}</a>` : nothing}
       </header>
       ${this.error ? html`<p class="notice error" role="alert">${this.error}</p>` : nothing}
       ${this.notice ? html`<p class="notice success" role="status">${this.notice}</p>` : nothing}

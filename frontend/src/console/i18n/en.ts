@@ -426,6 +426,10 @@ export const en = {
   "problem.meet_request_not_found": "This request is no longer waiting for an answer.",
   "problem.prompts_not_allowed": "No questions for this person.",
   "problem.self_block": "One cannot block oneself.",
+  // Suggestions (who-to-meet): whom an isolated attendee was suggested to meet
+  "live.isolated.suggested": "Suggested: {names}",
+  "live.isolated.suggested.count.one": "{n} present person was suggested to them (names hidden)",
+  "live.isolated.suggested.count.many": "{n} present people were suggested to them (names hidden)",
 };
 
 export type ConsoleKey = keyof typeof en;

@@ -427,4 +427,8 @@ export const fr: Record<ConsoleKey, string> = {
   "problem.meet_request_not_found": "Cette demande n'attend plus de réponse.",
   "problem.prompts_not_allowed": "Pas de questions pour cette personne.",
   "problem.self_block": "On ne peut pas se bloquer soi-même.",
+  // Suggestions (who-to-meet): whom an isolated attendee was suggested to meet
+  "live.isolated.suggested": "Suggéré·e\u00a0: {names}",
+  "live.isolated.suggested.count.one": "{n} personne présente lui a été suggérée (noms masqués)",
+  "live.isolated.suggested.count.many": "{n} personnes présentes lui ont été suggérées (noms masqués)",
 };

@@ -13,7 +13,7 @@ import { errorMessage } from "../errors";
 import { eventPath, navigate } from "../routes";
 import { toast } from "../toast";
 import { formatDuration, formatTime } from "../time";
-import type { ConsoleEvent } from "../types";
+import type { ConsoleEvent, SuggestedToMeet } from "../types";
 
 const COUNT_KEYS: (keyof Counts)[] = ["connections", "unique_pairs", "mutual", "active_scanners", "present"];
 
@@ -29,6 +29,9 @@ export class LivePage extends LightElement {
   @state() private now = Date.now();
   /** Marked introduced here: off the list at once, before the feed's next refresh says so. */
   @state() private introduced = new Set<string>();
+  /** Suggestions (who-to-meet): whom each isolated attendee was suggested to meet, by id. */
+  @state() private suggested = new Map<string, SuggestedToMeet>();
+  private suggestedFor = "";
   private client: FeedClient | null = null;
   private clock = 0;
   private readonly fullscreenChanged = (): void => {
@@ -164,6 +167,32 @@ export class LivePage extends LightElement {
     }
   }
 
+  protected override updated(): void {
+    const ids = this.dashboard.isolated.map((person) => person.id).filter((value): value is string => !!value);
+    const key = ids.join(",");
+    if (key === this.suggestedFor) return;
+    this.suggestedFor = key;
+    if (ids.length) void this.loadSuggested(ids.slice(0, 50), key);
+  }
+
+  /** Suggestions are a help, not the dashboard: a failure leaves the rows as they were. */
+  private async loadSuggested(ids: string[], key: string): Promise<void> {
+    try {
+      const found = await api.suggestedToMeet(this.event.id, ids);
+      if (key === this.suggestedFor) this.suggested = new Map(found.map((item) => [item.attendee_id, item]));
+    } catch {
+      // shown next time the list changes
+    }
+  }
+
+  private renderSuggested(personId: string | null | undefined) {
+    const found = personId ? this.suggested.get(personId) : undefined;
+    if (!found || !found.count) return null;
+    return html`<span class="isolated__suggested">${found.people.length
+      ? t("live.isolated.suggested", { names: found.people.join(", ") })
+      : tn("live.isolated.suggested.count", found.count)}</span>`;
+  }
+
   private renderIsolated() {
     // The server sends the longest alone first.
     const listed = this.dashboard.isolated;
@@ -177,7 +206,8 @@ export class LivePage extends LightElement {
             ${people.map(
               (person) => html`<li class="isolated__row">
                 <span class="isolated__who"><span class="isolated__name" dir="auto">${person.name}</span>
-                  ${person.company ? html`<span class="isolated__company" dir="auto">${person.company}</span>` : null}</span>
+                  ${person.company ? html`<span class="isolated__company" dir="auto">${person.company}</span>` : null}
+                  ${this.renderSuggested(person.id)}</span>
                 <span class="isolated__since">${this.presentFor(person)
                   ? t("live.isolated.since", { duration: this.presentFor(person) })
                   : ""}</span>
