@@ -74,3 +74,10 @@ export type ScanResult = Partial<Omit<ScanOut, keyof ScanBatchItem>> &
     status: ScanBatchItem["status"];
     outcome?: ScanBatchItem["outcome"];
   };
+
+// Formats (issue 20): a session as the phone sees it, pushed on the live channel.
+export type MySession = Schemas["MySession"];
+export type SessionClock = Schemas["Clock"];
+export type SessionSeat = Schemas["Seat"];
+export type SeatMate = Schemas["SeatMate"];
+export type LiveTicket = Schemas["LiveTicketOut"];

@@ -12,6 +12,7 @@ import "./pages/scanned";
 import "./pages/welcome";
 import { currentRoute, onRouteChange, type Route } from "./routes";
 import { StoreController } from "./state";
+import { LiveController } from "./live/sessions";
 
 // Screens that are not the first one are loaded on demand, to keep the first paint small.
 const lazyPages: Record<string, () => Promise<unknown>> = {
@@ -19,12 +20,14 @@ const lazyPages: Record<string, () => Promise<unknown>> = {
   badge: () => import("./pages/badge"),
   contacts: () => import("./pages/contacts"),
   contact: () => import("./pages/contact"),
+  sessions: () => import("./pages/sessions"),
 };
 
 const NAV_ICONS = {
   scan: "M4 9V5a1 1 0 0 1 1-1h4M15 4h4a1 1 0 0 1 1 1v4M20 15v4a1 1 0 0 1-1 1h-4M9 20H5a1 1 0 0 1-1-1v-4M8 8h3v3H8zM13 8h3v3h-3zM8 13h3v3H8zM13 13h3v3h-3z",
   contacts: "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14a6.5 6.5 0 0 1 3.5 6",
   badge: "M6 3h12a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zM9 3v3h6V3M9 11h6v6H9z",
+  sessions: "M12 21a8 8 0 1 0 0-16 8 8 0 0 0 0 16zM12 9v4l2.5 2.5M9.5 2h5M12 2v3",
 } as const;
 
 /** The shell: header, status, the current screen, and the bottom navigation. */
@@ -33,6 +36,7 @@ export class App extends LightElement {
 
   route: Route = currentRoute();
   private readonly store = new StoreController(this);
+  private readonly live = new LiveController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -67,12 +71,14 @@ export class App extends LightElement {
         return html`<page-contacts></page-contacts>`;
       case "contact":
         return keyed(route.id, html`<page-contact contact-id=${route.id}></page-contact>`);
+      case "sessions":
+        return html`<page-sessions></page-sessions>`;
       default:
         return html`<section class="centered-page"><h1 tabindex="-1">404</h1><p><a href="/">${t("nav.scan")}</a></p></section>`;
     }
   }
 
-  private navLink(path: string, key: "scan" | "contacts" | "badge", active: boolean) {
+  private navLink(path: string, key: keyof typeof NAV_ICONS, active: boolean) {
     return html`<a class="nav-link" href=${path} aria-current=${active ? "page" : "false"}>
       <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${NAV_ICONS[key]}></path></svg>
       <span>${t(`nav.${key}`)}</span>
@@ -103,6 +109,9 @@ export class App extends LightElement {
             ${this.navLink("/", "scan", name === "home" || name === "scanned")}
             ${this.navLink("/contacts", "contacts", name === "contacts" || name === "contact")}
             ${this.navLink("/me", "badge", name === "badge" || name === "profile")}
+            ${this.live.visible.length || name === "sessions"
+              ? this.navLink("/sessions", "sessions", name === "sessions")
+              : nothing}
             ${pending > 0 ? html`<span class="nav-pending" aria-hidden="true">${pending}</span>` : nothing}
           </nav>`
         : nothing}

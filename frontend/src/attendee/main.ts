@@ -8,10 +8,12 @@ import "./app";
 import { installLinkInterception } from "./routes";
 import { api, setState, start } from "./state";
 import { setPhotoLoader } from "../kit/avatar";
+import { startLive } from "./live/sessions";
 import { registerServiceWorker, whenUpdateReady } from "./sw-bridge";
 
 installLinkInterception();
 setPhotoLoader((url) => api.photo(url));
 whenUpdateReady((apply) => setState({ updateReady: apply }));
 void start();
+startLive();
 void registerServiceWorker().catch((error: unknown) => console.warn("service worker not registered", error));

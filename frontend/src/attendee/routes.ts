@@ -10,6 +10,7 @@ export type Route =
   | { name: "scanned"; token: string }
   | { name: "contacts" }
   | { name: "contact"; id: string }
+  | { name: "sessions" }
   | { name: "not-found" };
 
 export function match(url: URL): Route {
@@ -19,6 +20,7 @@ export function match(url: URL): Route {
   if (path === "/profile") return { name: "profile", welcome: url.searchParams.has("welcome") };
   if (path === "/me") return { name: "badge" };
   if (path === "/contacts") return { name: "contacts" };
+  if (path === "/sessions") return { name: "sessions" };
   let found = /^\/contacts\/([^/]+)$/.exec(path);
   if (found?.[1]) return { name: "contact", id: decodeURIComponent(found[1]) };
   found = /^\/b\/([^/]+)$/.exec(path);

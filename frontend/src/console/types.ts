@@ -34,3 +34,10 @@ export type InvitationsQueued = Schemas["InvitationsQueued"];
 export type InvitationRequest = Schemas["InvitationSelection"] | Schemas["InvitationEveryone"];
 export type InvitationPreview = Schemas["InvitationPreview"];
 export type MailLanguage = "fr" | "en";
+
+// Formats (issue 20): sessions the organiser runs, and the wall screen's board.
+export type FormatSession = Schemas["SessionOut"];
+export type FormatSessionCreate = Schemas["SessionCreate"];
+export type FormatKind = Schemas["FormatKind"];
+export type SessionAudience = Schemas["Audience"];
+export type SessionBoard = Schemas["Board"];

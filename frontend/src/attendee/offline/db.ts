@@ -5,6 +5,8 @@ import { openDB, type DBSchema, type IDBPDatabase } from "idb";
 
 import type { AttendeeSession, BadgeInfo, Contact, ContactUpdate, Me, PublicCard, ScanRequest } from "../../api/types";
 import { forgetPhotos } from "./photos";
+import type { MySession } from "../../api/types";
+import type { MetPerson } from "../live/met";
 
 export interface OutboxItem extends ScanRequest {
   /** Whose scan this is: only that attendee's session may send it. */
@@ -48,6 +50,10 @@ export interface KeyValues {
   badge: BadgeInfo;
   "directory.synced_at": string;
   "contacts.synced_at": string;
+  // Formats (issue 20): the sessions as last pushed, the clock offset, the people met.
+  "live.sessions": MySession[];
+  "live.offset": number;
+  "live.met": MetPerson[];
 }
 
 interface RencontreSchema extends DBSchema {
