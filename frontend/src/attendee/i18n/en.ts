@@ -312,7 +312,7 @@ export const en = {
   "sessions.state.draft": "Starts soon",
   "sessions.state.running": "Under way",
   "sessions.state.paused": "Paused",
-  "sessions.state.ended": "Over",
+  "sessions.state.ended": "Ended",
   "sessions.audience.present": "Everyone present takes part.",
   "sessions.audience.signed_up": "Open to those who sign up.",
   "sessions.join": "Take part",

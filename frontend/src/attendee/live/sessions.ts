@@ -66,9 +66,11 @@ export class LiveController implements ReactiveController {
   }
 }
 
-/** Sessions worth a screen: those not ended, and ended ones with people still to save. */
+/** Sessions worth a screen: those not ended, and ended ones where I met people (to save, or saved just now). */
 export function visibleSessions(): MySession[] {
-  return state.sessions.filter((session) => session.clock.state !== "ended" || toSave(session.id).length > 0);
+  return state.sessions.filter(
+    (session) => session.clock.state !== "ended" || state.met.some((person) => person.session_id === session.id),
+  );
 }
 
 /** The people met in rounds that are over, neither saved nor skipped yet. */

@@ -133,7 +133,7 @@ export class SessionsPage extends LightElement {
       <header class="page-head">
         ${event ? html`<p class="eyebrow">${event.name}</p>` : nothing}
         <h1 tabindex="-1">${t("sessions.title")}</h1>
-        <p class="muted">${t("sessions.lead")}</p>
+        ${sessions.some((session) => session.clock.state !== "draft") ? nothing : html`<p class="muted">${t("sessions.lead")}</p>`}
       </header>
       ${offline
         ? html`<p class="notice pending" role="status">${t("sessions.offline")}</p>`

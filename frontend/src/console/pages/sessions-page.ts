@@ -1,5 +1,6 @@
 import { html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
+import { live } from "lit/directives/live.js";
 
 import "./sessions-page.css";
 import "../../kit/countdown";
@@ -17,9 +18,17 @@ import type { ConsoleEvent, FormatKind, FormatSession, FormatSessionCreate, Sess
 
 const KINDS: FormatKind[] = ["speed_meeting", "walk_and_talk", "reverse_forum"];
 const AUDIENCES: SessionAudience[] = ["present", "signed_up"];
-/** While a session runs, the list follows it (rounds that move on by themselves, people joining). */
+/** While a session is open, the list follows it (people signing up, rounds that move on by themselves). */
 const REFRESH_MS = 2_000;
 const EXTEND_SECONDS = 60;
+
+/** 90 → "1 min 30 s", 120 → "2 min", 30 → "30 s". */
+function duration(seconds: number): string {
+  const minutes = Math.floor(seconds / 60);
+  const rest = seconds % 60;
+  if (!minutes) return `${rest} s`;
+  return rest ? `${minutes} min ${rest} s` : `${minutes} min`;
+}
 
 /** One event's sessions: set one up, run it (start, pause, next round, more time, end), open its wall screen. */
 @customElement("rc-sessions-page")
@@ -37,7 +46,7 @@ export class SessionsPage extends LightElement {
     super.connectedCallback();
     void this.load();
     this.timer = window.setInterval(() => {
-      if (this.sessions?.some((session) => session.clock.state === "running") && !document.hidden) void this.load();
+      if (this.sessions?.some((session) => session.clock.state !== "ended") && !document.hidden) void this.load();
     }, REFRESH_MS);
   }
 
@@ -155,7 +164,7 @@ export class SessionsPage extends LightElement {
         <legend>${t("sessions.form.kind")}</legend>
         ${KINDS.map(
           (kind) => html`<label class="session-kind">
-            <input type="radio" name="kind" value=${kind} .checked=${this.kind === kind} @change=${() => (this.kind = kind)} />
+            <input type="radio" name="kind" value=${kind} .checked=${live(this.kind === kind)} @change=${() => (this.kind = kind)} />
             <span>${t(`sessions.kind.${kind}` as ConsoleKey)}</span>
           </label>`,
         )}
@@ -206,11 +215,11 @@ export class SessionsPage extends LightElement {
   private renderWhere(session: FormatSession) {
     const { clock } = session;
     if (clock.state === "draft") {
-      return html`<p class="session-row__where">${t("sessions.plan", {
-        rounds: clock.rounds_total,
-        minutes: session.round_seconds / 60,
-        pause: session.break_seconds / 60,
-      })}</p>`;
+      const plan = tn("sessions.plan", clock.rounds_total, { round: duration(session.round_seconds) });
+      const pause = session.break_seconds
+        ? t("sessions.plan.break", { pause: duration(session.break_seconds) })
+        : t("sessions.plan.noBreak");
+      return html`<p class="session-row__where">${plan} · ${pause}</p>`;
     }
     const key = clock.phase === "break" ? "sessions.phase.break" : "sessions.phase.round";
     return html`<p class="session-row__where">
