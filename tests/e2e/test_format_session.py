@@ -120,6 +120,7 @@ class TestSpeedMeeting:
         row = console.locator(".session-row", has_text="Speed-meeting du midi")
         expect(row).to_contain_text("Pas commencée")
         shoot_both_languages(console, folder, "console-sessions-draft", ".topbar__lang")
+        assert run_axe(console) == []
 
         # The live channel brings the session to the phones: a Sessions tab, and signing up.
         for page in (zoe, bruno):
@@ -142,6 +143,8 @@ class TestSpeedMeeting:
         expect(zoe.locator("rc-person-card .person-role")).to_contain_text("Qonto")
         for page in (zoe, bruno):
             page.wait_for_function("(window.__vibrations || []).length >= 1")
+        expect(row).to_contain_text("2 personnes participent")
+        shoot_both_languages(console, folder, "console-sessions-running", ".topbar__lang")
 
         # The wall screen, in a second tab of the console.
         wall = console_page.new_page()
@@ -182,6 +185,7 @@ class TestSpeedMeeting:
             expect(page.locator(".session-card")).to_contain_text("terminée", timeout=LIVE_TIMEOUT_MS)
             expect(page.locator("rc-met-person .met-name")).to_have_text(other)
         shoot_both_languages(zoe, folder, "phone-save", "button.lang-switch")
+        assert run_axe(zoe) == []
         note = "Design santé — à revoir lundi 🚀"
         zoe.locator("rc-met-person textarea").fill(note)
         for page in (zoe, bruno):

@@ -3,6 +3,7 @@
 // shows (so a resumed channel sends only what changed), pings whose round trips set the
 // clock offset, and reconnection with capped, jittered exponential backoff.
 import type { MySession } from "../../api/types";
+import { Retry } from "../../kit/retry";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "offline" | "stopped";
 
@@ -22,17 +23,10 @@ export class LiveRefused extends Error {}
 
 /** Close codes after which retrying cannot help: a bad hello, a foreign origin. */
 const FINAL_CLOSE_CODES = new Set([4400, 4403]);
-const BASE_DELAY_MS = 500;
-const MAX_DELAY_MS = 15_000;
 /** A few quick pings after connecting sharpen the clock offset; then one now and then keeps the link alive. */
 const FIRST_PINGS_MS = [0, 300, 900, 2_000];
 const PING_EVERY_MS = 15_000;
 const SILENCE_LIMIT_MS = 40_000;
-
-export function liveBackoff(attempt: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(MAX_DELAY_MS, BASE_DELAY_MS * 2 ** attempt);
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
 
 export function liveUrl(where: { protocol: string; host: string } = window.location): string {
   return `${where.protocol === "https:" ? "wss:" : "ws:"}//${where.host}/api/me/live`;
@@ -40,9 +34,8 @@ export function liveUrl(where: { protocol: string; host: string } = window.locat
 
 export class LiveClient {
   private socket: WebSocket | null = null;
-  private attempt = 0;
+  private readonly retry = new Retry();
   private stopped = true;
-  private retryTimer = 0;
   private pingTimers: number[] = [];
   private lastHeard = 0;
   private isLive = false;
@@ -54,22 +47,31 @@ export class LiveClient {
 
   constructor(private readonly options: LiveClientOptions) {}
 
+  /** What the phone tells about its network and its screen, followed while the channel is wanted. */
+  private follow(wanted: boolean): void {
+    const signals: [EventTarget, string, () => void][] = [
+      [window, "online", this.online],
+      [window, "offline", this.offline],
+      [document, "visibilitychange", this.visible],
+    ];
+    for (const [target, name, listener] of signals) {
+      if (wanted) target.addEventListener(name, listener);
+      else target.removeEventListener(name, listener);
+    }
+  }
+
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    window.addEventListener("online", this.online);
-    window.addEventListener("offline", this.offline);
-    document.addEventListener("visibilitychange", this.visible);
+    this.follow(true);
     if (navigator.onLine === false) this.options.onStatus("offline");
     else void this.connect();
   }
 
   stop(): void {
     this.stopped = true;
-    window.removeEventListener("online", this.online);
-    window.removeEventListener("offline", this.offline);
-    document.removeEventListener("visibilitychange", this.visible);
-    window.clearTimeout(this.retryTimer);
+    this.follow(false);
+    this.retry.cancel();
     this.drop(1000, "signed out");
     this.options.onStatus("stopped");
   }
@@ -87,35 +89,30 @@ export class LiveClient {
   private reconnectNow(): void {
     if (this.stopped) return;
     if (this.socket && Date.now() - this.lastHeard < SILENCE_LIMIT_MS) return;
-    window.clearTimeout(this.retryTimer);
-    this.attempt = 0;
+    this.retry.cancel();
+    this.retry.succeeded();
     void this.connect();
   }
 
+  /** The phone says it lost the network: no retry until it says it is back. */
   private dropForOffline(): void {
     if (this.stopped) return;
-    window.clearTimeout(this.retryTimer);
+    this.retry.cancel();
     this.drop(1000, "offline");
     this.options.onStatus("offline");
   }
 
   private scheduleRetry(): void {
     if (this.stopped) return;
-    if (navigator.onLine === false) {
-      this.options.onStatus("offline");
-      return;
-    }
-    const delay = liveBackoff(this.attempt);
-    this.attempt += 1;
-    this.options.onStatus("reconnecting");
-    window.clearTimeout(this.retryTimer);
-    this.retryTimer = window.setTimeout(() => void this.connect(), delay);
+    const status: LiveStatus = navigator.onLine === false ? "offline" : "reconnecting";
+    this.options.onStatus(status);
+    if (status === "reconnecting") this.retry.later(() => void this.connect());
   }
 
   private async connect(): Promise<void> {
     if (this.stopped) return;
     this.drop(1000, "reconnecting");
-    this.options.onStatus(this.attempt === 0 ? "connecting" : "reconnecting");
+    this.options.onStatus(this.retry.fresh ? "connecting" : "reconnecting");
     let ticket: string;
     try {
       ticket = await this.options.ticket();
@@ -195,7 +192,7 @@ export class LiveClient {
   }
 
   private markLive(): void {
-    this.attempt = 0;
+    this.retry.succeeded();
     if (!this.isLive) {
       this.isLive = true;
       this.options.onStatus("live");
