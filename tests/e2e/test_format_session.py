@@ -6,6 +6,7 @@ the phone and the wall screen at each step, in French and in English."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -208,3 +209,48 @@ class TestSpeedMeeting:
             assert csp_violations(page) == []
         assert csp_violations(console) == []
         assert csp_violations(wall) == []
+
+
+class TestReverseForumHosts:
+    def test_hosts_are_picked_among_attendees_and_a_start_without_guests_says_why(
+        self, console_page: Any, backend: Backend, live_server: LiveServer, artifacts: Path
+    ) -> None:
+        folder = artifacts / "formats"
+        folder.mkdir(parents=True, exist_ok=True)
+        event = backend.create_event("Forum des recruteurs")
+        backend.add_attendee(event, "Claire Dupont", "Recrutement Loire", "Recruteuse")
+        backend.add_attendee(event, "Marc Petit", "Ouest Emploi", "Chargé de mission")
+        console = console_page.new_page()
+        sessions_path = f"/console/events/{event}/sessions"
+        console.goto(live_server.base_url + sessions_path)
+        console.wait_for_url("**/console/login**")
+        console.get_by_label("Adresse e-mail").fill(ORGANISER_EMAIL)
+        console.get_by_label("Mot de passe", exact=True).fill(ORGANISER_PASSWORD)
+        console.get_by_role("button", name="Se connecter").click()
+        console.wait_for_url(f"**{sessions_path}")
+
+        console.get_by_label("Nom", exact=True).fill("Forum inversé")
+        console.get_by_label("Forum inversé (les hôtes restent, les invités tournent)").check()
+        console.get_by_label("Noms des tables ou des groupes").fill("Stand A\nStand B")
+        console.get_by_role("button", name="Créer la session").click()
+        row = console.locator(".session-row", has_text="Forum inversé")
+        expect(row).to_contain_text("0 hôte présent")
+
+        row.get_by_text("Hôtes", exact=True).click()
+        row.get_by_label("Chercher un participant par nom, entreprise ou e-mail").fill("Claire")
+        row.get_by_role("button", name="Ajouter Claire Dupont comme hôte").click()
+        expect(row.locator(".session-hosts__picked")).to_contain_text("Claire Dupont")
+        row.get_by_role("button", name="Enregistrer les hôtes").click()
+        expect(console.locator(".toast")).to_contain_text("Hôtes enregistrés")
+        # Hosts count once they are there: Claire has not arrived yet.
+        expect(row).to_contain_text("0 hôte présent")
+        console.evaluate("window.scrollTo(0, 0)")
+        console.screenshot(path=str(folder / "console-reverse-forum-hosts-fr.png"))
+        assert run_axe(console) == []
+
+        # No one has arrived: the start is refused with the reason, and nothing changes.
+        row.get_by_role("button", name="Démarrer").click()
+        refusal = re.compile("Moins de deux personnes|au moins un hôte")
+        expect(console.locator(".toast")).to_contain_text(refusal)
+        expect(row).to_contain_text("Pas commencée")
+        assert csp_violations(console) == []
