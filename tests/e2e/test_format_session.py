@@ -74,6 +74,18 @@ def assert_countdowns_agree(pages: list[Any]) -> None:
     assert 0 < aligned[0] <= 120
 
 
+def open_console(context: Any, url: str) -> Any:
+    """The organiser opens ``url``, signs in (in French) and lands back on it."""
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_url("**/console/login**")
+    page.get_by_label("Adresse e-mail").fill(ORGANISER_EMAIL)
+    page.get_by_label("Mot de passe", exact=True).fill(ORGANISER_PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(url)
+    return page
+
+
 def open_phone(phone: Callable[..., Any], join_link: str) -> Any:
     context = phone()
     context.add_init_script(VIBRATE_WATCH)
@@ -103,14 +115,8 @@ class TestSpeedMeeting:
         bruno = open_phone(phone, bruno_person.join_link)
 
         # The organiser signs in and sets up a session for those who sign up from their phones.
-        console = console_page.new_page()
         sessions_path = f"/console/events/{event}/sessions"
-        console.goto(base + sessions_path)
-        console.wait_for_url("**/console/login**")
-        console.get_by_label("Adresse e-mail").fill(ORGANISER_EMAIL)
-        console.get_by_label("Mot de passe", exact=True).fill(ORGANISER_PASSWORD)
-        console.get_by_role("button", name="Se connecter").click()
-        console.wait_for_url(f"**{sessions_path}")
+        console = open_console(console_page, base + sessions_path)
         console.get_by_label("Nom", exact=True).fill("Speed-meeting du midi")
         console.get_by_label("Qui participe").select_option("signed_up")
         console.get_by_label("Durée d'un tour (minutes)").fill("2")
@@ -220,14 +226,7 @@ class TestReverseForumHosts:
         event = backend.create_event("Forum des recruteurs")
         backend.add_attendee(event, "Claire Dupont", "Recrutement Loire", "Recruteuse")
         backend.add_attendee(event, "Marc Petit", "Ouest Emploi", "Chargé de mission")
-        console = console_page.new_page()
-        sessions_path = f"/console/events/{event}/sessions"
-        console.goto(live_server.base_url + sessions_path)
-        console.wait_for_url("**/console/login**")
-        console.get_by_label("Adresse e-mail").fill(ORGANISER_EMAIL)
-        console.get_by_label("Mot de passe", exact=True).fill(ORGANISER_PASSWORD)
-        console.get_by_role("button", name="Se connecter").click()
-        console.wait_for_url(f"**{sessions_path}")
+        console = open_console(console_page, f"{live_server.base_url}/console/events/{event}/sessions")
 
         console.get_by_label("Nom", exact=True).fill("Forum inversé")
         console.get_by_label("Forum inversé (les hôtes restent, les invités tournent)").check()
