@@ -77,7 +77,8 @@ export function visibleSessions(): MySession[] {
 export function toSave(sessionId: string): MetPerson[] {
   const session = state.sessions.find((found) => found.id === sessionId);
   const clock = session?.clock;
-  const inRound = clock?.state === "running" && clock.phase === "round" ? clock.current_round : null;
+  const underWay = clock?.state === "running" || clock?.state === "paused";
+  const inRound = underWay && clock.phase === "round" ? clock.current_round : null;
   return state.met.filter(
     (person) => person.session_id === sessionId && person.outcome === null && person.mate.badge && person.round !== inRound,
   );

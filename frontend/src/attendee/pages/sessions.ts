@@ -42,7 +42,7 @@ export class SessionsPage extends LightElement {
     const line = [t("sessions.round", { n: seat.round, total: clock.rounds_total }), seat.table_name, names].filter(Boolean);
     return html`
       <p class="session-seat" data-testid="session-seat">${line.join(" — ")}</p>
-      <div class="session-clock" role="timer" aria-label=${t("sessions.timeLeft")}>
+      <div class="session-clock ${clock.state === "paused" ? "paused" : ""}" role="timer" aria-label=${t("sessions.timeLeft")}>
         <rc-countdown .clock=${clock} .offset=${this.live.value.offsetMs}></rc-countdown>
         <span class="session-clock-label">${t("sessions.timeLeft")}</span>
       </div>
@@ -63,10 +63,13 @@ export class SessionsPage extends LightElement {
       return html`<p class="session-note">${session.taking_part ? t("sessions.takingPart") : t(`sessions.audience.${session.audience}`)}</p>`;
     }
     if (clock.state === "paused") {
-      return html`<p class="session-note">${t("sessions.paused")}</p>
-        <div class="session-clock paused" role="timer" aria-label=${t("sessions.timeLeft")}>
-          <rc-countdown .clock=${clock} .offset=${this.live.value.offsetMs}></rc-countdown>
-        </div>`;
+      // Paused mid-round, the table and the people stay on screen under a still clock.
+      return html`<p class="notice pending">${t("sessions.paused")}</p>
+        ${clock.phase === "round" && session.seat
+          ? this.renderRound(session)
+          : html`<div class="session-clock paused" role="timer" aria-label=${t("sessions.timeLeft")}>
+              <rc-countdown .clock=${clock} .offset=${this.live.value.offsetMs}></rc-countdown>
+            </div>`}`;
     }
     if (!session.taking_part) return html`<p class="session-note">${t("sessions.notTakingPart")}</p>`;
     if (clock.phase === "break") {
