@@ -136,6 +136,10 @@ class TestSpeedMeeting:
             page.get_by_role("button", name="Participer").click()
             expect(page.get_by_role("button", name="Quitter cette session")).to_be_visible()
         shoot_both_languages(zoe, folder, "phone-signed-up", "button.lang-switch")
+        # Changing one's mind before the start: leave, then come back.
+        bruno.get_by_role("button", name="Quitter cette session").click()
+        bruno.get_by_role("button", name="Participer").click()
+        expect(bruno.get_by_role("button", name="Quitter cette session")).to_be_visible()
 
         # Start: both phones show the same round and table, each the other's card.
         row.get_by_role("button", name="Démarrer").click()
@@ -266,6 +270,19 @@ class TestReverseForumHosts:
         console.evaluate("window.scrollTo(0, 0)")
         console.screenshot(path=str(folder / "console-reverse-forum-hosts-fr.png"))
         assert run_axe(console) == []
+
+        # A walk & talk asks for its group sizes.
+        console.get_by_label("Nom", exact=True).fill("Balade au jardin")
+        console.get_by_label("Walk & talk (petits groupes)").check()
+        console.get_by_label("Plus petit groupe").fill("3")
+        console.get_by_label("Plus grand groupe").fill("4")
+        console.get_by_role("button", name="Créer la session").click()
+        expect(console.locator(".session-row", has_text="Balade au jardin")).to_contain_text("Walk & talk")
+        stored = backend.http.get(f"/api/events/{event}/sessions", headers=backend.organiser_headers).json()
+        walk = next(found for found in stored if found["name"] == "Balade au jardin")
+        assert (walk["kind"], walk["group_min"], walk["group_max"]) == ("walk_and_talk", 3, 4)
+        forum = next(found for found in stored if found["name"] == "Forum inversé")
+        assert forum["table_names"] == ["Stand A", "Stand B"]
 
         # No one has arrived: the start is refused with the reason, and nothing changes.
         row.get_by_role("button", name="Démarrer").click()
