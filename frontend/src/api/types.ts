@@ -111,3 +111,9 @@ export type Suggestions = Schemas["SuggestionsOut"];
 export type Suggestion = Schemas["SuggestionOut"];
 export type Dismissed = Schemas["Dismissed"];
 export type SuggestionAction = "hide" | "not-now";
+// Formats (issue 20): a session as the phone sees it, pushed on the live channel.
+export type MySession = Schemas["MySession"];
+export type SessionClock = Schemas["Clock"];
+export type SessionSeat = Schemas["Seat"];
+export type SeatMate = Schemas["SeatMate"];
+export type LiveTicket = Schemas["LiveTicketOut"];

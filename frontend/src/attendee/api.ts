@@ -35,6 +35,7 @@ import type {
   Suggestions,
 } from "../api/types";
 import type { MeetRequests, MeetRequestSent, PeoplePage, Prompts } from "../api/types";
+import type { LiveTicket, MySession } from "../api/types";
 
 export interface ApiHooks {
   token(): Promise<string | null> | string | null;
@@ -306,5 +307,23 @@ export class Api {
   /** A file download (exports) fetched with the bearer token, handed back as a Blob. */
   async download(path: string): Promise<{ blob: Blob; filename: string | null }> {
     return fileOf(await this.send("GET", path, undefined, "*/*"));
+  }
+
+  // Formats (issue 20): the sessions I can take part in, and the live channel's ticket.
+
+  mySessions(): Promise<MySession[]> {
+    return this.json("GET", "/api/me/sessions");
+  }
+
+  joinSession(id: string): Promise<MySession> {
+    return this.json("POST", `/api/me/sessions/${encodeURIComponent(id)}/join`);
+  }
+
+  leaveSession(id: string): Promise<MySession> {
+    return this.json("POST", `/api/me/sessions/${encodeURIComponent(id)}/leave`);
+  }
+
+  liveTicket(): Promise<LiveTicket> {
+    return this.json("POST", "/api/me/live/ticket");
   }
 }

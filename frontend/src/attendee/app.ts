@@ -15,6 +15,7 @@ import "./pages/welcome";
 import { currentRoute, onRouteChange, type Route } from "./routes";
 import { refreshScanNotices, ScanNoticesController, watchScanNotices } from "./scan-notices";
 import { StoreController } from "./state";
+import { LiveController } from "./live/sessions";
 
 // Screens that are not the first one are loaded on demand, to keep the first paint small.
 const lazyPages: Record<string, () => Promise<unknown>> = {
@@ -27,6 +28,7 @@ const lazyPages: Record<string, () => Promise<unknown>> = {
   "scanned-by": () => import("./pages/scanned-by"),
   people: () => import("./pages/people"),
   suggestions: () => import("./pages/suggestions"),
+  sessions: () => import("./pages/sessions"),
 };
 
 const NAV_ICONS = {
@@ -34,6 +36,7 @@ const NAV_ICONS = {
   contacts: "M9 11a3.5 3.5 0 1 0 0-7 3.5 3.5 0 0 0 0 7zM2.5 20a6.5 6.5 0 0 1 13 0M16 4.5a3.5 3.5 0 0 1 0 6.5M18 14a6.5 6.5 0 0 1 3.5 6",
   badge: "M6 3h12a1 1 0 0 1 1 1v16a1 1 0 0 1-1 1H6a1 1 0 0 1-1-1V4a1 1 0 0 1 1-1zM9 3v3h6V3M9 11h6v6H9z",
   people: "M7 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM17 10a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM1.5 20a5.5 5.5 0 0 1 11 0M11.5 20a5.5 5.5 0 0 1 11 0",
+  sessions: "M12 21a8 8 0 1 0 0-16 8 8 0 0 0 0 16zM12 9v4l2.5 2.5M9.5 2h5M12 2v3",
 } as const;
 
 /** The shell: header, status, the current screen, and the bottom navigation. */
@@ -43,6 +46,7 @@ export class App extends LightElement {
   route: Route = currentRoute();
   private readonly store = new StoreController(this);
   private readonly notices = new ScanNoticesController(this);
+  private readonly live = new LiveController(this);
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -87,6 +91,8 @@ export class App extends LightElement {
         return html`<page-people></page-people>`;
       case "suggestions":
         return html`<page-suggestions></page-suggestions>`;
+      case "sessions":
+        return html`<page-sessions></page-sessions>`;
       default:
         return html`<section class="centered-page"><h1 tabindex="-1">404</h1><p><a href="/">${t("nav.scan")}</a></p></section>`;
     }
@@ -96,9 +102,11 @@ export class App extends LightElement {
     // Who scanned me: the count of people waiting to be added back, on the contacts tab.
     const { enabled, items } = this.notices.value;
     const waiting = key === "contacts" && enabled ? items.length : 0;
+    const pending = key === "scan" ? this.store.value.pending : 0;
     return html`<a class="nav-link" href=${path} aria-current=${active ? "page" : "false"}>
       <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path d=${NAV_ICONS[key]}></path></svg>
       <span>${t(`nav.${key}`)}</span>
+      ${pending > 0 ? html`<span class="nav-pending" aria-hidden="true">${pending}</span>` : nothing}
       ${waiting
         ? html`<span class="nav-notices"><span aria-hidden="true">${waiting}</span><span class="visually-hidden">${plural(waiting, "scanned.nav.one", "scanned.nav.many")}</span></span>`
         : nothing}
@@ -106,7 +114,7 @@ export class App extends LightElement {
   }
 
   protected override render() {
-    const { ready, session, pending } = this.store.value;
+    const { ready, session } = this.store.value;
     if (!ready) return nothing;
     const name = this.route.name;
     const signedIn = !!session && name !== "join";
@@ -133,7 +141,9 @@ export class App extends LightElement {
             ${this.navLink("/people", "people", name === "people")}
             ${this.navLink("/contacts", "contacts", name === "contacts" || name === "contact" || name === "scanned-by")}
             ${this.navLink("/me", "badge", name === "badge" || name === "profile" || name === "my-data")}
-            ${pending > 0 ? html`<span class="nav-pending" aria-hidden="true">${pending}</span>` : nothing}
+            ${this.live.visible.length || name === "sessions"
+              ? this.navLink("/sessions", "sessions", name === "sessions")
+              : nothing}
           </nav>`
         : nothing}
     `;

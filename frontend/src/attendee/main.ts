@@ -9,6 +9,7 @@ import { setUpInstall } from "./install";
 import { installLinkInterception } from "./routes";
 import { api, setState, start } from "./state";
 import { setPhotoLoader } from "../kit/avatar";
+import { startLive } from "./live/sessions";
 import { registerServiceWorker, whenUpdateReady } from "./sw-bridge";
 
 installLinkInterception();
@@ -16,4 +17,5 @@ setPhotoLoader((url) => api.photo(url));
 setUpInstall();
 whenUpdateReady((apply) => setState({ updateReady: apply }));
 void start();
+startLive();
 void registerServiceWorker().catch((error: unknown) => console.warn("service worker not registered", error));

@@ -16,7 +16,9 @@ export type Route =
   | { name: "my-data" }
   // Who-to-meet
   | { name: "people" }
-  | { name: "suggestions" };
+  | { name: "suggestions" }
+  // Formats (issue 20)
+  | { name: "sessions" };
 
 export function match(url: URL): Route {
   const path = url.pathname.replace(/\/+$/, "") || "/";
@@ -29,6 +31,7 @@ export function match(url: URL): Route {
   if (path === "/scanned-by") return { name: "scanned-by" };
   if (path === "/people") return { name: "people" };
   if (path === "/for-you") return { name: "suggestions" };
+  if (path === "/sessions") return { name: "sessions" };
   let found = /^\/contacts\/([^/]+)$/.exec(path);
   if (found?.[1]) return { name: "contact", id: decodeURIComponent(found[1]) };
   found = /^\/b\/([^/]+)$/.exec(path);

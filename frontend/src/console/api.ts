@@ -28,6 +28,7 @@ import type {
   ReissuedAccess,
   SuggestedToMeet,
 } from "./types";
+import type { FormatSession, FormatSessionCreate, SessionBoard } from "./types";
 import type { Report } from "./report-types";
 import type { WhoToMeetFigures } from "../api/types";
 
@@ -78,6 +79,8 @@ function retryAfterMs(response: Response): number | null {
 
 /** The server prints at most this many selected badges at once (badges.service.MAX_PRINT_IDS). */
 export const MAX_PRINT_SELECTION = 500;
+
+export type SessionAction = "start" | "pause" | "resume" | "next" | "end";
 
 export class ConsoleApi {
   constructor(private readonly hooks: ConsoleApiHooks) {}
@@ -270,5 +273,36 @@ export class ConsoleApi {
   /** A file fetched with the bearer token (a plain link cannot send it), as a Blob. */
   async download(path: string): Promise<{ blob: Blob; filename: string | null }> {
     return fileOf(await this.send("GET", path, { accept: "*/*" }));
+  }
+
+  // Formats (issue 20): sessions of speed-meeting, walk & talk or reverse forum.
+
+  sessions(eventId: string): Promise<FormatSession[]> {
+    return this.json("GET", `/api/events/${id(eventId)}/sessions`);
+  }
+
+  createSession(eventId: string, fields: FormatSessionCreate): Promise<FormatSession> {
+    return this.json("POST", `/api/events/${id(eventId)}/sessions`, fields);
+  }
+
+  deleteSession(eventId: string, sessionId: string): Promise<void> {
+    return this.json("DELETE", `/api/events/${id(eventId)}/sessions/${id(sessionId)}`);
+  }
+
+  /** start, pause, resume, next (round) or end: the session as it stands afterwards. */
+  controlSession(eventId: string, sessionId: string, action: SessionAction): Promise<FormatSession> {
+    return this.json("POST", `/api/events/${id(eventId)}/sessions/${id(sessionId)}/${action}`);
+  }
+
+  extendSession(eventId: string, sessionId: string, seconds: number): Promise<FormatSession> {
+    return this.json("POST", `/api/events/${id(eventId)}/sessions/${id(sessionId)}/extend`, { seconds });
+  }
+
+  setSessionHosts(eventId: string, sessionId: string, attendeeIds: string[]): Promise<FormatSession> {
+    return this.json("PUT", `/api/events/${id(eventId)}/sessions/${id(sessionId)}/hosts`, { attendee_ids: attendeeIds });
+  }
+
+  sessionBoard(eventId: string, sessionId: string, signal?: AbortSignal): Promise<SessionBoard> {
+    return this.json("GET", `/api/events/${id(eventId)}/sessions/${id(sessionId)}/board`, undefined, signal);
   }
 }

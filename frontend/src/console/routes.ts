@@ -9,7 +9,8 @@ export type EventSection =
   | "checkin"
   | "live"
   | "report"
-  | "settings";
+  | "settings"
+  | "sessions";
 
 export type ConsoleRoute =
   | { name: "login" }
@@ -19,7 +20,7 @@ export type ConsoleRoute =
   | { name: "event"; eventId: string; section: EventSection; wall: boolean }
   | { name: "not-found" };
 
-const SECTIONS: readonly EventSection[] = ["attendees", "import", "badges", "checkin", "live", "report", "settings"];
+const SECTIONS: readonly EventSection[] = ["attendees", "import", "badges", "checkin", "live", "report", "settings", "sessions"];
 
 export function match(url: URL): ConsoleRoute {
   const path = url.pathname.replace(/\/+$/, "") || "/";

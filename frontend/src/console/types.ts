@@ -37,3 +37,9 @@ export type MailLanguage = "fr" | "en";
 
 // Suggestions (who-to-meet): for an isolated attendee, present people they were suggested to meet.
 export type SuggestedToMeet = Schemas["SuggestedToMeet"];
+// Formats (issue 20): sessions the organiser runs, and the wall screen's board.
+export type FormatSession = Schemas["SessionOut"];
+export type FormatSessionCreate = Schemas["SessionCreate"];
+export type FormatKind = Schemas["FormatKind"];
+export type SessionAudience = Schemas["Audience"];
+export type SessionBoard = Schemas["Board"];

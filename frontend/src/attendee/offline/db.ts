@@ -17,6 +17,8 @@ import type {
 } from "../../api/types";
 import { forgetPhotos } from "./photos";
 import type { MeetRequests, PersonEntry } from "../../api/types";
+import type { MySession } from "../../api/types";
+import type { MetPerson } from "../live/met";
 
 export interface OutboxItem extends ScanRequest {
   /** Whose scan this is: only that attendee's session may send it. */
@@ -88,6 +90,10 @@ export interface KeyValues {
   "people.requests": MeetRequests;
   // Suggestions (who-to-meet): the last list, for reading offline.
   suggestions: SavedSuggestions;
+  // Formats (issue 20): the sessions as last pushed, the clock offset, the people met.
+  "live.sessions": MySession[];
+  "live.offset": number;
+  "live.met": MetPerson[];
 }
 
 export interface SavedSuggestions {

@@ -17,8 +17,10 @@ import "./import-page";
 import "./live-page";
 import "./overview-page";
 import "./report-page";
+import "./sessions-page";
+import "./session-wall";
 
-const TABS: EventSection[] = ["overview", "attendees", "badges", "checkin", "live", "report", "settings"];
+const TABS: EventSection[] = ["overview", "attendees", "badges", "checkin", "live", "sessions", "report", "settings"];
 
 /** One event: its heading, its sections as tabs (links), and the section shown. */
 @customElement("rc-event-page")
@@ -72,6 +74,10 @@ export class EventPage extends LightElement {
         return html`<div class="section-head"><div><h2 tabindex="-1">${t("nav.settings")}</h2>
             <p class="muted">${t("settings.lead")}</p></div></div>
           <rc-event-form .event=${event} @event-changed=${this.changed}></rc-event-form>`;
+      case "sessions":
+        return this.wall
+          ? html`<rc-session-wall .event=${event} .sessionId=${new URL(location.href).searchParams.get("session") ?? ""}></rc-session-wall>`
+          : html`<rc-sessions-page .event=${event}></rc-sessions-page>`;
       default:
         return html`<rc-overview-page .event=${event}></rc-overview-page>`;
     }
@@ -85,7 +91,7 @@ export class EventPage extends LightElement {
     }
     const event = this.event;
     if (!event) return html`<p class="muted" role="status">${t("common.loading")}</p>`;
-    if (this.wall && this.section === "live") return this.renderSection(event);
+    if (this.wall && (this.section === "live" || this.section === "sessions")) return this.renderSection(event);
     const current = this.section === "import" ? "attendees" : this.section;
     return html`
       <header class="event-head">
