@@ -15,10 +15,29 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rencontre.config import Settings
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Encounter, Event, FollowUpState, Organiser, PushSubscription
+from rencontre.models import (
+    Attendee,
+    AttendeeBlock,
+    Audience,
+    DismissalKind,
+    Encounter,
+    Event,
+    FollowUpState,
+    FormatKind,
+    FormatParticipant,
+    FormatSeat,
+    FormatSession,
+    MeetRequest,
+    Organiser,
+    ProfilePhoto,
+    PushSubscription,
+    Suggestion,
+    SuggestionDismissal,
+)
 from rencontre.profile import cards
 from rencontre.retention import service as retention
 from tests.api.push_support import pushes, settings, subscribe
+from tests.photo_support import plain_photo
 from tests.push_server import FakePushService
 from tests.support import Factory
 
@@ -233,6 +252,76 @@ class TestThePurge:
         status = (await client.get("/api/me/retention", headers=factory.attendee_headers(anais))).json()
         assert status["purged_at"] is not None
         assert (status["contacts"], status["kept"]) == (1, 1)
+
+    async def test_what_people_did_with_others_goes_too(
+        self,
+        client: httpx.AsyncClient,
+        factory: Factory,
+        settings: Settings,
+        session: AsyncSession,
+        session_factory: async_sessionmaker[AsyncSession],
+    ) -> None:
+        """Photos, requests, blocks, seats at a format's tables and suggestions: the purge
+        leaves none of them, keepers' included (Anaïs and Bruno keep contacts)."""
+        event, anais, bruno, chloe = await _room(factory, **_ended(91))
+        photo = await client.put(
+            "/api/me/photo",
+            content=plain_photo(),
+            headers={**factory.attendee_headers(anais), "Content-Type": "image/jpeg"},
+        )
+        assert photo.status_code == 200, photo.text
+        now = utcnow()
+        rounds = FormatSession(
+            event_id=event.id,
+            name="Speed-meeting",
+            kind=FormatKind.speed_meeting,
+            audience=Audience.present,
+            table_names=[],
+            rounds_total=1,
+            round_seconds=300,
+        )
+        session.add(rounds)
+        await session.flush()
+        session.add_all(
+            [
+                MeetRequest(event_id=event.id, sender_id=anais.id, recipient_id=bruno.id),
+                AttendeeBlock(blocker_id=chloe.id, blocked_id=anais.id),
+                FormatParticipant(session_id=rounds.id, attendee_id=anais.id, joined_at=now),
+                FormatSeat(session_id=rounds.id, round=1, attendee_id=anais.id, table=0),
+                FormatSeat(session_id=rounds.id, round=1, attendee_id=bruno.id, table=0),
+                Suggestion(
+                    event_id=event.id,
+                    reader_id=anais.id,
+                    person_id=chloe.id,
+                    rank=1,
+                    score=1.0,
+                    computed_at=now,
+                ),
+                SuggestionDismissal(
+                    event_id=event.id, reader_id=bruno.id, person_id=chloe.id, kind=DismissalKind.hidden
+                ),
+            ]
+        )
+        await session.flush()
+
+        assert (await retention.purge_round(settings, session_factory)).events == 1
+
+        people = [anais.id, bruno.id, chloe.id]
+        for model, column in [
+            (ProfilePhoto, ProfilePhoto.attendee_id),
+            (MeetRequest, MeetRequest.sender_id),
+            (AttendeeBlock, AttendeeBlock.blocker_id),
+            (FormatParticipant, FormatParticipant.attendee_id),
+            (FormatSeat, FormatSeat.attendee_id),
+            (Suggestion, Suggestion.reader_id),
+            (SuggestionDismissal, SuggestionDismissal.reader_id),
+        ]:
+            left = list(await session.scalars(select(model).where(column.in_(people))))
+            assert left == [], model.__name__
+        await session.refresh(anais)
+        assert anais.photo_key is None
+        assert anais.objectives == []
+        assert anais.directory_opt_in is False
 
     async def test_after_the_purge_nothing_more_can_be_kept_nor_reminded(
         self,

@@ -166,3 +166,11 @@ async def seats_of_round(session: AsyncSession, session_id: uuid.UUID, round_: i
         select(FormatSeat).where(FormatSeat.session_id == session_id, FormatSeat.round == round_)
     )
     return result.all()
+
+
+async def forget_event(session: AsyncSession, event_id: uuid.UUID) -> None:
+    """The retention purge: who sat with whom, and who took part, go; the sessions' settings
+    stay for the organiser."""
+    sessions = select(FormatSession.id).where(FormatSession.event_id == event_id)
+    await session.execute(delete(FormatSeat).where(FormatSeat.session_id.in_(sessions)))
+    await session.execute(delete(FormatParticipant).where(FormatParticipant.session_id.in_(sessions)))

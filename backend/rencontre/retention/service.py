@@ -27,8 +27,11 @@ from rencontre.config import Settings
 from rencontre.contacts.service import ContactNotFound
 from rencontre.db import begin_write, checkpoint_after_commit, session_scope
 from rencontre.errors import AppError
+from rencontre.formats import repository as formats_repository
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event
+from rencontre.nextsteps import service as next_step_service
+from rencontre.people import service as people_service
 from rencontre.profile import cards
 from rencontre.profile import service as profile_service
 from rencontre.push import repository as push_repository
@@ -38,6 +41,7 @@ from rencontre.push.webpush import WebPushSender
 from rencontre.reports import service as report_service
 from rencontre.retention import repository
 from rencontre.retention.schemas import KeptContact, RetentionStatus
+from rencontre.suggestions import repository as suggestions_repository
 
 logger = logging.getLogger(__name__)
 
@@ -136,12 +140,18 @@ async def _purge(session: AsyncSession, event: Event, settings: Settings, report
     report.contacts_kept += len(kept)
     for attendee in await repository.attendees(session, event.id):
         if attendee.id in keepers:
-            # Their own sign-in, name and e-mail stay, for them to read what they kept.
+            # Their own sign-in, name and e-mail stay, for them to read what they kept; what
+            # they did at the event with others (requests, blocks, next steps) goes.
             await profile_service.blank_profile(session, attendee)
+            await people_service.forget(session, attendee)
+            await next_step_service.forget(session, attendee)
             report.accounts_kept += 1
         else:
             await profile_service.erase(session, attendee)
             report.accounts_erased += 1
+    # Who sat with whom in the formats' rounds, and who was suggested to whom.
+    await formats_repository.forget_event(session, event.id)
+    await suggestions_repository.forget_event(session, event.id)
     await session.flush()
     checkpoint_after_commit(session)
 

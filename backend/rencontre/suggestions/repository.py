@@ -285,3 +285,9 @@ async def suggested_present(
         if len(found[reader]) < most:
             found[reader].append((name, company))
     return found
+
+
+async def forget_event(session: AsyncSession, event_id: uuid.UUID) -> None:
+    """The retention purge: every list and dismissal of the event goes."""
+    await session.execute(delete(Suggestion).where(Suggestion.event_id == event_id))
+    await session.execute(delete(SuggestionDismissal).where(SuggestionDismissal.event_id == event_id))
