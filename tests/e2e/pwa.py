@@ -3,6 +3,7 @@ its service worker, run axe-core."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -62,14 +63,26 @@ def wait_for_service_worker(page: Any, timeout_ms: int = 20_000) -> bool:
     return True
 
 
-def wait_for_directory(page: Any, cards: int) -> None:
-    """Until the event's directory (the cards shown offline) holds at least `cards` people."""
-    page.wait_for_function(
-        "(n) => new Promise((ok) => { const r = indexedDB.open('rencontre'); r.onsuccess = () => {"
-        " const q = r.result.transaction('directory').objectStore('directory').count();"
-        " q.onsuccess = () => { r.result.close(); ok(q.result >= n); }; }; })",
-        arg=cards,
-    )
+def wait_for_directory(page: Any, cards: int, within_seconds: float = 30) -> None:
+    """Until the event's sealed card cache (the cards shown offline) holds at least `cards`
+    people, each locked twice (by badge and by short code). Polled from here: a predicate
+    returning a promise would count as true at once in ``wait_for_function``."""
+    deadline = time.monotonic() + within_seconds
+    while not page.evaluate(_SEALED_LOCKS, 2 * cards):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the sealed card cache did not hold {cards} cards in {within_seconds:g} s")
+        page.wait_for_timeout(200)
+
+
+_SEALED_LOCKS = """
+async (n) => new Promise((ok) => {
+  const r = indexedDB.open('rencontre');
+  r.onsuccess = () => {
+    const q = r.result.transaction('kv').objectStore('kv').get('directory.sealed');
+    q.onsuccess = () => { r.result.close(); ok(!!q.result && q.result.locks.length >= n); };
+  };
+})
+"""
 
 
 def csp_violations(page: Any) -> list[str]:

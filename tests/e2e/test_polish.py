@@ -16,8 +16,12 @@ from tests.e2e.server import Backend, LiveServer
 
 BRITISH = "Object.defineProperty(navigator, 'languages', { get: () => ['en-GB', 'en'] });"
 TEXTS = {
-    "fr": {"save": "Enregistrer le contact", "open": "Ouvrir le contact", "goal": "Objectif : Partenariat"},
-    "en": {"save": "Save contact", "open": "Open contact", "goal": "Goal: Partnership"},
+    "fr": {
+        "open": "Ouvrir le contact",
+        "goal": "Objectif : Partenariat",
+        "queued": "gardée sur ce téléphone",
+    },
+    "en": {"open": "Open contact", "goal": "Goal: Partnership", "queued": "kept on this phone"},
 }
 # How wide a text is in an element's own font, measured by the page.
 TEXT_WIDTH = """(element) => {
@@ -96,7 +100,6 @@ class TestPolishSeenInScreenshots:
 
         # A saved scan: the card keeps its distance from "Open contact".
         page.goto(bruno.badge_url)
-        page.get_by_role("button", name=text["save"]).click()
         opened = page.get_by_role("link", name=text["open"])
         expect(opened).to_be_visible()
         assert (
@@ -108,11 +111,10 @@ class TestPolishSeenInScreenshots:
         page.screenshot(path=str(artifacts / f"polish-saved-card-{lang}.png"), scale="css")
 
         # Offline: a scan waits on the phone; the header counts everyone listed; the dot stays on its line.
+        context.set_offline(True)
         page.goto(chloe.badge_url)
         expect(page.locator("rc-new-contact .person-name")).to_have_text("Chloé Martin")
-        context.set_offline(True)
-        page.get_by_role("button", name=text["save"]).click()
-        expect(page.locator("rc-new-contact .notice.pending")).to_be_visible()
+        expect(page.locator(".scan-state")).to_contain_text(text["queued"])
         page.get_by_role("link", name="Contacts").click()
         expect(page.locator(".waiting-row")).to_have_count(1)
         listed = page.locator("rc-contact-row").count() + page.locator(".waiting-row").count()

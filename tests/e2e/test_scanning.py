@@ -17,6 +17,7 @@ from tests.e2e.pwa import (
     csp_violations,
     idb_get,
     outbox,
+    wait_for_directory,
     wait_for_service_worker,
 )
 from tests.e2e.server import Backend, LiveServer
@@ -144,13 +145,7 @@ class TestScanOffline:
         page.goto(alice.join_link)
         page.wait_for_url("**/profile?welcome")
         assert wait_for_service_worker(page)
-        # The sealed card cache: two locks (badge, short code) for each of the three.
-        page.wait_for_function(
-            "(n) => new Promise((ok) => { const r = indexedDB.open('rencontre'); r.onsuccess = () => {"
-            " const q = r.result.transaction('kv').objectStore('kv').get('directory.sealed');"
-            " q.onsuccess = () => { r.result.close(); ok(!!q.result && q.result.locks.length >= n); }; }; })",
-            arg=6,
-        )
+        wait_for_directory(page, 3)
         token = access_token(page)
         page.goto(live_server.base_url + "/")
 

@@ -25,6 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rencontre.badges import repository, sealed, token
 from rencontre.badges.schemas import CardLock, SealedCard, SealedDirectory
 from rencontre.config import Settings
+from rencontre.db import begin_write
 from rencontre.profile import cards as profile_cards
 
 # An incomplete cache is built again soon, so that the remaining codes get their keys.
@@ -76,8 +77,14 @@ async def _build(session: AsyncSession, settings: Settings, event_id: uuid.UUID)
     # Which derivation a stored key came from: other settings (or another badge key) derive anew.
     stamp = f"{iterations}:{salt.hex()[:6]}:"
     missing = [row for row in rows if not (row.short_code_key or "").startswith(stamp)]
+    if missing:
+        # The derivation takes up to seconds: no transaction stays open across it, and the
+        # keys are then written in a write transaction of their own (on SQLite a read
+        # transaction cannot become a writer once another connection has committed).
+        await session.commit()
     derived = await _derive(missing, salt, iterations, settings.short_code_kdf_seconds)
     if derived:
+        await begin_write(session)
         await repository.store_code_keys(
             session, {attendee_id: stamp + secret.hex() for attendee_id, secret in derived.items()}
         )

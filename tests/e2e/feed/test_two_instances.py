@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 import uuid
 from pathlib import Path
 
+import httpx
 import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
@@ -71,6 +73,60 @@ class TestTwoInstances:
         with pytest.raises(InvalidStatus) as refused:
             await connect(url, origin=Origin("https://evil.example"), open_timeout=WAIT)
         assert refused.value.response.status_code == 403
+
+
+class TestSessionsAcrossInstances:
+    async def test_a_round_started_on_b_reaches_a_phone_on_a(
+        self, cluster: Cluster, sites: list[Site]
+    ) -> None:
+        """A format's round started through one instance reaches a phone served by the other
+        (NOTIFY rencontre_live), with that phone's own seat."""
+        email = create_organiser(cluster.env)
+        site = await Site.open(cluster.b.url, email)
+        sites.append(site)
+        await site.add_people(2)
+        created = await site.http.post(
+            f"/api/events/{site.event_id}/sessions",
+            headers=site.headers,
+            json={
+                "name": "Speed-meeting",
+                "kind": "speed_meeting",
+                "audience": "signed_up",
+                "rounds_total": 2,
+                "round_seconds": 300,
+                "table_names": ["Table 7"],
+            },
+        )
+        assert created.status_code == 201, created.text
+        session_id = created.json()["id"]
+        for person in site.people:
+            joined = await site.http.post(
+                f"/api/me/sessions/{session_id}/join", headers={"Authorization": f"Bearer {person.token}"}
+            )
+            assert joined.status_code == 200, joined.text
+        phone_a = site.people[0]
+        async with httpx.AsyncClient(base_url=cluster.a.url, timeout=20) as on_a:
+            ticket = await on_a.post(
+                "/api/me/live/ticket", headers={"Authorization": f"Bearer {phone_a.token}"}
+            )
+            assert ticket.status_code == 201, ticket.text
+        live_url = cluster.a.url.replace("http://", "ws://") + "/api/me/live"
+        async with connect(live_url, open_timeout=WAIT) as phone:
+            await phone.send(json.dumps({"type": "auth", "ticket": ticket.json()["ticket"], "versions": {}}))
+            draft = json.loads(await asyncio.wait_for(phone.recv(), WAIT))
+            assert draft["session"]["clock"]["state"] == "draft"
+            started = await site.http.post(
+                f"/api/events/{site.event_id}/sessions/{session_id}/start", headers=site.headers
+            )
+            assert started.status_code == 200, started.text
+            async with asyncio.timeout(WAIT):
+                while True:
+                    frame = json.loads(await phone.recv())
+                    seat = frame.get("session", {}).get("seat")
+                    if seat and seat["round"] == 1:
+                        break
+        assert seat["table_name"] == "Table 7"
+        assert [mate["card"]["name"] for mate in seat["people"]] == [site.people[1].name]
 
 
 class TestResumeOnRealServers:
