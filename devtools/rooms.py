@@ -77,7 +77,7 @@ class MadeUp:
     id: uuid.UUID
     name: str
     company: str
-    objective: str
+    objectives: tuple[str, ...]
     interests: tuple[str, ...]
     offers: tuple[str, ...]
     seeks: tuple[str, ...]
@@ -95,7 +95,7 @@ def made_up_room(size: int, seed: int = 18, *, big_firm_share: float = 0.05) -> 
                 id=uuid.UUID(int=rng.getrandbits(128)),
                 name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {i}",
                 company=company,
-                objective=rng.choice(OBJECTIVES),
+                objectives=tuple(rng.sample(OBJECTIVES, rng.randint(1, 2))),
                 interests=tuple(rng.sample(INTERESTS, rng.randint(0, 4))),
                 offers=tuple(rng.sample(OFFERS, rng.randint(0, 3))),
                 seeks=tuple(rng.sample(SEEKS, rng.randint(0, 3))),

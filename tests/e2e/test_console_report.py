@@ -29,7 +29,7 @@ from tests.e2e.console_helpers import (
 pytest_plugins = ["tests.e2e.console_fixtures"]
 pytestmark = pytest.mark.e2e
 
-NOTE = "never shown"
+NOTE = "Private note: met by the coffee machine"
 
 
 def met(api: OrganiserApi, event_id: str) -> None:

@@ -212,12 +212,15 @@ class TestMyBadgeOffline:
         page = context.new_page()
         _join(page, alice, lang, live_server.base_url)
         assert wait_for_service_worker(page)
-        page.wait_for_function(
-            "() => new Promise((ok) => { const r = indexedDB.open('rencontre'); r.onsuccess = () => {"
-            " const q = r.result.transaction('kv').objectStore('kv').get('badge');"
-            " q.onsuccess = () => { r.result.close(); ok(!!q.result); }; }; })"
-        )
-        code = idb_get(page, "kv", "badge")["short_code"]
+        # Kept at the join (polled here: a predicate's promise counts as true at once in
+        # wait_for_function).
+        for _ in range(100):
+            badge = idb_get(page, "kv", "badge")
+            if badge:
+                break
+            page.wait_for_timeout(200)
+        assert badge, "the badge was not kept on the phone at the join"
+        code = badge["short_code"]
 
         context.set_offline(True)
         page.goto(live_server.base_url + "/me")

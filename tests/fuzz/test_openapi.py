@@ -77,6 +77,12 @@ BEYOND_THE_SCHEMA: dict[str, tuple[list[str], str]] = {
         ["400", "412", "422"],
         "a tag has a visible character; If-Match is the contact's current ETag, in double quotes",
     ),
+    # Formats (issue 20): strict numbers (15, never 15.0), bounds in order, distinct names.
+    "POST /api/events/{event_id}/sessions": (
+        ["422"],
+        "whole numbers written as integers; walk & talk group bounds in order; table names distinct",
+    ),
+    "POST /api/events/{event_id}/sessions/{session_id}/extend": (["422"], "seconds written as an integer"),
     # Profile photos (issue 16).
     "PUT /api/me/photo": (
         ["413", "415", "422"],

@@ -79,7 +79,8 @@ export function rebase(base: Contact, draft: Draft, fresh: Contact): Rebased {
     draft.note !== base.note && fresh.note !== base.note && !draft.note.startsWith(fresh.note);
   return {
     draft: {
-      note: draft.note === base.note ? fresh.note : draft.note,
+      // The server trims what it stores: a space just typed at the end must not vanish.
+      note: draft.note === base.note && fresh.note.trim() !== draft.note.trim() ? fresh.note : draft.note,
       tags: sameTags(draft.tags, base.tags) ? [...fresh.tags] : mergeTags(base.tags, draft.tags, fresh.tags),
       rating: draft.rating === (base.rating ?? null) ? (fresh.rating ?? null) : draft.rating,
       followUp: draft.followUp === base.follow_up ? fresh.follow_up : draft.followUp,
