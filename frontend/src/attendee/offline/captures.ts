@@ -69,11 +69,13 @@ export async function dropCapture(clientId: string): Promise<void> {
  * chosen replaces the contact's.
  */
 export function applyCapture(draft: Draft, typed: Typed): Draft {
-  const note = typed.note.trim();
+  // What is typed keeps its end as it is: the attendee may be between two words.
+  const typing = typed.note.trimStart();
+  const note = typing.trim();
   const current = draft.note.trimEnd();
   return {
     ...draft,
-    note: !note || current.includes(note) ? draft.note : current ? `${current}\n\n${note}` : note,
+    note: !note || current.includes(note) ? draft.note : current ? `${current}\n\n${typing}` : typing,
     tags: [...draft.tags, ...typed.tags.filter((tag) => !draft.tags.includes(tag))],
     rating: typed.rating ?? draft.rating,
   };
