@@ -8,15 +8,8 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, EmailStr, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from rencontre.kit.text import clean_line
+from rencontre.kit.text import clean_line, non_blank_line
 from rencontre.models import InviteState
-
-
-def _non_blank(value: str) -> str:
-    value = clean_line(value)
-    if not value:
-        raise ValueError("must not be blank")
-    return value
 
 
 class SharedField(StrEnum):
@@ -38,12 +31,12 @@ class Objective(StrEnum):
     other = "other"
 
 
-Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(_non_blank)]
+Name = Annotated[str, Field(min_length=1, max_length=120), AfterValidator(non_blank_line)]
 Line120 = Annotated[str, Field(max_length=120), AfterValidator(clean_line)]
 Phone = Annotated[str, Field(max_length=40, pattern=r"^[0-9+().\s-]*$"), AfterValidator(clean_line)]
 Url = Annotated[str, Field(max_length=200), AfterValidator(clean_line)]
 Pitch = Annotated[str, Field(max_length=280), AfterValidator(clean_line)]
-Interest = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(_non_blank)]
+Interest = Annotated[str, Field(min_length=1, max_length=40), AfterValidator(non_blank_line)]
 Interests = Annotated[list[Interest], Field(max_length=12)]
 
 

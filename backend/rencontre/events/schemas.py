@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 from pydantic.json_schema import SkipJsonSchema
 
 from rencontre.kit.strict import JsonDatetime, StrictBool, StrictInt
-from rencontre.kit.text import clean_line
+from rencontre.kit.text import clean_line, non_blank_line
 
 
 def _time_zone(value: str) -> str:
@@ -20,15 +20,8 @@ def _time_zone(value: str) -> str:
     return value
 
 
-def _non_blank(value: str) -> str:
-    value = clean_line(value)
-    if not value:
-        raise ValueError("must not be blank")
-    return value
-
-
 TimeZone = Annotated[str, Field(max_length=64), AfterValidator(_time_zone)]
-EventName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_non_blank)]
+EventName = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(non_blank_line)]
 Venue = Annotated[str, Field(max_length=200), AfterValidator(clean_line)]
 RetentionDays = Annotated[
     StrictInt,
