@@ -48,6 +48,8 @@ def scanned_card(tour: Tour) -> Any:
     expect(page.locator("rc-new-contact .person-name")).to_have_text("Amélie Nguyen", timeout=15_000)
     page.keyboard.type("Fintech pour indépendants, on se revoit au salon ☕")
     page.get_by_role("button", name="Partenaire").click()
+    # The card grows once the server's version arrives: choose the star once it has settled.
+    expect(page.locator("rc-new-contact .scan-state")).to_contain_text("est dans vos contacts")
     page.locator(".rating-option input").nth(3).check()
     # Recorded at the scan, and what was typed saved as it was typed: the screen at rest.
     expect(page.locator("rc-new-contact .save-status[data-status=saved]")).to_be_visible(timeout=10_000)
