@@ -39,6 +39,8 @@ class FakePushService:
     port: int = 0
     received: list[Received] = field(default_factory=list)
     answers: dict[str, int] = field(default_factory=dict)
+    # Paths answered with a redirection to another address.
+    redirects: dict[str, str] = field(default_factory=dict)
     browsers: dict[str, FakeBrowser] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -79,6 +81,8 @@ class FakePushService:
         body = await request.read()
         with self._lock:
             self.received.append(Received(request.path, dict(request.headers), body))
+        if request.path in self.redirects:
+            return web.Response(status=307, headers={"Location": self.redirects[request.path]})
         return web.Response(status=self.answers.get(request.path, 201))
 
 

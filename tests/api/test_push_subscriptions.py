@@ -253,6 +253,9 @@ class TestOnlyHttpsInProduction:
             "https://127.0.0.1/abc",
             "https://10.0.0.3/abc",
             "https://localhost/x",
+            "https://localhost./x",
+            "https://169.254.169.254/latest/meta-data",
+            "https://[::ffff:10.0.0.1]/x",
         ],
     )
     async def test_plain_http_and_this_network_are_refused(

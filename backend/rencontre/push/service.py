@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ipaddress import ip_address
 from urllib.parse import urlsplit
 
 from fastapi import status
@@ -13,6 +12,7 @@ from rencontre.errors import AppError, NotFound, Unprocessable
 from rencontre.models import Attendee, PushSubscription
 from rencontre.push import repository
 from rencontre.push.schemas import SubscriptionIn
+from rencontre.push.webpush import not_public
 
 # Phones an attendee may have signed up at once; a new one past this replaces the oldest.
 MAX_SUBSCRIPTIONS = 5
@@ -44,20 +44,10 @@ def check_endpoint(settings: Settings, endpoint: str) -> None:
         raise PushEndpointRefused("it is not an https:// address")
     if parts.username or parts.password:
         raise PushEndpointRefused("it carries a user name or password")
-    if parts.scheme == "http" and not (settings.push_allow_loopback_http and _loopback(parts.hostname)):
+    if parts.scheme == "http" and not (settings.push_allow_loopback_http and not_public(parts.hostname)):
         raise PushEndpointRefused("push services are reached over https:// only")
-    if parts.scheme == "https" and _loopback(parts.hostname) and not settings.push_allow_loopback_http:
-        raise PushEndpointRefused("it points to this server's own machine")
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        address = ip_address(host)
-    except ValueError:
-        return False
-    return address.is_loopback or address.is_private or address.is_link_local or address.is_unspecified
+    if parts.scheme == "https" and not_public(parts.hostname) and not settings.push_allow_loopback_http:
+        raise PushEndpointRefused("it points to this server's own machine or network")
 
 
 async def subscribe(

@@ -12,12 +12,16 @@ import base64
 import enum
 import json
 import logging
+import socket
 import time
 from dataclasses import dataclass, field
+from ipaddress import ip_address
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp
+from aiohttp.abc import AbstractResolver, ResolveResult
+from aiohttp.resolver import DefaultResolver
 from cryptography.hazmat.primitives import serialization
 from py_vapid import Vapid02
 from pywebpush import WebPusher
@@ -44,6 +48,46 @@ class Target:
     auth: str
 
 
+def not_public(host: str) -> bool:
+    """An address off the public internet, or a name that can only mean this machine.
+
+    Other names are checked where they are resolved, at each send (``webpush``): a name is
+    free to resolve to a private address, today or after it was accepted.
+    """
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith(".localhost"):
+        return True
+    try:
+        return not ip_address(name).is_global
+    except ValueError:
+        return False
+
+
+class PublicAddressesOnly(AbstractResolver):
+    """Resolves a push service's name to its public addresses only.
+
+    The endpoint is a URL an attendee's phone handed us: a name that resolves (now, or
+    after it was accepted) to this machine or the private network must not turn reminders
+    into requests to the deployment's own services. Checked where the connection is made,
+    so a name that changes its answer between two sends is caught too.
+    """
+
+    def __init__(self) -> None:
+        self._resolver = DefaultResolver()
+
+    async def resolve(
+        self, host: str, port: int = 0, family: socket.AddressFamily = socket.AF_INET
+    ) -> list[ResolveResult]:
+        found = await self._resolver.resolve(host, port, family)
+        public = [result for result in found if ip_address(result["host"]).is_global]
+        if not public:
+            raise OSError(f"{host} has no address on the public internet")
+        return public
+
+    async def close(self) -> None:
+        await self._resolver.close()
+
+
 def public_key(settings: Settings) -> str:
     """The application server key browsers subscribe with (uncompressed P-256, base64url)."""
     vapid = Vapid02.from_pem(settings.vapid_pem())
@@ -65,7 +109,11 @@ class WebPushSender:
     async def __aenter__(self) -> WebPushSender:
         self.client = aiohttp.ClientSession(
             timeout=aiohttp.ClientTimeout(total=self.settings.push_timeout_seconds),
-            connector=aiohttp.TCPConnector(limit=self.settings.push_concurrency),
+            connector=aiohttp.TCPConnector(
+                limit=self.settings.push_concurrency,
+                # Tests run a push service on this machine; deployments reach public ones only.
+                resolver=None if self.settings.push_allow_loopback_http else PublicAddressesOnly(),
+            ),
         )
         return self
 
@@ -94,6 +142,10 @@ class WebPushSender:
 
     async def send(self, target: Target, payload: dict[str, Any], *, ttl: int, topic: str = "") -> Outcome:
         assert self.client is not None, "use WebPushSender as an async context manager"
+        host = urlsplit(target.endpoint).hostname or ""
+        if not self.settings.push_allow_loopback_http and not_public(host):
+            # Accepted before the rules tightened, or an address the resolver never sees.
+            return Outcome.gone
         data = json.dumps(payload, ensure_ascii=False).encode()
         pusher = WebPusher(
             {"endpoint": target.endpoint, "keys": {"p256dh": target.p256dh, "auth": target.auth}}
@@ -110,7 +162,10 @@ class WebPushSender:
             # A newer message with the same topic replaces one still waiting for the phone.
             headers["Topic"] = topic
         try:
-            async with self.client.post(target.endpoint, data=body, headers=headers) as response:
+            # A push service answers; it never sends the message elsewhere (nor to this network).
+            async with self.client.post(
+                target.endpoint, data=body, headers=headers, allow_redirects=False
+            ) as response:
                 status = response.status
                 await response.read()
         except (aiohttp.ClientError, TimeoutError) as exc:
