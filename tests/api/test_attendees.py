@@ -288,3 +288,60 @@ class TestCsvImport:
         )
         assert response.status_code == 422
         assert "file" in response.json()["detail"]
+
+
+class TestTwoOrganisersAtTheSameMoment:
+    """The e-mail check and the write are two steps: when another request slips between them,
+    the database's own constraint refuses the write, and the organiser gets a 409 that says
+    to try again (never a 500), with nothing saved."""
+
+    @pytest.fixture(autouse=True)
+    def check_beaten(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        async def free(*args: object, **kwargs: object) -> bool:
+            return False
+
+        async def none(*args: object, **kwargs: object) -> set[str]:
+            return set()
+
+        async def nobody(*args: object, **kwargs: object) -> list[object]:
+            return []
+
+        monkeypatch.setattr("rencontre.attendees.repository.email_taken", free)
+        monkeypatch.setattr("rencontre.attendees.repository.existing_emails", none)
+        monkeypatch.setattr("rencontre.attendees.repository.all_live", nobody)
+
+    @staticmethod
+    def _refused(response: httpx.Response) -> None:
+        assert response.status_code == 409, response.text
+        assert response.json()["code"] == "attendees_changed_meanwhile"
+        assert "Try again" in response.json()["detail"]
+
+    async def test_adding(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        await factory.attendee(event, email="zoe@example.org")
+        base = f"/api/events/{event.id}/attendees"
+        self._refused(
+            await client.post(base, json={"name": "Zoé Bis", "email": "zoe@example.org"}, headers=headers)
+        )
+        assert (await client.get(base, headers=headers)).json()["total"] == 1
+
+    async def test_changing_an_email(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        await factory.attendee(event, email="zoe@example.org")
+        other = await factory.attendee(event, email="ines@example.org")
+        path = f"/api/events/{event.id}/attendees/{other.id}"
+        self._refused(await client.patch(path, json={"email": "zoe@example.org"}, headers=headers))
+        assert (await client.get(path, headers=headers)).json()["email"] == "ines@example.org"
+
+    async def test_importing(self, client: httpx.AsyncClient, factory: Factory) -> None:
+        _, event, headers = await _setup(factory)
+        await factory.attendee(event, email="zoe@example.org")
+        csv = "name,email\nNew Person,new@example.org\nZoé Again,zoe@example.org\n"
+        response = await client.post(
+            f"/api/events/{event.id}/attendees/import",
+            params={"dry_run": "false"},
+            files={"file": ("list.csv", csv.encode(), "text/csv")},
+            headers=headers,
+        )
+        self._refused(response)
+        assert (await client.get(f"/api/events/{event.id}/attendees", headers=headers)).json()["total"] == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 import uuid
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.access import service as access_service
@@ -47,6 +48,22 @@ class AttendeeAlreadyJoined(Conflict):
 class DuplicateEmail(Conflict):
     def __init__(self, email: str) -> None:
         super().__init__(f"An attendee with the e-mail {email} is already registered for this event.")
+
+
+class AttendeesChangedMeanwhile(Conflict):
+    def __init__(self) -> None:
+        super().__init__(
+            "This event's attendees were changed by someone else at the same moment (the same "
+            "e-mail added twice, for instance); nothing was saved. Try again."
+        )
+
+
+async def _flush(session: AsyncSession) -> None:
+    """Write now; a check made before (e-mail free, code free) that another request beat is a 409."""
+    try:
+        await session.flush()
+    except IntegrityError as exc:
+        raise AttendeesChangedMeanwhile() from exc
 
 
 async def get_attendee(session: AsyncSession, event: Event, attendee_id: uuid.UUID) -> Attendee:
@@ -102,7 +119,7 @@ async def add_attendee(session: AsyncSession, event: Event, data: AttendeeCreate
     [short] = await new_short_codes(session, event.id, 1)
     attendee = Attendee(event_id=event.id, badge_code=code, short_code=short, **data.model_dump())
     session.add(attendee)
-    await session.flush()
+    await _flush(session)
     return attendee
 
 
@@ -120,7 +137,7 @@ async def update_attendee(
     for field, value in changes.items():
         if value is not None:
             setattr(attendee, field, value)
-    await session.flush()
+    await _flush(session)
     return attendee
 
 
@@ -254,7 +271,7 @@ async def import_csv(
             )
             for code, short, row in zip(codes, short_codes, plan.to_add, strict=True)
         )
-        await session.flush()
+        await _flush(session)
     return ImportReport(
         dry_run=dry_run,
         existing=existing,

@@ -318,6 +318,7 @@ export const en = {
   "report.total.introduced": "Introduced by staff",
   "problem.attendee_removed": "This attendee was removed from the event: they cannot be checked in.",
   "problem.attendee_not_arrived": "This attendee has not arrived yet: check them in first.",
+  "problem.attendees_changed_meanwhile": "Someone else changed this event's attendees at the same moment (the same e-mail added twice, for instance); nothing was saved. Try again.",
   "problem.attendee_not_found": "No such attendee in this event.",
   "problem.badge_of_other_event": "This badge belongs to another event.",
   "problem.badge_revoked": "This badge was re-issued: the QR code scanned no longer works. Ask for the new badge, or find the person by name.",

@@ -319,6 +319,7 @@ export const fr: Record<ConsoleKey, string> = {
   "report.total.introduced": "Présentés par l'équipe",
   "problem.attendee_removed": "Cette personne a été retirée de l'événement : son arrivée ne peut pas être enregistrée.",
   "problem.attendee_not_arrived": "Cette personne n'est pas encore arrivée : enregistrez d'abord son arrivée.",
+  "problem.attendees_changed_meanwhile": "Quelqu'un d'autre a modifié les participants de cet événement au même moment (la même adresse ajoutée deux fois, par exemple) ; rien n'a été enregistré. Réessayez.",
   "problem.attendee_not_found": "Cette personne n'est pas inscrite à cet événement.",
   "problem.badge_of_other_event": "Ce badge appartient à un autre événement.",
   "problem.badge_revoked": "Ce badge a été réédité : le QR code scanné ne fonctionne plus. Demandez le nouveau badge, ou cherchez la personne par son nom.",
