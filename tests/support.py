@@ -68,6 +68,7 @@ def make_settings(data_dir: Path, database_url: str = "", **overrides: Any) -> S
         "login_address_rate_limit": "100000/minute",
         "login_email_rate_limit": "100000/minute",
         "join_rate_limit": "100000/minute",
+        "session_renewal_rate_limit": "100000/minute",
         # Short badge codes: the slow derivation at its floor, so that sealing a cache is quick.
         "short_code_kdf_iterations": 1000,
     }

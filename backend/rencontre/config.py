@@ -82,6 +82,9 @@ class Settings(BaseSettings):
     # and per address only as a safety valve far above a queue at the door.
     join_rate_limit: str = "5/minute"
     join_address_rate_limit: str = "3000/minute"
+    # A phone renews its session when its access token nears its end, or asks for its device
+    # token once: per attendee, a handful a minute is far more than a phone ever needs.
+    session_renewal_rate_limit: str = "10/minute"
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (uvicorn's
     # forwarded_allow_ips): comma-separated addresses or networks, "*" for any, "" for none.
     forwarded_allow_ips: str = "127.0.0.1"
@@ -227,6 +230,7 @@ class Settings(BaseSettings):
         "login_email_rate_limit",
         "join_rate_limit",
         "join_address_rate_limit",
+        "session_renewal_rate_limit",
         "feed_ticket_rate_limit",
         "next_step_rate_limit",
         "short_code_rate_limit",

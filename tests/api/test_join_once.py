@@ -6,11 +6,14 @@ import asyncio
 from datetime import timedelta
 
 import httpx
+import pytest
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.auth.service import device_token, invite_token
 from rencontre.auth.tokens import Role, TokenType, issue
 from rencontre.config import Settings
+from rencontre.kit import ratelimit
 from rencontre.models import Attendee, Organiser
 from tests.api.conftest import Live
 from tests.support import Factory
@@ -253,3 +256,34 @@ class TestPhonesThatJoinedBeforeDeviceTokens:
             headers=factory.organiser_headers(organiser),
         )
         assert (await client.post("/api/auth/device", headers=headers)).status_code == 401
+
+
+class TestRenewalsAreCounted:
+    """A phone renews when its access token nears its end; a loop of renewals is refused per
+    attendee (a venue's phones share an address), with how long to wait, and mints nothing."""
+
+    @pytest.fixture
+    def app(self, settings: Settings, app: FastAPI) -> FastAPI:
+        ratelimit.reset()
+        app.state.settings = settings.model_copy(update={"session_renewal_rate_limit": "3/day"})
+        return app
+
+    async def test_past_the_limit_a_renewal_is_refused_and_other_phones_are_not(
+        self, client: httpx.AsyncClient, factory: Factory, settings: Settings
+    ) -> None:
+        event = await factory.event()
+        me, other = await factory.attendee(event), await factory.attendee(event)
+        token = device_token(settings, me)
+        for _ in range(2):
+            assert (await client.post("/api/auth/renew", json={"token": token})).status_code == 200
+        given = await client.post("/api/auth/device", headers=factory.attendee_headers(me))
+        assert given.status_code == 200
+        refused = await client.post("/api/auth/renew", json={"token": token})
+        assert refused.status_code == 429
+        assert refused.json()["code"] == "too_many_renewals"
+        assert int(refused.headers["Retry-After"]) > 0
+        assert "access_token" not in refused.json()
+        again = await client.post("/api/auth/device", headers=factory.attendee_headers(me))
+        assert again.status_code == 429
+        mine = await client.post("/api/auth/renew", json={"token": device_token(settings, other)})
+        assert mine.status_code == 200

@@ -284,6 +284,45 @@ class TestThePhoneStaysSignedIn:
         expect(page.locator("page-welcome")).to_have_count(0)
 
     @pytest.mark.parametrize("lang", ["en"])
+    def test_a_renewal_refused_for_now_does_not_sign_the_phone_out(
+        self, phone: Callable[[], Any], console_server: ConsoleServer, lang: str
+    ) -> None:
+        event_id, person = _attendee(console_server, "Lina Patiente")
+        page = phone()
+        _open_link(page, _invite_token(console_server, event_id, person["id"]))
+        page.wait_for_url("**/profile?welcome")
+        refused: list[str] = []
+
+        def too_often(route: Any) -> None:
+            refused.append(route.request.url)
+            problem = {
+                "title": "Too Many Requests",
+                "status": 429,
+                "code": "too_many_renewals",
+                "detail": "later",
+            }
+            route.fulfill(
+                status=429,
+                headers={"Retry-After": "30", "Content-Type": "application/problem+json"},
+                body=json.dumps(problem),
+            )
+
+        page.route("**/api/auth/renew", too_often)
+        lapsed = _lapsed_token(person["id"])
+        page.evaluate(_EDIT_SESSION, {"access_token": lapsed})
+        page.goto("/me")
+        expect(page.locator("page-badge .my-qr-name")).to_have_text("Lina Patiente")
+        poll(lambda: len(refused) >= 2 or None)
+        # Asked too often is not signed out: once renewals are allowed again, the phone renews.
+        expect(page.locator("page-welcome")).to_have_count(0)
+        page.unroute("**/api/auth/renew")
+        page.goto("/contacts")
+        renewed = poll(lambda: access_token(page) if access_token(page) != lapsed else None)
+        me = httpx.get(f"{console_server.url}/api/me", headers={"Authorization": f"Bearer {renewed}"})
+        assert me.status_code == 200
+        expect(page.locator("page-welcome")).to_have_count(0)
+
+    @pytest.mark.parametrize("lang", ["en"])
     def test_a_phone_that_joined_before_device_tokens_gets_one(
         self, phone: Callable[[], Any], console_server: ConsoleServer, lang: str
     ) -> None:

@@ -19,6 +19,7 @@ ATTENDEE_PROBLEMS = (
     "join_link_used",
     "access_reissued",
     "too_many_joins",
+    "too_many_renewals",
     "badge_revoked",
     "badge_of_other_event",
     "badge_holder_gone",

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request, status
 
-from rencontre.auth import service
+from rencontre.auth import service, throttle
 from rencontre.auth.schemas import (
     AttendeeSession,
     DeviceRenewal,
@@ -13,7 +13,7 @@ from rencontre.auth.schemas import (
     PasswordChange,
 )
 from rencontre.auth.service import CurrentPasswordWrong, PasswordUnchanged
-from rencontre.auth.throttle import TooManyJoins, TooManySignIns
+from rencontre.auth.throttle import TooManyJoins, TooManyRenewals, TooManySignIns
 from rencontre.config import Settings
 from rencontre.dependencies import CurrentAttendee, CurrentOrganiser, SessionDep, SettingsDep
 from rencontre.errors import Conflict, Forbidden, Unauthorized, responses
@@ -94,7 +94,7 @@ async def join(
     "/renew",
     summary="Renew the session of the phone that joined, with its device token",
     responses={
-        **responses(Unauthorized),
+        **responses(Unauthorized, TooManyRenewals),
         401: {
             **responses(Unauthorized)[401],
             "description": "Unauthorized. When the attendee's access was re-issued since, `code` is "
@@ -112,9 +112,10 @@ async def renew(body: DeviceRenewal, session: SessionDep, settings: SettingsDep)
     "/device",
     summary="Give the phone signed in with this access token a device token, to renew its session",
     description="For phones that joined before join links worked once: they hold no device token yet.",
-    responses=responses(Unauthorized, Forbidden),
+    responses=responses(Unauthorized, Forbidden, TooManyRenewals),
 )
 async def device(attendee: CurrentAttendee, settings: SettingsDep) -> AttendeeSession:
+    await throttle.before_renewal(settings, attendee.id)
     return _attendee_session(settings, attendee)
 
 

@@ -224,6 +224,7 @@ async def renew_device_session(
         raise Unauthorized(
             f"This phone's sign-in does not work any more: {exc}. Ask the organisers for a new access."
         ) from exc
+    await throttle.before_renewal(settings, claims.subject)
     attendee = await repository.attendee_by_id(session, claims.subject)
     if attendee is not None and attendee.deleted_at is None and claims.version < attendee.access_version:
         # This phone held the attendee's access: it is told who re-issued it, and when.

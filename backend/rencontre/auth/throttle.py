@@ -15,6 +15,10 @@ guesses lock the real organiser out.
   else exhausts the budget. The price is one try per fresh address, which the
   per-address count bounds.
 
+Renewals of a phone's session (and the device token asked once by phones that joined before
+device tokens) are counted per attendee (``session_renewal_rate_limit``): a phone renews
+when its access token nears its end, never in a loop.
+
 Joins: a venue's phones share one public address (NAT), so a join link is counted per
 attendee (``join_rate_limit``) and an address only by a valve far above the largest
 queue at the door (``join_address_rate_limit``).
@@ -42,6 +46,10 @@ class TooManyJoins(TooManyRequests):
 
 
 class TooManyJoinsFromAddress(TooManyRequests):
+    pass
+
+
+class TooManyRenewals(TooManyRequests):
     pass
 
 
@@ -103,4 +111,15 @@ async def before_join_of(settings: Settings, attendee_id: uuid.UUID) -> None:
         str(attendee_id),
         refusal=TooManyJoins,
         detail="This join link was opened too many times in a row; try again in {retry_after} s.",
+    )
+
+
+async def before_renewal(settings: Settings, attendee_id: uuid.UUID) -> None:
+    """Each renewal mints tokens and writes: counted per attendee (phones at a venue share addresses)."""
+    await ratelimit.consume(
+        "session-renewal",
+        settings.session_renewal_rate_limit,
+        str(attendee_id),
+        refusal=TooManyRenewals,
+        detail="This phone asked for a new session too often; try again in {retry_after} s.",
     )

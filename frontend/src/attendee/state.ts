@@ -113,6 +113,8 @@ async function recoverSession(error: ApiError): Promise<void> {
     const renewed = await renewNow(session);
     setState({ session: renewed, sessionExpired: false });
   } catch (renewal) {
+    // Offline, busy or asked too often: the session is not over, the next request tries again.
+    if (renewal instanceof NetworkError || (renewal instanceof ApiError && renewal.transient)) return;
     signedOut(renewal instanceof ApiError ? renewal : error);
   }
 }

@@ -222,6 +222,7 @@ export const en = {
   "access.history.title": "Access re-issued",
   "problem.access_notice_not_found": "This notice no longer exists.",
   "problem.too_many_joins": "This join link was opened too many times in a row. Wait a minute, then try again.",
+  "problem.too_many_renewals": "This phone asked for a new session too many times in a row. Wait a minute, then try again.",
   "problem.too_many_joins_from_address": "Too many people are joining from this network right now. Wait a minute, then try again.",
   "status.noteFull.one": "{n} scan was recorded without its note, because the note on that contact is full. Your note:",
   "status.noteFull.many": "{n} scans were recorded without their notes, because the notes on those contacts are full. Your notes:",

@@ -224,6 +224,7 @@ export const fr: Record<MessageKey, string> = {
   "access.history.title": "Accès réémis",
   "problem.access_notice_not_found": "Cet avis n'existe plus.",
   "problem.too_many_joins": "Ce lien personnel a été ouvert trop de fois d'affilée. Patientez une minute, puis réessayez.",
+  "problem.too_many_renewals": "Ce téléphone a demandé une nouvelle session trop de fois d'affilée. Patientez une minute, puis réessayez.",
   "problem.too_many_joins_from_address": "Trop de personnes rejoignent l'événement depuis ce réseau en ce moment. Patientez une minute, puis réessayez.",
   "status.noteFull.one": "{n} scan a été enregistré sans sa note, car la note de ce contact est pleine. Votre note :",
   "status.noteFull.many": "{n} scans ont été enregistrés sans leur note, car les notes de ces contacts sont pleines. Vos notes :",
