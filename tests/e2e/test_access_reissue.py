@@ -263,15 +263,21 @@ _EDIT_SESSION = """(change) => new Promise((resolve, reject) => {
 })"""
 
 
+def _joined(phone: Callable[[], Any], console_server: ConsoleServer, name: str) -> tuple[Any, dict[str, Any]]:
+    """A phone that joined with the link of a new attendee named ``name``."""
+    event_id, person = _attendee(console_server, name)
+    page = phone()
+    _open_link(page, _invite_token(console_server, event_id, person["id"]))
+    page.wait_for_url("**/profile?welcome")
+    return page, person
+
+
 class TestThePhoneStaysSignedIn:
     @pytest.mark.parametrize("lang", ["fr"])
     def test_a_lapsed_access_token_is_renewed_with_the_device_token(
         self, phone: Callable[[], Any], console_server: ConsoleServer, lang: str
     ) -> None:
-        event_id, person = _attendee(console_server, "Nina Durable")
-        page = phone()
-        _open_link(page, _invite_token(console_server, event_id, person["id"]))
-        page.wait_for_url("**/profile?welcome")
+        page, person = _joined(phone, console_server, "Nina Durable")
         lapsed = _lapsed_token(person["id"])
         page.evaluate(_EDIT_SESSION, {"access_token": lapsed})
         page.goto("/me")
@@ -287,10 +293,7 @@ class TestThePhoneStaysSignedIn:
     def test_a_renewal_refused_for_now_does_not_sign_the_phone_out(
         self, phone: Callable[[], Any], console_server: ConsoleServer, lang: str
     ) -> None:
-        event_id, person = _attendee(console_server, "Lina Patiente")
-        page = phone()
-        _open_link(page, _invite_token(console_server, event_id, person["id"]))
-        page.wait_for_url("**/profile?welcome")
+        page, person = _joined(phone, console_server, "Lina Patiente")
         refused: list[str] = []
 
         def too_often(route: Any) -> None:
@@ -326,10 +329,7 @@ class TestThePhoneStaysSignedIn:
     def test_a_phone_that_joined_before_device_tokens_gets_one(
         self, phone: Callable[[], Any], console_server: ConsoleServer, lang: str
     ) -> None:
-        event_id, person = _attendee(console_server, "Omar Ancien")
-        page = phone()
-        _open_link(page, _invite_token(console_server, event_id, person["id"]))
-        page.wait_for_url("**/profile?welcome")
+        page, _ = _joined(phone, console_server, "Omar Ancien")
         page.evaluate(_EDIT_SESSION, {"device_token": None})
         assert "device_token" not in idb_get(page, "kv", "session")
         page.goto("/me")
