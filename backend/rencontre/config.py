@@ -134,6 +134,8 @@ class Settings(BaseSettings):
     # What the organiser's mail server accepts, across every instance of the app.
     smtp_rate_per_minute: int = Field(default=30, ge=1, le=10_000)
     smtp_timeout_seconds: float = Field(default=30.0, gt=0.0, le=300.0)
+    # Messages in flight at once per instance: one slow conversation does not hold up the rest.
+    smtp_connections: int = Field(default=4, ge=1, le=50)
     # A temporary failure (4xx, no connection) is retried after this, doubled each time.
     smtp_retry_seconds: float = Field(default=60.0, ge=0.0, le=86_400.0)
     smtp_max_attempts: int = Field(default=5, ge=1, le=50)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
@@ -101,3 +103,45 @@ class TestACrashedSendersClaimIsTakenBack:
         await session.commit()
         assert await InvitationSender(settings, session_factory).run_once() == 0
         assert mail_server.received == []
+
+
+class TestASlowMessageHoldsUpNoOther:
+    async def test_the_others_of_the_round_are_sent_while_one_waits_for_the_server(
+        self,
+        client: httpx.AsyncClient,
+        factory: Factory,
+        tmp_path: Path,
+        database_url: str,
+        mail_server: FakeMailServer,
+        session_factory: async_sessionmaker[AsyncSession],
+    ) -> None:
+        settings = make_settings(
+            tmp_path,
+            database_url,
+            **{**mail_server.settings(), "smtp_rate_per_minute": 10, "smtp_connections": 2},
+        )
+        organiser = await factory.organiser()
+        event = await factory.event(organiser)
+        slow = await factory.attendee(event, email="slow@example.org")
+        others = [await factory.attendee(event, email=f"quick{n}@example.org") for n in range(3)]
+        headers = factory.organiser_headers(organiser)
+        await invite(client, event, headers, attendee_ids=[str(p.id) for p in [slow, *others]])
+        answer = asyncio.Event()
+        sent: list[str] = []
+
+        async def transport(message: EmailMessage) -> None:
+            if message["To"].addresses[0].addr_spec == "slow@example.org":
+                await answer.wait()
+            sent.append(message["To"].addresses[0].addr_spec)
+
+        round_ = asyncio.create_task(InvitationSender(settings, session_factory, transport).run_once())
+        for _ in range(500):
+            if len(sent) == 3:
+                break
+            await asyncio.sleep(0.01)
+        assert sorted(sent) == sorted(p.email for p in others)
+        answer.set()
+        assert await round_ == 4
+        assert sent[-1] == "slow@example.org"
+        progress = (await client.get(f"/api/events/{event.id}/invitations", headers=headers)).json()
+        assert progress["counts"]["sent"] == 4

@@ -7,10 +7,12 @@ is counted from the database too, so it holds for all of them together.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -82,6 +84,7 @@ class InvitationSender:
     sessions: async_sessionmaker[AsyncSession]
     transport: Transport | None = None
     _loop: Repeating | None = None
+    _writes: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     def __post_init__(self) -> None:
         if self.transport is None:
@@ -97,6 +100,14 @@ class InvitationSender:
         assert self._loop is not None
         await self._loop.stop()
 
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncSession]:
+        """A short write transaction, one at a time: the messages of a round are sent together,
+        their few rows are written one after the other."""
+        async with self._writes, session_scope(self.sessions) as session:
+            await begin_write(session)
+            yield session
+
     async def _round(self) -> bool:
         return await self.run_once() > 0
 
@@ -104,8 +115,7 @@ class InvitationSender:
         """Send what is due and the rate allows; how many invitations were attempted."""
         now = utcnow()
         lease = timedelta(seconds=self.settings.smtp_timeout_seconds * 3 + 60)
-        async with session_scope(self.sessions) as session:
-            await begin_write(session)
+        async with self._write() as session:
             await repository.release_stale(session, claimed_before=now - lease)
             budget = self.settings.smtp_rate_per_minute - await repository.attempts_since(
                 session, now - timedelta(minutes=1)
@@ -113,13 +123,18 @@ class InvitationSender:
             claimed = (
                 await repository.claim(session, now=now, limit=min(budget, CLAIM_BATCH)) if budget > 0 else []
             )
-        for attendee_id in claimed:
-            await self._send_one(attendee_id)
+        # A few at once: one mail server slow to answer one message does not hold up the others.
+        slots = asyncio.Semaphore(self.settings.smtp_connections)
+
+        async def send(attendee_id: uuid.UUID) -> None:
+            async with slots:
+                await self._send_one(attendee_id)
+
+        await asyncio.gather(*(send(attendee_id) for attendee_id in claimed))
         return len(claimed)
 
     async def _send_one(self, attendee_id: uuid.UUID) -> None:
-        async with session_scope(self.sessions) as session:
-            await begin_write(session)
+        async with self._write() as session:
             found = await repository.claimed(session, attendee_id)
             if found is None:
                 return
@@ -152,14 +167,12 @@ class InvitationSender:
             broken = MailRefused(f"the message could not be sent: {exc}", temporary=False)
             await self._record_failure(attendee_id, broken, attempts)
             return
-        async with session_scope(self.sessions) as session:
-            await begin_write(session)
+        async with self._write() as session:
             await repository.record(session, attendee_id, state=InviteState.sent, now=utcnow())
 
     async def _record_failure(self, attendee_id: uuid.UUID, refusal: MailRefused, attempts: int) -> None:
         now: datetime = utcnow()
-        async with session_scope(self.sessions) as session:
-            await begin_write(session)
+        async with self._write() as session:
             if refusal.temporary and attempts < self.settings.smtp_max_attempts:
                 delay = timedelta(seconds=self.settings.smtp_retry_seconds * 2 ** (attempts - 1))
                 await repository.record(
