@@ -18,7 +18,7 @@ TEXTS = {
         "join": "Rejoindre l'annuaire",
         "reason": "Marc cherche «\u00a0acheteurs retail\u00a0» — "
         "vous proposez «\u00a0intros à des acheteurs retail\u00a0»",
-        "not_now": "Pas maintenant",
+        "not_now": "Plus tard",
         "hide": "Masquer",
         "offline": "Hors ligne",
     },

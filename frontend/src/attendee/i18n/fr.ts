@@ -542,7 +542,7 @@ export const fr: Record<MessageKey, string> = {
   // Suggestions (who-to-meet): « Les bonnes personnes pour vous »
   "suggestions.title": "Les bonnes personnes pour vous",
   "suggestions.intro": "Quelques personnes de l'annuaire à rencontrer, choisies pour ce que vous cherchez et proposez, et pourquoi.",
-  "suggestions.notnow": "Pas maintenant",
+  "suggestions.notnow": "Plus tard",
   "suggestions.hide": "Masquer",
   "suggestions.hidden": "{name} ne vous sera plus suggéré(e).",
   "suggestions.later": "{name} reviendra dans vos suggestions dans {hours} h.",

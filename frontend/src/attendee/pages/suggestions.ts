@@ -126,7 +126,7 @@ export class SuggestionsPage extends LightElement {
       ${more.length ? html`<ul class="more-reasons">${more.map((reason) => html`<li>${reason.text}</li>`)}</ul>` : nothing}
       <div class="suggestion-actions">
         ${this.meetAction(suggestion)}
-        <button type="button" class="button secondary" ?disabled=${busy || offline} @click=${() => void this.dismiss(suggestion, "not-now")}>
+        <button type="button" class="button ghost" ?disabled=${busy || offline} @click=${() => void this.dismiss(suggestion, "not-now")}>
           ${t("suggestions.notnow")}
         </button>
         <button type="button" class="button ghost" ?disabled=${busy || offline} @click=${() => void this.dismiss(suggestion, "hide")}>
