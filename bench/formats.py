@@ -21,19 +21,27 @@ from bench import loadgen, phones, truth
 from bench.procs import SPAWN, Child, run_in_process
 from bench.report import Row, percentile, rounded
 from bench.scenarios import SCANS, Context, host_port
-from rencontre.formats import pairing
+from rencontre.formats import pairing, seating
 
 SESSIONS = "/api/events/{event_id}/sessions"
 LIVE_TICKET = "/api/me/live/ticket"
 
 
 def pairing_ms(people: int, rounds: int) -> list[float]:
-    """Milliseconds to seat each of ``rounds`` successive speed-meeting rounds of ``people``."""
+    """Milliseconds to seat each of ``rounds`` successive speed-meeting rounds of ``people``,
+    with what the service hands the pairing: everyone's first suggestions, some asks and
+    matches (weighed by repetition, as ``formats.seating`` does), and a few blocks."""
     rng = random.Random(20)
+    everyone = list(range(people))
+    wishes = [(a, b) for a in everyone for b in rng.sample(everyone, seating.SUGGESTIONS_TOP) if a != b]
+    for a in rng.sample(everyone, people // 5):
+        b = rng.choice(everyone)
+        wishes += [(a, b)] * rng.choice((seating.ASKED, seating.MATCH))
+    never = [(a, rng.choice(everyone)) for a in rng.sample(everyone, people // 100)]
     met: list[tuple[int, int]] = []
     times = []
     for _ in range(rounds):
-        room = pairing.Room(list(range(people)), met=met)
+        room = pairing.Room(everyone, met=met, wishes=wishes, never=never)
         started = time.perf_counter()
         made = pairing.pairs(room, rng)
         times.append((time.perf_counter() - started) * 1000)

@@ -1,6 +1,7 @@
 """Sessions of a format, run from the console: set up, start, pause, skip, add time, end;
-the clock every screen counts down from; each round's seating with arrivals and
-departures folded in; what a phone and the wall screen may see."""
+the clock every screen counts down from, on one instance and across two; signing up
+from the phone. Seating is in ``test_format_sessions_seating``, what phones and the wall
+screen see in ``test_format_sessions_phones``."""
 
 from __future__ import annotations
 
@@ -17,97 +18,30 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from rencontre.formats import repository, service
 from rencontre.formats.clock import SessionClock
 from rencontre.kit.time import utcnow
-from rencontre.models import Attendee, Encounter, Event, FormatSeat, FormatSession, Organiser
+from rencontre.models import Attendee, Event, FormatSession, Organiser
 from tests.api.conftest import Live
+from tests.api.sessions_support import (
+    ANY_UUID,
+    advance_past_phase,
+    control,
+    create,
+    room,
+    seats,
+    speed_meeting,
+    started,
+)
 from tests.support import Factory
-
-ANY_UUID = str(uuid.uuid4())
-
-
-async def _room(
-    factory: Factory, count: int, *, arrived: bool = True, **person: Any
-) -> tuple[Organiser, Event, list[Attendee]]:
-    organiser = await factory.organiser()
-    event = await factory.event(organiser)
-    people = [
-        await factory.attendee(event, name=f"Person {i}", arrived_at=utcnow() if arrived else None, **person)
-        for i in range(count)
-    ]
-    return organiser, event, people
-
-
-def _speed_meeting(**overrides: Any) -> dict[str, Any]:
-    return {
-        "name": "Speed-meeting",
-        "kind": "speed_meeting",
-        "rounds_total": 3,
-        "round_seconds": 300,
-    } | overrides
-
-
-async def _create(
-    client: httpx.AsyncClient, factory: Factory, organiser: Organiser, event: Event, body: dict[str, Any]
-) -> httpx.Response:
-    return await client.post(
-        f"/api/events/{event.id}/sessions", json=body, headers=factory.organiser_headers(organiser)
-    )
-
-
-async def _control(
-    client: httpx.AsyncClient,
-    factory: Factory,
-    organiser: Organiser,
-    event: Event,
-    sid: str,
-    action: str,
-    **body: Any,
-) -> httpx.Response:
-    return await client.post(
-        f"/api/events/{event.id}/sessions/{sid}/{action}",
-        json=body or None,
-        headers=factory.organiser_headers(organiser),
-    )
-
-
-async def _started(
-    client: httpx.AsyncClient, factory: Factory, organiser: Organiser, event: Event, **overrides: Any
-) -> str:
-    created = await _create(client, factory, organiser, event, _speed_meeting(**overrides))
-    assert created.status_code == 201, created.text
-    sid: str = created.json()["id"]
-    started = await _control(client, factory, organiser, event, sid, "start")
-    assert started.status_code == 200, started.text
-    return sid
-
-
-async def _seats(session: AsyncSession, sid: str, round_: int) -> dict[int, set[uuid.UUID]]:
-    rows = (
-        await session.scalars(
-            select(FormatSeat).where(FormatSeat.session_id == uuid.UUID(sid), FormatSeat.round == round_)
-        )
-    ).all()
-    tables: dict[int, set[uuid.UUID]] = {}
-    for row in rows:
-        tables.setdefault(row.table, set()).add(row.attendee_id)
-    return tables
-
-
-async def _advance_past_phase(session: AsyncSession, sid: str) -> bool:
-    found = await session.get(FormatSession, uuid.UUID(sid), populate_existing=True)
-    assert found is not None
-    assert found.phase_ends_at is not None
-    return await service.advance(session, found.id, now=found.phase_ends_at + timedelta(seconds=1))
 
 
 class TestSetUp:
     async def test_a_session_is_set_up_as_a_draft(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        organiser, event, _ = await _room(factory, 4)
-        response = await _create(
+        organiser, event, _ = await room(factory, 4)
+        response = await create(
             client,
             factory,
             organiser,
             event,
-            _speed_meeting(table_names=["Table 7", "Table 8"], break_seconds=60),
+            speed_meeting(table_names=["Table 7", "Table 8"], break_seconds=60),
         )
         assert response.status_code == 201, response.text
         out = response.json()
@@ -124,9 +58,9 @@ class TestSetUp:
     async def test_walk_and_talk_takes_group_bounds(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
-        organiser, event, _ = await _room(factory, 4)
-        body = _speed_meeting(kind="walk_and_talk", name="Walk & talk")
-        response = await _create(client, factory, organiser, event, body)
+        organiser, event, _ = await room(factory, 4)
+        body = speed_meeting(kind="walk_and_talk", name="Walk & talk")
+        response = await create(client, factory, organiser, event, body)
         assert response.status_code == 201, response.text
         assert (response.json()["group_min"], response.json()["group_max"]) == (3, 5)
 
@@ -154,8 +88,8 @@ class TestSetUp:
         change: dict[str, Any],
         says: str,
     ) -> None:
-        organiser, event, _ = await _room(factory, 2)
-        response = await _create(client, factory, organiser, event, _speed_meeting(**change))
+        organiser, event, _ = await room(factory, 2)
+        response = await create(client, factory, organiser, event, speed_meeting(**change))
         assert response.status_code == 422, response.text
         assert says in response.text
         assert (
@@ -163,15 +97,15 @@ class TestSetUp:
         ).all() == []
 
     async def test_walk_and_talk_bounds_in_order(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        organiser, event, _ = await _room(factory, 2)
-        body = _speed_meeting(kind="walk_and_talk", group_min=5, group_max=3)
-        response = await _create(client, factory, organiser, event, body)
+        organiser, event, _ = await room(factory, 2)
+        body = speed_meeting(kind="walk_and_talk", group_min=5, group_max=3)
+        response = await create(client, factory, organiser, event, body)
         assert response.status_code == 422
         assert "group_min must not exceed group_max" in response.text
 
     async def test_another_organiser_sees_nothing(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        organiser, event, _ = await _room(factory, 2)
-        sid = (await _create(client, factory, organiser, event, _speed_meeting())).json()["id"]
+        organiser, event, _ = await room(factory, 2)
+        sid = (await create(client, factory, organiser, event, speed_meeting())).json()["id"]
         stranger = await factory.organiser()
         for method, path in [
             ("GET", f"/api/events/{event.id}/sessions"),
@@ -183,7 +117,7 @@ class TestSetUp:
             assert response.status_code == 404, (method, path)
 
     async def test_an_unknown_session(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        organiser, event, _ = await _room(factory, 2)
+        organiser, event, _ = await room(factory, 2)
         response = await client.get(
             f"/api/events/{event.id}/sessions/{ANY_UUID}", headers=factory.organiser_headers(organiser)
         )
@@ -195,19 +129,19 @@ class TestRunning:
     async def test_start_seats_everyone_present_in_pairs_with_one_trio(
         self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
     ) -> None:
-        organiser, event, people = await _room(factory, 5)
+        organiser, event, people = await room(factory, 5)
         absent = await factory.attendee(event, name="Not here")
-        sid = await _started(client, factory, organiser, event)
-        tables = await _seats(session, sid, 1)
+        sid = await started(client, factory, organiser, event)
+        tables = await seats(session, sid, 1)
         assert sorted(len(t) for t in tables.values()) == [2, 3]
         seated = set().union(*tables.values())
         assert seated == {p.id for p in people}
         assert absent.id not in seated
 
     async def test_start_needs_two_people(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        organiser, event, _ = await _room(factory, 1)
-        sid = (await _create(client, factory, organiser, event, _speed_meeting())).json()["id"]
-        response = await _control(client, factory, organiser, event, sid, "start")
+        organiser, event, _ = await room(factory, 1)
+        sid = (await create(client, factory, organiser, event, speed_meeting())).json()["id"]
+        response = await control(client, factory, organiser, event, sid, "start")
         assert response.status_code == 409
         assert response.json()["code"] == "too_few_participants"
         again = await client.get(
@@ -218,29 +152,29 @@ class TestRunning:
     async def test_the_clock_moves_rounds_on_with_breaks_and_ends(
         self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
     ) -> None:
-        organiser, event, _ = await _room(factory, 6)
-        sid = await _started(client, factory, organiser, event, rounds_total=2, break_seconds=60)
+        organiser, event, _ = await room(factory, 6)
+        sid = await started(client, factory, organiser, event, rounds_total=2, break_seconds=60)
         found = await session.get(FormatSession, uuid.UUID(sid))
         assert found is not None
         assert found.phase_ends_at is not None
         first_end = found.phase_ends_at
-        assert await _advance_past_phase(session, sid)
+        assert await advance_past_phase(session, sid)
         assert (found.phase.value, found.current_round) == ("break", 1)
         # The break counts from the round's scheduled end, so every screen agrees.
         assert found.phase_ends_at == first_end + timedelta(seconds=60)
-        assert await _advance_past_phase(session, sid)
+        assert await advance_past_phase(session, sid)
         assert (found.phase.value, found.current_round, found.state.value) == ("round", 2, "running")
-        round_one, round_two = await _seats(session, sid, 1), await _seats(session, sid, 2)
+        round_one, round_two = await seats(session, sid, 1), await seats(session, sid, 2)
         pairs_one = {frozenset(t) for t in round_one.values()}
         assert not pairs_one & {frozenset(t) for t in round_two.values()}, "no pair meets twice"
-        assert await _advance_past_phase(session, sid)
+        assert await advance_past_phase(session, sid)
         assert found.state.value == "ended"
 
     async def test_advance_happens_once_for_a_given_moment(
         self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
     ) -> None:
-        organiser, event, _ = await _room(factory, 4)
-        sid = await _started(client, factory, organiser, event)
+        organiser, event, _ = await room(factory, 4)
+        sid = await started(client, factory, organiser, event)
         found = await session.get(FormatSession, uuid.UUID(sid))
         assert found is not None
         assert found.phase_ends_at is not None
@@ -254,8 +188,8 @@ class TestRunning:
         self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
     ) -> None:
         """Two instances' tickers: the one that claims the version second does nothing."""
-        organiser, event, _ = await _room(factory, 4)
-        sid = await _started(client, factory, organiser, event)
+        organiser, event, _ = await room(factory, 4)
+        sid = await started(client, factory, organiser, event)
         found = await session.get(FormatSession, uuid.UUID(sid))
         assert found is not None
         version = found.version
@@ -265,250 +199,64 @@ class TestRunning:
     async def test_pause_resume_extend_and_skip(
         self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
     ) -> None:
-        organiser, event, _ = await _room(factory, 4)
-        sid = await _started(client, factory, organiser, event, round_seconds=300)
-        paused = (await _control(client, factory, organiser, event, sid, "pause")).json()
+        organiser, event, _ = await room(factory, 4)
+        sid = await started(client, factory, organiser, event, round_seconds=300)
+        paused = (await control(client, factory, organiser, event, sid, "pause")).json()
         assert paused["clock"]["state"] == "paused"
         assert paused["clock"]["phase_ends_at"] is None
         assert 295 <= paused["clock"]["seconds_left"] <= 300
-        extended = (await _control(client, factory, organiser, event, sid, "extend", seconds=60)).json()
+        extended = (await control(client, factory, organiser, event, sid, "extend", seconds=60)).json()
         assert 355 <= extended["clock"]["seconds_left"] <= 360
-        resumed = (await _control(client, factory, organiser, event, sid, "resume")).json()
+        resumed = (await control(client, factory, organiser, event, sid, "resume")).json()
         assert resumed["clock"]["state"] == "running"
         assert 355 <= resumed["clock"]["seconds_left"] <= 360
         assert resumed["clock"]["version"] > paused["clock"]["version"]
-        skipped = (await _control(client, factory, organiser, event, sid, "next")).json()
+        skipped = (await control(client, factory, organiser, event, sid, "next")).json()
         assert skipped["clock"]["current_round"] == 2
         assert 295 <= skipped["clock"]["seconds_left"] <= 300
-        ended = (await _control(client, factory, organiser, event, sid, "end")).json()
+        ended = (await control(client, factory, organiser, event, sid, "end")).json()
         assert ended["clock"]["state"] == "ended"
         for action in ("pause", "resume", "next", "end"):
-            refused = await _control(client, factory, organiser, event, sid, action)
+            refused = await control(client, factory, organiser, event, sid, action)
             assert refused.status_code == 409, action
             assert refused.json()["code"] == "session_not_running"
-        refused = await _control(client, factory, organiser, event, sid, "extend", seconds=60)
+        refused = await control(client, factory, organiser, event, sid, "extend", seconds=60)
         assert refused.json()["code"] == "session_not_running"
 
     @pytest.mark.parametrize("seconds", [0, 5, 1801, "60", None])
     async def test_bad_extensions(self, client: httpx.AsyncClient, factory: Factory, seconds: Any) -> None:
-        organiser, event, _ = await _room(factory, 2)
-        sid = await _started(client, factory, organiser, event)
-        response = await _control(client, factory, organiser, event, sid, "extend", seconds=seconds)
+        organiser, event, _ = await room(factory, 2)
+        sid = await started(client, factory, organiser, event)
+        response = await control(client, factory, organiser, event, sid, "extend", seconds=seconds)
         assert response.status_code == 422
 
     async def test_skip_after_the_last_round_ends(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        organiser, event, _ = await _room(factory, 2)
-        sid = await _started(client, factory, organiser, event, rounds_total=1)
-        response = await _control(client, factory, organiser, event, sid, "next")
+        organiser, event, _ = await room(factory, 2)
+        sid = await started(client, factory, organiser, event, rounds_total=1)
+        response = await control(client, factory, organiser, event, sid, "next")
         assert response.json()["clock"]["state"] == "ended"
 
     async def test_a_running_session_is_not_deleted(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
-        organiser, event, _ = await _room(factory, 2)
-        sid = await _started(client, factory, organiser, event)
+        organiser, event, _ = await room(factory, 2)
+        sid = await started(client, factory, organiser, event)
         path = f"/api/events/{event.id}/sessions/{sid}"
         response = await client.delete(path, headers=factory.organiser_headers(organiser))
         assert response.status_code == 409
         assert response.json()["code"] == "session_already_started"
-        await _control(client, factory, organiser, event, sid, "end")
+        await control(client, factory, organiser, event, sid, "end")
         response = await client.delete(path, headers=factory.organiser_headers(organiser))
         assert response.status_code == 204
         assert (await client.get(path, headers=factory.organiser_headers(organiser))).status_code == 404
-
-    async def test_people_who_met_before_are_kept_apart(
-        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
-    ) -> None:
-        organiser, event, (a, b, *_) = await _room(factory, 4)
-        # Two rounds of four: a and b can be kept apart in both.
-        session.add(
-            Encounter(event_id=event.id, scanner_id=a.id, scanned_id=b.id, seq=1, client_id=uuid.uuid4())
-        )
-        await session.flush()
-        sid = await _started(client, factory, organiser, event)
-        assert await _advance_past_phase(session, sid)
-        for round_ in (1, 2):
-            pairs = {frozenset(t) for t in (await _seats(session, sid, round_)).values()}
-            assert frozenset({a.id, b.id}) not in pairs
-
-    async def test_arrivals_and_departures_are_folded_into_the_next_round(
-        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
-    ) -> None:
-        organiser, event, people = await _room(factory, 4)
-        late = await factory.attendee(event, name="Late")
-        sid = await _started(client, factory, organiser, event)
-        late.arrived_at = utcnow()
-        leaving = people[0]
-        response = await client.post(
-            f"/api/me/sessions/{sid}/leave", headers=factory.attendee_headers(leaving)
-        )
-        assert response.status_code == 200, response.text
-        assert response.json()["taking_part"] is False
-        await session.flush()
-        assert await _advance_past_phase(session, sid)
-        seated = set().union(*(await _seats(session, sid, 2)).values())
-        assert late.id in seated
-        assert leaving.id not in seated
-
-    async def test_a_session_that_runs_out_of_new_encounters_ends(
-        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
-    ) -> None:
-        organiser, event, _ = await _room(factory, 2)
-        sid = await _started(client, factory, organiser, event, rounds_total=5)
-        assert await _advance_past_phase(session, sid)
-        found = await session.get(FormatSession, uuid.UUID(sid))
-        assert found is not None
-        assert found.state.value == "ended"
-        assert found.current_round == 1
-
-
-class TestReverseForum:
-    async def test_hosts_keep_a_table_each(
-        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
-    ) -> None:
-        organiser, event, people = await _room(factory, 8)
-        hosts = people[:2]
-        created = await _create(
-            client, factory, organiser, event, _speed_meeting(kind="reverse_forum", name="Forum")
-        )
-        sid = created.json()["id"]
-        refused = await _control(client, factory, organiser, event, sid, "start")
-        assert refused.json()["code"] == "no_host"
-        response = await client.put(
-            f"/api/events/{event.id}/sessions/{sid}/hosts",
-            json={"attendee_ids": [str(h.id) for h in hosts]},
-            headers=factory.organiser_headers(organiser),
-        )
-        assert response.status_code == 200, response.text
-        assert response.json()["hosts"] == 2
-        assert (await _control(client, factory, organiser, event, sid, "start")).status_code == 200
-        tables = await _seats(session, sid, 1)
-        assert sorted(len(t) for t in tables.values()) == [4, 4]
-        for table in tables.values():
-            assert len(table & {h.id for h in hosts}) == 1
-
-    async def test_hosts_must_be_attendees_of_the_event(
-        self, client: httpx.AsyncClient, factory: Factory
-    ) -> None:
-        organiser, event, _ = await _room(factory, 3)
-        other_event = await factory.event(organiser)
-        outsider = await factory.attendee(other_event)
-        sid = (await _create(client, factory, organiser, event, _speed_meeting(kind="reverse_forum"))).json()[
-            "id"
-        ]
-        response = await client.put(
-            f"/api/events/{event.id}/sessions/{sid}/hosts",
-            json={"attendee_ids": [str(outsider.id)]},
-            headers=factory.organiser_headers(organiser),
-        )
-        assert response.status_code == 422
-        assert response.json()["code"] == "hosts_not_attendees"
-
-    async def test_only_a_forum_has_hosts(self, client: httpx.AsyncClient, factory: Factory) -> None:
-        organiser, event, people = await _room(factory, 3)
-        sid = (await _create(client, factory, organiser, event, _speed_meeting())).json()["id"]
-        response = await client.put(
-            f"/api/events/{event.id}/sessions/{sid}/hosts",
-            json={"attendee_ids": [str(people[0].id)]},
-            headers=factory.organiser_headers(organiser),
-        )
-        assert response.json()["code"] == "not_hosts_for_this_format"
-
-
-class TestWhatScreensSee:
-    async def test_a_phone_sees_its_table_and_the_other_card_as_shared(
-        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
-    ) -> None:
-        organiser, event, (a, b) = await _room(factory, 2, phone="+33 6 00 00 00 00")
-        b.shared_fields = ["email"]
-        await session.flush()
-        sid = await _started(client, factory, organiser, event, table_names=["Table 7"])
-        response = await client.get(f"/api/me/sessions/{sid}", headers=factory.attendee_headers(a))
-        assert response.status_code == 200, response.text
-        mine = response.json()
-        assert mine["taking_part"] is True
-        assert mine["seat"]["table_name"] == "Table 7"
-        assert mine["seat"]["round"] == 1
-        [mate] = mine["seat"]["people"]
-        card = mate["card"]
-        assert card["attendee_id"] == str(b.id)
-        assert card["email"] == b.email
-        assert card["phone"] is None, "a detail not shared never reaches the other person"
-        assert 0 < mine["clock"]["seconds_left"] <= 300
-        listed = await client.get("/api/me/sessions", headers=factory.attendee_headers(b))
-        assert [s["id"] for s in listed.json()] == [sid]
-
-    async def test_saving_each_other_at_the_rounds_end_is_a_mutual_contact(
-        self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
-    ) -> None:
-        organiser, event, (a, b) = await _room(factory, 2)
-        sid = await _started(client, factory, organiser, event)
-        for me, note in [(a, "Rust mentoring, call next week"), (b, "Knows retail buyers")]:
-            mine = (await client.get(f"/api/me/sessions/{sid}", headers=factory.attendee_headers(me))).json()
-            [mate] = mine["seat"]["people"]
-            saved = await client.post(
-                "/api/scans",
-                json={"client_id": str(uuid.uuid4()), "qr": mate["badge"], "note": note},
-                headers=factory.attendee_headers(me),
-            )
-            assert saved.status_code == 201, saved.text
-        contacts = (
-            await session.scalars(
-                select(Encounter)
-                .where(Encounter.event_id == event.id)
-                .execution_options(populate_existing=True)
-            )
-        ).all()
-        assert {(c.scanner_id, c.scanned_id, c.mutual) for c in contacts} == {
-            (a.id, b.id, True),
-            (b.id, a.id, True),
-        }
-        # Each note stays with its author: the other's view of the seat never carries it.
-        theirs = await client.get(f"/api/me/sessions/{sid}", headers=factory.attendee_headers(b))
-        assert "Rust mentoring" not in theirs.text
-
-    async def test_the_wall_screen_counts_tables_and_names_no_one(
-        self, client: httpx.AsyncClient, factory: Factory
-    ) -> None:
-        organiser, event, people = await _room(factory, 4)
-        sid = await _started(client, factory, organiser, event, table_names=["Loire", "Rhône"])
-        response = await client.get(
-            f"/api/events/{event.id}/sessions/{sid}/board", headers=factory.organiser_headers(organiser)
-        )
-        assert response.status_code == 200
-        board = response.json()
-        assert [(t["name"], t["seats"]) for t in board["tables"]] == [("Loire", 2), ("Rhône", 2)]
-        for person in people:
-            assert str(person.id) not in response.text
-            assert person.name not in response.text
-
-    async def test_another_event_session_is_not_found_by_an_attendee(
-        self, client: httpx.AsyncClient, factory: Factory
-    ) -> None:
-        organiser, event, _ = await _room(factory, 2)
-        sid = await _started(client, factory, organiser, event)
-        _, _, (outsider,) = await _room(factory, 1)
-        for method, action in [("GET", ""), ("POST", "/join"), ("POST", "/leave")]:
-            response = await client.request(
-                method, f"/api/me/sessions/{sid}{action}", headers=factory.attendee_headers(outsider)
-            )
-            assert response.status_code == 404, action
-            assert response.json()["code"] == "session_not_found"
-
-    async def test_an_organiser_token_is_not_an_attendee(
-        self, client: httpx.AsyncClient, factory: Factory
-    ) -> None:
-        organiser, _, _ = await _room(factory, 2)
-        response = await client.get("/api/me/sessions", headers=factory.organiser_headers(organiser))
-        assert response.status_code == 403
 
 
 class TestSigningUp:
     async def test_signed_up_audience_places_only_those_who_joined(
         self, client: httpx.AsyncClient, factory: Factory, session: AsyncSession
     ) -> None:
-        organiser, event, people = await _room(factory, 5)
-        created = await _create(client, factory, organiser, event, _speed_meeting(audience="signed_up"))
+        organiser, event, people = await room(factory, 5)
+        created = await create(client, factory, organiser, event, speed_meeting(audience="signed_up"))
         sid = created.json()["id"]
         for person in people[:3]:
             response = await client.post(
@@ -516,16 +264,16 @@ class TestSigningUp:
             )
             assert response.status_code == 200
             assert response.json()["taking_part"] is True
-        assert (await _control(client, factory, organiser, event, sid, "start")).status_code == 200
-        seated = set().union(*(await _seats(session, sid, 1)).values())
+        assert (await control(client, factory, organiser, event, sid, "start")).status_code == 200
+        seated = set().union(*(await seats(session, sid, 1)).values())
         assert seated == {p.id for p in people[:3]}
 
     async def test_joining_an_ended_session_is_refused(
         self, client: httpx.AsyncClient, factory: Factory
     ) -> None:
-        organiser, event, people = await _room(factory, 2)
-        sid = await _started(client, factory, organiser, event)
-        await _control(client, factory, organiser, event, sid, "end")
+        organiser, event, people = await room(factory, 2)
+        sid = await started(client, factory, organiser, event)
+        await control(client, factory, organiser, event, sid, "end")
         for action in ("join", "leave"):
             response = await client.post(
                 f"/api/me/sessions/{sid}/{action}", headers=factory.attendee_headers(people[0])
@@ -547,7 +295,7 @@ class TestTheClockAcrossInstances:
         organiser = await _organiser_of(live, event)
         headers = factory.organiser_headers(organiser)
         created = await live.client.post(
-            f"/api/events/{event.id}/sessions", json=_speed_meeting(), headers=headers
+            f"/api/events/{event.id}/sessions", json=speed_meeting(), headers=headers
         )
         sid = created.json()["id"]
         assert (

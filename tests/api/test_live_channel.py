@@ -123,6 +123,32 @@ class TestThePhoneFollowsItsSessions:
             second = await _frame_until(phone, _round(2))
             assert second["session"]["clock"]["current_round"] == 2
 
+    async def test_each_round_pushes_openers_drawn_from_the_new_mates_card(self, settings: Settings) -> None:
+        async with scene_of(settings, people=4) as scene:
+            async with scene.sessions() as session:
+                for person in scene.people:
+                    await session.execute(
+                        update(Attendee)
+                        .where(Attendee.id == person.id)
+                        .values(seeks=[f"seek {person.id}"], phone="+33 6 12 34 56 78")
+                    )
+                await session.commit()
+            sid = await _session(scene)
+            phone = await _phone(scene, scene.people[0])
+            await _control(scene, sid, "start")
+            mates = []
+            for round_ in (1, 2):
+                seat = (await _frame_until(phone, _round(round_)))["session"]["seat"]
+                [mate] = seat["people"]
+                mate_id = mate["card"]["attendee_id"]
+                assert mate["openers"]["en"][0].startswith(f"You are looking for “seek {mate_id}”")
+                assert mate["openers"]["fr"][0].startswith(f"Vous cherchez « seek {mate_id} »")
+                assert "+33" not in str(mate["openers"]), "an unshared detail never reaches an opener"
+                mates.append(mate_id)
+                if round_ == 1:
+                    await _control(scene, sid, "next")
+            assert mates[0] != mates[1]
+
     async def test_pause_and_end_are_pushed(self, settings: Settings) -> None:
         async with scene_of(settings, people=2) as scene:
             sid = await _session(scene)

@@ -113,6 +113,13 @@ class TestSpeedMeeting:
         bruno_person = backend.add_attendee(event, "Bruno Lefèvre", "Qonto", "Product Manager")
         zoe = open_phone(phone, zoe_person.join_link)
         bruno = open_phone(phone, bruno_person.join_link)
+        # What each writes on their card gives the other the openers at the table.
+        for page, card in [
+            (bruno, {"seeks": ["un premier client retail"], "offers": ["du mentorat produit"]}),
+            (zoe, {"objectives": ["partnership"]}),
+        ]:
+            edited = backend.http.patch("/api/me", headers=backend.auth(access_token(page)), json=card)
+            assert edited.status_code == 200, edited.text
 
         # The organiser signs in and sets up a session for those who sign up from their phones.
         sessions_path = f"/console/events/{event}/sessions"
@@ -167,7 +174,34 @@ class TestSpeedMeeting:
         # Let the phones' pings and the wall's polls settle their clock offsets.
         zoe.wait_for_timeout(2_500)
         assert_countdowns_agree([zoe, bruno, wall])
+        # One or two openers under each card, drawn from what the other shares, in the app's language.
+        openers = zoe.locator('[data-slot="conversation-openers"] li')
+        expect(openers).to_have_text(
+            [
+                "Vous cherchez « un premier client retail » : à quoi ressemblerait la bonne personne ?",
+                "Vous proposez « du mentorat produit » : à qui est-ce le plus utile ?",
+            ]
+        )
+        expect(bruno.locator('[data-slot="conversation-openers"] li')).to_have_text(
+            ["Quel partenariat aimeriez-vous nouer ici ?"]
+        )
+        zoe.locator("button.lang-switch").click()
+        expect(openers.first).to_have_text(
+            "You are looking for “un premier client retail”: what would the right person look like?"
+        )
+        zoe.locator("button.lang-switch").click()
+        expect(openers.first).to_contain_text("Vous cherchez")
         shoot_both_languages(zoe, folder, "phone-round", "button.lang-switch")
+        # The openers sit under the card, below the fold: scrolled to them, in each language.
+        for language in ("fr", "en"):
+            if language == "en":
+                zoe.locator("button.lang-switch").click()
+                expect(openers.first).to_contain_text("You are looking for")
+            openers.last.scroll_into_view_if_needed()
+            zoe.screenshot(path=str(folder / f"phone-round-openers-{language}.png"))
+        zoe.locator("button.lang-switch").click()
+        expect(openers.first).to_contain_text("Vous cherchez")
+        zoe.evaluate("window.scrollTo(0, 0)")
         shoot_both_languages(wall, folder, "wall-round", ".wall-tools button[lang]")
         assert run_axe(zoe) == []
         assert run_axe(wall) == []
@@ -178,6 +212,7 @@ class TestSpeedMeeting:
         zoe.reload()
         expect(zoe.get_by_test_id("session-seat")).to_have_text("Tour 1 sur 1 — Table 7 — Bruno Lefèvre")
         expect(zoe.locator(".notice.pending")).to_contain_text("Hors ligne")
+        expect(openers).to_have_count(2)
         before, _ = seconds_left(zoe)
         zoe.wait_for_timeout(1_200)
         after, _ = seconds_left(zoe)

@@ -27,7 +27,8 @@ def rooms(draw: st.DrawFn, min_people: int = 2, max_people: int = 30) -> Room[in
     met = [p for p in everyone if rng.random() < density]
     scanned = [p for p in everyone if rng.random() < 0.2]
     wishes = [p for p in everyone if rng.random() < 0.1]
-    return Room(people, met=met, scanned=scanned, wishes=wishes)
+    never = [p for p in everyone if rng.random() < 0.05]
+    return Room(people, met=met, scanned=scanned, wishes=wishes, never=never)
 
 
 def pairs_in(group: tuple[int, ...]) -> Iterator[Pair]:
@@ -36,7 +37,8 @@ def pairs_in(group: tuple[int, ...]) -> Iterator[Pair]:
 
 
 def met_set(room: Room[int]) -> set[Pair]:
-    return {(min(a, b), max(a, b)) for a, b in room.met}
+    """Pairs that may not share a table: met this session, or kept apart (a block)."""
+    return {(min(a, b), max(a, b)) for a, b in [*room.met, *room.never]}
 
 
 def assert_partition(room: Room[int], made: list[tuple[int, ...]]) -> None:
@@ -112,6 +114,35 @@ class TestPairs:
         for seed in range(50):
             made = pairs(room, random.Random(seed))
             assert {tuple(sorted(g)) for g in made} == {(1, 3), (2, 4)}
+
+    def test_a_match_outweighs_a_one_way_ask(self) -> None:
+        # 2 asked 1; 1 and 3 both asked each other (a pair given twice): 1 sits with 3.
+        room = Room([1, 2, 3, 4], wishes=[(2, 1), (1, 3), (3, 1)])
+        for seed in range(50):
+            made = pairs(room, random.Random(seed))
+            assert {tuple(sorted(g)) for g in made} == {(1, 3), (2, 4)}
+
+    def test_a_block_is_never_seated_even_when_wished(self) -> None:
+        room = Room([1, 2, 3, 4], wishes=[(1, 2), (1, 2)], never=[(2, 1)])
+        for seed in range(50):
+            made = pairs(room, random.Random(seed))
+            assert (1, 2) not in {tuple(sorted(g)) for g in made}
+
+    def test_a_block_that_leaves_no_arrangement_is_exhausted_not_broken(self) -> None:
+        with pytest.raises(Exhausted):
+            pairs(Room([1, 2], never=[(1, 2)]), random.Random(0))
+        with pytest.raises(Exhausted):
+            forum(Room([1, 2], never=[(1, 2)]), {1}, random.Random(0))
+
+    def test_blocked_people_never_share_a_walk_or_a_forum_table(self) -> None:
+        never = [(0, 1), (2, 3), (4, 5), (0, 6)]
+        for seed in range(30):
+            rng = random.Random(seed)
+            walked = groups(Room(list(range(12)), never=never), rng, 3, 4)
+            hosted = forum(Room(list(range(12)), never=never), {0, 2, 4}, rng)
+            for made in (walked, hosted):
+                together = {p for g in made for p in pairs_in(g)}
+                assert not together & set(never)
 
     def test_a_whole_session_never_repeats_a_pair_with_people_coming_and_going(self) -> None:
         rng = random.Random(7)

@@ -46,8 +46,6 @@ class SessionClock:
         for session_id in due:
             async with session_scope(self.sessions) as session:
                 await begin_write(session)
-                advanced = await service.advance(session, session_id)
-                if advanced is not None:
-                    service.announce(session, self._publish, advanced.event_id)
+                if await service.advance(session, session_id, publish=self._publish) is not None:
                     moved += 1
         return moved

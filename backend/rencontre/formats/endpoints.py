@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Request, status
 from rencontre.dependencies import CurrentAttendee, SessionDep, SettingsDep
 from rencontre.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
 from rencontre.events.dependencies import OrganiserEvent
-from rencontre.formats import service
+from rencontre.formats import errors, service, views
 from rencontre.formats.schemas import Board, Extension, Hosts, MySession, SessionCreate, SessionOut
 from rencontre.models import FormatSession
 
@@ -47,30 +47,27 @@ Announce = Annotated[service.Publish | None, Depends(_live_publish)]
 async def create_session(
     body: SessionCreate, event: OrganiserEvent, session: SessionDep, publish: Announce
 ) -> SessionOut:
-    out = await service.create(session, event, body)
-    service.announce(session, publish, event.id)
-    return out
+    return await service.create(session, event, body, publish=publish)
 
 
 @router.get("", summary="The event's sessions and where each stands")
 async def list_sessions(event: OrganiserEvent, session: SessionDep) -> list[SessionOut]:
-    return await service.list_sessions(session, event)
+    return await views.list_sessions(session, event.id)
 
 
 @router.get("/{session_id}", summary="One session and its clock")
 async def get_session(found: OrganiserSession, session: SessionDep) -> SessionOut:
-    return await service.describe(session, found)
+    return await views.describe(session, found)
 
 
 @router.delete(
     "/{session_id}",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete a session that is not under way",
-    responses=responses(service.SessionAlreadyStarted),
+    responses=responses(errors.SessionAlreadyStarted),
 )
 async def delete_session(found: OrganiserSession, session: SessionDep, publish: Announce) -> None:
-    await service.remove(session, found)
-    service.announce(session, publish, found.event_id)
+    await service.remove(session, found, publish=publish)
 
 
 @router.get(
@@ -78,24 +75,22 @@ async def delete_session(found: OrganiserSession, session: SessionDep, publish: 
     summary="The wall screen: round, time left, tables (how many at each, never who)",
 )
 async def board(found: OrganiserSession, session: SessionDep) -> Board:
-    return await service.board(session, found)
+    return await views.board(session, found)
 
 
 @router.put(
     "/{session_id}/hosts",
     summary="A reverse forum's hosts, who keep a table while guests rotate",
-    responses=responses(service.NotHostsForThisFormat, service.HostsNotAttendees, service.SessionNotRunning),
+    responses=responses(errors.NotHostsForThisFormat, errors.HostsNotAttendees, errors.SessionNotRunning),
 )
 async def set_hosts(
     body: Hosts, found: OrganiserSession, session: SessionDep, publish: Announce
 ) -> SessionOut:
-    out = await service.set_hosts(session, found, body)
-    service.announce(session, publish, found.event_id)
-    return out
+    return await service.set_hosts(session, found, body, publish=publish)
 
 
 _CONTROL_ERRORS = responses(
-    service.SessionNotRunning, service.TooFewParticipants, service.NoHost, service.RoundsExhausted, Conflict
+    errors.SessionNotRunning, errors.TooFewParticipants, errors.NoHost, errors.RoundsExhausted, Conflict
 )
 
 
@@ -103,25 +98,19 @@ _CONTROL_ERRORS = responses(
     "/{session_id}/start", summary="Start: seat round 1 and start its clock", responses=_CONTROL_ERRORS
 )
 async def start(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
-    out = await service.start(session, found)
-    service.announce(session, publish, found.event_id)
-    return out
+    return await service.start(session, found, publish=publish)
 
 
 @router.post("/{session_id}/pause", summary="Pause the clock", responses=_CONTROL_ERRORS)
 async def pause(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
-    out = await service.pause(session, found)
-    service.announce(session, publish, found.event_id)
-    return out
+    return await service.pause(session, found, publish=publish)
 
 
 @router.post(
     "/{session_id}/resume", summary="Resume the clock where it was paused", responses=_CONTROL_ERRORS
 )
 async def resume(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
-    out = await service.resume(session, found)
-    service.announce(session, publish, found.event_id)
-    return out
+    return await service.resume(session, found, publish=publish)
 
 
 @router.post(
@@ -130,9 +119,7 @@ async def resume(found: OrganiserSession, session: SessionDep, publish: Announce
     responses=_CONTROL_ERRORS,
 )
 async def next_round(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
-    out = await service.skip(session, found)
-    service.announce(session, publish, found.event_id)
-    return out
+    return await service.skip(session, found, publish=publish)
 
 
 @router.post(
@@ -141,16 +128,12 @@ async def next_round(found: OrganiserSession, session: SessionDep, publish: Anno
 async def extend(
     body: Extension, found: OrganiserSession, session: SessionDep, publish: Announce
 ) -> SessionOut:
-    out = await service.extend(session, found, body)
-    service.announce(session, publish, found.event_id)
-    return out
+    return await service.extend(session, found, body, publish=publish)
 
 
 @router.post("/{session_id}/end", summary="End the session", responses=_CONTROL_ERRORS)
 async def end(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
-    out = await service.end(session, found)
-    service.announce(session, publish, found.event_id)
-    return out
+    return await service.end(session, found, publish=publish)
 
 
 attendee_router = APIRouter(
@@ -162,7 +145,7 @@ attendee_router = APIRouter(
 async def my_sessions(
     attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
 ) -> list[MySession]:
-    return await service.my_sessions(session, settings, attendee)
+    return await views.my_sessions(session, settings, attendee)
 
 
 @attendee_router.get(
@@ -174,13 +157,13 @@ async def my_session(
     session_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
 ) -> MySession:
     found = await service.find_for_attendee(session, attendee, session_id)
-    return await service.my_view(session, settings, attendee, found)
+    return await views.my_view(session, settings, attendee, found)
 
 
 @attendee_router.post(
     "/{session_id}/join",
     summary="Take part (sign up, or come back): placed from the next round",
-    responses=responses(NotFound, service.SessionEnded),
+    responses=responses(NotFound, errors.SessionEnded),
 )
 async def join(
     session_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep
@@ -192,7 +175,7 @@ async def join(
 @attendee_router.post(
     "/{session_id}/leave",
     summary="Stop taking part: not placed from the next round",
-    responses=responses(NotFound, service.SessionEnded),
+    responses=responses(NotFound, errors.SessionEnded),
 )
 async def leave(
     session_id: uuid.UUID, attendee: CurrentAttendee, session: SessionDep, settings: SettingsDep

@@ -9,12 +9,16 @@ departures between rounds are simply the next round's ``present``.
 The rules, in order of strength:
 
 1. Everyone present is placed, and no one is ever alone (an odd room gives one trio).
-2. No two people meet twice in a session (``met``). When no arrangement can avoid it,
-   ``Exhausted`` is raised and the caller decides (end the session, or say so).
+2. No two people meet twice in a session (``met``), and two people kept apart (``never``:
+   one blocked the other) never share a table. When no arrangement can avoid it,
+   ``Exhausted`` is raised and the caller decides (end the session, or say so). A block
+   is as hard as a repeat: whoever blocked someone never finds them across the table,
+   even if the round cannot be made otherwise.
 3. Hosts of a reverse forum never meet each other: each keeps a table, guests rotate.
 4. People who met before the session (``scanned``) are kept apart when a choice exists;
    people who asked to meet, or whose seeks meet the other's offers (``wishes``), are put
-   together when a choice exists.
+   together when a choice exists; a pair wished several times (both asked, or asked and
+   suggested) weighs as many times more.
 
 Speed matters (a round of 2,000 people is computed while the room waits): pairs are
 made greedily from a small random sample of candidates, then any one left over is
@@ -24,6 +28,7 @@ arrangement whenever one exists.
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections import deque
@@ -35,7 +40,7 @@ Person = TypeVar("Person", bound=Hashable)
 
 # The weights, in one place. A pair's score decides between allowed choices only: it
 # never allows a repeat.
-WISH = 2.0  # one of the two asked to meet the other (or their seeks and offers meet)
+WISH = 2.0  # each time a pair is wished: one asked to meet the other, or they were suggested
 SCANNED = -3.0  # they met before the session
 JITTER = 0.5  # random spread, so equal choices do not always fall the same way
 # Greedy candidates looked at per person before a full scan of who is still free.
@@ -61,19 +66,23 @@ class Room(Generic[Person]):
     met: Iterable[tuple[Person, Person]] = ()
     # Pairs who met before the session.
     scanned: Iterable[tuple[Person, Person]] = ()
-    # Pairs who would like to meet.
+    # Pairs who would like to meet; a pair given n times weighs n times.
     wishes: Iterable[tuple[Person, Person]] = ()
+    # Pairs who must never share a table (a block), as hard a rule as ``met``.
+    never: Iterable[tuple[Person, Person]] = ()
     _met: dict[Person, set[Person]] = field(init=False, repr=False, compare=False)
     _scanned: dict[Person, set[Person]] = field(init=False, repr=False, compare=False)
-    _wishes: dict[Person, set[Person]] = field(init=False, repr=False, compare=False)
+    _wishes: dict[Person, dict[Person, int]] = field(init=False, repr=False, compare=False)
+    _index: dict[Person, int] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if len(set(self.present)) != len(self.present):
             raise ValueError("someone is listed twice among those present")
         here = set(self.present)
-        object.__setattr__(self, "_met", _adjacency(self.met, here))
+        object.__setattr__(self, "_index", {p: i for i, p in enumerate(self.present)})
+        object.__setattr__(self, "_met", _adjacency(itertools.chain(self.met, self.never), here))
         object.__setattr__(self, "_scanned", _adjacency(self.scanned, here))
-        object.__setattr__(self, "_wishes", _adjacency(self.wishes, here))
+        object.__setattr__(self, "_wishes", _strengths(self.wishes, here))
 
     def has_scanned(self) -> bool:
         return bool(self._scanned)
@@ -82,22 +91,33 @@ class Room(Generic[Person]):
         """The same room where meeting before the session counts as meeting in it."""
         pairs = [(a, b) for a, others in self._met.items() for b in others]
         pairs += [(a, b) for a, others in self._scanned.items() for b in others]
-        wishes = [(a, b) for a, others in self._wishes.items() for b in others]
-        return Room(self.present, met=pairs, wishes=wishes)
+        room = Room(self.present, met=pairs)
+        object.__setattr__(room, "_wishes", self._wishes)
+        return room
 
     def allowed(self, a: Person, b: Person) -> bool:
         return a != b and b not in self._met.get(a, ())
 
     def score(self, a: Person, b: Person) -> float:
         value = 0.0
-        if b in self._wishes.get(a, ()):
-            value += WISH
+        value += WISH * self._wishes.get(a, {}).get(b, 0)
         if b in self._scanned.get(a, ()):
             value += SCANNED
         return value
 
     def wished(self, a: Person) -> Collection[Person]:
-        return self._wishes.get(a, set())
+        return self._wishes.get(a, {}).keys()
+
+    def wished_pairs(self, rng: random.Random) -> list[tuple[Person, Person]]:
+        """Every wished pair once, the strongest first (equals in random order)."""
+        found = [
+            (n + rng.random(), a, b)
+            for a, others in self._wishes.items()
+            for b, n in others.items()
+            if self._index[a] < self._index[b]
+        ]
+        found.sort(key=lambda item: item[0], reverse=True)
+        return [(a, b) for _, a, b in found]
 
     def met_count(self, a: Person) -> int:
         return len(self._met.get(a, ()))
@@ -109,6 +129,16 @@ def _adjacency(pairs: Iterable[tuple[Person, Person]], here: set[Person]) -> dic
         if a in here and b in here and a != b:
             out.setdefault(a, set()).add(b)
             out.setdefault(b, set()).add(a)
+    return out
+
+
+def _strengths(pairs: Iterable[tuple[Person, Person]], here: set[Person]) -> dict[Person, dict[Person, int]]:
+    """How many times each pair is given, either way round."""
+    out: dict[Person, dict[Person, int]] = {}
+    for a, b in pairs:
+        if a in here and b in here and a != b:
+            out.setdefault(a, {})[b] = out.get(a, {}).get(b, 0) + 1
+            out.setdefault(b, {})[a] = out.get(b, {}).get(a, 0) + 1
     return out
 
 
@@ -137,8 +167,10 @@ def _pairs(room: Room[Person], rng: random.Random) -> list[tuple[Person, ...]]:
     people = list(room.present)
     if len(people) < 2:
         raise TooFew("a round needs at least two people")
-    for _ in range(ATTEMPTS):
-        mate = _matching(room, people, rng)
+    for attempt in range(ATTEMPTS):
+        # Every other attempt leaves the wishes to the greedy pass: forcing the same wished
+        # pairs each time could keep out the only arrangement with a trio.
+        mate = _matching(room, people, rng, wishes_first=attempt % 2 == 0)
         single = [p for p in people if p not in mate]
         if len(single) > 1:
             # A maximum matching leaves no more than one person out when a perfect one
@@ -179,7 +211,9 @@ def _best_trio(
     return [*made[:i], (*made[i], odd), *made[i + 1 :]]
 
 
-def _matching(room: Room[Person], people: list[Person], rng: random.Random) -> dict[Person, Person]:
+def _matching(
+    room: Room[Person], people: list[Person], rng: random.Random, *, wishes_first: bool
+) -> dict[Person, Person]:
     """A maximum matching of the 'may still meet' graph, preferring high-scoring pairs."""
     order = people[:]
     rng.shuffle(order)
@@ -187,6 +221,13 @@ def _matching(room: Room[Person], people: list[Person], rng: random.Random) -> d
     order.sort(key=room.met_count, reverse=True)
     free = _Pool(order)
     mate: dict[Person, Person] = {}
+    # The strongest wishes first (a match before a one-way ask), so that someone's weaker
+    # wish does not take a person whose stronger one was still waiting.
+    for a, b in room.wished_pairs(rng) if wishes_first else ():
+        if a in free and b in free and room.allowed(a, b):
+            free.remove(a)
+            free.remove(b)
+            mate[a], mate[b] = b, a
     for person in order:
         if person not in free:
             continue

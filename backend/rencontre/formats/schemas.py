@@ -126,6 +126,14 @@ class Board(BaseModel):
     tables: list[TableOut]
 
 
+class Openers(BaseModel):
+    """One or two conversation openers, in each language the app speaks: the phone shows its
+    own, offline too, without asking again."""
+
+    fr: list[str] = Field(max_length=2)
+    en: list[str] = Field(max_length=2)
+
+
 class SeatMate(BaseModel):
     """Someone at my table: their card as they share it, and their badge as its QR says."""
 
@@ -133,6 +141,10 @@ class SeatMate(BaseModel):
     badge: str | None = Field(
         description="What their badge's QR encodes: saving them at the round's end is an ordinary "
         "scan of it (POST /api/scans), offline too. Absent for a deleted account."
+    )
+    openers: Openers = Field(
+        description="Questions to start with, drawn from their card only (what they share); "
+        "none for a deleted account or an empty card."
     )
 
 

@@ -17,6 +17,7 @@ Protocol (JSON text frames over ``WS /api/me/live``):
    countdown agrees with the server's clock and with each other.
 
 A frame carries only that attendee's view: their seat, the others at their table as
-they share themselves (``profile.cards``). Changes cross instances through the same
+they share themselves (``profile.cards``) with one or two conversation openers drawn from
+those cards alone (``formats.views.openers``). Changes cross instances through the same
 broker as the dashboards' feed (PostgreSQL LISTEN/NOTIFY, channel ``rencontre_live``).
 """

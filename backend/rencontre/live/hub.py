@@ -36,7 +36,7 @@ from rencontre.feed.dashboard import TokenBucket, close_socket
 from rencontre.feed.schemas import FeedClose
 from rencontre.feed.service import FeedRefused
 from rencontre.formats import repository as formats_repository
-from rencontre.formats.service import SessionViews
+from rencontre.formats.views import SessionViews
 from rencontre.kit.time import utcnow
 from rencontre.live.schemas import (
     MAX_MESSAGE_BYTES,

@@ -196,3 +196,20 @@ async def has_contact(session: AsyncSession, scanner_id: uuid.UUID, scanned_id: 
         select(Encounter.id).where(Encounter.scanner_id == scanner_id, Encounter.scanned_id == scanned_id)
     )
     return found is not None
+
+
+async def requests_among(
+    session: AsyncSession, event_id: uuid.UUID, attendee_ids: Sequence[uuid.UUID]
+) -> list[tuple[uuid.UUID, uuid.UUID, MeetRequestState]]:
+    """Every "I'd like to meet you" between these people: (sender, recipient, state)."""
+    if not attendee_ids:
+        return []
+    ids = list(attendee_ids)
+    rows = await session.execute(
+        select(MeetRequest.sender_id, MeetRequest.recipient_id, MeetRequest.state).where(
+            MeetRequest.event_id == event_id,
+            MeetRequest.sender_id.in_(ids),
+            MeetRequest.recipient_id.in_(ids),
+        )
+    )
+    return [(sender, recipient, state) for sender, recipient, state in rows]

@@ -287,6 +287,36 @@ async def suggested_present(
     return found
 
 
+async def pairs_among(
+    session: AsyncSession,
+    event_id: uuid.UUID,
+    attendee_ids: Sequence[uuid.UUID],
+    *,
+    top: int,
+    now: datetime,
+) -> list[tuple[uuid.UUID, uuid.UUID]]:
+    """(reader, person) for the first ``top`` people of each reader's list, both among these
+    people, leaving out those the reader hid or put off ("not now")."""
+    if not attendee_ids:
+        return []
+    ids = list(attendee_ids)
+    dismissed = exists().where(
+        SuggestionDismissal.reader_id == Suggestion.reader_id,
+        SuggestionDismissal.person_id == Suggestion.person_id,
+        _dismissal_in_force(now),
+    )
+    rows = await session.execute(
+        select(Suggestion.reader_id, Suggestion.person_id).where(
+            Suggestion.event_id == event_id,
+            Suggestion.rank < top,
+            Suggestion.reader_id.in_(ids),
+            Suggestion.person_id.in_(ids),
+            ~dismissed,
+        )
+    )
+    return [(reader, person) for reader, person in rows]
+
+
 async def forget_event(session: AsyncSession, event_id: uuid.UUID) -> None:
     """The retention purge: every list and dismissal of the event goes."""
     await session.execute(delete(Suggestion).where(Suggestion.event_id == event_id))

@@ -3343,6 +3343,17 @@ export type components = {
          * @enum {string}
          */
         Objective: "partnership" | "inspiration" | "visibility" | "hiring" | "learning" | "clients" | "other";
+        /**
+         * Openers
+         * @description One or two conversation openers, in each language the app speaks: the phone shows its
+         *     own, offline too, without asking again.
+         */
+        Openers: {
+            /** Fr */
+            fr: string[];
+            /** En */
+            en: string[];
+        };
         /** OrganiserOut */
         OrganiserOut: {
             /**
@@ -4203,6 +4214,8 @@ export type components = {
              * @description What their badge's QR encodes: saving them at the round's end is an ordinary scan of it (POST /api/scans), offline too. Absent for a deleted account.
              */
             badge: string | null;
+            /** @description Questions to start with, drawn from their card only (what they share); none for a deleted account or an empty card. */
+            openers: components["schemas"]["Openers"];
         };
         /**
          * SentRequest

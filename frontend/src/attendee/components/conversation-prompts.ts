@@ -8,17 +8,20 @@ import "./conversation-prompts.css";
 /**
  * Two or three questions to start a conversation ("posez des questions"), made by the server
  * from the card the reader may see. Given as `prompts`, or fetched for `attendee-id` (after a
- * scan); offline or refused, it shows nothing.
+ * scan); offline or refused, it shows nothing. `about` names the person when several are in
+ * view (a table of three).
  */
 export class ConversationPrompts extends LightElement {
   static override properties = {
     prompts: { attribute: false },
     attendeeId: { type: String, attribute: "attendee-id" },
+    about: { type: String },
     fetched: { state: true },
   };
 
   prompts: string[] | null = null;
   attendeeId = "";
+  about = "";
   fetched: string[] = [];
   private stopLang: (() => void) | null = null;
 
@@ -48,8 +51,9 @@ export class ConversationPrompts extends LightElement {
   protected override render() {
     const prompts = this.prompts ?? this.fetched;
     if (!prompts.length) return nothing;
-    return html`<aside class="conversation-prompts" aria-label=${t("prompts.title")}>
-      <p class="prompts-title">${t("prompts.title")}</p>
+    const title = this.about ? t("prompts.titleFor", { name: this.about }) : t("prompts.title");
+    return html`<aside class="conversation-prompts" aria-label=${title}>
+      <p class="prompts-title">${title}</p>
       <ul>
         ${prompts.map((prompt) => html`<li>${prompt}</li>`)}
       </ul>

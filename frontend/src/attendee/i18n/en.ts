@@ -508,6 +508,7 @@ export const en = {
   "meet.match": "It's a match!",
   "meet.queuedOffline": "You are offline: try again once connected.",
   "prompts.title": "Questions to ask",
+  "prompts.titleFor": "Questions to ask {name}",
   "findByName.title": "Find by name",
   "findByName.hint": "Among the people in the directory.",
   "findByName.label": "Name",

@@ -510,6 +510,7 @@ export const fr: Record<MessageKey, string> = {
   "meet.match": "C’est un match !",
   "meet.queuedOffline": "Vous êtes hors ligne : réessayez une fois connecté·e.",
   "prompts.title": "Questions à poser",
+  "prompts.titleFor": "Questions à poser à {name}",
   "findByName.title": "Trouver par nom",
   "findByName.hint": "Parmi les personnes de l’annuaire.",
   "findByName.label": "Nom",

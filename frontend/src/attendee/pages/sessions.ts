@@ -1,15 +1,21 @@
 import { html, nothing } from "lit";
 
-import type { MySession } from "../../api/types";
+import type { MySession, SeatMate } from "../../api/types";
 import { ApiError } from "../../kit/api/errors";
 import "../../kit/countdown";
 import { LightElement } from "../../kit/light-element";
+import "../components/conversation-prompts";
 import "../components/met-person";
 import "../components/person-card";
-import { plural, problemText, t } from "../i18n";
+import { lang, plural, problemText, t } from "../i18n";
 import { joinSession, leaveSession, LiveController, savedCount, toSave, visibleSessions } from "../live/sessions";
 import { StoreController } from "../state";
 import "./sessions.css";
+
+/** The seat mate's openers in the language the app speaks (none in a seat stored by an older version). */
+function openers(mate: SeatMate): string[] {
+  return mate.openers?.[lang()] ?? [];
+}
 
 /**
  * The event's sessions on the phone: sign up or leave; during a round, where to sit and
@@ -52,7 +58,14 @@ export class SessionsPage extends LightElement {
             ${seat.people.map((mate) => html`<li><rc-person-card .card=${mate.card} heading-level="3" compact></rc-person-card></li>`)}
           </ul>`
         : html`<p class="session-note">${t("sessions.alone")}</p>`}
-      <div class="session-openers" data-slot="conversation-openers"></div>
+      <div class="session-openers" data-slot="conversation-openers">
+        ${seat.people.map(
+          (mate) => html`<rc-conversation-prompts
+            .prompts=${openers(mate)}
+            about=${seat.people.length > 1 ? mate.card.name : ""}
+          ></rc-conversation-prompts>`,
+        )}
+      </div>
     `;
   }
 
