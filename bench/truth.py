@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -163,5 +164,35 @@ def feed_truth(settings: Settings, event_id: uuid.UUID) -> FeedTruth:
             unique_pairs=int(connections or 0) - mutual,
             mutual=mutual,
         )
+
+    return asyncio.run(run())
+
+
+def settled(settings: Settings, event_id: uuid.UUID, within: float, poll: float = 0.5) -> FeedTruth:
+    """The database's feed once it stops moving: scans the client gave up on may still commit."""
+    deadline = time.monotonic() + within
+    final = feed_truth(settings, event_id)
+    while time.monotonic() < deadline:
+        time.sleep(poll)
+        again = feed_truth(settings, event_id)
+        if again == final:
+            break
+        final = again
+    return final
+
+
+def seqs_after(settings: Settings, event_id: uuid.UUID, after: int) -> list[int]:
+    """Every contact's feed number above ``after``, duplicates included (there must be none)."""
+
+    async def run() -> list[int]:
+        engine = create_engine(settings)
+        try:
+            async with engine.connect() as connection:
+                rows = await connection.scalars(
+                    select(Encounter.seq).where(Encounter.event_id == event_id, Encounter.seq > after)
+                )
+                return [int(seq) for seq in rows]
+        finally:
+            await engine.dispose()
 
     return asyncio.run(run())
