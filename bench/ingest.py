@@ -336,9 +336,8 @@ def _metrics(
 
 def _check(settings: Any, event_id: Any, before: truth.FeedTruth, ok_ids: list[str]) -> dict[str, int]:
     """What the database says after a product window, against what the generator was told."""
-    after = truth.settled(settings, event_id, within=10.0, poll=0.2)
-    found = truth.encounter_seqs(settings, event_id, ok_ids)
-    numbers = truth.seqs_after(settings, event_id, before.seq)
+    seen = truth.window(settings, event_id, before, ok_ids, within=10.0, poll=0.2)
+    after, found, numbers = seen.after, seen.found, seen.numbers
     expected = set(range(before.seq + 1, after.seq + 1))
     made = after.connections - before.connections
     return {
