@@ -250,6 +250,11 @@ class _Driver:
                 metrics.update(_sum_checks(checks))
             rows.append(Row(app, ctx.db, ctx.workers, m.params, metrics=metrics))
         product, ceiling, hello = rows
+        # A ratio against a baseline whose generator was the limit flatters the product.
+        limited = [b.scenario for b in (ceiling, hello) if b.metrics["generator_limited"]]
+        if limited:
+            product.metrics["quotable"] = False
+            product.metrics["limited_baselines"] = limited
         for base in (ceiling, hello):
             rps = base.metrics.get("rps")
             product.metrics[f"{base.scenario}_rps"] = rps
@@ -386,6 +391,10 @@ def _note(row: Row) -> str:
         )
     if m.get("generator_limited"):
         parts.insert(0, f"NOT A FIGURE: a load generator used {_pct(m.get('generator_cpu_pct'))} of a core")
+    elif m.get("limited_baselines"):
+        parts.insert(
+            0, f"NOT A FIGURE: the {' and '.join(m['limited_baselines'])} row's generator was the limit"
+        )
     if m.get("failures"):
         parts.append(str(m["failures"][0])[:120])
     return "; ".join(parts)
