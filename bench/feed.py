@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import bisect
 import time
-import uuid
 from typing import Any
 
 from bench import dashboards, loadgen, truth
@@ -20,7 +19,6 @@ from bench.procs import SPAWN, Child, run_in_process
 from bench.report import Row, percentile, rounded
 from bench.scenarios import SCANS, Context, host_port
 from bench.server import MemorySampler
-from rencontre.config import Settings
 
 FEED_TICKET = "/api/events/{event_id}/feed/ticket"
 
@@ -88,7 +86,7 @@ def feed(ctx: Context) -> Row:
             server_cpu = ctx.server.cpu_seconds()
             loaded = run_in_process(loadgen.open_loop, spec, timeout=plan.process_timeout)
             server_cpu = ctx.server.cpu_seconds() - server_cpu
-            final = _settled_truth(settings, event_id, plan.feed_seconds + 10)
+            final = truth.settled(settings, event_id, plan.feed_seconds + 10)
             target.value = final.seq
             finish.set()
             results = [child.result(timeout=settle + 60) for child in children]
@@ -141,19 +139,6 @@ def feed(ctx: Context) -> Row:
 
 def _share(cpu_seconds: float, window: float) -> float | None:
     return rounded(100 * cpu_seconds / window, 0) if window > 0 else None
-
-
-def _settled_truth(settings: Settings, event_id: uuid.UUID, within: float) -> truth.FeedTruth:
-    """The database's feed once it stops moving: scans the client gave up on may still commit."""
-    deadline = time.monotonic() + within
-    final = truth.feed_truth(settings, event_id)
-    while time.monotonic() < deadline:
-        time.sleep(1.0)
-        again = truth.feed_truth(settings, event_id)
-        if again == final:
-            break
-        final = again
-    return final
 
 
 def _feed_latencies(seen: list[dashboards.Seen], acked: list[tuple[float, int]]) -> tuple[list[float], int]:

@@ -13,7 +13,6 @@ Linux is the same system-wide clock in every process.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 import uuid
 from collections import Counter
@@ -50,86 +49,6 @@ class Scanner:
 
 
 @dataclass
-class ClosedLoopSpec:
-    host: str
-    port: int
-    path: str
-    scanners: list[Scanner]
-    max_requests: int
-    max_seconds: float
-    warmup_per_client: int = 2
-
-
-@dataclass
-class LoadResult:
-    latencies_ms: list[float] = field(default_factory=list)
-    statuses: dict[str, int] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
-    elapsed_s: float = 0.0
-    sent: int = 0
-
-
-def closed_loop(spec: ClosedLoopSpec) -> LoadResult:
-    """Each client sends its next scan as soon as the previous one is answered."""
-    return _run(_closed_loop(spec))
-
-
-async def _closed_loop(spec: ClosedLoopSpec) -> LoadResult:
-    result = LoadResult()
-    statuses: Counter[str] = Counter()
-    connections = [Connection(spec.host, spec.port) for _ in spec.scanners]
-    cursors = [0] * len(spec.scanners)
-
-    async def send(i: int) -> tuple[int | None, float]:
-        scanner = spec.scanners[i]
-        qr = scanner.targets[cursors[i]]
-        cursors[i] += 1
-        body = scan_item(qr, cursors[i])
-        start = time.perf_counter()
-        try:
-            status, payload = await connections[i].post_json(spec.path, body, bearer(scanner.token))
-        except HttpError as exc:
-            if len(result.failures) < 20:
-                result.failures.append(str(exc))
-            return None, (time.perf_counter() - start) * 1000
-        if status >= 400 and len(result.failures) < 20:
-            result.failures.append(f"{status}: {str(payload)[:300]}")
-        return status, (time.perf_counter() - start) * 1000
-
-    # Warm-up: open every connection and touch every code path once, unmeasured.
-    async def warm(i: int) -> None:
-        for _ in range(min(spec.warmup_per_client, len(spec.scanners[i].targets) - 1)):
-            await send(i)
-
-    # Bounded too: a server slower than expected must not stretch the warm-up without end.
-    with contextlib.suppress(TimeoutError):
-        await asyncio.wait_for(
-            asyncio.gather(*(warm(i) for i in range(len(spec.scanners)))), timeout=spec.max_seconds
-        )
-    result.failures.clear()
-
-    budget = spec.max_requests
-    started = time.perf_counter()
-    deadline = started + spec.max_seconds
-
-    async def client(i: int) -> None:
-        nonlocal budget
-        targets = spec.scanners[i].targets
-        while budget > 0 and cursors[i] < len(targets) and time.perf_counter() < deadline:
-            budget -= 1
-            status, latency = await send(i)
-            result.latencies_ms.append(latency)
-            statuses[str(status) if status is not None else "connection"] += 1
-
-    await asyncio.gather(*(client(i) for i in range(len(spec.scanners))))
-    result.elapsed_s = time.perf_counter() - started
-    result.sent = sum(statuses.values())
-    result.statuses = dict(statuses)
-    await asyncio.gather(*(c.close() for c in connections))
-    return result
-
-
-@dataclass
 class BatchSpec:
     host: str
     port: int
@@ -149,7 +68,7 @@ class BatchResult:
 
 def batches(spec: BatchSpec) -> BatchResult:
     """Phones coming back online one after the other, each flushing its queue in one request."""
-    return _run(_batches(spec))
+    return run_coroutine(_batches(spec))
 
 
 async def _batches(spec: BatchSpec) -> BatchResult:
@@ -216,7 +135,7 @@ class OpenLoopResult:
 
 def open_loop(spec: OpenLoopSpec) -> OpenLoopResult:
     """Scans at a fixed rate, whatever the answers' speed (as people scan, not as fast as possible)."""
-    return _run(_open_loop(spec))
+    return run_coroutine(_open_loop(spec))
 
 
 async def _open_loop(spec: OpenLoopSpec) -> OpenLoopResult:
@@ -301,7 +220,7 @@ def download(url: str, token: str, timeout: float) -> Download:
     return Download(response.status_code, size, time.perf_counter() - start, first, head, tail)
 
 
-def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+def run_coroutine(coroutine: Coroutine[Any, Any, T]) -> T:
     try:
         import uvloop
     except ImportError:  # pragma: no cover - uvloop comes with uvicorn[standard]

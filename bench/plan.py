@@ -9,10 +9,22 @@ from dataclasses import dataclass, replace
 class Plan:
     mode: str
     attendees: int
-    # Scan ingest: closed loop, one scanner (and connection) per client.
+    # Scan ingest (issue 21): a room of ``room_phones`` phones, each its own token and
+    # connections, every scan a new pair. Closed loop at ``ingest_clients`` (each client
+    # serves phones in turn, ``scans_per_phone`` scans on one new connection each), then open
+    # loop at ``ingest_rates`` (fractions of the product's closed-loop capacity at the most
+    # clients). Every window lasts ``ingest_seconds`` and sends at most ``ingest_requests``
+    # (the product; a baseline at most ``baseline_requests``), alternated A B A B with the
+    # ceiling and the bare hello.
     ingest_clients: tuple[int, ...]
     ingest_requests: int
     ingest_seconds: float
+    room_phones: int
+    scans_per_phone: int
+    ingest_rates: tuple[float, ...]
+    baseline_requests: int
+    # Load processes driving ingest (their CPU is reported; a saturated one voids the row).
+    generator_processes: int
     # Offline sync: phones flushing their queue one after the other.
     sync_batches: int
     sync_batch_size: int
@@ -41,8 +53,13 @@ FULL = Plan(
     mode="full",
     attendees=5000,
     ingest_clients=(16, 64),
-    ingest_requests=6000,
+    ingest_requests=60_000,
     ingest_seconds=10.0,
+    room_phones=5000,
+    scans_per_phone=4,
+    ingest_rates=(0.5, 0.9, 1.25),
+    baseline_requests=200_000,
+    generator_processes=2,
     sync_batches=6,
     sync_batch_size=500,
     sync_seconds=45.0,
@@ -64,8 +81,10 @@ QUICK = replace(
     FULL,
     mode="quick",
     attendees=2000,
-    ingest_requests=2000,
-    ingest_seconds=3.0,
+    ingest_requests=20_000,
+    ingest_seconds=2.0,
+    room_phones=2000,
+    baseline_requests=50_000,
     sync_batches=2,
     sync_seconds=5.0,
     feed_dashboards=200,
@@ -84,8 +103,12 @@ TINY = replace(
     mode="tiny",
     attendees=60,
     ingest_clients=(2,),
-    ingest_requests=20,
-    ingest_seconds=3.0,
+    ingest_requests=40,
+    ingest_seconds=0.5,
+    room_phones=30,
+    scans_per_phone=2,
+    ingest_rates=(0.5,),
+    baseline_requests=400,
     sync_batches=1,
     sync_batch_size=20,
     sync_seconds=5.0,

@@ -14,8 +14,16 @@ RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
 # What `compare` shows for each scenario, and whether a higher number is better.
 HEADLINES: dict[str, list[tuple[str, bool]]] = {
-    "ceiling": [("rps", True), ("p50_ms", False), ("p99_ms", False), ("batch_ms", False)],
-    "ingest": [("rps", True), ("pct_ceiling", True), ("p50_ms", False), ("p99_ms", False), ("errors", False)],
+    "ceiling": [("rps", True), ("p50_ms", False), ("p99_ms", False)],
+    "hello": [("rps", True), ("p50_ms", False), ("p99_ms", False)],
+    "ingest": [
+        ("rps", True),
+        ("pct_ceiling", True),
+        ("pct_hello", True),
+        ("p50_ms", False),
+        ("p99_ms", False),
+        ("errors", False),
+    ],
     "sync": [("batch_p50_ms", False), ("batch_max_ms", False), ("scans_per_s", True), ("pct_ceiling", True)],
     "feed": [
         ("latency_p50_ms", False),
@@ -100,6 +108,17 @@ def _num(value: Any, digits: int = 0, suffix: str = "") -> str:
 
 
 def _cells(row: Row) -> list[str]:
+    """The row's cells, with the bare hello's share and the calibration beside the others."""
+    cells = _base_cells(row)
+    m = row.metrics
+    calib = ""
+    if row.status == "ok" and "calib_before_ms" in m:
+        calib = f"{_num(m.get('calib_before_ms'), 1)}→{_num(m.get('calib_after_ms'), 1)}"
+    hello = _num(m.get("pct_hello"), 1, "%") if row.status == "ok" and "pct_hello" in m else ""
+    return [*cells[:6], hello, *cells[6:9], calib, cells[9]]
+
+
+def _base_cells(row: Row) -> list[str]:
     m, p = row.metrics, row.params
     db = row.db if row.db != "-" else "(none)"
     workers = str(row.workers)
@@ -116,10 +135,8 @@ def _cells(row: Row) -> list[str]:
             "",
             f"{row.status.upper()}: {row.note}",
         ]
-    if row.scenario in ("ceiling", "ingest"):
-        extra = []
-        if row.scenario == "ceiling" and "batch_ms" in m:
-            extra.append(f"batch of {p.get('batch')}: {_num(m['batch_ms'], 1)} ms")
+    if row.scenario in ("ceiling", "hello", "ingest"):
+        extra = [row.note] if row.note else []
         if m.get("statuses"):
             extra.append("status " + " ".join(f"{k}×{v}" for k, v in sorted(m["statuses"].items())))
         return [
@@ -132,7 +149,7 @@ def _cells(row: Row) -> list[str]:
             _num(m.get("p50_ms"), 1),
             _num(m.get("p99_ms"), 1),
             _num(m.get("errors")),
-            "; ".join(extra) + (f"; {row.note}" if row.note else ""),
+            "; ".join(extra),
         ]
     if row.scenario == "sync":
         return [
@@ -229,7 +246,10 @@ def _load(row: Row) -> str:
     p = row.params
     if not p:
         return ""
-    if row.scenario in ("ceiling", "ingest"):
+    if row.scenario in ("ceiling", "hello", "ingest"):
+        if "rate_pct" in p:
+            rate = row.metrics.get("target_rate")
+            return f"open {p['rate_pct']}%" + (f" = {rate:,.0f}/s" if rate else "")
         return f"{p.get('clients')} clients"
     if row.scenario == "sync":
         done = row.metrics.get("batches", p.get("batches"))
@@ -247,7 +267,21 @@ def _load(row: Row) -> str:
     return ""
 
 
-HEADER = ["scenario", "db", "workers", "load", "throughput", "% ceil", "p50 ms", "p99 ms", "errors", "notes"]
+HEADER = [
+    "scenario",
+    "db",
+    "workers",
+    "load",
+    "throughput",
+    "% ceil",
+    "% hello",
+    "p50 ms",
+    "p99 ms",
+    "errors",
+    "calib ms",
+    "notes",
+]
+NUMERIC = range(4, 11)
 
 
 def table(rows: Iterable[Row]) -> str:
@@ -256,7 +290,7 @@ def table(rows: Iterable[Row]) -> str:
     out = []
     for n, line in enumerate(lines):
         cells = [
-            c.rjust(w) if 4 <= i <= 8 else c.ljust(w)
+            c.rjust(w) if i in NUMERIC else c.ljust(w)
             for i, (c, w) in enumerate(zip(line, widths, strict=False))
         ]
         out.append("  ".join([*cells, line[-1]]).rstrip())
@@ -268,12 +302,24 @@ def table(rows: Iterable[Row]) -> str:
 def render(report: Report) -> str:
     meta = report.meta
     machine = f"{meta.get('cpus', '?')} CPUs, Python {meta.get('python', '?')}"
+    smoke = []
+    if meta.get("mode") != "full":
+        smoke = [
+            f"SMOKE TEST ({meta.get('mode')} mode): short windows and a small room prove that it runs;"
+            " these are not figures to quote. Quote `make bench` (full mode) only.",
+        ]
     head = [
+        *smoke,
         f"Rencontre benchmark — {meta.get('started_at', '?')} — {meta.get('mode', '?')} mode"
         f" — {machine}, commit {meta.get('commit', '?')}",
         f"Event: {meta.get('attendees', '?')} attendees. Latencies in ms. '% ceil' = throughput as a share"
-        " of the bare FastAPI endpoint of the same shape, same uvicorn settings and worker count, same run.",
-        "SQLite runs one worker only (one process owns the file); PostgreSQL runs 1 and 2.",
+        " of the FastAPI endpoint of the same shape doing no work, '% hello' = of a bare FastAPI hello;"
+        " same uvicorn settings and worker count, windows alternated with the product's (A B A B).",
+        "Ingest: a room of phones (each its own token and connections, every scan a new pair); closed"
+        " loop at N clients, open loop at a share of the closed-loop capacity (latency from the intended"
+        " send time). 'calib ms' = a fixed piece of CPU work timed before → after the measurement:"
+        " a higher figure is a slower host at that moment.",
+        "SQLite runs one worker only (one process owns the file); PostgreSQL runs 1, 2 and 4.",
         f"Load average (1, 5, 15 min) at start {meta.get('load_average_start', '?')},"
         f" at end {meta.get('load_average_end', '?')}; run took {meta.get('duration_s', '?')} s.",
         "",

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import httpx
 
-from bench import feed, formats, push, scenarios
+from bench import feed, formats, ingest, push, scenarios
 from bench import suggestions as suggestion_bench
 from bench.plan import Plan
 from bench.procs import close_load_process
@@ -30,7 +30,7 @@ from rencontre.config import Settings
 
 T = TypeVar("T")
 
-ALL_SCENARIOS = ("ceiling", "ingest", "sync", "feed", "formats", "badges", "push", "suggestions")
+ALL_SCENARIOS = ("ingest", "sync", "feed", "formats", "badges", "push", "suggestions")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,9 @@ class Options:
     workers: tuple[int, ...]
     scenarios: tuple[str, ...]
     profile_dir: Path | None = None
+    # Worker counts at which the scenarios other than ingest run (None: every one asked).
+    # A full run measures ingest at 1, 2 and 4 workers and the rest at 1, to stay near 25 min.
+    others_at: tuple[int, ...] | None = None
     # Server logs are kept (a failed run is explained there); default bench/results/logs/<time>/.
     log_dir: Path | None = None
 
@@ -71,6 +74,8 @@ def run(options: Options, *, echo: Callable[[str], None] = print) -> Report:
         meta={
             "started_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "mode": options.plan.mode,
+            # Only a full run gives figures to quote; quick and tiny prove that it runs.
+            "smoke_test": options.plan.mode != "full",
             "attendees": options.plan.attendees,
             "cpus": os.cpu_count(),
             "python": platform.python_version(),
@@ -145,57 +150,52 @@ def _configuration(
         settings = Settings(**values)  # type: ignore[arg-type]
         t0 = time.monotonic()
         migrate(settings)
-        world = seed(settings, plan.attendees, plan.badge_counts if "badges" in options.scenarios else ())
-        echo(f"  migrated and seeded {plan.attendees} attendees in {time.monotonic() - t0:.1f} s")
-
-        ceiling_rows: list[Row] = []
-        if "ceiling" in options.scenarios:
-            max_clients = max(plan.ingest_clients)
-            fake = scenarios.ceiling_scanners(
-                world, max_clients, 2 * plan.ingest_requests // max_clients + 10
-            )
-            ceiling_rows = _guard(
-                lambda: scenarios.ceiling(plan, workers, fake, logs),
-                lambda exc: [Row("ceiling", "-", workers, {}, status="failed", note=exc)],
-            )
-            for row in ceiling_rows:
-                row.db = db  # the ceiling has no database; keyed by the configuration it was paired with
-                _emit(report, row, echo)
-        ceiling_rps = {
-            r.params.get("clients"): r.metrics.get("rps") for r in ceiling_rows if r.status == "ok"
-        }
-        ceiling_batch = next((r.metrics.get("batch_ms") for r in ceiling_rows if r.status == "ok"), None)
+        badges = plan.badge_counts if "badges" in options.scenarios else ()
+        room = plan.room_phones if "ingest" in options.scenarios else 0
+        world = seed(settings, plan.attendees, badges, room=room)
+        echo(
+            f"  migrated and seeded {plan.attendees} attendees and a room of {room}"
+            f" in {time.monotonic() - t0:.1f} s"
+        )
+        others = options.others_at is None or workers in options.others_at
+        chosen = [s for s in options.scenarios if s == "ingest" or others]
+        if len(chosen) < len(options.scenarios):
+            echo(f"  ingest only at {workers} workers (the other scenarios run at {options.others_at})")
 
         with Server(
             "rencontre.app:create_app", workers=workers, env=env, log_dir=logs, factory=True, port=port
         ) as server:
             endpoints = _served_paths(server)
             ctx = scenarios.Context(plan, db, workers, world, server, endpoints)
+            ceiling_batch: float | None = None
+            if {"ingest", "sync"} & set(chosen):
+                with ingest.baselines(workers, logs) as baselines:
+                    if "sync" in chosen:
+                        ceiling_batch = _guard(
+                            lambda: scenarios.ceiling_batch(plan, baselines["ceiling"], world),
+                            lambda _exc: None,
+                        )
+                    if "ingest" in chosen:
+                        _ingest(options, ctx, baselines, database.name, report, echo)
             steps: list[tuple[str, dict[str, object], Callable[[], Row]]] = []
-            if "ingest" in options.scenarios:
-                for clients in plan.ingest_clients:
-                    ingest = partial(scenarios.ingest, ctx, clients, ceiling_rps.get(clients))
-                    steps.append(("ingest", {"clients": clients}, ingest))
-            if "sync" in options.scenarios:
+            if "sync" in chosen:
                 steps.append(("sync", {}, partial(scenarios.sync, ctx, ceiling_batch)))
-            if "feed" in options.scenarios:
+            if "feed" in chosen:
                 steps.append(("feed", {}, partial(feed.feed, ctx)))
-            if "formats" in options.scenarios:
+            if "formats" in chosen:
                 steps.append(("formats", {}, partial(formats.formats, ctx)))
-            if "badges" in options.scenarios:
+            if "badges" in chosen:
                 for count in plan.badge_counts:
                     steps.append(("badges", {"badges": count}, partial(scenarios.badges, ctx, count)))
             # Reminders by Web Push (issue 19): last, its contacts would spoil the others' first meetings.
-            if "push" in options.scenarios:
+            if "push" in chosen:
                 steps.append(("push", {}, partial(push.push, ctx, settings)))
             # Suggestions (who-to-meet): last, as it gives every attendee a profile.
-            if "suggestions" in options.scenarios:
+            if "suggestions" in chosen:
                 steps.append(("suggestions", {}, partial(suggestion_bench.suggestions, ctx, settings)))
             for name, params, measure in steps:
                 step: Callable[[], Row] = measure
-                profiled = options.profile_dir is not None and (
-                    name in ("sync", "feed") or params.get("clients") == max(plan.ingest_clients)
-                )
+                profiled = options.profile_dir is not None and name in ("sync", "feed")
                 if profiled:
                     assert options.profile_dir is not None
                     tag = f"{db}-{workers}w-{name}{params.get('clients', '')}"
@@ -206,7 +206,27 @@ def _configuration(
                     raise RuntimeError(f"the server died during {name}:\n{server.log_tail()}")
 
 
-def _profiled(step: Callable[[], Row], server: Server, output: Path, echo: Callable[[str], None]) -> Row:
+def _ingest(
+    options: Options,
+    ctx: scenarios.Context,
+    baselines: dict[str, Server],
+    db_name: str,
+    report: Report,
+    echo: Callable[[str], None],
+) -> None:
+    """Every ingest measurement with its baselines (profiled as a whole when asked)."""
+
+    def measure() -> list[Row]:
+        return ingest.run(ctx, baselines, db_name, partial(_emit, report, echo=echo))
+
+    step: Callable[[], list[Row]] = measure
+    if options.profile_dir is not None:
+        output = options.profile_dir / f"{ctx.db}-{ctx.workers}w-ingest.txt"
+        step = partial(_profiled, measure, ctx.server, output, echo)
+    _guard(step, lambda exc: [_emit(report, _failed("ingest", ctx.db, ctx.workers, {}, exc), echo)])
+
+
+def _profiled(step: Callable[[], T], server: Server, output: Path, echo: Callable[[str], None]) -> T:
     from bench import profile
 
     with profile.Profiler(server, output):
@@ -221,11 +241,12 @@ def _failed(name: str, db: str, workers: int, params: dict[str, object], note: s
     return Row(name, db, workers, dict(params), status="failed", note=note)
 
 
-def _emit(report: Report, row: Row, echo: Callable[[str], None]) -> None:
+def _emit(report: Report, row: Row, echo: Callable[[str], None]) -> Row:
     report.add(row)
     from bench.report import table
 
     echo("  " + table([row]).splitlines()[-1])
+    return row
 
 
 def _guard(step: Callable[[], T], on_error: Callable[[str], T]) -> T:
@@ -247,7 +268,7 @@ def databases_from(choice: str) -> tuple[str, ...]:
 
 
 def workers_from(choice: str) -> tuple[int, ...]:
-    return (1, 2) if choice == "both" else (int(choice),)
+    return {"both": (1, 2), "all": (1, 2, 4)}.get(choice) or (int(choice),)
 
 
 __all__: Sequence[str] = ("ALL_SCENARIOS", "Options", "databases_from", "run", "workers_from")

@@ -1,4 +1,4 @@
-"""The measurements: ceiling, scan ingest, offline sync, badge rendering (the live feed is in ``feed``).
+"""The measurements: offline sync, badge rendering (ingest is in ``ingest``, the live feed in ``feed``).
 
 Each takes a :class:`Context` (a seeded database and its running server) and
 returns one :class:`Row`. A scenario whose endpoint the server does not serve yet
@@ -79,96 +79,18 @@ def host_port(server: Server) -> tuple[str, int]:
     return "127.0.0.1", server.port
 
 
-def _latency_metrics(result: loadgen.LoadResult) -> dict[str, Any]:
-    errors = sum(v for k, v in result.statuses.items() if not k.startswith("2"))
-    ok = result.sent - errors
-    return {
-        "requests": result.sent,
-        "ok": ok,
-        "errors": errors,
-        "statuses": result.statuses,
-        "seconds": rounded(result.elapsed_s, 2),
-        "rps": rounded(ok / result.elapsed_s if result.elapsed_s else 0.0, 1),
-        "p50_ms": rounded(percentile(result.latencies_ms, 50), 2),
-        "p90_ms": rounded(percentile(result.latencies_ms, 90), 2),
-        "p99_ms": rounded(percentile(result.latencies_ms, 99), 2),
-        "max_ms": rounded(max(result.latencies_ms, default=float("nan")), 2),
-    }
+# ---------------------------------------------------------------- the ceiling's batch
 
 
-# ---------------------------------------------------------------- ceiling
-
-
-def ceiling(plan: Plan, workers: int, scanners: list[loadgen.Scanner], log_dir: Any) -> list[Row]:
-    """The same load generator against ``bench.ceiling:app`` on the same uvicorn settings."""
-    rows = []
-    with Server("bench.ceiling:app", workers=workers, env={}, log_dir=log_dir) as server:
-        host, port = host_port(server)
-        batch_ms = _ceiling_batch(plan, server, scanners[0])
-        for clients in plan.ingest_clients:
-            spec = loadgen.ClosedLoopSpec(
-                host, port, SCANS, scanners[:clients], plan.ingest_requests, plan.ingest_seconds
-            )
-            result = run_in_process(loadgen.closed_loop, spec, timeout=plan.process_timeout)
-            metrics = _latency_metrics(result)
-            metrics["batch_ms"] = batch_ms
-            rows.append(
-                Row(
-                    "ceiling",
-                    "-",
-                    workers,
-                    {"clients": clients, "batch": plan.sync_batch_size},
-                    metrics=metrics,
-                    note="; ".join(result.failures[:2]),
-                )
-            )
-    return rows
-
-
-def _ceiling_batch(plan: Plan, server: Server, scanner: loadgen.Scanner) -> float | None:
+def ceiling_batch(plan: Plan, server: Server, world: World) -> float | None:
+    """Milliseconds for the ceiling to take a batch of the sync's size (p50): sync's baseline."""
+    people = world.event.people
+    targets = [world.badge_url(people[(k + 1) % len(people)]) for k in range(plan.sync_batch_size)]
+    batch = loadgen.Scanner(world.access_token(people[0]), targets)
     host, port = host_port(server)
-    targets = (scanner.targets * (plan.sync_batch_size // max(1, len(scanner.targets)) + 1))[
-        : plan.sync_batch_size
-    ]
-    batch = loadgen.Scanner(scanner.token, targets)
-    spec = loadgen.BatchSpec(host, port, BATCH, [batch] * max(2, plan.sync_batches), plan.ingest_seconds * 3)
+    spec = loadgen.BatchSpec(host, port, BATCH, [batch] * max(2, plan.sync_batches), plan.sync_seconds)
     result = run_in_process(loadgen.batches, spec, timeout=plan.process_timeout)
     return rounded(percentile(result.batch_ms, 50), 2)
-
-
-def ceiling_scanners(world: World, count: int, targets_each: int) -> list[loadgen.Scanner]:
-    """Tokens and badge URLs of the real shape; the ceiling reads them and checks nothing."""
-    people = world.event.people
-    scanners = []
-    for n in range(count):
-        person = people[n % len(people)]
-        targets = [
-            world.badge_url(people[(n + k + 1) % len(people)])
-            for k in range(min(targets_each, len(people) - 1))
-        ]
-        scanners.append(loadgen.Scanner(world.access_token(person), targets))
-    return scanners
-
-
-# ---------------------------------------------------------------- scan ingest
-
-
-def ingest(ctx: Context, clients: int, ceiling_rps: float | None) -> Row:
-    params = {"clients": clients}
-    if not ctx.serves(SCANS):
-        return Row(
-            "ingest", ctx.db, ctx.workers, params, status="skipped", note="POST /api/scans not served yet"
-        )
-    plan = ctx.plan
-    per_client = min(len(ctx.world.event.people) - 1, 2 * plan.ingest_requests // clients + 10)
-    scanners = ctx.scanners(clients, per_client)
-    host, port = host_port(ctx.server)
-    spec = loadgen.ClosedLoopSpec(host, port, SCANS, scanners, plan.ingest_requests, plan.ingest_seconds)
-    result = run_in_process(loadgen.closed_loop, spec, timeout=plan.process_timeout)
-    metrics = _latency_metrics(result)
-    if ceiling_rps:
-        metrics["pct_ceiling"] = rounded(100 * metrics["rps"] / ceiling_rps, 1)
-    return Row("ingest", ctx.db, ctx.workers, params, metrics=metrics, note="; ".join(result.failures[:2]))
 
 
 # ---------------------------------------------------------------- offline sync

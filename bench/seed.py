@@ -163,31 +163,36 @@ class World:
     organiser_id: uuid.UUID
     event: SeededEvent
     badge_events: dict[int, SeededEvent]  # attendee count → an event of exactly that many
+    # The ingest room (issue 21): an event of its own, so its thousands of scanners leave the
+    # main event's people fresh for the other scenarios.
+    room: SeededEvent | None = None
 
     def organiser_token(self) -> str:
         organiser = Organiser(id=self.organiser_id, email="", name="", password_hash="", token_version=1)
         return auth_service.organiser_token(self.settings, organiser)
 
-    def access_token(self, person: Person) -> str:
-        attendee = Attendee(id=person.id, event_id=self.event.id, access_version=person.access_version)
+    def access_token(self, person: Person, event: SeededEvent | None = None) -> str:
+        event_id = (event or self.event).id
+        attendee = Attendee(id=person.id, event_id=event_id, access_version=person.access_version)
         return auth_service.attendee_token(self.settings, attendee)
 
-    def badge_url(self, person: Person) -> str:
-        ref = badge_token.BadgeRef(self.event.badge_code, person.badge_code, person.badge_version)
+    def badge_url(self, person: Person, event: SeededEvent | None = None) -> str:
+        badge_code = (event or self.event).badge_code
+        ref = badge_token.BadgeRef(badge_code, person.badge_code, person.badge_version)
         return badge_token.badge_url(
             self.settings.public_base_url, badge_token.issue(self.settings.badge_key(), ref)
         )
 
 
-def seed(settings: Settings, attendees: int, badge_counts: tuple[int, ...] = ()) -> World:
-    return asyncio.run(_seed(settings, attendees, badge_counts))
+def seed(settings: Settings, attendees: int, badge_counts: tuple[int, ...] = (), room: int = 0) -> World:
+    return asyncio.run(_seed(settings, attendees, badge_counts, room))
 
 
-async def _seed(settings: Settings, attendees: int, badge_counts: tuple[int, ...]) -> World:
+async def _seed(settings: Settings, attendees: int, badge_counts: tuple[int, ...], room: int) -> World:
     rng = random.Random(20261127)
     engine = create_engine(settings)
     organiser_id = uuid.uuid4()
-    codes = _unique_codes(attendees + sum(badge_counts))
+    codes = _unique_codes(attendees + sum(badge_counts) + room)
     try:
         async with engine.begin() as connection:
             await connection.execute(
@@ -209,9 +214,14 @@ async def _seed(settings: Settings, attendees: int, badge_counts: tuple[int, ...
                 badge_events[count] = await _event(
                     connection, organiser_id, f"Bench — badges {count}", count, codes, rng
                 )
+            hall = (
+                await _event(connection, organiser_id, "Bench — the room", room, codes, rng) if room else None
+            )
     finally:
         await engine.dispose()
-    return World(settings=settings, organiser_id=organiser_id, event=main, badge_events=badge_events)
+    return World(
+        settings=settings, organiser_id=organiser_id, event=main, badge_events=badge_events, room=hall
+    )
 
 
 async def _event(

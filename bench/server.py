@@ -91,11 +91,19 @@ class Server:
         return self.process.pid
 
     def start(self, timeout: float = 60) -> Server:
+        self.launch()
+        return self.wait_ready(timeout)
+
+    def launch(self) -> None:
+        """Start the process without waiting for it (several servers then start side by side)."""
         self.log.parent.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
                 self.command, env=self.env, stdout=log, stderr=subprocess.STDOUT, cwd=REPO
             )
+
+    def wait_ready(self, timeout: float = 60) -> Server:
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

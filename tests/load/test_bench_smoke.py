@@ -22,9 +22,12 @@ from tests.support import require_or_skip
 
 pytestmark = pytest.mark.slow
 
+# Every ingest measurement and its two baselines carry the calibration beside their figures.
+BASELINE_METRICS = ("rps", "p50_ms", "p99_ms", "errors", "calib_before_ms", "calib_after_ms")
 HEADLINE_METRICS = {
-    "ceiling": ("rps", "p50_ms", "p99_ms", "errors"),
-    "ingest": ("rps", "p50_ms", "p99_ms", "errors", "pct_ceiling"),
+    "ceiling": BASELINE_METRICS,
+    "hello": BASELINE_METRICS,
+    "ingest": (*BASELINE_METRICS, "pct_ceiling", "pct_hello", "generator_cpu_pct", "truth_errors"),
     "sync": ("batch_p50_ms", "scans_per_s", "errors", "pct_ceiling"),
     "feed": ("latency_p50_ms", "latency_p99_ms", "lost", "frames_per_s", "rss_peak_mb", "connected"),
     "formats": ("round_p50_ms", "round_p99_ms", "burst_p99_ms", "burst_lost", "pairing_ms", "phones_seated"),
@@ -55,7 +58,7 @@ class TestTinyBenchmark:
         failed = [f"{r.key}: {r.note}" for r in result.rows if r.status == "failed"]
         assert not failed, failed
         ran = {r.scenario for r in result.rows if r.status == "ok"}
-        assert {"ceiling", "ingest", "sync", "badges"} <= ran | {
+        assert {"ceiling", "hello", "ingest", "sync", "badges"} <= ran | {
             r.scenario for r in result.rows if r.status == "skipped"
         }
         for row in result.rows:
@@ -73,6 +76,20 @@ class TestTinyBenchmark:
             assert not [s for s in statuses if s.startswith("4")], (row.key, statuses, row.note)
         ingest = [r for r in result.rows if r.scenario == "ingest" and r.status == "ok"]
         assert all(r.metrics["ok"] > 0 for r in ingest), [r.note for r in ingest]
+        # Closed loop at each client count, then open loop at each rate, each beside both baselines.
+        expected = [{"clients": c} for c in TINY.ingest_clients]
+        expected += [{"rate_pct": round(f * 100)} for f in TINY.ingest_rates]
+        assert [r.params for r in ingest] == expected
+        for scenario in ("ceiling", "hello"):
+            assert [r.params for r in result.rows if r.scenario == scenario] == expected, scenario
+        # The truth after every product window: each acknowledged scan is one new contact.
+        for row in ingest:
+            assert row.metrics["truth_errors"] == 0, row.note
+            assert row.metrics["lost"] == 0, row.note
+            assert row.metrics["acked"] == row.metrics["ok"], row.note
+            assert row.metrics["room_phones"] == TINY.room_phones
+            # A tiny run is never a figure to quote.
+            assert row.metrics["quotable"] is False
         for count in TINY.badge_counts:
             assert any(r.scenario == "badges" and r.params == {"badges": count} for r in result.rows)
         pushes = [r for r in result.rows if r.scenario == "push"]
@@ -81,7 +98,16 @@ class TestTinyBenchmark:
         path = result.write(tmp_path / "run.json")
         again = report.load(path)
         assert [r.key for r in again.rows] == [r.key for r in result.rows]
-        assert "scenario" in report.render(again)
+        assert again.meta["smoke_test"] is True
+        rendered = report.render(again)
+        assert "SMOKE TEST" in rendered.splitlines()[0]
+        header = next(line for line in rendered.splitlines() if line.startswith("scenario"))
+        for column in ("% ceil", "% hello", "calib ms"):
+            assert column in header, header
+        for scenario in ("ingest", "ceiling", "hello"):
+            lines = [line for line in rendered.splitlines() if line.startswith(scenario + " ")]
+            assert len(lines) == len(expected), (scenario, lines)
+            assert all("→" in line for line in lines), lines  # the calibration, before → after
         assert "before:" in report.compare(again, result)
 
     def test_sqlite_with_two_workers_is_reported_as_not_applicable(self, tmp_path: Path) -> None:
