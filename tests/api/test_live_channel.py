@@ -275,6 +275,38 @@ class TestRefusals:
             assert closed.code == 4403
 
 
+class TestAnEndedAccessClosesTheChannel:
+    """A lost phone's access re-issued, its owner removed or their account deleted: the
+    phone's open channel closes at once (it would otherwise go on showing seats and cards),
+    cannot get a new ticket, and the other phones carry on."""
+
+    @pytest.mark.parametrize("ending", ["reissue", "remove", "delete"])
+    async def test_the_phone_is_closed_and_the_others_carry_on(self, settings: Settings, ending: str) -> None:
+        async with scene_of(settings, people=3) as scene:
+            a, b, _ = scene.people
+            sid = await _session(scene)
+            phone_a, phone_b = await _phone(scene, a), await _phone(scene, b)
+            for phone in (phone_a, phone_b):
+                await _frame_until(phone, lambda f: f["type"] == "session")
+            base = f"/api/events/{scene.event.id}/attendees/{a.id}"
+            if ending == "reissue":
+                response = await scene.http.post(f"{base}/access/reissue", headers=scene.headers)
+            elif ending == "remove":
+                response = await scene.http.delete(base, headers=scene.headers)
+            else:
+                response = await scene.http.delete("/api/me", headers=_phone_headers(scene, a))
+            assert response.status_code in (200, 204), response.text
+            closed = await phone_a.closed()
+            assert closed.code == 4401
+            assert "access has ended" in closed.reason
+            again = await scene.http.post(f"{LIVE}/ticket", headers=_phone_headers(scene, a))
+            assert again.status_code == 401
+            await _control(scene, sid, "start")
+            seen = await _frame_until(phone_b, _round(1))
+            if ending != "reissue":  # a re-issued attendee takes part from their new phone
+                assert str(a.id) not in str(seen), "someone who left the event is seated nowhere"
+
+
 class TestAcrossInstances:
     async def test_a_change_on_one_instance_reaches_a_phone_on_another(
         self, settings: Settings, backend: str

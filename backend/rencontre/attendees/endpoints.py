@@ -34,6 +34,7 @@ from rencontre.errors import (
 from rencontre.events.dependencies import OrganiserEvent
 from rencontre.kit.csvfile import MEDIA_TYPE as CSV_MEDIA_TYPE
 from rencontre.kit.text import slugify
+from rencontre.live.notify import LivePublish, announce
 
 router = APIRouter(
     prefix="/api/events/{event_id}",
@@ -89,8 +90,12 @@ async def update_attendee(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Remove an attendee and everything they recorded; others keep their contacts of them",
 )
-async def remove_attendee(attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep) -> Response:
+async def remove_attendee(
+    attendee_id: uuid.UUID, event: OrganiserEvent, session: SessionDep, publish: LivePublish
+) -> Response:
     await service.remove_attendee(session, event, attendee_id)
+    # Their phone's live channel closes: it shows nothing of the event any more.
+    announce(session, publish, event.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
@@ -208,11 +213,14 @@ async def reissue_access(
     organiser: CurrentOrganiser,
     session: SessionDep,
     settings: SettingsDep,
+    publish: LivePublish,
     body: AccessReissueRequest | None = None,
 ) -> ReissuedAccess:
     attendee, record = await service.reissue_access(
         session, event, attendee_id, organiser, reason=body.reason if body else ""
     )
+    # The lost phone's live channel closes with the rest of its sessions.
+    announce(session, publish, event.id)
     return ReissuedAccess(
         join_link=auth_service.invite_link(settings, attendee), record=AccessRecord.model_validate(record)
     )

@@ -14,13 +14,14 @@ from rencontre.db import begin_write, session_scope
 from rencontre.formats import repository, service
 from rencontre.kit.background import Repeating
 from rencontre.kit.time import utcnow
+from rencontre.live.notify import Publish
 
 
 class SessionClock:
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
-        publish: service.Publish | None = None,
+        publish: Publish | None = None,
         period_seconds: float = 0.25,
     ) -> None:
         self.sessions = sessions

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request, status
+from fastapi import APIRouter, Depends, status
 
 from rencontre.dependencies import CurrentAttendee, SessionDep, SettingsDep
 from rencontre.errors import Conflict, Forbidden, NotFound, Unauthorized, Unprocessable, responses
 from rencontre.events.dependencies import OrganiserEvent
 from rencontre.formats import errors, service, views
 from rencontre.formats.schemas import Board, Extension, Hosts, MySession, SessionCreate, SessionOut
+from rencontre.live.notify import LivePublish
 from rencontre.models import FormatSession
 
 router = APIRouter(
@@ -30,14 +31,6 @@ async def _organiser_session(
 OrganiserSession = Annotated[FormatSession, Depends(_organiser_session)]
 
 
-def _live_publish(request: Request) -> service.Publish | None:
-    broker = getattr(request.app.state, "live_broker", None)
-    return broker.publish if broker is not None else None
-
-
-Announce = Annotated[service.Publish | None, Depends(_live_publish)]
-
-
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -45,7 +38,7 @@ Announce = Annotated[service.Publish | None, Depends(_live_publish)]
     responses=responses(Unprocessable),
 )
 async def create_session(
-    body: SessionCreate, event: OrganiserEvent, session: SessionDep, publish: Announce
+    body: SessionCreate, event: OrganiserEvent, session: SessionDep, publish: LivePublish
 ) -> SessionOut:
     return await service.create(session, event, body, publish=publish)
 
@@ -66,7 +59,7 @@ async def get_session(found: OrganiserSession, session: SessionDep) -> SessionOu
     summary="Delete a session that is not under way",
     responses=responses(errors.SessionAlreadyStarted),
 )
-async def delete_session(found: OrganiserSession, session: SessionDep, publish: Announce) -> None:
+async def delete_session(found: OrganiserSession, session: SessionDep, publish: LivePublish) -> None:
     await service.remove(session, found, publish=publish)
 
 
@@ -84,7 +77,7 @@ async def board(found: OrganiserSession, session: SessionDep) -> Board:
     responses=responses(errors.NotHostsForThisFormat, errors.HostsNotAttendees, errors.SessionNotRunning),
 )
 async def set_hosts(
-    body: Hosts, found: OrganiserSession, session: SessionDep, publish: Announce
+    body: Hosts, found: OrganiserSession, session: SessionDep, publish: LivePublish
 ) -> SessionOut:
     return await service.set_hosts(session, found, body, publish=publish)
 
@@ -97,19 +90,19 @@ _CONTROL_ERRORS = responses(
 @router.post(
     "/{session_id}/start", summary="Start: seat round 1 and start its clock", responses=_CONTROL_ERRORS
 )
-async def start(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+async def start(found: OrganiserSession, session: SessionDep, publish: LivePublish) -> SessionOut:
     return await service.start(session, found, publish=publish)
 
 
 @router.post("/{session_id}/pause", summary="Pause the clock", responses=_CONTROL_ERRORS)
-async def pause(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+async def pause(found: OrganiserSession, session: SessionDep, publish: LivePublish) -> SessionOut:
     return await service.pause(session, found, publish=publish)
 
 
 @router.post(
     "/{session_id}/resume", summary="Resume the clock where it was paused", responses=_CONTROL_ERRORS
 )
-async def resume(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+async def resume(found: OrganiserSession, session: SessionDep, publish: LivePublish) -> SessionOut:
     return await service.resume(session, found, publish=publish)
 
 
@@ -118,7 +111,7 @@ async def resume(found: OrganiserSession, session: SessionDep, publish: Announce
     summary="Skip to the next round now (or end after the last one)",
     responses=_CONTROL_ERRORS,
 )
-async def next_round(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+async def next_round(found: OrganiserSession, session: SessionDep, publish: LivePublish) -> SessionOut:
     return await service.skip(session, found, publish=publish)
 
 
@@ -126,13 +119,13 @@ async def next_round(found: OrganiserSession, session: SessionDep, publish: Anno
     "/{session_id}/extend", summary="Add time to the round or break under way", responses=_CONTROL_ERRORS
 )
 async def extend(
-    body: Extension, found: OrganiserSession, session: SessionDep, publish: Announce
+    body: Extension, found: OrganiserSession, session: SessionDep, publish: LivePublish
 ) -> SessionOut:
     return await service.extend(session, found, body, publish=publish)
 
 
 @router.post("/{session_id}/end", summary="End the session", responses=_CONTROL_ERRORS)
-async def end(found: OrganiserSession, session: SessionDep, publish: Announce) -> SessionOut:
+async def end(found: OrganiserSession, session: SessionDep, publish: LivePublish) -> SessionOut:
     return await service.end(session, found, publish=publish)
 
 

@@ -15,15 +15,12 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.config import Settings
-from rencontre.db import after_commit
 from rencontre.errors import Conflict
-from rencontre.feed.broker import FeedNotice
 from rencontre.formats import repository, views
 from rencontre.formats.errors import (
     HostsNotAttendees,
@@ -39,31 +36,11 @@ from rencontre.formats.errors import (
 from rencontre.formats.schemas import Extension, Hosts, MySession, SessionCreate, SessionOut
 from rencontre.formats.seating import seat_next_round
 from rencontre.kit.time import utcnow
+from rencontre.live.notify import Publish, announce
 from rencontre.models import Attendee, Event, FormatKind, FormatParticipant, FormatSession, Phase
 from rencontre.models.format_session import SessionState
 
 logger = logging.getLogger(__name__)
-
-# Tells the phones' live channel, here and on other instances, that a session changed.
-Publish = Callable[[FeedNotice], Awaitable[None]]
-
-
-def announce(session: AsyncSession, publish: Publish | None, event_id: uuid.UUID) -> None:
-    """Once this transaction commits, tell every phone of the event to look again (the
-    notice is a hint: phones read the sessions from the database)."""
-    if publish is None:
-        return
-    notice = FeedNotice(event_id=event_id, seq=0)
-
-    async def send() -> None:
-        # The change is committed whatever happens here; phones catch up on their next hello.
-        try:
-            await publish(notice)
-        except Exception:
-            logger.exception("could not announce session change %s", notice)
-
-    after_commit(session, send)
-
 
 # --- the organiser ---------------------------------------------------------------------------
 

@@ -16,6 +16,10 @@ Protocol (JSON text frames over ``WS /api/me/live``):
    "server_now": …}``: the phone sets its clock offset from the round trip, so every
    countdown agrees with the server's clock and with each other.
 
+A phone whose access ends while it is connected (re-issued to another phone, removed
+from the event, account deleted) is closed with 4401; the new ticket it asks for is
+refused with the reason, which the app shows.
+
 A frame carries only that attendee's view: their seat, the others at their table as
 they share themselves (``profile.cards``) with one or two conversation openers drawn from
 those cards alone (``formats.views.openers``). Changes cross instances through the same

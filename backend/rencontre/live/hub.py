@@ -38,6 +38,7 @@ from rencontre.feed.service import FeedRefused
 from rencontre.formats import repository as formats_repository
 from rencontre.formats.views import SessionViews
 from rencontre.kit.time import utcnow
+from rencontre.live import service as live_service
 from rencontre.live.schemas import (
     MAX_MESSAGE_BYTES,
     ErrorFrame,
@@ -157,6 +158,7 @@ class EventPhones:
         self.refreshes += 1
         step = self.hub.limits.fanout_slice
         async with session_scope(self.hub.sessions) as session:
+            phones = await self._close_ended(session, phones)
             sessions = list(await formats_repository.of_event(session, self.event_id))
             views = await SessionViews.load(session, self.hub.settings, self.event_id, sessions)
             by_id = {s.id: s for s in sessions}
@@ -167,6 +169,18 @@ class EventPhones:
                 built = await views.for_phones(session, [p.attendee for p in chunk], sessions, now=utcnow())
                 for phone in chunk:
                     _offer(phone, sessions, by_id, built[phone.attendee.id])
+
+    async def _close_ended(self, session: AsyncSession, phones: list[Phone]) -> list[Phone]:
+        """Close the phones whose access ended (re-issued, removed, deleted); the others go on.
+
+        A closed phone asks for a new ticket, which its ended access cannot get: the app
+        then says why, as it does for any request."""
+        ended = await live_service.ended_access(session, [p.attendee for p in phones])
+        for phone in phones:
+            if phone.attendee.id in ended:
+                self.phones.discard(phone)
+                phone.request_close(FeedClose.TICKET_REFUSED, "This phone's access has ended; sign in again.")
+        return [p for p in phones if p.attendee.id not in ended]
 
 
 def _offer(

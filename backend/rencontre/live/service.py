@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.config import Settings
@@ -66,3 +66,20 @@ def _refused() -> FeedRefused:
         FeedClose.TICKET_REFUSED,
         "Unknown, expired or used ticket: ask for a new one (POST /api/me/live/ticket).",
     )
+
+
+async def ended_access(session: AsyncSession, attendees: list[Attendee]) -> set[uuid.UUID]:
+    """Those of ``attendees`` (as they were when their phone connected) whose access ended
+    since: re-issued to another phone, removed from the event, or their account deleted."""
+    rows = await session.execute(
+        select(Attendee.id, Attendee.access_version, Attendee.deleted_at).where(
+            Attendee.id.in_([a.id for a in attendees])
+        )
+    )
+    current = {row.id: (row.access_version, row.deleted_at) for row in rows}
+    ended: set[uuid.UUID] = set()
+    for attendee in attendees:
+        version, deleted_at = current.get(attendee.id, (None, None))
+        if version is None or deleted_at is not None or version != attendee.access_version:
+            ended.add(attendee.id)
+    return ended

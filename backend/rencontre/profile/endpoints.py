@@ -6,6 +6,7 @@ from fastapi import APIRouter, BackgroundTasks, Path, Request, Response, status
 
 from rencontre.dependencies import CurrentAttendee, CurrentNotesAccess, SessionDep, SettingsDep
 from rencontre.errors import Forbidden, Unauthorized, Unprocessable, responses
+from rencontre.live.notify import LivePublish, announce
 from rencontre.profile import service
 from rencontre.profile.export import MyData
 from rencontre.profile.photos import (
@@ -67,8 +68,11 @@ async def export_me(access: CurrentNotesAccess, session: SessionDep, response: R
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete your account, your profile and your notes",
 )
-async def delete_me(attendee: CurrentAttendee, session: SessionDep) -> Response:
+async def delete_me(attendee: CurrentAttendee, session: SessionDep, publish: LivePublish) -> Response:
+    event_id = attendee.event_id
     await service.delete_me(session, attendee)
+    # Any other phone of theirs still on the live channel is closed.
+    announce(session, publish, event_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
