@@ -76,7 +76,9 @@ ATTENDEE_PROBLEMS = (
 
 
 def _keys(language: str) -> set[str]:
-    text = (CATALOGUES / f"{language}.ts").read_text(encoding="utf-8")
+    """The problem texts of the language's catalogue, all its parts (``en.ts``, ``en-*.ts``)."""
+    files = [CATALOGUES / f"{language}.ts", *CATALOGUES.glob(f"{language}-*.ts")]
+    text = "\n".join(path.read_text(encoding="utf-8") for path in files)
     return set(re.findall(r'^\s*"(problem\.[a-z_]+)":', text, flags=re.MULTILINE))
 
 
