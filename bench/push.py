@@ -127,8 +127,15 @@ def push(ctx: Context, settings: Settings) -> Row:
     params = {"attendees": len(people)}
     if not ctx.serves(PUSH_KEY):
         return Row("push", ctx.db, ctx.workers, params, status="skipped", note="reminders not served yet")
-    # Whatever the hour the bench runs at, it is daytime for the reminders.
-    settings = settings.model_copy(update={"reminder_quiet_start_hour": 0, "reminder_quiet_end_hour": 0})
+    # Whatever the hour the bench runs at, it is daytime for the reminders; the push service
+    # is a process on this machine, as in the tests.
+    settings = settings.model_copy(
+        update={
+            "reminder_quiet_start_hour": 0,
+            "reminder_quiet_end_hour": 0,
+            "push_allow_loopback_http": True,
+        }
+    )
     port = _free_port()
     browsers = [FakeBrowser(f"http://127.0.0.1:{port}/push/{index}") for index in range(len(people))]
     asyncio.run(_prepare(settings, ctx, browsers))
