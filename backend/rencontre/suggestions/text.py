@@ -113,11 +113,18 @@ def idf_weights(phrase_counts: sp.csr_matrix) -> np.ndarray:
 
 
 def weigh(phrase_counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """TF-IDF rows, each of unit length (a phrase's cosine with another is their dot product)."""
-    weighted = sp.csr_matrix(phrase_counts @ sp.diags(idf, format="csr"))
-    lengths = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    """TF-IDF rows, each of unit length (a phrase's cosine with another is their dot product).
+
+    Computed on the stored values directly: a product with a diagonal matrix as wide as the
+    hashing space costs more than the room's own values.
+    """
+    counts = sp.csr_matrix(phrase_counts)
+    weighted = (counts.data * idf[counts.indices]).astype(np.float32)
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    lengths = np.sqrt(np.bincount(rows, weights=weighted.astype(np.float64) ** 2, minlength=counts.shape[0]))
     lengths[lengths == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / lengths, format="csr") @ weighted, dtype=np.float32)
+    unit = (weighted / lengths[rows]).astype(np.float32)
+    return sp.csr_matrix((unit, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape)
 
 
 COMPACT_UP_TO: Final = 50_000
