@@ -33,8 +33,8 @@ from rencontre.db import begin_write, session_scope
 from rencontre.kit.time import utcnow
 from rencontre.people import repository as people_repository
 from rencontre.suggestions import rank, repository
-from rencontre.suggestions.profiles import DirectoryRow, directory_profile
-from rencontre.suggestions.score import Room
+from rencontre.suggestions.profiles import directory_profile
+from rencontre.suggestions.score import Profile, Room
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +106,8 @@ class Kept:
     version: int  # the event's suggestions_version the lists are as of
     room: Room
     lists: rank.Lists
+    # The directory rows as last read, each with its profile: an unchanged row is not parsed again.
+    profiles: dict[repository.RawRow, Profile]
 
 
 # Per event, between recomputes. The database stays the truth: the lists are used only
@@ -154,11 +156,8 @@ async def _recompute(
             await begin_write(session)
             await repository.lock_event(session, event_id)
             version = await repository.version(session, event_id)
-            room = await asyncio.to_thread(
-                _room_in_thread,
-                await repository.directory_profiles(session, event_id),
-                None if last is None or refit else last.room,
-            )
+            raw = await repository.directory_raw(session, event_id)
+            room, profiles = await asyncio.to_thread(_room_in_thread, raw, last, refit)
             excluded = await exclusions(session, event_id)
             if last is not None and last.version == version:
                 stored = last.lists
@@ -170,13 +169,19 @@ async def _recompute(
         # Committed: what the database now holds, kept for the next change.
         lists = {reader: items for reader, items in stored.items() if reader in room.index}
         lists.update(fresh)
-        keep(event_id, Kept(version, room, lists))
+        keep(event_id, Kept(version, room, lists, profiles))
     return Recomputed(len(room), len(fresh), time.perf_counter() - started)
 
 
-def _room_in_thread(rows: list[DirectoryRow], last: Room | None) -> Room:
-    profiles = [directory_profile(row) for row in rows]
-    return Room(profiles) if last is None else last.updated(profiles)
+def _room_in_thread(
+    raw: list[repository.RawRow], last: Kept | None, refit: bool
+) -> tuple[Room, dict[repository.RawRow, Profile]]:
+    known = {} if last is None else last.profiles
+    profiles = {row: known.get(row) or directory_profile(repository.parse(row)) for row in raw}
+    room_profiles = [profiles[row] for row in raw]
+    if last is None or refit:
+        return Room(room_profiles), profiles
+    return last.room.updated(room_profiles), profiles
 
 
 async def recompute_event(

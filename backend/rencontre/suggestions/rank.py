@@ -249,7 +249,11 @@ def refresh(
     exposed: list[int] = []
     for reader_id, items in current.items():
         reader = by_int.get(reader_id.int)
-        if reader is None:
+        if reader is None:  # left the room: whoever their list held may now be at zero
+            for p, _ in items:
+                at = by_int.get(p.int)
+                if at is not None:
+                    suggested_before[at] = True
             continue
         hidden = board.excluded.get(reader, no_one)
         kept = []

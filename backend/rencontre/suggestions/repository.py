@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import json
 import uuid
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     ColumnElement,
@@ -96,16 +97,52 @@ PROFILE_COLUMNS = (
     Attendee.seeks,
     Attendee.open_to_chat,
 )
+_LISTS = ("objectives", "interests", "offers", "seeks")
 
 
-async def directory_profiles(session: AsyncSession, event_id: uuid.UUID) -> list[Any]:
-    """Everyone in the event's directory, only the columns the scorer reads, in id order.
+class ScorerRow(NamedTuple):
+    """A directory row as the scorer reads it."""
 
-    Read on every recompute (the kept room is checked against it): the Core path, as the
-    cards' other columns and the ORM's per-row work cost more than the query.
+    id: uuid.UUID
+    company: str
+    objectives: Sequence[str] | None
+    interests: Sequence[str] | None
+    offers: Sequence[str] | None
+    seeks: Sequence[str] | None
+    open_to_chat: bool
+
+
+RawRow = tuple[Any, ...]
+
+
+async def directory_raw(session: AsyncSession, event_id: uuid.UUID) -> list[RawRow]:
+    """Everyone in the event's directory, the scorer's columns as stored, in id order.
+
+    Read at every recompute, where the kept room is checked against it: the ids and the
+    lists come back undecoded (a row that did not change is never parsed again, see
+    :func:`parse`), on the Core path.
     """
-    query = select(*PROFILE_COLUMNS).where(*_in_directory(event_id)).order_by(Attendee.id)
-    return list(await (await session.connection()).execute(query))
+    columns = [
+        type_coerce(column, String) if column.key in ("id", *_LISTS) else column for column in PROFILE_COLUMNS
+    ]
+    query = select(*columns).where(*_in_directory(event_id)).order_by(Attendee.id)
+    result = await (await session.connection()).execute(query)
+    return [tuple(tuple(v) if isinstance(v, list) else v for v in row) for row in result]
+
+
+def parse(raw: RawRow) -> ScorerRow:
+    """A row of :func:`directory_raw`, decoded."""
+    found, company, *lists, open_to_chat = raw
+    objectives, interests, offers, seeks = (json.loads(v) if isinstance(v, str) else v for v in lists)
+    return ScorerRow(
+        id=found if isinstance(found, uuid.UUID) else uuid.UUID(str(found)),
+        company=company,
+        objectives=objectives,
+        interests=interests,
+        offers=offers,
+        seeks=seeks,
+        open_to_chat=bool(open_to_chat),
+    )
 
 
 async def lock_event(session: AsyncSession, event_id: uuid.UUID) -> None:
