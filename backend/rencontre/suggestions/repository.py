@@ -12,6 +12,7 @@ from sqlalchemy import (
     ColumnElement,
     String,
     and_,
+    cast,
     delete,
     exists,
     func,
@@ -122,8 +123,14 @@ async def directory_raw(session: AsyncSession, event_id: uuid.UUID) -> list[RawR
     lists come back undecoded (a row that did not change is never parsed again, see
     :func:`parse`), on the Core path.
     """
+    # As text in SQL too: PostgreSQL's driver would otherwise decode every JSON value.
     columns = [
-        type_coerce(column, String) if column.key in ("id", *_LISTS) else column for column in PROFILE_COLUMNS
+        cast(column, String)
+        if column.key in _LISTS
+        else type_coerce(column, String)
+        if column.key == "id"
+        else column
+        for column in PROFILE_COLUMNS
     ]
     query = select(*columns).where(*_in_directory(event_id)).order_by(Attendee.id)
     result = await (await session.connection()).execute(query)
