@@ -189,9 +189,12 @@ async def recompute_event(
 ) -> Recomputed:
     """Every list of the event, from scratch."""
     rules = rules_from(settings)
-    return await _recompute(
+    done = await _recompute(
         factory, event_id, lambda room, excluded, _: rank.assign(room, excluded, rules), refit=True
     )
+    async with session_scope(factory) as session:
+        await repository.analyse_lists(session)
+    return done
 
 
 async def refresh(
