@@ -11,7 +11,10 @@ list with one indexed query, and a restart loses nothing. They are recomputed:
 
 A recompute reads the directory, the pairs who met, the dismissals and the stored lists,
 scores in a worker thread (numpy and scipy release the GIL: the event loop keeps serving),
-then writes the lists that changed. Recomputes of one event never overlap: an
+then writes the lists that changed. Between recomputes a process keeps the event's room
+and lists (:class:`Kept`): the lists while the event's ``suggestions_version`` is the one
+it saw, the room checked against the directory read each time (``Room.updated``).
+Recomputes of one event never overlap: an
 ``asyncio.Lock`` per event in a process, a transaction-level advisory lock across
 PostgreSQL instances.
 """
