@@ -7,14 +7,16 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+import pytest
 from fastapi import FastAPI
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.config import Settings
+from rencontre.db import dialect_of
 from rencontre.kit.time import utcnow
 from rencontre.models import Attendee, Event, SuggestionDismissal
-from rencontre.suggestions import engine
+from rencontre.suggestions import engine, repository
 from tests.support import Factory
 
 
@@ -164,6 +166,98 @@ class TestIncremental:
         assert await names(client, factory, zoe) == ["Léa"]
         stored = await client.get("/api/suggestions", headers=factory.attendee_headers(marc))
         assert stored.status_code == 403
+
+
+class TestKeptBetweenRecomputes:
+    """A process keeps an event's room and lists between recomputes; the database stays the truth."""
+
+    async def stored(self, app: FastAPI, event: Event) -> dict[uuid.UUID, list[uuid.UUID]]:
+        async with app.state.session_factory() as session:
+            found = await repository.lists(session, event.id)
+        return {reader: [p for p, _ in items] for reader, items in found.items()}
+
+    async def room(self, factory: Factory) -> tuple[Event, Attendee, Attendee, Attendee]:
+        event = await open_event(factory)
+        zoe = await member(factory, event, "Zoé", seeks=["a Rust mentor"])
+        marc = await member(factory, event, "Marc", interests=["design"])
+        lea = await member(factory, event, "Léa")
+        return event, zoe, marc, lea
+
+    async def edit(self, app: FastAPI, person: Attendee, **values: Any) -> None:
+        async with app.state.session_factory() as session, session.begin():
+            await session.execute(update(Attendee).where(Attendee.id == person.id).values(**values))
+
+    async def test_kept_lists_serve_the_next_change_without_reading_them_again(
+        self,
+        client: httpx.AsyncClient,
+        factory: Factory,
+        app: FastAPI,
+        settings: Settings,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        event, zoe, _, lea = await self.room(factory)
+        await recompute(app, settings, event)
+
+        async def not_read(*_: Any, **__: Any) -> None:
+            raise AssertionError("the kept lists were read again")
+
+        monkeypatch.setattr(repository, "lists", not_read)
+        await self.edit(app, lea, offers=["mentorat Rust"])
+        await engine.refresh(app.state.session_factory, settings, event.id, changed=lea.id)
+        assert (await names(client, factory, zoe))[0] == "Léa"
+
+    async def test_another_instances_write_makes_the_kept_lists_read_again(
+        self, client: httpx.AsyncClient, factory: Factory, app: FastAPI, settings: Settings
+    ) -> None:
+        event, zoe, marc, lea = await self.room(factory)
+        await member(factory, event, "Noé")
+        await recompute(app, settings, event)
+        this_instance = engine.kept(event.id)
+        assert this_instance is not None
+        # Another instance (nothing kept) takes a profile change and writes the lists it moves.
+        engine.forget(event.id)
+        await self.edit(app, lea, offers=["mentorat Rust"])
+        await engine.refresh(app.state.session_factory, settings, event.id, changed=lea.id)
+        assert (await names(client, factory, zoe))[0] == "Léa"
+        # Back in this instance, whose memory is older than the database: the next change
+        # must rest on the stored lists, not on the kept ones.
+        engine.keep(event.id, this_instance)
+        await self.edit(app, marc, interests=["logistique"])
+        await engine.refresh(app.state.session_factory, settings, event.id, changed=marc.id)
+        now_kept = engine.kept(event.id)
+        assert now_kept is not None
+        assert {r: [p for p, _ in items] for r, items in now_kept.lists.items()} == await self.stored(
+            app, event
+        )
+        assert (await names(client, factory, zoe))[0] == "Léa"
+
+    async def test_a_hide_moves_the_version_on(
+        self, client: httpx.AsyncClient, factory: Factory, app: FastAPI, settings: Settings
+    ) -> None:
+        event = await open_event(factory)
+        zoe, marc = [await member(factory, event, name) for name in ("Zoé", "Marc")]
+        await recompute(app, settings, event)
+        async with app.state.session_factory() as session:
+            before = await repository.version(session, event.id)
+        hidden = await client.post(f"/api/suggestions/{marc.id}/hide", headers=factory.attendee_headers(zoe))
+        assert hidden.status_code == 200, hidden.text
+        async with app.state.session_factory() as session:
+            assert await repository.version(session, event.id) > before
+
+
+class TestServingPlan:
+    async def test_a_whole_recompute_leaves_postgresql_statistics_of_the_lists(
+        self, factory: Factory, app: FastAPI, settings: Settings
+    ) -> None:
+        event = await open_event(factory)
+        for name in ("Zoé", "Marc", "Léa"):
+            await member(factory, event, name)
+        await recompute(app, settings, event)
+        async with app.state.session_factory() as session:
+            if dialect_of(session).name != "postgresql":
+                pytest.skip("SQLite plans the served list by its indexes alone")
+            rows = await session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'suggestion'"))
+        assert rows >= 6  # three readers, two lines each: the planner knows the table is not empty
 
 
 class TestExclusions:

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 
 import numpy as np
+import pytest
+import scipy.sparse as sp
 
+from rencontre.suggestions import text
 from rencontre.suggestions.glossary import bridge
-from rencontre.suggestions.score import WEIGHTS, Profile, Room, best_match
+from rencontre.suggestions.score import WEIGHTS, Profile, Room, _replace_rows, best_match
 from rencontre.suggestions.text import prepare
 
 
@@ -93,3 +97,80 @@ class TestScoredOnlyFromTheCard:
             photo_key=None,
         )
         assert directory_profile(row) == visible_profile(row)
+
+
+def made_up(count: int) -> list[Profile]:
+    """A made-up room in the directory's order (by id), as the engine reads it."""
+    from devtools.rooms import made_up_room
+    from rencontre.suggestions.profiles import directory_profile
+
+    return sorted((directory_profile(p) for p in made_up_room(count, seed=count)), key=lambda p: p.id)
+
+
+class TestUpdatedRoom:
+    """A kept room takes one profile's change without being built again."""
+
+    def test_nothing_changed_is_the_same_room(self) -> None:
+        people = made_up(40)
+        room = Room(people)
+        assert room.updated(list(people)) is room
+
+    def test_someone_joining_or_leaving_builds_it_again(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(text, "COMPACT_UP_TO", 0)
+        people = made_up(300)
+        room = Room(people)
+        fewer = room.updated(people[1:])
+        assert len(fewer) == 299
+        assert fewer.index == Room(people[1:]).index
+        assert np.array_equal(fewer.scores([0, 5]), Room(people[1:]).scores([0, 5]))
+
+    def test_a_changed_profile_is_scored_as_a_new_build_would(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # Large rooms are not compacted: the kept matrices take the new rows in place.
+        monkeypatch.setattr(text, "COMPACT_UP_TO", 0)
+        people = made_up(300)
+        room = Room(people)
+        after = list(people)
+        after[7] = replace(after[7], offers=("mentorat Rust",), company="Nouvelle SAS", open_to_chat=True)
+        updated = room.updated(after)
+        fresh = Room(after)
+        assert updated is not room
+        assert updated.profiles == after
+        assert updated.open[7]
+        assert updated.firm_ids[7] not in np.delete(updated.firm_ids, 7)
+        everyone = list(range(len(after)))
+        # Between people who did not change, nothing moves at all ...
+        others = np.delete(np.delete(updated.scores(everyone), 7, axis=0), 7, axis=1)
+        assert np.array_equal(others, np.delete(np.delete(room.scores(everyone), 7, axis=0), 7, axis=1))
+        # ... and the changed row and column are those of a new build, up to the rarity
+        # weights kept from the last build (one profile moves them very little).
+        for block in ([7], everyone):  # a few readers, then a block: both ways of scoring
+            got, expected = updated.scores(block), fresh.scores(block)
+            finite = np.isfinite(expected)
+            assert np.array_equal(np.isfinite(got), finite)
+            assert np.allclose(got[finite], expected[finite], atol=0.02)
+        rust_seekers = [i for i, p in enumerate(after) if any("rust" in s.lower() for s in p.seeks)]
+        assert rust_seekers
+        assert all(updated.scores([i])[0, 7] >= WEIGHTS.complementarity * 0.5 for i in rust_seekers)
+
+    def test_a_small_room_is_built_again_exactly(self) -> None:
+        people = made_up(30)
+        after = [*people[:3], replace(people[3], interests=("logistique",)), *people[4:]]
+        updated = Room(people).updated(after)
+        assert np.array_equal(updated.scores(list(range(30))), Room(after).scores(list(range(30))))
+
+    def test_many_changes_fit_the_rarity_weights_again(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setattr(text, "COMPACT_UP_TO", 0)
+        people = made_up(100)
+        after = [replace(p, interests=("design produit",)) if i < 10 else p for i, p in enumerate(people)]
+        updated = Room(people).updated(after)  # 10 % of the room: above REFIT_AFTER_SHARE
+        assert np.array_equal(updated.scores(list(range(100))), Room(after).scores(list(range(100))))
+
+
+def test_rows_replaced_in_place_match_a_stacked_rebuild() -> None:
+    rng = np.random.default_rng(3)
+    matrix = sp.random(50, 40, density=0.2, format="csr", dtype=np.float32, random_state=rng)
+    rows = [0, 17, 49]
+    new = sp.random(3, 40, density=0.3, format="csr", dtype=np.float32, random_state=rng)
+    expected = matrix.toarray()
+    expected[rows] = new.toarray()
+    assert np.array_equal(_replace_rows(matrix, rows, new).toarray(), expected)

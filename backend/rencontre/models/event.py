@@ -41,3 +41,6 @@ class Event(IdMixin, CreatedAtMixin, Base):
     # Who-to-meet: when the opt-in directory opens (the organiser picks the moment, usually
     # some days before the event starts); None keeps it closed.
     directory_opens_at: Mapped[datetime | None] = mapped_column(default=None)
+    # Bumped by every write of the event's stored suggestion lists: a process keeps the
+    # lists in memory between recomputes only while this is the number it last saw.
+    suggestions_version: Mapped[int] = mapped_column(default=0, server_default="0")

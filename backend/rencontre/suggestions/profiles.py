@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
+from typing import Protocol
 
 from rencontre.profile import cards
 from rencontre.profile.cards import CardSource
 from rencontre.profile.schemas import PublicCard
-from rencontre.suggestions.repository import CardRow as DirectoryRow
 from rencontre.suggestions.score import Profile
+
+
+class DirectoryRow(Protocol):
+    """A directory row as the scorer reads it (a card row, or only these columns)."""
+
+    @property
+    def id(self) -> uuid.UUID: ...
+    @property
+    def company(self) -> str: ...
+    @property
+    def objectives(self) -> Sequence[str] | None: ...
+    @property
+    def interests(self) -> Sequence[str] | None: ...
+    @property
+    def offers(self) -> Sequence[str] | None: ...
+    @property
+    def seeks(self) -> Sequence[str] | None: ...
+    @property
+    def open_to_chat(self) -> bool: ...
 
 
 def _objectives(chosen: Sequence[str]) -> tuple[str, ...]:

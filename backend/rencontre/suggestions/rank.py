@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 import uuid
-from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -62,6 +61,8 @@ class _Board:
     exposure: np.ndarray = field(init=False)
     cap: int = field(init=False)
     excluded_by: dict[int, set[int]] = field(init=False)
+    # Readers whose list was added to or taken from since the board was set.
+    dirty: set[int] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.excluded_by = {}
@@ -100,10 +101,12 @@ class _Board:
         taken.append((person, score))
         taken.sort(key=lambda item: -item[1])
         self.exposure[person] += 1
+        self.dirty.add(reader)
 
     def remove(self, reader: int, person: int) -> None:
         self.lists[reader] = [(o, s) for o, s in self.lists.get(reader, []) if o != person]
         self.exposure[person] -= 1
+        self.dirty.add(reader)
 
     def fill(self, readers: list[int]) -> None:
         """Top up these readers' lists, round by round, from their best candidates."""
@@ -235,22 +238,38 @@ def refresh(
     """
     board = _Board(room, rules, _indexed(room, exclusions))
     index = room.index
+    # Room indices by the ids' integers: a UUID's own hash is Python code, an int's is not,
+    # and every stored line of the event goes through here.
+    by_int = {p.id.int: i for i, p in enumerate(room.profiles)}
+    person = index.get(changed) if changed is not None else None
+    left = -1 if person is None else person
+    no_one: set[int] = set()
     touched: set[int] = set()
+    suggested_before = np.zeros(len(room), dtype=bool)
+    exposed: list[int] = []
     for reader_id, items in current.items():
-        reader = index.get(reader_id)
-        if reader is None:
+        reader = by_int.get(reader_id.int)
+        if reader is None:  # left the room: whoever their list held may now be at zero
+            for p, _ in items:
+                at = by_int.get(p.int)
+                if at is not None:
+                    suggested_before[at] = True
             continue
-        kept = [
-            (index[p], s)
-            for p, s in items
-            if p in index and p != changed and index[p] not in board.excluded.get(reader, ())
-        ]
+        hidden = board.excluded.get(reader, no_one)
+        kept = []
+        for p, s in items:
+            at = by_int.get(p.int)
+            if at is None:
+                continue
+            suggested_before[at] = True
+            if at != left and at not in hidden:
+                kept.append((at, s))
+                exposed.append(at)
         if len(kept) != len(items):
             touched.add(reader)
         board.lists[reader] = kept
-        board.exposure[[p for p, _ in kept]] += 1
+    board.exposure += np.bincount(np.asarray(exposed, dtype=np.int64), minlength=len(room))
     touched.update(index[r] for r in readers if r in index)
-    person = index.get(changed) if changed is not None else None
     if person is not None:
         for other, _ in board.lists.pop(person, []):
             board.exposure[other] -= 1
@@ -258,9 +277,9 @@ def refresh(
         board.fill([person])
         touched.update(_offer_to_readers(board, person))
     board.fill(sorted(touched))
-    board.rescue_all(([person] if person is not None else []) + _at_zero(board, current))
-    changed_lists = board.by_id(touched | _differing(board, current))
-    return changed_lists
+    at_zero = np.flatnonzero(suggested_before & (board.exposure == 0)).tolist()
+    board.rescue_all(([person] if person is not None else []) + at_zero)
+    return board.by_id(touched | _differing(board, current))
 
 
 def _offer_to_readers(board: _Board, person: int) -> set[int]:
@@ -292,19 +311,12 @@ def _offer_to_readers(board: _Board, person: int) -> set[int]:
     return touched
 
 
-def _at_zero(board: _Board, current: Mapping[uuid.UUID, Suggested]) -> list[int]:
-    """People suggested before who are suggested to nobody now."""
-    before = Counter(p for items in current.values() for p, _ in items)
-    index = board.room.index
-    return [index[p] for p in before if p in index and board.exposure[index[p]] == 0]
-
-
 def _differing(board: _Board, current: Mapping[uuid.UUID, Suggested]) -> set[int]:
-    index = board.room.index
+    """Readers whose list on the board is not the stored one (only a list changed on the board can be)."""
     ids = [p.id for p in board.room.profiles]
     differing = set()
-    for reader, items in board.lists.items():
+    for reader in board.dirty:
         stored = [p for p, _ in current.get(ids[reader], [])]
-        if stored != [ids[p] for p, _ in items]:
+        if stored != [ids[p] for p, _ in board.lists.get(reader, [])]:
             differing.add(reader)
-    return differing | {index[r] for r in current if r in index and index[r] not in board.lists}
+    return differing

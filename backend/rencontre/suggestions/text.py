@@ -16,6 +16,7 @@ is a cheap count over the room's phrases.
 
 from __future__ import annotations
 
+import functools
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -113,11 +114,18 @@ def idf_weights(phrase_counts: sp.csr_matrix) -> np.ndarray:
 
 
 def weigh(phrase_counts: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """TF-IDF rows, each of unit length (a phrase's cosine with another is their dot product)."""
-    weighted = sp.csr_matrix(phrase_counts @ sp.diags(idf, format="csr"))
-    lengths = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    """TF-IDF rows, each of unit length (a phrase's cosine with another is their dot product).
+
+    Computed on the stored values directly: a product with a diagonal matrix as wide as the
+    hashing space costs more than the room's own values.
+    """
+    counts = sp.csr_matrix(phrase_counts)
+    weighted = (counts.data * idf[counts.indices]).astype(np.float32)
+    rows = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
+    lengths = np.sqrt(np.bincount(rows, weights=weighted.astype(np.float64) ** 2, minlength=counts.shape[0]))
     lengths[lengths == 0] = 1.0
-    return sp.csr_matrix(sp.diags(1.0 / lengths, format="csr") @ weighted, dtype=np.float32)
+    unit = (weighted / lengths[rows]).astype(np.float32)
+    return sp.csr_matrix((unit, counts.indices.copy(), counts.indptr.copy()), shape=counts.shape)
 
 
 COMPACT_UP_TO: Final = 50_000
@@ -151,18 +159,32 @@ def group_sum(unit_rows: sp.csr_matrix, owners: Iterable[int], groups: int) -> s
     return sp.csr_matrix(pick @ unit_rows)
 
 
-def cosines(left: Sequence[str], right: Sequence[str], cache: PhraseCache = PHRASES) -> np.ndarray:
+def cosines(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
     """Cosine of every phrase of ``left`` with every phrase of ``right`` (no room weights).
 
     For a handful of phrases (a reason's two short lists), plain dictionaries of n-grams
-    are far cheaper than sparse products this small.
+    are far cheaper than sparse products this small. Every GET of suggestions compares the
+    reader's phrases with those of each person listed, and the same pairs come back read
+    after read: each pair's cosine is kept (bounded, least recent out).
     """
-    units = []
-    for indices, data in cache.rows([*left, *right]):
-        length = float(np.sqrt(np.dot(data, data))) or 1.0
-        units.append(dict(zip(indices.tolist(), (data / length).tolist(), strict=True)))
     found = np.zeros((len(left), len(right)), dtype=np.float32)
-    for i, mine in enumerate(units[: len(left)]):
-        for j, theirs in enumerate(units[len(left) :]):
-            found[i, j] = sum(mine[k] * theirs[k] for k in mine.keys() & theirs.keys())
+    for i, mine in enumerate(left):
+        for j, theirs in enumerate(right):
+            found[i, j] = _cosine(mine, theirs)
     return found
+
+
+@functools.lru_cache(maxsize=65_536)
+def _cosine(left: str, right: str) -> float:
+    mine, theirs = _unit(left), _unit(right)
+    if len(theirs) < len(mine):
+        mine, theirs = theirs, mine
+    return sum(weight * theirs.get(k, 0.0) for k, weight in mine.items())
+
+
+@functools.lru_cache(maxsize=4096)
+def _unit(phrase: str) -> dict[int, float]:
+    """A phrase's n-grams, sublinear counts scaled to unit length."""
+    ((indices, data),) = PHRASES.rows([phrase])
+    length = float(np.sqrt(np.dot(data, data))) or 1.0
+    return dict(zip(indices.tolist(), (data / length).tolist(), strict=True))
