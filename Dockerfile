@@ -39,5 +39,7 @@ HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
     CMD ["python", "-c", "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/api/health', timeout=4).status != 200)"]
 # `serve` runs the migrations first, then uvicorn. Behind a proxy in another container, set
 # RENCONTRE_FORWARDED_ALLOW_IPS to the proxy's address (default 127.0.0.1), or every client
-# counts as the proxy in the rate limits.
+# counts as the proxy in the rate limits. The same image runs the dashboards' feed-only
+# process (PostgreSQL only; it never migrates, and listens on the same port and health check):
+#   docker run … rencontre serve --feed-only --host 0.0.0.0 --port 8000
 CMD ["rencontre", "serve", "--host", "0.0.0.0", "--port", "8000"]

@@ -5,21 +5,58 @@ talks to it through a queue and two events: the process says ``ready`` once its
 sockets have their first frame, records frames until ``finish`` is set, then
 waits (bounded) until every socket has reached ``target_seq`` — the database's
 last feed number — and returns what each socket saw.
+
+Where the dashboards connect (:func:`serving`): the main server itself, as a small
+deployment runs, or a feed-only process beside it (``rencontre serve --feed-only``,
+PostgreSQL only), as the README advises for many dashboards; the scenario runs both
+ways and reports them side by side.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.queues import Queue
 from multiprocessing.sharedctypes import Synchronized
 from multiprocessing.synchronize import Event
+from pathlib import Path
 from typing import Any
 
 import websockets
 from websockets.asyncio.client import ClientConnection, connect
+
+from bench.server import Server
+
+# The two ways dashboards are served: by the server the scans go to, or by a process of their own.
+SERVING = ("main", "feed-only")
+FEED_ONLY_APP = "rencontre.feed.app:create_feed_app"
+
+
+def feed_url(base: Server, event_id: uuid.UUID) -> str:
+    return f"ws://127.0.0.1:{base.port}/api/events/{event_id}/feed"
+
+
+@contextlib.contextmanager
+def serving(where: str, main: Server, db: str, log_dir: Path) -> Iterator[Server]:
+    """The server the dashboards connect to: ``main`` itself, or a feed-only process started
+    beside it with the same settings (and stopped after). Its CPU is the dashboards' cost."""
+    if where not in SERVING:
+        raise ValueError(f"dashboards are served by one of {', '.join(SERVING)}, not {where!r}")
+    if where == "main":
+        yield main
+        return
+    if db != "postgresql":
+        raise ValueError("a feed-only process needs PostgreSQL: with SQLite one process serves everything")
+    feed_only = Server(FEED_ONLY_APP, workers=1, env=main.env, log_dir=log_dir, factory=True).start()
+    try:
+        yield feed_only
+    finally:
+        feed_only.stop()
 
 
 @dataclass

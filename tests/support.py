@@ -185,24 +185,15 @@ class ServerProcess:
             capture_output=True,
         )
 
+    def command(self) -> list[str]:
+        uvicorn = [sys.executable, "-m", "uvicorn", "rencontre.app:create_app", "--factory"]
+        listen = ["--host", "127.0.0.1", "--port", str(self.port)]
+        return [*uvicorn, *listen, "--log-level", "warning", "--timeout-graceful-shutdown", "5"]
+
     def start(self, timeout: float = 30) -> ServerProcess:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "uvicorn",
-                    "rencontre.app:create_app",
-                    "--factory",
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.port),
-                    "--log-level",
-                    "warning",
-                    "--timeout-graceful-shutdown",
-                    "5",
-                ],
+                self.command(),
                 env=self.env,
                 stdout=log,
                 stderr=subprocess.STDOUT,

@@ -32,19 +32,50 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     workers: Annotated[int, typer.Option(help="Worker processes (PostgreSQL only).")] = 1,
-    migrate_first: Annotated[bool, typer.Option("--migrate/--no-migrate")] = True,
+    migrate_first: Annotated[
+        bool | None,
+        typer.Option("--migrate/--no-migrate", help="Migrate first (default: yes, except --feed-only)."),
+    ] = None,
+    feed_only: Annotated[
+        bool,
+        typer.Option(
+            "--feed-only",
+            help="Serve only the organisers' live feed (websocket) and the health check, beside the"
+            " main instances (PostgreSQL only; see the README's deployment section).",
+        ),
+    ] = False,
 ) -> None:
-    """Serve the API, the PWA and the console."""
+    """Serve the API, the PWA and the console (or, with --feed-only, the dashboards' live feed)."""
     import uvicorn
 
+    if workers < 1:
+        raise typer.BadParameter("at least one worker", param_hint="--workers")
     settings = _settings()
+    if feed_only and settings.is_sqlite:
+        raise typer.BadParameter(
+            "a feed-only process needs PostgreSQL (RENCONTRE_DATABASE_URL): with SQLite one process"
+            " serves everything, dashboards included",
+            param_hint="--feed-only",
+        )
+    if feed_only and migrate_first:
+        raise typer.BadParameter(
+            "a feed-only process never migrates: migrate with the main instance (rencontre migrate)",
+            param_hint="--migrate",
+        )
     if workers > 1 and settings.is_sqlite:
-        raise typer.BadParameter("several workers need PostgreSQL (RENCONTRE_DATABASE_URL)")
+        raise typer.BadParameter(
+            "several workers need PostgreSQL (RENCONTRE_DATABASE_URL): SQLite has one writer per"
+            " database file, and one process already writes every scan of a group in one commit",
+            param_hint="--workers",
+        )
+    if migrate_first is None:
+        migrate_first = not feed_only
     if migrate_first:
         migrate()
-    settings.jwt_keyring()  # generate the keys once, before workers race for them
+    if not feed_only:
+        settings.jwt_keyring()  # generate the keys once, before workers race for them
     uvicorn.run(
-        "rencontre.app:create_app",
+        "rencontre.feed.app:create_feed_app" if feed_only else "rencontre.app:create_app",
         factory=True,
         host=host,
         port=port,

@@ -18,7 +18,7 @@ import pytest
 from fastapi import FastAPI
 from sqlalchemy import delete, func, select
 from sqlalchemy import event as sa_event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 
@@ -196,6 +196,41 @@ class TestGroupCommit:
         )
         assert [r.status_code for r in responses] == [503, 201, 201, 201]
         assert await world.count(Encounter, event) == 3
+
+
+class _DeadlockDetected(Exception):
+    sqlstate = "40P01"
+
+
+class TestGivingWay:
+    async def test_a_group_chosen_to_give_way_in_a_deadlock_is_written_again(
+        self, live: tuple[Live, InProcessBroker], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """PostgreSQL breaks a deadlock by failing one transaction, which did nothing: the
+        writer writes its group again rather than failing every scan in it."""
+        world, broker = live
+        event, (alice, zoe), factory = await world.event_with(2)
+        notices: list[FeedNotice] = []
+        broker.subscribe(event.id, notices.append)
+        record_scans = writer.service.record_scans
+        attempts: list[int] = []
+
+        async def chosen_once(session: AsyncSession, settings: Settings, requests: Any, **kw: Any) -> Any:
+            attempts.append(len(requests))
+            if len(attempts) == 1:
+                raise DBAPIError(
+                    "SELECT pg_advisory_xact_lock(…)", {}, _DeadlockDetected("deadlock detected")
+                )
+            return await record_scans(session, settings, requests, **kw)
+
+        monkeypatch.setattr(writer.service, "record_scans", chosen_once)
+        response = await world.client.post(
+            "/api/scans", json=scan_body(world.settings, event, zoe), headers=factory.attendee_headers(alice)
+        )
+        assert response.status_code == 201, response.text
+        assert attempts == [1, 1]
+        assert await world.count(Encounter, event) == 1
+        assert [n.seq for n in notices] == [1]
 
 
 class TestCachesForgetAtOnce:

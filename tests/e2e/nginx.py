@@ -27,8 +27,13 @@ def nginx_binary() -> str:
 
 
 @contextlib.contextmanager
-def run_nginx(binary: str, root: Path, upstream_ports: tuple[int, int]) -> Iterator[tuple[str, Path]]:
-    """nginx on a free port, every path under ``root``; yields its URL and its access log."""
+def run_nginx(
+    binary: str, root: Path, upstream_ports: tuple[int, int], feed_port: int | None = None
+) -> Iterator[tuple[str, Path]]:
+    """nginx on a free port, every path under ``root``; yields its URL and its access log.
+
+    Dashboards go to ``feed_port`` (a feed-only process), or to the first instance without one.
+    """
     prefix = root / "nginx"
     (prefix / "logs").mkdir(parents=True)
     (prefix / "tmp").mkdir()
@@ -39,6 +44,7 @@ def run_nginx(binary: str, root: Path, upstream_ports: tuple[int, int]) -> Itera
         .replace("${RENCONTRE_LISTEN}", f"127.0.0.1:{port}")
         .replace("${RENCONTRE_UPSTREAM_1}", f"127.0.0.1:{upstream_ports[0]}")
         .replace("${RENCONTRE_UPSTREAM_2}", f"127.0.0.1:{upstream_ports[1]}")
+        .replace("${RENCONTRE_FEED_UPSTREAM}", f"127.0.0.1:{feed_port or upstream_ports[0]}")
     )
     assert "${RENCONTRE_" not in rendered
     config = prefix / "nginx.conf"

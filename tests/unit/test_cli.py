@@ -116,3 +116,33 @@ class TestCronCommands:
         )
         assert refused.returncode == 2
         assert "reminder_second_hours (24) must be after reminder_first_hours (40)" in refused.stderr
+
+
+class TestServeRefusesBadCombinations:
+    """Each refused before anything is served or migrated, with the option and the reason."""
+
+    POSTGRES = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+
+    def test_feed_only_with_sqlite(self, tmp_path: Path) -> None:
+        result = _run(tmp_path, "serve", "--feed-only")
+        assert result.returncode == 2
+        assert "--feed-only" in result.stderr
+        assert "needs PostgreSQL" in result.stderr
+        assert not (tmp_path / "rencontre.db").exists()
+
+    def test_feed_only_asked_to_migrate(self, tmp_path: Path) -> None:
+        result = _run(tmp_path, "serve", "--feed-only", "--migrate", RENCONTRE_DATABASE_URL=self.POSTGRES)
+        assert result.returncode == 2
+        assert "never migrates" in result.stderr
+
+    def test_several_workers_with_sqlite(self, tmp_path: Path) -> None:
+        result = _run(tmp_path, "serve", "--workers", "2")
+        assert result.returncode == 2
+        assert "several workers need PostgreSQL" in result.stderr
+        assert "one writer per database file" in result.stderr
+        assert not (tmp_path / "rencontre.db").exists()
+
+    def test_no_worker_at_all(self, tmp_path: Path) -> None:
+        result = _run(tmp_path, "serve", "--workers", "0")
+        assert result.returncode == 2
+        assert "at least one worker" in result.stderr

@@ -8,6 +8,7 @@ ORM objects it would only read a few columns of.
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import uuid
 from collections.abc import Collection, Mapping, Sequence
@@ -32,6 +33,7 @@ from sqlalchemy import (
     insert,
     or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -50,23 +52,39 @@ _event: Table = Event.__table__  # type: ignore[assignment]
 _PAIRS_PER_QUERY = 256
 
 
-_LOCK_EVENTS = (
-    select(_event.c.id)
-    .where(_event.c.id.in_(bindparam("ids", expanding=True)))
-    .order_by(_event.c.id)
-    .with_for_update()
+# Scan locks live in a key space of their own (the two-integer form of advisory locks never
+# meets the one-bigint form other modules use).
+_SCAN_LOCKS = 0x5CA9
+_LOCK_KEYS = text(
+    "SELECT count(pg_advisory_xact_lock(:space, key)) FROM unnest(CAST(:keys AS integer[])) AS key"
 )
 
 
-async def lock_events(session: AsyncSession, event_ids: Collection[uuid.UUID]) -> None:
-    """Hold these events until commit: every writer of an event's scans takes this lock first.
+def pair_key(one: uuid.UUID, other: uuid.UUID) -> int:
+    """The lock of a pair of people, whichever of them scans: the same for (a, b) and (b, a)."""
+    first, second = sorted((one.bytes, other.bytes))
+    return _key(b"pair" + first + second)
 
-    In id order, so that two groups spanning the same events never wait on each other in
-    a circle. Nothing to do on SQLite: its writers hold the whole database (``BEGIN IMMEDIATE``).
+
+def client_key(scanner_id: uuid.UUID, client_id: uuid.UUID) -> int:
+    """The lock of one phone's client id (two requests carrying it, for different people)."""
+    return _key(b"scan" + scanner_id.bytes + client_id.bytes)
+
+
+def _key(material: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(material, digest_size=4).digest(), "big", signed=True)
+
+
+async def lock_keys(session: AsyncSession, keys: Collection[int]) -> None:
+    """Hold these pairs and client ids until commit: every writer of a pair's contacts takes them first.
+
+    In key order, in one statement, so that two groups sharing keys never wait on each other
+    in a circle. Two keys that happen to share a hash only wait for each other: never wrong,
+    at worst a little slower. Nothing to do on SQLite: its writers hold the whole database
+    (``BEGIN IMMEDIATE``).
     """
-    if not dialect_of(session).locks_rows:
-        return
-    await session.execute(_LOCK_EVENTS, {"ids": sorted(event_ids)})
+    if keys and dialect_of(session).locks_rows:
+        await session.execute(_LOCK_KEYS, {"space": _SCAN_LOCKS, "keys": sorted(set(keys))})
 
 
 _SCANS = select(
@@ -184,58 +202,69 @@ class Scanner:
     arrived_at: datetime | None
 
 
-# Reads the scanners and marks them seen, in one statement (one round trip fewer per group).
-# A deleted account keeps no trace of being seen.
-_SCANNERS = (
-    update(_attendee)
-    .where(_attendee.c.id.in_(bindparam("ids", expanding=True)))
-    .values(
-        last_seen_at=case(
-            (_attendee.c.deleted_at.is_(None), bindparam("now", type_=_attendee.c.last_seen_at.type)),
-            else_=None,
-        )
-    )
-    .returning(
-        _attendee.c.id,
-        _attendee.c.event_id,
-        _attendee.c.access_version,
-        _attendee.c.deleted_at,
-        _attendee.c.language,
-        _attendee.c.has_passkey,
-        _attendee.c.arrived_at,
-    )
-)
+# Read without a lock: the scanners are marked seen (and arrived) at the end, with
+# everyone else the group touches, in one statement (see :func:`touch`).
+_SCANNERS = select(
+    _attendee.c.id,
+    _attendee.c.event_id,
+    _attendee.c.access_version,
+    _attendee.c.deleted_at,
+    _attendee.c.language,
+    _attendee.c.has_passkey,
+    _attendee.c.arrived_at,
+).where(_attendee.c.id.in_(bindparam("ids", expanding=True)))
 
 
-async def scanners(
-    session: AsyncSession, ids: Collection[uuid.UUID], now: datetime
-) -> dict[uuid.UUID, Scanner]:
-    """The scanners of a group, marked seen at ``now``.
+async def scanners(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Scanner]:
+    """The scanners of a group.
 
     Read as plain rows: a group reads every scanner in it, and ORM objects cost ten times more.
     """
     if not ids:
         return {}
-    rows = await session.execute(_SCANNERS, {"ids": list(ids), "now": now})
+    rows = await session.execute(_SCANNERS, {"ids": list(ids)})
     return {row.id: Scanner(*row) for row in rows}
 
 
-# Arrival by scan: once per group, only for people not known to have arrived, and never
-# overwriting an earlier arrival (a check-in at the door, a scan committed meanwhile).
-_MARK_ARRIVED = (
+# The scanners marked seen (a deleted account keeps no trace of being seen) and, arrival by
+# scan, the people not known to have arrived marked so, never overwriting an earlier arrival
+# (a check-in at the door, a scan committed meanwhile). One statement for both: every
+# person's row is taken in the same (index) order by every group, so two groups touching
+# the same people never wait on each other in a circle.
+_now = bindparam("now", type_=_attendee.c.last_seen_at.type)
+_TOUCH = (
     update(_attendee)
-    .where(
-        _attendee.c.id.in_(bindparam("ids", expanding=True)),
-        _attendee.c.arrived_at.is_(None),
-        _attendee.c.deleted_at.is_(None),
+    .where(_attendee.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        last_seen_at=case(
+            (
+                _attendee.c.id.in_(bindparam("seen", expanding=True)),
+                case((_attendee.c.deleted_at.is_(None), _now), else_=None),
+            ),
+            else_=_attendee.c.last_seen_at,
+        ),
+        arrived_at=case(
+            (
+                _attendee.c.id.in_(bindparam("arriving", expanding=True))
+                & _attendee.c.arrived_at.is_(None)
+                & _attendee.c.deleted_at.is_(None),
+                _now,
+            ),
+            else_=_attendee.c.arrived_at,
+        ),
     )
-    .values(arrived_at=bindparam("now", type_=_attendee.c.arrived_at.type))
 )
 
 
-async def mark_arrived(session: AsyncSession, ids: Collection[uuid.UUID], now: datetime) -> None:
+async def touch(
+    session: AsyncSession, seen: Collection[uuid.UUID], arriving: Collection[uuid.UUID], now: datetime
+) -> None:
+    """Mark the group's scanners seen at ``now`` and the people its scans show at the venue arrived."""
+    ids = sorted({*seen, *arriving})
     if ids:
-        await session.execute(_MARK_ARRIVED, {"ids": sorted(ids), "now": now})
+        await session.execute(
+            _TOUCH, {"ids": ids, "seen": sorted(seen), "arriving": sorted(arriving), "now": now}
+        )
 
 
 async def people(session: AsyncSession, ids: Collection[uuid.UUID]) -> dict[uuid.UUID, Attendee]:

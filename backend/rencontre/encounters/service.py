@@ -3,20 +3,31 @@
 Scans are recorded a group at a time (:func:`record_scans`): the scans of one offline
 batch, or the single scans that arrived together (group commit,
 :mod:`rencontre.encounters.writer`). A group costs the same handful of statements
-whatever its size: take the events' lock, read the client ids already used, the
-badges' holders and the contacts between the people involved; decide every scan in
-memory, in order, exactly as if they came one after the other (a repeat within the
-group appends to the contact made earlier in it, the second side of a pair made in
-the group is mutual); then number the new contacts in the feed with one
-``UPDATE event … RETURNING``, insert the contacts and the scans, write back the
-contacts met again, and note that the scanners are active.
+whatever its size: read the scanners and the badges' holders, take the locks of the
+pairs of people involved and of the client ids, read the client ids already used and
+the contacts between those people; decide every scan in memory, in order, exactly as
+if they came one after the other (a repeat within the group appends to the contact
+made earlier in it, the second side of a pair made in the group is mutual); then
+write back the contacts met again, mark the people seen and arrived, number the new
+contacts in the feed with one ``UPDATE event … RETURNING``, insert the contacts and
+the scans.
 
-Concurrency. Every writer of an event's scans takes the event row first (PostgreSQL;
-on SQLite, ``BEGIN IMMEDIATE`` takes the whole database), so the reads of a group see
-every scan committed before it and nothing can be recorded between its reads and its
-writes: two people scanning each other at the same instant end up both mutual, notes
-appended from two phones are both kept, a client id sent twice at once is recorded
-once. Contacts read for update are also locked against the owner's own edits.
+Concurrency. Every writer of a pair's contacts takes the pair's lock first (PostgreSQL:
+a transaction-scoped advisory lock on a hash of the two people, whichever scans; on
+SQLite, ``BEGIN IMMEDIATE`` takes the whole database), so the reads of a group see
+every scan of its pairs committed before it and nothing can be recorded for them
+between its reads and its writes: two people scanning each other at the same instant
+end up both mutual, notes appended from two phones are both kept, a client id sent
+twice at once is recorded once. Groups about other pairs run side by side, on as many
+workers as there are.
+
+The feed's numbers are the one thing an event's groups share: they are taken last,
+from the event's row, just before the new contacts are inserted, so the row is held
+for the last statements and the commit only. The numbers and the contacts carrying
+them commit together, so a reader that reads the event's number first and then the
+contacts up to it never sees a gap (see ``rencontre.feed``). Locks are always taken in
+the same order — pairs, contacts, people, events — each set in one statement in key
+order, so two groups never wait on each other in a circle.
 """
 
 from __future__ import annotations
@@ -106,10 +117,8 @@ async def record_scans(
     if not badges:
         return _all(outcomes)
 
-    # Reads, after the events' lock: what was recorded before this group is all committed.
     now = utcnow()
-    await repository.lock_events(session, {requests[i].event_id for i in badges})
-    callers = await repository.scanners(session, {requests[i].caller.subject for i in badges}, now)
+    callers = await repository.scanners(session, {requests[i].caller.subject for i in badges})
     scanners: dict[int, Scanner] = {}
     for i in list(badges):
         try:
@@ -119,7 +128,6 @@ async def record_scans(
         except Unauthorized as exc:
             outcomes[i] = exc
             del badges[i]
-    previous = await repository.scans(session, {(scanners[i].id, requests[i].scan.client_id) for i in badges})
     holders = dict(
         zip(
             badges,
@@ -129,15 +137,17 @@ async def record_scans(
             strict=True,
         )
     )
-    pairs = {
-        pair
-        for i, holder in holders.items()
-        if isinstance(holder, Holder)
-        for pair in (
-            (scanners[i].id, holder.attendee.id),
-            (holder.attendee.id, scanners[i].id),
-        )
+    met = {
+        (scanners[i].id, holder.attendee.id) for i, holder in holders.items() if isinstance(holder, Holder)
     }
+    keys = {(scanners[i].id, requests[i].scan.client_id) for i in badges}
+    # Reads, after the locks: what was recorded for these pairs and client ids is all committed.
+    await repository.lock_keys(
+        session,
+        {repository.pair_key(*pair) for pair in met} | {repository.client_key(*key) for key in keys},
+    )
+    previous = await repository.scans(session, keys)
+    pairs = {pair for one, other in met for pair in ((one, other), (other, one))}
     replayed = {row.encounter_id for row in previous.values()}
     rows = await repository.encounters(session, pairs, replayed)
     persons = await repository.people(session, {row.scanned_id for row in rows if row.id in replayed})
@@ -228,12 +238,13 @@ async def record_scans(
             requests[i], contact, scanned, scanner, created=created, outcome=outcome, note_full=note_full
         )
 
-    # Writes: feed numbers for the new contacts, then the contacts, then the scans that refer to them.
+    # Writes: the contacts met again and the people, then (the event's row held from here to
+    # the commit) feed numbers for the new contacts, the contacts, the scans that refer to them.
+    await repository.save(session, [c.row for c in contacts.values() if c.dirty])
+    await repository.touch(session, {scanner.id for scanner in callers.values()}, arriving, now)
     notices = await _number(session, fresh)
     await repository.add_encounters(session, [contact.row for contact, _ in fresh])
-    await repository.save(session, [c.row for c in contacts.values() if c.dirty])
     await repository.add_scans(session, list(scans.values()))
-    await repository.mark_arrived(session, arriving, now)
     for notice in notices:
         _publish_after_commit(session, publish, notice)
     return _all(outcomes)
@@ -249,9 +260,10 @@ async def _number(session: AsyncSession, fresh: Sequence[tuple[_Contact, uuid.UU
     counts: dict[uuid.UUID, int] = {}
     for _, event_id in fresh:
         counts[event_id] = counts.get(event_id, 0) + 1
+    # Events in id order: two groups spanning the same events never wait on each other in a circle.
     following = {
-        event_id: await repository.take_feed_seqs(session, event_id, count)
-        for event_id, count in counts.items()
+        event_id: await repository.take_feed_seqs(session, event_id, counts[event_id])
+        for event_id in sorted(counts)
     }
     notices = []
     for contact, event_id in fresh:

@@ -158,8 +158,16 @@ class ScanWriter:
                 # Committed: the feed notices have been published too.
                 return outcomes
             except IntegrityError:
-                # Only a writer that skipped the events' lock can get here; read again and retry.
+                # Only a writer that skipped the scan locks can get here; read again and retry.
                 logger.info("a group of %d scans lost a race; writing it again", len(requests))
+            except DBAPIError as exc:
+                # Every lock is taken in one order, so this is a writer outside the scan path
+                # (an account deleted, holding its event first) meeting a group: write it again.
+                if not _lost_to_another_writer(exc):
+                    raise
+                logger.info(
+                    "a group of %d scans was chosen to give way (%s); writing it again", len(requests), exc
+                )
         raise service.BusyRetry()
 
 
@@ -214,6 +222,14 @@ class _SQLiteThread:
     def close(self) -> None:
         self.executor.shutdown(wait=True)
         self.engine.dispose()
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction did nothing, retry it.
+_RETRYABLE_STATES = frozenset({"40P01", "40001"})
+
+
+def _lost_to_another_writer(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in _RETRYABLE_STATES
 
 
 def _database_unavailable(exc: Exception) -> bool:

@@ -42,7 +42,6 @@ async def create_ticket(
     return await service.issue_ticket(session, settings, organiser, event)
 
 
-@router.websocket("/{event_id}/feed", name="live_feed")
 async def live_feed(websocket: WebSocket, event_id: uuid.UUID) -> None:
     app = websocket.app
     if not service.origin_allowed(websocket.headers.get("origin"), app.state.settings):
@@ -77,6 +76,13 @@ async def live_feed(websocket: WebSocket, event_id: uuid.UUID) -> None:
     finally:
         waiting.count -= 1
     await hub.serve(websocket, event_id=event_id, organiser_id=organiser_id, last_seq=hello.last_seq)
+
+
+# The websocket alone, for the feed-only process (``rencontre serve --feed-only``); the full
+# app serves it beside the ticket.
+socket_router = APIRouter(prefix="/api/events", tags=["feed"])
+for _serving in (router, socket_router):
+    _serving.add_api_websocket_route("/{event_id}/feed", live_feed, name="live_feed")
 
 
 class _Waiting:

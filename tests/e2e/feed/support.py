@@ -82,6 +82,14 @@ class Cluster:
         self.b.stop()
 
 
+class FeedOnlyProcess(ServerProcess):
+    """``rencontre serve --feed-only``, as a deployment runs it beside the main instances."""
+
+    def command(self) -> list[str]:
+        serve = [sys.executable, "-m", "rencontre", "serve", "--feed-only"]
+        return [*serve, "--host", "127.0.0.1", "--port", str(self.port)]
+
+
 def start_cluster(postgres_url: str, root: Path) -> Cluster:
     shared = shared_secrets()
     port_a, port_b = free_port(), free_port()
@@ -223,3 +231,17 @@ def assert_matches(state: LiveState, truth: dict[str, int]) -> None:
     assert state.seq == truth["seq"]
     for key in ("connections", "mutual", "unique_pairs"):
         assert state.counts[key] == truth[key], key
+
+
+async def three_scans_followed(cluster: Cluster, scans_at: str, feed_at: str, sites: list[Site]) -> None:
+    """An event set up and scanned through ``scans_at``, each scan followed to a dashboard opened
+    on ``feed_at``, which ends where the database does."""
+    site = await Site.open(scans_at, create_organiser(cluster.env))
+    sites.append(site)
+    await site.add_people(4)
+    dashboard = await Dashboard.open(feed_at, site)
+    for number, (a, b) in enumerate([(0, 1), (1, 0), (2, 3)], start=1):
+        await site.scan(a, b)
+        await dashboard.follow(lambda s, n=number: s.seq == n)
+    assert_matches(dashboard.state, await truth(cluster.database_url, site.event_id))
+    await dashboard.socket.close()

@@ -24,6 +24,7 @@ from tests.e2e.feed.support import (
     assert_matches,
     create_organiser,
     start_cluster,
+    three_scans_followed,
     truth,
 )
 from tests.e2e.nginx import run_nginx
@@ -168,16 +169,7 @@ class TestNginx:
         self, nginx_binary: str, cluster: Cluster, tmp_path: Path, sites: list[Site]
     ) -> None:
         with run_nginx(nginx_binary, tmp_path, (cluster.a.port, cluster.b.port)) as (proxy, access_log):
-            email = create_organiser(cluster.env)
-            site = await Site.open(proxy, email)
-            sites.append(site)
-            await site.add_people(4)
-            dashboard = await Dashboard.open(proxy, site)
-            for number, (a, b) in enumerate([(0, 1), (1, 0), (2, 3)], start=1):
-                await site.scan(a, b)
-                await dashboard.follow(lambda s, n=number: s.seq == n)
-            assert_matches(dashboard.state, await truth(cluster.database_url, site.event_id))
-            await dashboard.socket.close()
+            await three_scans_followed(cluster, proxy, proxy, sites)
             log = access_log.read_text()
             assert "GET /api/events/" in log  # the websocket handshake went through nginx
             for server in (cluster.a, cluster.b):
