@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import bisect
 import time
+from pathlib import Path
 from typing import Any
 
 from bench import dashboards, loadgen, truth
@@ -42,9 +43,10 @@ def _open_loop_metrics(result: loadgen.OpenLoopResult, prefix: str) -> dict[str,
     }
 
 
-def feed(ctx: Context) -> Row:
+def feed(ctx: Context, served_by: str, log_dir: Path) -> Row:
+    """The scenario with the dashboards on ``served_by``: the main server, or a feed-only process."""
     plan = ctx.plan
-    params = {"dashboards": plan.feed_dashboards, "rate": plan.feed_rate}
+    params = {"dashboards": plan.feed_dashboards, "rate": plan.feed_rate, "served_by": served_by}
     if not (ctx.serves(FEED_TICKET) and ctx.serves(SCANS)):
         return Row(
             "feed", ctx.db, ctx.workers, params, status="skipped", note="the live feed is not served yet"
@@ -69,31 +71,35 @@ def feed(ctx: Context) -> Row:
     finish = SPAWN.Event()
     target = SPAWN.Value("q", 0)
     settle = plan.feed_seconds + 10
-    url = f"ws://{host}:{port}/api/events/{event_id}/feed"
     shares = [tickets[n :: plan.feed_processes] for n in range(plan.feed_processes)]
     rss_idle = ctx.server.rss_bytes() / 2**20
-    started = time.monotonic()
-    children = [
-        Child(dashboards.run, dashboards.DashboardSpec(url, share, settle), status, finish, target)
-        for share in shares
-        if share
-    ]
-    try:
-        ready = [status.get(timeout=plan.process_timeout) for _ in children]
-        connect_s = time.monotonic() - started
-        spec = scans_for(plan.feed_seconds)
-        with MemorySampler(ctx.server, interval=0.2) as memory:
-            server_cpu = ctx.server.cpu_seconds()
-            loaded = run_in_process(loadgen.open_loop, spec, timeout=plan.process_timeout)
-            server_cpu = ctx.server.cpu_seconds() - server_cpu
-            final = truth.settled(settings, event_id, plan.feed_seconds + 10)
-            target.value = final.seq
+    with dashboards.serving(served_by, ctx.server, ctx.db, log_dir) as feed_server:
+        url = dashboards.feed_url(feed_server, event_id)
+        started = time.monotonic()
+        children = [
+            Child(dashboards.run, dashboards.DashboardSpec(url, share, settle), status, finish, target)
+            for share in shares
+            if share
+        ]
+        try:
+            ready = [status.get(timeout=plan.process_timeout) for _ in children]
+            connect_s = time.monotonic() - started
+            spec = scans_for(plan.feed_seconds)
+            with MemorySampler(ctx.server, interval=0.2) as memory:
+                server_cpu = ctx.server.cpu_seconds()
+                feed_cpu = feed_server.cpu_seconds() if feed_server is not ctx.server else 0.0
+                loaded = run_in_process(loadgen.open_loop, spec, timeout=plan.process_timeout)
+                server_cpu = ctx.server.cpu_seconds() - server_cpu
+                if feed_server is not ctx.server:
+                    feed_cpu = feed_server.cpu_seconds() - feed_cpu
+                final = truth.settled(settings, event_id, plan.feed_seconds + 10)
+                target.value = final.seq
+                finish.set()
+                results = [child.result(timeout=settle + 60) for child in children]
+        finally:
             finish.set()
-            results = [child.result(timeout=settle + 60) for child in children]
-    finally:
-        finish.set()
-        for child in children:
-            child.stop()
+            for child in children:
+                child.stop()
     seen = [s for result in results for s in result.seen]
     seqs = truth.encounter_seqs(
         settings, event_id, [s.client_id for s in loaded.scans if s.status in (200, 201)]
@@ -124,6 +130,8 @@ def feed(ctx: Context) -> Row:
         "final_connections": final.connections,
         # Shares of one core over the scans' window: the server's, and the load's own.
         "server_cpu_pct": _share(server_cpu, loaded.elapsed_s),
+        # The feed-only process's, when the dashboards are there (0 when the main server serves them).
+        "feed_server_cpu_pct": _share(feed_cpu, loaded.elapsed_s),
         "scan_client_cpu_pct": _share(loaded.cpu_s, loaded.elapsed_s),
         "dashboard_clients_cpu_pct": _share(sum(r.listen_cpu_seconds for r in results), loaded.elapsed_s),
         "rss_idle_mb": rounded(rss_idle, 1),

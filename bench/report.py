@@ -172,8 +172,13 @@ def _base_cells(row: Row) -> list[str]:
             f" p50/p99 {_pair(m, 'scan_p50_ms', 'scan_p99_ms')} ms"
             f" (no dashboards: {_pair(m, 'baseline_scan_p50_ms', 'baseline_scan_p99_ms')})",
             f"RSS {_num(m.get('rss_before_mb'), 0)}→{_num(m.get('rss_peak_mb'), 0)} MB",
-            f"CPU server {_num(m.get('server_cpu_pct'), 0)}%, dashboard clients"
-            f" {_num(m.get('dashboard_clients_cpu_pct'), 0)}%",
+            f"CPU server {_num(m.get('server_cpu_pct'), 0)}%"
+            + (
+                f", feed-only {_num(m.get('feed_server_cpu_pct'), 0)}%"
+                if p.get("served_by") == "feed-only"
+                else ""
+            )
+            + f", dashboard clients {_num(m.get('dashboard_clients_cpu_pct'), 0)}%",
         ]
         return [
             row.scenario,
@@ -257,7 +262,8 @@ def _load(row: Row) -> str:
             "" if done == p.get("batches") else f" (of {p.get('batches')})"
         )
     if row.scenario == "feed":
-        return f"{p.get('dashboards')} dash, {p.get('rate')}/s"
+        on = " on feed-only" if p.get("served_by") == "feed-only" else ""
+        return f"{p.get('dashboards')} dash{on}, {p.get('rate')}/s"
     if row.scenario == "formats":
         return f"{p.get('phones')} phones"
     if row.scenario == "badges":

@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import httpx
 
-from bench import feed, formats, ingest, push, scenarios
+from bench import dashboards, feed, formats, ingest, push, scenarios
 from bench import suggestions as suggestion_bench
 from bench.plan import Plan
 from bench.procs import close_load_process
@@ -181,7 +181,9 @@ def _configuration(
             if "sync" in chosen:
                 steps.append(("sync", {}, partial(scenarios.sync, ctx, ceiling_batch)))
             if "feed" in chosen:
-                steps.append(("feed", {}, partial(feed.feed, ctx)))
+                # With PostgreSQL, dashboards both on the server the scans go to and on a feed-only process.
+                for where in dashboards.SERVING if db == "postgresql" else ("main",):
+                    steps.append(("feed", {"served_by": where}, partial(feed.feed, ctx, where, logs)))
             if "formats" in chosen:
                 steps.append(("formats", {}, partial(formats.formats, ctx)))
             if "badges" in chosen:

@@ -82,6 +82,9 @@ class TestTinyBenchmark:
         assert [r.params for r in ingest] == expected
         for scenario in ("ceiling", "hello"):
             assert [r.params for r in result.rows if r.scenario == scenario] == expected, scenario
+        # Dashboards on the main server, and with PostgreSQL on a feed-only process beside it too.
+        feeds = [r.params.get("served_by") for r in result.rows if r.scenario == "feed"]
+        assert feeds == (["main", "feed-only"] if database == "postgresql" else ["main"])
         # The truth after every product window: each acknowledged scan is one new contact.
         for row in ingest:
             assert row.metrics["truth_errors"] == 0, row.note
