@@ -135,3 +135,28 @@ class TestWorkersSideBySide:
         # The feed: each new contact numbered once, without a gap, and the reader saw them all in order.
         assert sorted(e.seq for e in encounters) == list(range(1, len(encounters) + 1))
         assert seen == list(range(1, len(encounters) + 1))
+
+
+class TestADeletionAmongScans:
+    async def test_an_account_deleted_while_its_pairs_are_scanned_goes_and_no_scan_fails(
+        self, live: Live, workers: list[httpx.AsyncClient]
+    ) -> None:
+        """A deletion takes the locks of its pairs first, as scans do: neither waits on the
+        other in a circle, so the deletion goes through and every scan is recorded or
+        refused cleanly, never an internal error. (A scan the leaving phone sent just before
+        may still be written just after: the scan path reads its scanner before it takes its
+        locks.)"""
+        event, people, factory = await live.event_with(24)
+        leaving, others = people[0], people[1:]
+        sent = []
+        for k, other in enumerate(others):
+            client = workers[k % WORKERS]
+            sent.append(_scan(client, factory, other, scan_body(live.settings, event, leaving, note="met")))
+            sent.append(_scan(client, factory, leaving, scan_body(live.settings, event, other, note="met")))
+        deletion = workers[0].delete("/api/me", headers=factory.attendee_headers(leaving))
+        half = len(sent) // 2
+        answers = await asyncio.gather(*sent[:half], deletion, *sent[half:])
+        deleted = answers[half]
+        assert deleted.status_code == 204, deleted.text
+        scans = answers[:half] + answers[half + 1 :]
+        assert [r.status_code for r in scans if r.status_code >= 500] == []

@@ -107,9 +107,11 @@ async def times_scanned(session: AsyncSession, scanned_id: uuid.UUID) -> int:
     return int(count or 0)
 
 
-async def lock_event(session: AsyncSession, event_id: uuid.UUID) -> None:
-    """Take the event row first, the lock order the scan path uses (event, then contacts)."""
-    await session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
+async def partners(session: AsyncSession, attendee_id: uuid.UUID) -> set[uuid.UUID]:
+    """Everyone with a contact of or from this attendee."""
+    scanned = select(Encounter.scanned_id).where(Encounter.scanner_id == attendee_id)
+    scanners = select(Encounter.scanner_id).where(Encounter.scanned_id == attendee_id)
+    return set((await session.scalars(scanned.union(scanners))).all())
 
 
 async def delete_authored(session: AsyncSession, scanner_id: uuid.UUID) -> None:

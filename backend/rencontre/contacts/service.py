@@ -25,6 +25,8 @@ from rencontre.contacts.schemas import (
     FollowUpKind,
 )
 from rencontre.contacts.versions import Precondition, Version, version_of
+from rencontre.encounters import repository as encounters_repository
+from rencontre.encounters.repository import pair_key
 from rencontre.errors import AppError, NotFound, Unprocessable
 from rencontre.kit.pagination import InvalidCursor, decode_cursor, encode_cursor
 from rencontre.kit.time import utcnow
@@ -318,7 +320,10 @@ async def forget_author(session: AsyncSession, attendee: Attendee) -> None:
     Contacts others made of them stay (they are the others' notes) and show a
     deleted card; none of them is mutual any more.
     """
-    await repository.lock_event(session, attendee.event_id)
+    # The locks every scan of these pairs takes first (encounters.repository): no scan of them
+    # is half-way through while their contacts go, and none waits on this in a circle.
+    partners = await repository.partners(session, attendee.id)
+    await encounters_repository.lock_keys(session, [pair_key(attendee.id, other) for other in partners])
     await repository.delete_authored(session, attendee.id)
     await repository.clear_mutual_towards(session, attendee.id)
     await session.flush()
