@@ -20,6 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from rencontre.auth import service as auth_service
 from rencontre.auth.passwords import hash_password
+from rencontre.badges import short_code
 from rencontre.badges import token as badge_token
 from rencontre.config import Settings
 from rencontre.db import create_engine
@@ -254,6 +255,11 @@ async def _event(
         ],
     )
     rows = []
+    # Unique within the event, as the product draws them (badges.short_code): 5,000 codes drawn
+    # blindly share one now and then.
+    short_codes: set[str] = set()
+    while len(short_codes) < count:
+        short_codes.add(short_code.generate())
     for n in range(count):
         person = Person(id=uuid.uuid4(), badge_code=codes.pop())
         event.people.append(person)
@@ -264,6 +270,7 @@ async def _event(
                 "id": person.id,
                 "event_id": event.id,
                 "badge_code": person.badge_code,
+                "short_code": short_codes.pop(),
                 "name": f"{first} {last}",
                 "email": f"{first.lower()}.{n}@{event.id.hex[:6]}.example.org",
                 "company": company,
