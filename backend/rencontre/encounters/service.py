@@ -36,7 +36,7 @@ import hashlib
 import json
 import logging
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -49,7 +49,6 @@ from rencontre.badges import service as badge_service
 from rencontre.badges.repository import Holder, Person
 from rencontre.badges.token import BadgeRef
 from rencontre.config import Settings
-from rencontre.db import after_commit
 from rencontre.encounters import repository
 from rencontre.encounters.outcomes import Outcome, Recorded, ScanRequest
 from rencontre.encounters.repository import Scanner
@@ -61,15 +60,13 @@ from rencontre.errors import (
     Unauthorized,
     Unprocessable,
 )
-from rencontre.feed.broker import FeedNotice
+from rencontre.feed.broker import FeedNotice, Publish, publish_after_commit
 from rencontre.kit.time import utcnow
 from rencontre.models import FollowUpState
 from rencontre.passkeys.lock import is_locked
 from rencontre.profile.cards import CardSource
 
 logger = logging.getLogger(__name__)
-
-Publish = Callable[[FeedNotice], Awaitable[None]]
 
 
 class SelfScan(Unprocessable):
@@ -246,7 +243,7 @@ async def record_scans(
     await repository.add_encounters(session, [contact.row for contact, _ in fresh])
     await repository.add_scans(session, list(scans.values()))
     for notice in notices:
-        _publish_after_commit(session, publish, notice)
+        publish_after_commit(session, publish, notice)
     return _all(outcomes)
 
 
@@ -356,14 +353,3 @@ def _fingerprint(token: str, scan: ScanIn) -> str:
         "device_at": scan.device_at.astimezone(UTC).isoformat() if scan.device_at else None,
     }
     return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _publish_after_commit(session: AsyncSession, publish: Publish, notice: FeedNotice) -> None:
-    async def send() -> None:
-        # The scan is committed whatever happens here: a feed hiccup must not turn it into an error.
-        try:
-            await publish(notice)
-        except Exception:
-            logger.exception("could not publish feed notice %s", notice)
-
-    after_commit(session, send)

@@ -44,8 +44,8 @@ from rencontre.db import (
 )
 from rencontre.encounters import service
 from rencontre.encounters.outcomes import Outcome, ScanRequest
-from rencontre.encounters.service import Publish
 from rencontre.errors import ServiceUnavailable
+from rencontre.feed.broker import Publish
 from rencontre.kit.immediate import ImmediateSession, run_now
 
 logger = logging.getLogger(__name__)

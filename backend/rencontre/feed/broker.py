@@ -15,9 +15,13 @@ from __future__ import annotations
 import logging
 import uuid
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from rencontre.db import after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,23 @@ class FeedNotice:
 
     event_id: uuid.UUID
     seq: int
+
+
+Publish = Callable[[FeedNotice], Awaitable[None]]
+
+
+def publish_after_commit(session: AsyncSession, publish: Publish, notice: FeedNotice) -> None:
+    """Publish ``notice`` once this transaction commits, never on rollback. The change is
+    committed whatever happens then: a failure to publish is logged, and readers catch up
+    from the database."""
+
+    async def send() -> None:
+        try:
+            await publish(notice)
+        except Exception:
+            logger.exception("could not publish notice %s", notice)
+
+    after_commit(session, send)
 
 
 Listener = Callable[[FeedNotice], None]

@@ -11,10 +11,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from rencontre.db import begin_write, session_scope
+from rencontre.feed.broker import Publish
 from rencontre.formats import repository, service
 from rencontre.kit.background import Repeating
 from rencontre.kit.time import utcnow
-from rencontre.live.notify import Publish
 
 
 class SessionClock:

@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from rencontre.config import Settings
 from rencontre.errors import Conflict
+from rencontre.feed.broker import Publish
 from rencontre.formats import repository, views
 from rencontre.formats.errors import (
     HostsNotAttendees,
@@ -36,7 +37,7 @@ from rencontre.formats.errors import (
 from rencontre.formats.schemas import Extension, Hosts, MySession, SessionCreate, SessionOut
 from rencontre.formats.seating import seat_next_round
 from rencontre.kit.time import utcnow
-from rencontre.live.notify import Publish, announce
+from rencontre.live.notify import announce
 from rencontre.models import Attendee, Event, FormatKind, FormatParticipant, FormatSession, Phase
 from rencontre.models.format_session import SessionState
 

@@ -7,37 +7,20 @@ transaction commits, so a phone never reads the state from before the change.
 
 from __future__ import annotations
 
-import logging
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from rencontre.db import after_commit
-from rencontre.feed.broker import FeedNotice
-
-logger = logging.getLogger(__name__)
-
-Publish = Callable[[FeedNotice], Awaitable[None]]
+from rencontre.feed.broker import FeedNotice, Publish, publish_after_commit
 
 
 def announce(session: AsyncSession, publish: Publish | None, event_id: uuid.UUID) -> None:
     """Once this transaction commits, tell every phone of the event to look again: a session
     changed, or someone's access ended (their open channel closes)."""
-    if publish is None:
-        return
-    notice = FeedNotice(event_id=event_id, seq=0)
-
-    async def send() -> None:
-        # The change is committed whatever happens here; phones catch up on their next hello.
-        try:
-            await publish(notice)
-        except Exception:
-            logger.exception("could not tell the phones of event %s", event_id)
-
-    after_commit(session, send)
+    if publish is not None:
+        publish_after_commit(session, publish, FeedNotice(event_id=event_id, seq=0))
 
 
 def _live_publish(request: Request) -> Publish | None:
